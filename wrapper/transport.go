@@ -1,0 +1,220 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ErrBodyTooLarge is the cause (see APIError.Unwrap) when a response body is longer than the cap.
+var ErrBodyTooLarge = errors.New("response body exceeds the size cap")
+
+// Doer sends the generated clients' requests: it sets the credential (only for the base URL's
+// origin, also across redirects), the User-Agent and Accept headers, caps response bodies, and
+// retries GET requests on connection errors, 429, 502, 503 and 504. It implements the generated
+// HttpRequestDoer interfaces.
+type Doer struct {
+	client     *http.Client
+	origin     string // scheme://host[:port] of the base URL
+	authValue  string // the Authorization header value; never printed
+	userAgent  string
+	maxRetries int
+	maxBody    int64
+	budget     time.Duration
+	baseWait   time.Duration
+}
+
+// NewDoer returns a Doer for cfg that sends authValue as the Authorization header to base's origin.
+func NewDoer(cfg Config, base *url.URL, authValue string) *Doer {
+	d := &Doer{
+		origin:     origin(base),
+		authValue:  authValue,
+		userAgent:  "portsdk/" + Version,
+		maxRetries: cfg.MaxRetries,
+		maxBody:    cfg.MaxBodyBytes,
+		budget:     cfg.RetryBudget,
+		baseWait:   cfg.RetryBaseWait,
+	}
+	if cfg.UserAgent != "" {
+		d.userAgent = cfg.UserAgent + " " + d.userAgent
+	}
+	// A shallow copy shares the caller's Transport, Jar and Timeout; only the redirect policy is
+	// wrapped, so that the credential never follows a redirect to another origin.
+	hc := *cfg.HTTPClient
+	prev := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if origin(req.URL) != d.origin {
+			req.Header.Del("Authorization")
+		}
+		if prev != nil {
+			return prev(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	d.client = &hc
+	return d
+}
+
+func origin(u *url.URL) string {
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+}
+
+// String never shows the credential.
+func (d *Doer) String() string { return "wrapper.Doer{" + d.origin + "}" }
+
+// GoString never shows the credential.
+func (d *Doer) GoString() string { return d.String() }
+
+// Do sends req, retrying a GET when that is safe, and returns the last response with its body capped.
+func (d *Doer) Do(req *http.Request) (*http.Response, error) {
+	if origin(req.URL) == d.origin {
+		req.Header.Set("Authorization", d.authValue)
+	}
+	req.Header.Set("User-Agent", d.userAgent)
+	req.Header.Set("Accept", "application/json")
+
+	retries := 0
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		retries = d.maxRetries
+	}
+	ctx := req.Context()
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
+		r := req
+		if attempt > 0 {
+			r = req.Clone(ctx)
+		}
+		resp, err := d.client.Do(r)
+		if attempt >= retries || !retryable(ctx, resp, err) {
+			return d.capped(resp), err
+		}
+		wait := d.backoff(attempt)
+		if resp != nil {
+			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				wait = ra
+			}
+		}
+		wait = min(wait, MaxRetryWait)
+		if !d.fits(ctx, start, wait) {
+			return d.capped(resp), err
+		}
+		if resp != nil {
+			// Drain a little so the connection can be reused, then close.
+			_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+			_ = resp.Body.Close()
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, &url.Error{Op: req.Method, URL: req.URL.String(), Err: ctx.Err()}
+		case <-t.C:
+		}
+	}
+}
+
+// fits reports whether waiting wait and trying again still ends before the context's deadline and
+// within the retry budget.
+func (d *Doer) fits(ctx context.Context, start time.Time, wait time.Duration) bool {
+	now := time.Now()
+	if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
+		return false
+	}
+	if d.budget > 0 && now.Add(wait).Sub(start) > d.budget {
+		return false
+	}
+	return true
+}
+
+// backoff is the capped exponential wait before retry attempt+1, with jitter in [w/2, w].
+func (d *Doer) backoff(attempt int) time.Duration {
+	w := d.baseWait << min(attempt, 16)
+	if w <= 0 || w > MaxRetryWait {
+		w = MaxRetryWait
+	}
+	half := w / 2
+	return half + rand.N(half+1)
+}
+
+// retryable reports whether an attempt that ended with (resp, err) may be repeated.
+func retryable(ctx context.Context, resp *http.Response, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		var ne net.Error
+		return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+			errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryAfter parses a Retry-After value: delay-seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(MaxRetryWait/time.Second) {
+			return MaxRetryWait, true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+func (d *Doer) capped(resp *http.Response) *http.Response {
+	if resp != nil && resp.Body != nil {
+		resp.Body = &cappedBody{rc: resp.Body, left: d.maxBody}
+	}
+	return resp
+}
+
+// cappedBody returns ErrBodyTooLarge once more than its cap has been read.
+type cappedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (c *cappedBody) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, ErrBodyTooLarge
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.rc.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n + int(c.left), ErrBodyTooLarge
+	}
+	return n, err
+}
+
+func (c *cappedBody) Close() error { return c.rc.Close() }

@@ -1,0 +1,69 @@
+package wrapper
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// CheckPathID refuses a path parameter that is empty, "." or "..": the generated client resolves
+// the dot segments, so such an ID would silently reach another endpoint. Any other text is allowed:
+// the generated client escapes it.
+func CheckPathID(field, v string) error {
+	switch v {
+	case "":
+		return &ValidationError{Field: field, Reason: "must not be empty"}
+	case ".", "..":
+		return &ValidationError{Field: field, Reason: strconv.Quote(v) + " would change the endpoint"}
+	}
+	return nil
+}
+
+// CheckPort refuses a port outside 1..65535.
+func CheckPort(field string, p int) error {
+	if p < 1 || p > 65535 {
+		return &ValidationError{Field: field, Reason: strconv.Itoa(p) + " is outside 1..65535"}
+	}
+	return nil
+}
+
+// CheckCredential refuses an empty token or key, one with spaces or control characters around or in
+// it, and one that already carries a "Bearer " scheme (the client adds whatever the server needs).
+// The value itself never appears in the error.
+func CheckCredential(field, v string) error {
+	if v == "" {
+		return &ValidationError{Field: field, Reason: "must not be empty"}
+	}
+	if len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
+		return &ValidationError{Field: field, Reason: `must be the bare value, without a "Bearer " prefix`}
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c <= ' ' || c == 0x7f {
+			return &ValidationError{Field: field, Reason: "must not contain spaces or control characters"}
+		}
+	}
+	return nil
+}
+
+// ParseBaseURL checks a base URL: absolute http or https, with a host, no query, fragment or user
+// information. A path prefix (https://console.example.com/rainbond) is kept.
+func ParseBaseURL(field, raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, &ValidationError{Field: field, Reason: "must not be empty"}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, &ValidationError{Field: field, Reason: "is not a URL: " + err.Error()}
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, &ValidationError{Field: field, Reason: "must start with http:// or https://"}
+	case u.Host == "":
+		return nil, &ValidationError{Field: field, Reason: "has no host"}
+	case u.User != nil:
+		return nil, &ValidationError{Field: field, Reason: "must not carry user information"}
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, &ValidationError{Field: field, Reason: "must not have a query or fragment"}
+	}
+	return u, nil
+}
