@@ -1,0 +1,91 @@
+package wrapper
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRetryAfter protects the parsing of Retry-After: seconds, an HTTP date, and the cap on absurd values.
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"0", 0, true},
+		{"3", 3 * time.Second, true},
+		{" 7 ", 7 * time.Second, true},
+		{"86400", MaxRetryWait, true},
+		{"99999999999999999999", 0, false},
+		{"-1", 0, false},
+		{"", 0, false},
+		{"soon", 0, false},
+		{"Sun, 22 Nov 2026 12:00:05 GMT", 5 * time.Second, true},
+		{"Sun, 22 Nov 2026 11:00:00 GMT", 0, true},
+	} {
+		got, ok := retryAfter(tc.in, now)
+		assert.Equal(t, tc.ok, ok, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+}
+
+// TestBackoff protects the capped, jittered exponential backoff.
+func TestBackoff(t *testing.T) {
+	d := &Doer{baseWait: 100 * time.Millisecond}
+	for attempt, max := range []time.Duration{100, 200, 400, 800} {
+		max *= time.Millisecond
+		for range 50 {
+			w := d.backoff(attempt)
+			assert.GreaterOrEqual(t, w, max/2)
+			assert.LessOrEqual(t, w, max)
+		}
+	}
+	assert.LessOrEqual(t, d.backoff(40), MaxRetryWait)
+	assert.GreaterOrEqual(t, d.backoff(40), MaxRetryWait/2)
+}
+
+// TestCappedBody protects the body cap: exactly the cap is fine, one byte more is ErrBodyTooLarge.
+func TestCappedBody(t *testing.T) {
+	read := func(body string, limit int64) (string, error) {
+		b, err := io.ReadAll(&cappedBody{rc: io.NopCloser(strings.NewReader(body)), left: limit})
+		return string(b), err
+	}
+	got, err := read("12345", 5)
+	require.NoError(t, err)
+	assert.Equal(t, "12345", got)
+	got, err = read("123456", 5)
+	assert.True(t, errors.Is(err, ErrBodyTooLarge))
+	assert.Equal(t, "12345", got)
+}
+
+// TestIsJSON protects the Content-Type check.
+func TestIsJSON(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"application/json": true, "application/json; charset=utf-8": true, "application/problem+json": true,
+		"text/html": false, "": false, "text/plain; charset=utf-8": false, "application/jsonx": false,
+	} {
+		assert.Equal(t, want, IsJSON(ct), ct)
+	}
+}
+
+// TestMessageText protects how envelope messages become text.
+func TestMessageText(t *testing.T) {
+	assert.Equal(t, "", MessageText(nil))
+	assert.Equal(t, "端口已存在", MessageText("端口已存在"))
+	assert.Equal(t, `{"code":404}`, MessageText(map[string]any{"code": 404}))
+}
+
+// TestErrorText protects the shape of the error strings.
+func TestErrorText(t *testing.T) {
+	assert.Equal(t, "rainbond.AddPort: HTTP 409, code 20501: exists",
+		(&APIError{Operation: "rainbond.AddPort", StatusCode: 409, Code: 20501, Message: "exists"}).Error())
+	assert.Equal(t, "HTTP 404: no found team", (&APIError{StatusCode: 404, Code: 404, Message: "no found team"}).Error())
+	assert.Equal(t, "invalid port: 0 is outside 1..65535", CheckPort("port", 0).Error())
+}
