@@ -222,9 +222,22 @@ func TestValidation(t *testing.T) {
 		}},
 		{"zero app", "app_id", func(c *rainbond.Client) error { x := comp; x.AppID = 0; _, err := c.DeletePort(ctx, x, 80); return err }},
 		{"negative app", "app_id", func(c *rainbond.Client) error { x := comp; x.AppID = -3; _, err := c.ListPorts(ctx, x); return err }},
-		{"empty service", "service_id", func(c *rainbond.Client) error { x := comp; x.ServiceID = ""; _, err := c.OpenOuter(ctx, x, 80); return err }},
-		{"dotdot service", "service_id", func(c *rainbond.Client) error { x := comp; x.ServiceID = ".."; _, err := c.ListPorts(ctx, x); return err }},
-		{"add port 0", "port", func(c *rainbond.Client) error { _, err := c.AddPort(ctx, comp, rainbond.AddPortRequest{Port: 0}); return err }},
+		{"empty service", "service_id", func(c *rainbond.Client) error {
+			x := comp
+			x.ServiceID = ""
+			_, err := c.OpenOuter(ctx, x, 80)
+			return err
+		}},
+		{"dotdot service", "service_id", func(c *rainbond.Client) error {
+			x := comp
+			x.ServiceID = ".."
+			_, err := c.ListPorts(ctx, x)
+			return err
+		}},
+		{"add port 0", "port", func(c *rainbond.Client) error {
+			_, err := c.AddPort(ctx, comp, rainbond.AddPortRequest{Port: 0})
+			return err
+		}},
 		{"add port 65536", "port", func(c *rainbond.Client) error {
 			_, err := c.AddPort(ctx, comp, rainbond.AddPortRequest{Port: 65536})
 			return err
@@ -681,4 +694,3 @@ func TestPortJSONNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, portJSON, string(raw))
 }
-
