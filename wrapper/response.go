@@ -35,14 +35,13 @@ func Decode[P any](op string, rsp *http.Response, err error, parse func(*http.Re
 	return parsed, body, nil
 }
 
-// readBody reads and closes rsp.Body, returning what was read even on error.
+// readBody returns the body of rsp: as the Doer buffered it, or read (and closed) here.
 func readBody(rsp *http.Response) ([]byte, error) {
-	defer func() { _ = rsp.Body.Close() }()
-	size := 512
-	if n := rsp.ContentLength; n > 0 && n < DefaultMaxBodyBytes {
-		size = int(n) + 1 // +1 so the final read of EOF needs no growth
+	if bb, ok := rsp.Body.(*BufferedBody); ok {
+		return bb.Bytes()
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
+	defer func() { _ = rsp.Body.Close() }()
+	var buf bytes.Buffer
 	_, err := buf.ReadFrom(rsp.Body)
 	return buf.Bytes(), err
 }

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -76,7 +77,8 @@ func (d *Doer) String() string { return "wrapper.Doer{" + d.origin + "}" }
 // GoString never shows the credential.
 func (d *Doer) GoString() string { return d.String() }
 
-// Do sends req, retrying a GET when that is safe, and returns the last response with its body capped.
+// Do sends req, retrying a GET when that is safe, and returns the last response with its body
+// read (up to the cap) into a *BufferedBody.
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	if origin(req.URL) == d.origin {
 		req.Header.Set("Authorization", d.authValue)
@@ -96,23 +98,22 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			r = req.Clone(ctx)
 		}
 		resp, err := d.client.Do(r)
-		if attempt >= retries || !retryable(ctx, resp, err) {
-			return d.capped(resp), err
+		var bodyErr error
+		if err == nil {
+			bodyErr = d.buffer(resp)
+		}
+		if attempt >= retries || !retryable(ctx, resp, err, bodyErr) {
+			return resp, err
 		}
 		wait := d.backoff(attempt)
-		if resp != nil {
+		if resp != nil && bodyErr == nil {
 			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 				wait = ra
 			}
 		}
 		wait = min(wait, MaxRetryWait)
 		if !d.fits(ctx, start, wait) {
-			return d.capped(resp), err
-		}
-		if resp != nil {
-			// Drain a little so the connection can be reused, then close.
-			_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-			_ = resp.Body.Close()
+			return resp, err
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -147,25 +148,35 @@ func (d *Doer) backoff(attempt int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// retryable reports whether an attempt that ended with (resp, err) may be repeated.
-func retryable(ctx context.Context, resp *http.Response, err error) bool {
+// retryable reports whether an attempt that ended with (resp, err), and bodyErr while reading the
+// body, may be repeated: connection errors (also in the middle of the body), 429, 502, 503 and 504.
+func retryable(ctx context.Context, resp *http.Response, err, bodyErr error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		var ne net.Error
-		return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-			errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+		return connectionError(err)
+	}
+	if bodyErr != nil {
+		return !errors.Is(bodyErr, ErrBodyTooLarge) && connectionError(bodyErr)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false
+}
+
+// connectionError reports whether err is the network failing (refused, reset, closed early, timed
+// out), as opposed to a policy such as too many redirects or a bad certificate.
+func connectionError(err error) bool {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // retryAfter parses a Retry-After value: delay-seconds or an HTTP date.
@@ -189,12 +200,50 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-func (d *Doer) capped(resp *http.Response) *http.Response {
-	if resp != nil && resp.Body != nil {
-		resp.Body = &cappedBody{rc: resp.Body, left: d.maxBody}
+// buffer reads resp's body, up to the cap, and closes it, replacing it with a BufferedBody that
+// gives back what was read and then the error that stopped the reading, if any.
+func (d *Doer) buffer(resp *http.Response) error {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		resp.Body = &BufferedBody{}
+		return nil
 	}
-	return resp
+	size := int64(512)
+	if n := resp.ContentLength; n > 0 {
+		size = min(n, d.maxBody) + 1 // +1: the read that finds EOF needs no growth
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(&cappedBody{rc: resp.Body, left: d.maxBody})
+	_ = resp.Body.Close()
+	resp.Body = &BufferedBody{data: buf.Bytes(), err: err}
+	return err
 }
+
+// BufferedBody is the body of every response the Doer returns: the bytes read (at most the cap) and
+// the error that stopped the reading, if any, which Read returns after the bytes.
+type BufferedBody struct {
+	data []byte
+	off  int
+	err  error
+}
+
+// Read implements io.Reader.
+func (b *BufferedBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		if b.err != nil {
+			return 0, b.err
+		}
+		return 0, io.EOF
+	}
+	n := copy(p, b.data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+// Close implements io.Closer.
+func (b *BufferedBody) Close() error { return nil }
+
+// Bytes returns all of the body that was read, and the error that stopped the reading, if any.
+func (b *BufferedBody) Bytes() ([]byte, error) { return b.data, b.err }
 
 // cappedBody returns ErrBodyTooLarge once more than its cap has been read.
 type cappedBody struct {
