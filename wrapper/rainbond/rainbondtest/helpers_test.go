@@ -1,0 +1,208 @@
+package rainbondtest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portsdk/portsdk/specs"
+	"github.com/portsdk/portsdk/wrapper/rainbond"
+	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
+)
+
+// comp is the component most tests register.
+var comp = rainbond.Component{TeamID: "team1", RegionName: "region1", AppID: 7, ServiceID: "gr123abc"}
+
+// validatingTransport validates every response that belongs to an operation of the spec with
+// openapi3filter.ValidateResponse, and reports a mismatch as a test error.
+type validatingTransport struct {
+	t      testing.TB
+	prefix string // the path prefix of the base URL
+	routes map[string]*routers.Route
+	next   http.RoundTripper
+}
+
+var (
+	listRe = regexp.MustCompile(`^/openapi/v1/teams/[^/]+/regions/[^/]+/apps/[^/]+/services/[^/]+/ports$`)
+	portRe = regexp.MustCompile(`^/openapi/v1/teams/[^/]+/regions/[^/]+/apps/[^/]+/services/[^/]+/ports/[^/]+$`)
+)
+
+func newValidatingTransport(t testing.TB, prefix string, next http.RoundTripper) *validatingTransport {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(specs.Rainbond)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(context.Background()))
+	routes := make(map[string]*routers.Route)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			routes[method+" "+path] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
+		}
+	}
+	return &validatingTransport{t: t, prefix: prefix, routes: routes, next: next}
+}
+
+// route finds the spec operation of a request, or nil.
+func (v *validatingTransport) route(req *http.Request) *routers.Route {
+	p, ok := strings.CutPrefix(req.URL.EscapedPath(), v.prefix)
+	if !ok {
+		return nil
+	}
+	switch {
+	case listRe.MatchString(p):
+		return v.routes[req.Method+" /openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports"]
+	case portRe.MatchString(p):
+		return v.routes[req.Method+" /openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports/{port}"]
+	}
+	return nil
+}
+
+func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := v.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	route := v.route(req)
+	if route == nil || resp.StatusCode == http.StatusNotFound && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		return resp, nil
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req,
+			Route:   route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status:  resp.StatusCode,
+		Header:  resp.Header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(req.Context(), in); err != nil {
+		v.t.Errorf("%s %s: response %d does not match the spec: %v\nbody: %s", req.Method, req.URL, resp.StatusCode, err, body)
+	}
+	return resp, nil
+}
+
+// tc is a test client for one server.
+type tc struct {
+	t     testing.TB
+	base  string
+	token string
+	hc    *http.Client
+}
+
+func newServer(t testing.TB) (*rainbondtest.Server, *tc) {
+	t.Helper()
+	s := rainbondtest.NewServer()
+	t.Cleanup(s.Close)
+	u, err := url.Parse(s.URL)
+	require.NoError(t, err)
+	hc := &http.Client{Transport: newValidatingTransport(t, u.Path, s.Client().Transport)}
+	return s, &tc{t: t, base: s.URL, token: s.Token, hc: hc}
+}
+
+// result is a decoded answer.
+type result struct {
+	status int
+	header http.Header
+	raw    []byte
+	body   map[string]any
+}
+
+// portsPath is the escaped list path of c.
+func portsPath(c rainbond.Component) string {
+	return "/openapi/v1/teams/" + url.PathEscape(c.TeamID) + "/regions/" + url.PathEscape(c.RegionName) +
+		"/apps/" + jsonNumber(c.AppID) + "/services/" + url.PathEscape(c.ServiceID) + "/ports"
+}
+
+func jsonNumber(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// do sends a request with the server's token; body is JSON-encoded unless it is a string.
+func (c *tc) do(method, path string, body any) result {
+	return c.doAuth(method, path, body, c.token)
+}
+
+// doAuth is do with the given Authorization header ("" sends none).
+func (c *tc) doAuth(method, path string, body any, auth string) result {
+	c.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		require.NoError(c.t, err)
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	require.NoError(c.t, err)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := c.hc.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	res := result{status: resp.StatusCode, header: resp.Header, raw: raw}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		require.NoError(c.t, json.Unmarshal(raw, &res.body), "body %s", raw)
+	}
+	return res
+}
+
+// bean returns data.bean of a success answer.
+func (r result) bean(t testing.TB) map[string]any {
+	t.Helper()
+	data, ok := r.body["data"].(map[string]any)
+	require.True(t, ok, "no data in %s", r.raw)
+	bean, ok := data["bean"].(map[string]any)
+	require.True(t, ok, "no bean in %s", r.raw)
+	return bean
+}
+
+// list returns data.list of an answer.
+func (r result) list(t testing.TB) []any {
+	t.Helper()
+	data, ok := r.body["data"].(map[string]any)
+	require.True(t, ok, "no data in %s", r.raw)
+	list, ok := data["list"].([]any)
+	require.True(t, ok, "no list in %s", r.raw)
+	return list
+}
+
+// errFields returns the err object of a validation error.
+func (r result) errFields(t testing.TB) map[string]any {
+	t.Helper()
+	require.Equal(t, "参数错误", r.body["detail"], "%s", r.raw)
+	require.EqualValues(t, 20400, r.body["code"], "%s", r.raw)
+	require.Equal(t, "ValidationError", r.body["error_type"], "%s", r.raw)
+	_, hasMsg := r.body["msg"]
+	require.False(t, hasMsg, "validation errors carry no msg: %s", r.raw)
+	fields, ok := r.body["err"].(map[string]any)
+	require.True(t, ok, "no err in %s", r.raw)
+	return fields
+}
