@@ -48,3 +48,9 @@ test:
 
 ## check: everything CI runs.
 check: check-generated lint test
+
+## docs-check: compare the vendor pages in $(DOCS) with specs/; deliberate differences are in cmd/docscheck/allow.txt.
+DOCS ?= ../shared/docs
+.PHONY: docs-check
+docs-check:
+	$(GO) run ./cmd/docscheck -docs $(DOCS) -specs specs

@@ -1,0 +1,165 @@
+package docscheck
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// An AllowEntry records one deliberate difference between a page and a spec.
+type AllowEntry struct {
+	// Item is the finding it accepts, as Finding.Key renders it (no file, no line).
+	Item string
+	// Reason says why the spec differs from the page.
+	Reason string
+	// NoteFile is the note in the docs folder that backs the difference; NoteSection, if set, is
+	// text that one of the note's headings contains.
+	NoteFile, NoteSection string
+	Line                  int // where the entry starts in the allow-list
+}
+
+// AllowList is a parsed allow-list.
+type AllowList struct {
+	Name    string
+	Entries []AllowEntry
+}
+
+// ParseAllow reads an allow-list. Its format, line by line:
+//
+//	# a comment; blank lines are ignored
+//	METHOD /path: the finding's message, exactly as the tool prints it after "file:line: "
+//	    reason: why the spec differs from the page
+//	    note: <file in the docs folder> [text of a heading of that note]
+//
+// Each entry is one unindented item line followed by exactly one indented reason line and one
+// indented note line.
+func ParseAllow(name string, data []byte) (*AllowList, error) {
+	al := &AllowList{Name: name}
+	seen := map[string]int{}
+	var cur *AllowEntry
+	finish := func() error {
+		if cur == nil {
+			return nil
+		}
+		if cur.Reason == "" {
+			return fmt.Errorf("%s:%d: entry has no \"reason:\" line", name, cur.Line)
+		}
+		if cur.NoteFile == "" {
+			return fmt.Errorf("%s:%d: entry has no \"note:\" line", name, cur.Line)
+		}
+		al.Entries = append(al.Entries, *cur)
+		cur = nil
+		return nil
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for ln := 1; sc.Scan(); ln++ {
+		raw := strings.TrimRight(sc.Text(), " \t\r")
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if raw[0] != ' ' && raw[0] != '\t' {
+			if err := finish(); err != nil {
+				return nil, err
+			}
+			if prev, dup := seen[line]; dup {
+				return nil, fmt.Errorf("%s:%d: duplicate of the entry at line %d", name, ln, prev)
+			}
+			seen[line] = ln
+			cur = &AllowEntry{Item: line, Line: ln}
+			continue
+		}
+		if cur == nil {
+			return nil, fmt.Errorf("%s:%d: indented line outside an entry", name, ln)
+		}
+		key, value, _ := strings.Cut(line, ":")
+		value = strings.TrimSpace(value)
+		switch strings.TrimSpace(key) {
+		case "reason":
+			if cur.Reason != "" || value == "" {
+				return nil, fmt.Errorf("%s:%d: one non-empty reason per entry", name, ln)
+			}
+			cur.Reason = value
+		case "note":
+			if cur.NoteFile != "" || value == "" {
+				return nil, fmt.Errorf("%s:%d: one non-empty note per entry", name, ln)
+			}
+			file, section, _ := strings.Cut(value, " ")
+			cur.NoteFile, cur.NoteSection = strings.TrimRight(file, ",;"), strings.TrimSpace(section)
+		default:
+			return nil, fmt.Errorf("%s:%d: want \"reason: ...\" or \"note: ...\", got %q", name, ln, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := finish(); err != nil {
+		return nil, err
+	}
+	return al, nil
+}
+
+// apply drops the findings the list accepts and adds one finding per entry that accepted none.
+func (al *AllowList) apply(findings []Finding) (kept []Finding, allowed int) {
+	used := make([]bool, len(al.Entries))
+	index := map[string]int{}
+	for i, e := range al.Entries {
+		index[e.Item] = i
+	}
+	for _, f := range findings {
+		if i, ok := index[f.Key()]; ok {
+			used[i] = true
+			allowed++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	for i, e := range al.Entries {
+		if !used[i] {
+			kept = append(kept, Finding{File: al.Name, Line: e.Line,
+				Msg: "stale allow-list entry, no finding matches it: " + e.Item})
+		}
+	}
+	return kept, allowed
+}
+
+// checkNotes reports entries whose note is not a file of the docs folder, or has no heading
+// containing the entry's section text.
+func (al *AllowList) checkNotes(docsDir string) []Finding {
+	var out []Finding
+	for _, e := range al.Entries {
+		if strings.ContainsAny(e.NoteFile, `/\`) {
+			out = append(out, Finding{File: al.Name, Line: e.Line, Msg: fmt.Sprintf("note %q: name a file of the docs folder, not a path", e.NoteFile)})
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(docsDir, e.NoteFile))
+		if err != nil {
+			msg := fmt.Sprintf("note %q: %v", e.NoteFile, err)
+			if errors.Is(err, fs.ErrNotExist) {
+				msg = fmt.Sprintf("note %q: no such file in the docs folder %s", e.NoteFile, docsDir)
+			}
+			out = append(out, Finding{File: al.Name, Line: e.Line, Msg: msg})
+			continue
+		}
+		if e.NoteSection == "" {
+			continue
+		}
+		found := false
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "#") && strings.Contains(l, e.NoteSection) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, Finding{File: al.Name, Line: e.Line,
+				Msg: fmt.Sprintf("note %q has no heading containing %q", e.NoteFile, e.NoteSection)})
+		}
+	}
+	return out
+}

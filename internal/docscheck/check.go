@@ -1,0 +1,414 @@
+// Package docscheck compares the vendor pages an OpenAPI spec was transcribed from with the spec:
+// every endpoint, path parameter, request body field, response field and enum value a page shows
+// must be in the spec with the same type and required mark, unless an allow-list entry records the
+// difference as deliberate. It reads two page formats: Markdown pages with tables (Rainbond) and
+// pages flattened to text (Alaya NeW). The command is cmd/docscheck.
+package docscheck
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Options says where the check reads from.
+type Options struct {
+	// DocsDir holds the vendor pages (the *.txt files) and the notes the allow-list cites.
+	DocsDir string
+	// SpecsDir holds the specs (*.yaml, *.yml, *.json).
+	SpecsDir string
+	// Allow is the allow-list (see ParseAllow); AllowName is how findings name it.
+	Allow     []byte
+	AllowName string
+}
+
+// A Finding is one difference between a page and the specs that the allow-list does not cover, or
+// an allow-list entry that no longer matches a difference.
+type Finding struct {
+	File     string // base name of the page, or the allow-list's name
+	Line     int
+	Endpoint string // "METHOD /path", empty when the finding is not about an endpoint
+	Msg      string
+}
+
+// String is the report line: "file:line: METHOD /path: message".
+func (f Finding) String() string {
+	if f.Endpoint == "" {
+		return fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Endpoint, f.Msg)
+}
+
+// Key is the finding without its place, as an allow-list entry names it: "METHOD /path: message",
+// or "file: message" for a finding that is not about one endpoint.
+func (f Finding) Key() string {
+	if f.Endpoint != "" {
+		return f.Endpoint + ": " + f.Msg
+	}
+	return f.File + ": " + f.Msg
+}
+
+// Report is the result of Check.
+type Report struct {
+	Findings  []Finding
+	Pages     int // pages read
+	Endpoints int // endpoints the pages show
+	Items     int // endpoints, parameters, fields and enum values compared
+	Specs     int // specs loaded
+	Allowed   int // differences the allow-list accepted
+}
+
+// Summary is the one line printed when there is no finding.
+func (r *Report) Summary(allowName string) string {
+	return fmt.Sprintf("docscheck: %d pages, %d endpoints, %d items checked against %d specs: no findings (%d deliberate differences allowed by %s)",
+		r.Pages, r.Endpoints, r.Items, r.Specs, r.Allowed, allowName)
+}
+
+type spec struct {
+	name string
+	doc  *openapi3.T
+}
+
+// Check reads the pages and the specs and compares them. An error means the check could not run
+// (an unreadable folder or spec, a malformed allow-list); differences are in the report.
+func Check(opts Options) (*Report, error) {
+	allow, err := ParseAllow(opts.AllowName, opts.Allow)
+	if err != nil {
+		return nil, err
+	}
+	specs, err := loadSpecs(opts.SpecsDir)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := readPages(opts.DocsDir)
+	if err != nil {
+		return nil, err
+	}
+	c := &checker{specs: specs}
+	rep := &Report{Pages: len(pages), Specs: len(specs)}
+	for _, p := range pages {
+		c.findings = append(c.findings, p.Problems...)
+		for _, ep := range p.Endpoints {
+			rep.Endpoints++
+			c.endpoint(p.File, ep)
+		}
+	}
+	rep.Items = c.items
+
+	findings, allowed := allow.apply(c.findings)
+	findings = append(findings, allow.checkNotes(opts.DocsDir)...)
+	rep.Allowed = allowed
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Key(), b.Key()))
+	})
+	rep.Findings = findings
+	return rep, nil
+}
+
+func loadSpecs(dir string) ([]spec, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("specs folder: %w", err)
+	}
+	var out []spec
+	for _, e := range entries {
+		switch filepath.Ext(e.Name()) {
+		case ".yaml", ".yml", ".json":
+		default:
+			continue
+		}
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		doc, err := openapi3.NewLoader().LoadFromData(data)
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", filepath.Join(dir, e.Name()), err)
+		}
+		if doc.Paths == nil {
+			return nil, fmt.Errorf("spec %s: no paths", filepath.Join(dir, e.Name()))
+		}
+		out = append(out, spec{name: e.Name(), doc: doc})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("specs folder %s: no *.yaml, *.yml or *.json spec", dir)
+	}
+	return out, nil
+}
+
+// readPages reads every *.txt file of dir as a vendor page.
+func readPages(dir string) ([]*page, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("docs folder: %w", err)
+	}
+	var pages []*page
+	for _, e := range entries {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".txt" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, parsePage(e.Name(), string(data)))
+	}
+	if len(pages) == 0 {
+		return nil, fmt.Errorf("docs folder %s: no page (*.txt)", dir)
+	}
+	return pages, nil
+}
+
+type checker struct {
+	specs    []spec
+	findings []Finding
+	items    int
+}
+
+func (c *checker) add(file string, line int, ep *endpoint, format string, args ...any) {
+	c.findings = append(c.findings, Finding{File: file, Line: line, Endpoint: ep.String(), Msg: fmt.Sprintf(format, args...)})
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// find returns the spec operation of ep, or nil and the name of the spec whose paths share the
+// longest leading segments with ep's path ("" when none shares any).
+func (c *checker) find(ep *endpoint) (*openapi3.PathItem, *openapi3.Operation, string) {
+	closest, closestLen := "", 0
+	for _, s := range c.specs {
+		for path, item := range s.doc.Paths.Map() {
+			if path == ep.Path {
+				if op := item.GetOperation(ep.Method); op != nil {
+					return item, op, s.name
+				}
+			}
+			if n := commonSegments(path, ep.Path); n > closestLen {
+				closest, closestLen = s.name, n
+			}
+		}
+	}
+	return nil, nil, closest
+}
+
+func commonSegments(a, b string) int {
+	as, bs := strings.Split(strings.Trim(a, "/"), "/"), strings.Split(strings.Trim(b, "/"), "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[n] == bs[n] && as[n] != "" {
+		n++
+	}
+	return n
+}
+
+func (c *checker) endpoint(file string, ep *endpoint) {
+	c.items++
+	item, op, specName := c.find(ep)
+	if op == nil {
+		if specName == "" {
+			c.add(file, ep.Line, ep, "endpoint missing in every spec")
+		} else {
+			c.add(file, ep.Line, ep, "endpoint missing in spec %s", specName)
+		}
+		return
+	}
+
+	for _, pp := range ep.Params {
+		c.items++
+		c.param(file, ep, item, op, pp)
+	}
+
+	if len(ep.Body) > 0 {
+		body := bodySchema(op)
+		if body == nil {
+			c.add(file, ep.BodyLine, ep, "request body: missing in spec")
+		} else {
+			c.fields(file, ep, "request", ep.Body, body, true)
+		}
+	}
+
+	if len(ep.Response) > 0 {
+		resp := responseSchema(op)
+		if resp == nil {
+			c.add(file, ep.ResponseLine, ep, "response body: missing in spec")
+			return
+		}
+		path, root := locate(resp, topLevelNames(ep.Response))
+		if path != "" {
+			c.add(file, ep.ResponseLine, ep, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
+		}
+		c.fields(file, ep, "response", ep.Response, root, false)
+	}
+}
+
+func (c *checker) param(file string, ep *endpoint, item *openapi3.PathItem, op *openapi3.Operation, pp pageParam) {
+	what := fmt.Sprintf("%s parameter %s", pp.In, quote(pp.Name))
+	sp := op.Parameters.GetByInAndName(pp.In, pp.Name)
+	if sp == nil {
+		sp = item.Parameters.GetByInAndName(pp.In, pp.Name)
+	}
+	if sp == nil {
+		c.add(file, pp.Line, ep, "%s: missing in spec", what)
+		return
+	}
+	pt, ok := pageType(pp.RawType)
+	st := specType(val(sp.Schema))
+	switch {
+	case !ok:
+		c.add(file, pp.Line, ep, "%s: page type %s not understood", what, quote(pp.RawType))
+	case !sameType(pt, st):
+		c.add(file, pp.Line, ep, "%s: page type %s, spec type %s", what, pt, st)
+	}
+	if pp.In != "path" && pp.Required != sp.Required {
+		c.add(file, pp.Line, ep, "%s: %s", what, requiredMsg(pp.Required))
+	}
+}
+
+func requiredMsg(pageRequired bool) string {
+	if pageRequired {
+		return "page marks it required, spec does not"
+	}
+	return "page marks it optional, spec requires it"
+}
+
+func jsonSchema(content openapi3.Content) *openapi3.Schema {
+	if mt := content.Get("application/json"); mt != nil {
+		return val(mt.Schema)
+	}
+	keys := make([]string, 0, len(content))
+	for k := range content {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if s := val(content[k].Schema); s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+func bodySchema(op *openapi3.Operation) *openapi3.Schema {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	return jsonSchema(op.RequestBody.Value.Content)
+}
+
+// responseSchema is the body schema of the operation's success response: the lowest 2xx code,
+// then 2XX, then default.
+func responseSchema(op *openapi3.Operation) *openapi3.Schema {
+	if op.Responses == nil {
+		return nil
+	}
+	var keys []string
+	for k := range op.Responses.Map() {
+		if len(k) == 3 && k[0] == '2' {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys) // "200" < "201" < "2XX"
+	keys = append(keys, "default")
+	for _, k := range keys {
+		if r := op.Responses.Value(k); r != nil && r.Value != nil {
+			if s := jsonSchema(r.Value.Content); s != nil {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// topLevelNames are the names of the fields that are surely at the top level of the page's model:
+// those of depth 0, or, when the page does not state depths, those up to the first that opens a
+// nested list.
+func topLevelNames(fields []pageField) []string {
+	var names []string
+	for _, f := range fields {
+		if f.Depth > 0 {
+			continue
+		}
+		names = append(names, f.Name)
+		if f.Depth < 0 && f.Opens {
+			break
+		}
+	}
+	return names
+}
+
+// fields compares the page's fields of one model with the spec's schema root. Nested fields are
+// placed by the depth the page states; where it states none (the Alaya pages), a field is placed
+// in the innermost open level whose spec schema has a property of that name, else in the
+// innermost open level.
+func (c *checker) fields(file string, ep *endpoint, kind string, fields []pageField, root *openapi3.Schema, checkRequired bool) {
+	type level struct {
+		prefix  string
+		schema  *openapi3.Schema
+		missing bool // the field that opened this level is missing in the spec: already reported
+	}
+	stack := []level{{schema: root}}
+	for _, f := range fields {
+		at := len(stack) - 1
+		if f.Depth >= 0 {
+			at = min(f.Depth, at)
+		} else {
+			for j := len(stack) - 1; j >= 0; j-- {
+				if prop(stack[j].schema, f.Name) != nil {
+					at = j
+					break
+				}
+			}
+		}
+		stack = stack[:at+1]
+		lv := stack[at]
+		name := lv.prefix + f.Name
+		ps := prop(lv.schema, f.Name)
+		if !lv.missing {
+			c.field(file, ep, kind, name, f, lv.schema, ps, checkRequired)
+		}
+		if f.Opens {
+			next := level{prefix: name + ".", schema: ps, missing: lv.missing || ps == nil}
+			if pt, _ := pageType(f.RawType); strings.HasPrefix(pt, "array") {
+				next.prefix, next.schema = name+"[].", items(ps)
+			}
+			stack = append(stack, next)
+		}
+	}
+}
+
+func (c *checker) field(file string, ep *endpoint, kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
+	c.items++
+	what := fmt.Sprintf("%s field %s", kind, quote(name))
+	if ps == nil {
+		c.add(file, f.Line, ep, "%s: missing in spec", what)
+		return
+	}
+	pt, ok := pageType(f.RawType)
+	st := specType(ps)
+	switch {
+	case !ok:
+		c.add(file, f.Line, ep, "%s: page type %s not understood", what, quote(f.RawType))
+	case !sameType(pt, st):
+		c.add(file, f.Line, ep, "%s: page type %s, spec type %s", what, pt, st)
+	}
+	if checkRequired && f.Required != nil && *f.Required != requires(parent, f.Name) {
+		c.add(file, f.Line, ep, "%s: %s", what, requiredMsg(*f.Required))
+	}
+	if len(f.Enum) > 0 {
+		specEnum := enumValues(ps)
+		for _, v := range f.Enum {
+			c.items++
+			if !slices.Contains(specEnum, v) {
+				c.add(file, f.Line, ep, "%s: enum value %s missing in spec", what, quote(v))
+			}
+		}
+	}
+}

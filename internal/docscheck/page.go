@@ -1,0 +1,381 @@
+package docscheck
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A page is one vendor page, reduced to the items the check compares with a spec.
+type page struct {
+	File      string
+	Endpoints []*endpoint
+	// Problems are places of the page that the reader could not understand. They are findings, so
+	// that a page format change is never skipped in silence.
+	Problems []Finding
+}
+
+// An endpoint is one operation of a page.
+type endpoint struct {
+	Method, Path string
+	Line         int
+	Params       []pageParam
+	Body         []pageField
+	BodyLine     int // where the page starts the request body model
+	Response     []pageField
+	ResponseLine int // where the page starts the response model
+}
+
+func (e *endpoint) String() string { return e.Method + " " + e.Path }
+
+// A pageParam is a path, query or header parameter of a page.
+type pageParam struct {
+	Name, In, RawType string
+	Required          bool
+	Line              int
+}
+
+// A pageField is a request or response field, in page order.
+type pageField struct {
+	Name    string
+	RawType string // the type as the page writes it
+	Line    int
+	// Required is the page's required mark; nil when the page does not give one.
+	Required *bool
+	// Enum holds the allowed values the page lists, if any.
+	Enum []string
+	// Depth is the nesting level the page states (0 for a top-level field), or -1 when the page
+	// does not state it (the Alaya pages only say that fields follow under a field).
+	Depth int
+	// Opens is set when the fields that follow are nested under this one.
+	Opens bool
+}
+
+const methods = `GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS`
+
+var (
+	// flatEndpointRe is the Alaya request line, e.g. GEThttps://api.alayanew.com/v1/x/{id}.
+	flatEndpointRe = regexp.MustCompile(`^(` + methods + `)https?://[^/\s]+(/[^\s?#]*)\S*$`)
+	// mdEndpointRe is a request line in a fenced block of a Markdown page, e.g. " GET /openapi/v1/x".
+	mdEndpointRe = regexp.MustCompile(`^\s*(` + methods + `)\s+(?:https?://[^/\s]+)?(/[^\s?#]*)\S*\s*$`)
+	headingRe    = regexp.MustCompile(`^(#{1,6})\s+(.*)$`)
+	// flatFieldRe is an Alaya property line: the name glued to its type, then 必填 when required.
+	flatFieldRe = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$-]*?)(String|Integer|Number|Boolean|Object|Array(?:<[A-Za-z]+>)?)(必填)?$`)
+	// flatSuspectRe is a line in a field list that looks like a property but is not one the reader
+	// knows, e.g. a new type spelling such as "fooenum<string>必填".
+	flatSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填)?$`)
+	enumTokenRe   = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+$`)
+)
+
+// parsePage reads one page in whichever of the two formats it is written.
+func parsePage(file, text string) *page {
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	p := &page{File: file}
+	flat := false
+	for _, l := range lines {
+		if flatEndpointRe.MatchString(strings.TrimSpace(l)) {
+			flat = true
+			break
+		}
+	}
+	if flat {
+		parseFlat(p, lines)
+	} else {
+		parseMarkdown(p, lines)
+	}
+	if len(p.Endpoints) == 0 {
+		p.Problems = append(p.Problems, Finding{File: file, Line: 1,
+			Msg: "no endpoint found: neither a Markdown page with request lines in fenced blocks nor a flattened page with METHODhttps://... lines"})
+	}
+	return p
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// parseMarkdown reads a Rainbond-style page: each request line ("GET /openapi/...") is in a fenced
+// block; a parameter table (名称, 位置, 类型, 必选) lists path, query and header parameters; a model
+// table (名称, 类型, 必选, 约束) under a heading with 请求 lists request body fields, under a heading
+// with 返回 or 响应 response fields. Nested fields start their name with one » per level.
+func parseMarkdown(p *page, lines []string) {
+	const (
+		modeNone = iota
+		modeRequest
+		modeResponse
+	)
+	var (
+		cur     *endpoint
+		mode    = modeNone
+		inFence bool
+		tbl     *mdTable
+	)
+	for i, raw := range lines {
+		ln := i + 1
+		line := strings.TrimSpace(raw)
+		if strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~") {
+			inFence = !inFence
+			tbl = nil
+			continue
+		}
+		if inFence {
+			if m := mdEndpointRe.FindStringSubmatch(raw); m != nil {
+				cur = &endpoint{Method: m[1], Path: m[2], Line: ln}
+				p.Endpoints = append(p.Endpoints, cur)
+				mode = modeNone
+			}
+			continue
+		}
+		if m := headingRe.FindStringSubmatch(line); m != nil {
+			tbl = nil
+			switch text := m[2]; {
+			case strings.Contains(text, "返回") || strings.Contains(text, "响应"):
+				mode = modeResponse
+			case strings.Contains(text, "请求"):
+				mode = modeRequest
+			case len(m[1]) <= 3:
+				mode = modeNone
+			}
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			tbl = nil
+			continue
+		}
+		cells := splitRow(line)
+		if tbl == nil {
+			tbl = newMDTable(cells, ln)
+			continue
+		}
+		if !tbl.sepSeen {
+			if !isSeparator(cells) {
+				tbl.kind = tableOther // not a table after all; ignore its rows
+			}
+			tbl.sepSeen = true
+			continue
+		}
+		if cur == nil || tbl.kind == tableOther {
+			continue
+		}
+		switch tbl.kind {
+		case tableParams:
+			in := strings.ToLower(tbl.cell(cells, "位置"))
+			if in != "path" && in != "query" && in != "header" && in != "cookie" {
+				continue // the body row: its fields are in the model table
+			}
+			cur.Params = append(cur.Params, pageParam{
+				Name: cleanName(tbl.cell(cells, "名称")), In: in, RawType: tbl.cell(cells, "类型"),
+				Required: isYes(tbl.cell(cells, "必选")), Line: ln,
+			})
+		case tableModel:
+			name := tbl.cell(cells, "名称")
+			depth := strings.Count(name, "»")
+			f := pageField{Name: cleanName(name), RawType: tbl.cell(cells, "类型"), Line: ln, Depth: depth}
+			if tbl.has("必选") {
+				f.Required = boolPtr(isYes(tbl.cell(cells, "必选")))
+			}
+			if c := tbl.cell(cells, "约束"); tbl.has("约束") {
+				enum, ok := parseConstraint(c)
+				if !ok {
+					p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
+						Msg: "field " + quote(f.Name) + ": constraint " + quote(c) + " not understood (expected none or values separated by 、)"})
+				}
+				f.Enum = enum
+			}
+			var list *[]pageField
+			switch mode {
+			case modeRequest:
+				list = &cur.Body
+				if len(cur.Body) == 0 {
+					cur.BodyLine = tbl.line
+				}
+			case modeResponse:
+				list = &cur.Response
+				if len(cur.Response) == 0 {
+					cur.ResponseLine = tbl.line
+				}
+			default:
+				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
+					Msg: "field " + quote(f.Name) + ": model table is under neither a request (请求) nor a response (返回) heading"})
+				continue
+			}
+			if n := len(*list); n > 0 && (*list)[n-1].Depth < depth {
+				(*list)[n-1].Opens = true
+			}
+			*list = append(*list, f)
+		}
+	}
+}
+
+const (
+	tableOther = iota
+	tableParams
+	tableModel
+)
+
+type mdTable struct {
+	cols    map[string]int
+	kind    int
+	line    int
+	sepSeen bool
+}
+
+func newMDTable(header []string, line int) *mdTable {
+	t := &mdTable{cols: map[string]int{}, line: line}
+	for i, c := range header {
+		t.cols[c] = i
+	}
+	switch {
+	case t.has("名称") && t.has("位置") && t.has("类型"):
+		t.kind = tableParams
+	case t.has("名称") && t.has("类型"):
+		t.kind = tableModel
+	}
+	return t
+}
+
+func (t *mdTable) has(col string) bool { _, ok := t.cols[col]; return ok }
+
+func (t *mdTable) cell(cells []string, col string) string {
+	i, ok := t.cols[col]
+	if !ok || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
+}
+
+func splitRow(line string) []string {
+	line = strings.TrimPrefix(line, "|")
+	line = strings.TrimSuffix(line, "|")
+	cells := strings.Split(line, "|")
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	return cells
+}
+
+func isSeparator(cells []string) bool {
+	for _, c := range cells {
+		if strings.Trim(c, "-: ") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func cleanName(s string) string {
+	s = strings.ReplaceAll(s, "»", "")
+	return strings.Trim(strings.TrimSpace(s), "`*")
+}
+
+func isYes(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "是", "true", "yes", "y", "required", "必填", "必选":
+		return true
+	}
+	return false
+}
+
+// parseConstraint reads a 约束 cell: "none" (or empty) or a list of values separated by 、.
+func parseConstraint(c string) ([]string, bool) {
+	c = strings.TrimSpace(c)
+	if c == "" || strings.EqualFold(c, "none") || c == "-" {
+		return nil, true
+	}
+	var vals []string
+	for _, v := range strings.Split(c, "、") {
+		v = strings.Trim(strings.TrimSpace(v), "`")
+		if !enumTokenRe.MatchString(v) {
+			return nil, false
+		}
+		vals = append(vals, v)
+	}
+	return vals, true
+}
+
+// parseFlat reads an Alaya page flattened to text: a request line METHODhttps://host/path, then
+// sections "Path Parameters", "Query Parameters", "Body", "Response", each a list of property lines
+// (name glued to its type, 必填 when required) with description lines between them. A line
+// "显示 properties" nests the properties that follow under the one before it; the page does not say
+// where such a nested list ends, so the check places each property by the spec (see nestFields).
+func parseFlat(p *page, lines []string) {
+	const (
+		secNone = iota
+		secSkip
+		secPath
+		secQuery
+		secHeader
+		secBody
+		secResponse
+	)
+	var (
+		cur *endpoint
+		sec = secNone
+	)
+	for i, raw := range lines {
+		ln := i + 1
+		line := strings.TrimSpace(raw)
+		if m := flatEndpointRe.FindStringSubmatch(line); m != nil {
+			cur = &endpoint{Method: m[1], Path: m[2], Line: ln}
+			p.Endpoints = append(p.Endpoints, cur)
+			sec = secNone
+			continue
+		}
+		if cur == nil || line == "" {
+			continue
+		}
+		switch {
+		case strings.Contains(line, "Authorizations"):
+			sec = secSkip
+			continue
+		case line == "Path Parameters":
+			sec = secPath
+			continue
+		case line == "Query Parameters":
+			sec = secQuery
+			continue
+		case line == "Header Parameters" || line == "Headers":
+			sec = secHeader
+			continue
+		case line == "Body" || strings.HasPrefix(line, "Body ") || line == "Request Body":
+			sec = secBody
+			cur.BodyLine = ln
+			continue
+		case line == "Response" || strings.HasPrefix(line, "Response "):
+			sec = secResponse
+			cur.ResponseLine = ln
+			continue
+		case strings.HasPrefix(line, "curl "):
+			sec = secSkip // the code samples follow
+			continue
+		}
+		if sec == secNone || sec == secSkip {
+			continue
+		}
+		var list *[]pageField
+		switch sec {
+		case secBody:
+			list = &cur.Body
+		case secResponse:
+			list = &cur.Response
+		}
+		if line == "显示 properties" || line == "Show properties" || line == "显示 child attributes" || line == "Show child attributes" {
+			if list != nil && len(*list) > 0 {
+				(*list)[len(*list)-1].Opens = true
+			}
+			continue
+		}
+		m := flatFieldRe.FindStringSubmatch(line)
+		if m == nil {
+			if flatSuspectRe.MatchString(line) {
+				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
+					Msg: "line " + quote(line) + " looks like a property but is not understood"})
+			}
+			continue // a description line
+		}
+		required := m[3] != ""
+		if list == nil {
+			in := map[int]string{secPath: "path", secQuery: "query", secHeader: "header"}[sec]
+			cur.Params = append(cur.Params, pageParam{Name: m[1], In: in, RawType: m[2], Required: required, Line: ln})
+			continue
+		}
+		*list = append(*list, pageField{Name: m[1], RawType: m[2], Line: ln, Required: boolPtr(required), Depth: -1})
+	}
+}
