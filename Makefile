@@ -54,3 +54,8 @@ DOCS ?= ../shared/docs
 .PHONY: docs-check
 docs-check:
 	$(GO) run ./cmd/docscheck -docs $(DOCS) -specs specs
+
+## demo: run portctl against its embedded in-memory Rainbond and Alaya servers: a complete port lifecycle.
+.PHONY: demo
+demo:
+	$(GO) run ./cmd/portctl demo

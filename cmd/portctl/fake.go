@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
+	"github.com/portsdk/portsdk/wrapper/rainbond"
+	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
+)
+
+// What the fake seeds: one Rainbond component and one Alaya instance.
+var (
+	fakeComponent = rainbond.Component{TeamID: "demo-team", RegionName: "demo-region", AppID: 1, ServiceID: "gr1a2b3c"}
+	fakeInstance  = "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0"
+)
+
+// fakeVarNames are the variables the fake prints, in order.
+var fakeVarNames = []string{
+	"RAINBOND_URL", "RAINBOND_TOKEN", "RAINBOND_TEAM", "RAINBOND_REGION", "RAINBOND_APP", "RAINBOND_COMPONENT",
+	"ALAYA_URL", "ALAYA_API_KEY", "ALAYA_INSTANCE",
+}
+
+// fake is the in-memory Rainbond console (under /rainbond) and Alaya API (under /alaya), served on
+// one listener.
+type fake struct {
+	vars     map[string]string // fakeVarNames and their values
+	base     string            // http://host:port
+	rainbond *rainbondtest.Handler
+	alaya    *alayatest.Handler
+	srv      *http.Server
+	served   chan error
+}
+
+// startFake listens on addr and serves both APIs until Close.
+func startFake(addr string) (*fake, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	host, port, err := net.SplitHostPort(ln.Addr().String())
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1" // listening on all interfaces: clients use the loopback address
+	}
+	f := &fake{
+		base:   "http://" + net.JoinHostPort(host, port),
+		served: make(chan error, 1),
+	}
+	token, key := randomHex(24), randomHex(24)
+	f.rainbond = rainbondtest.NewHandler(token)
+	f.rainbond.AddComponent(fakeComponent)
+	f.alaya = alayatest.NewHandler(key)
+	f.alaya.AddInstance(fakeInstance)
+	f.vars = map[string]string{
+		"RAINBOND_URL":       f.base + "/rainbond",
+		"RAINBOND_TOKEN":     token,
+		"RAINBOND_TEAM":      fakeComponent.TeamID,
+		"RAINBOND_REGION":    fakeComponent.RegionName,
+		"RAINBOND_APP":       strconv.FormatInt(fakeComponent.AppID, 10),
+		"RAINBOND_COMPONENT": fakeComponent.ServiceID,
+		"ALAYA_URL":          f.base + "/alaya",
+		"ALAYA_API_KEY":      key,
+		"ALAYA_INSTANCE":     fakeInstance,
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/rainbond/", http.StripPrefix("/rainbond", f.rainbond))
+	mux.Handle("/alaya/", http.StripPrefix("/alaya", f.alaya))
+	f.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { f.served <- f.srv.Serve(ln) }()
+	return f, nil
+}
+
+// envLines returns the KEY=value lines a shell can export.
+func (f *fake) envLines() string {
+	var b strings.Builder
+	for _, k := range fakeVarNames {
+		b.WriteString(k + "=" + f.vars[k] + "\n")
+	}
+	return b.String()
+}
+
+// getenv looks a variable up in what the fake printed; anything else is unset.
+func (f *fake) getenv(k string) string { return f.vars[k] }
+
+// requestCount is how many requests reached either API.
+func (f *fake) requestCount() int { return f.rainbond.RequestCount() + f.alaya.RequestCount() }
+
+// Close stops the server, waiting a few seconds for requests in flight.
+func (f *fake) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := f.srv.Shutdown(ctx)
+	if serr := <-f.served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// randomHex returns n random bytes, hex encoded.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
+func fakeCommand() *command {
+	return &command{
+		name:    "fake",
+		summary: "serve both APIs in memory, for trying portctl out",
+		long: `Serve an in-memory Rainbond console (under /rainbond) and Alaya NeW API (under /alaya) on one
+listener, with one Rainbond component and one Alaya instance, until interrupted (Ctrl-C).
+
+On start it prints KEY=value lines a shell can export (RAINBOND_URL, RAINBOND_TOKEN, RAINBOND_TEAM,
+RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT, ALAYA_URL, ALAYA_API_KEY, ALAYA_INSTANCE); every
+other portctl command reads them, so no flag is needed. The token and key are random, made for this
+run, and printed on purpose: they open nothing but this fake. The state is lost when it stops.`,
+		usage: "[--addr HOST:PORT]",
+		examples: `portctl fake                               # listens on 127.0.0.1:8080
+portctl fake --addr 127.0.0.1:0            # any free port (the printed URLs carry it)
+
+# in one shell, keep it running:
+portctl fake > /tmp/portctl-fake.env
+# in another shell:
+set -a; . /tmp/portctl-fake.env; set +a    # or: export $(cat /tmp/portctl-fake.env)
+portctl rainbond ports list
+portctl alaya ports list`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
+			return func(ctx context.Context, e *env) error {
+				f, err := startFake(*addr)
+				if err != nil {
+					return err
+				}
+				// One write, so a file the lines are redirected to is never seen half written.
+				if _, err := fmt.Fprint(e.stdout, f.envLines()); err != nil {
+					_ = f.Close()
+					return err
+				}
+				fmt.Fprintf(e.stderr, "portctl fake: serving Rainbond at %s and Alaya at %s; Ctrl-C to stop\n",
+					f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"])
+				select {
+				case <-ctx.Done():
+				case err := <-f.served:
+					f.served <- err // for Close
+				}
+				if err := f.Close(); err != nil {
+					return fmt.Errorf("fake: %w", err)
+				}
+				fmt.Fprintln(e.stderr, "portctl fake: stopped")
+				return nil
+			}
+		},
+	}
+}

@@ -1,0 +1,24 @@
+// Command portctl lists, adds, changes and removes container ports on Rainbond and Alaya NeW, and
+// serves both APIs in memory for trying it out.
+//
+//	portctl rainbond ports list|add|update|delete   the ports of a Rainbond component
+//	portctl alaya ports list|open|close             the ports of an Alaya NeW CCI instance
+//	portctl fake                                    both APIs in memory, with one component and one instance
+//	portctl demo                                    a complete port lifecycle against the fake
+//
+// Connection settings come from flags or, better for secrets, from the environment: RAINBOND_URL,
+// RAINBOND_TOKEN, RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT, ALAYA_URL,
+// ALAYA_API_KEY, ALAYA_INSTANCE. Output is an aligned table, or JSON with -o json.
+//
+// Exit status: 0 on success, 1 when the API refused or could not be reached, 2 for bad usage or
+// invalid input (nothing is sent then). Every command and subcommand takes --help.
+package main
+
+import (
+	"context"
+	"os"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newFlagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// allPaths returns the argument lists of every command and group, e.g. ["rainbond", "ports", "add"].
+func allPaths(c *command, prefix []string) [][]string {
+	paths := [][]string{prefix}
+	for _, s := range c.subs {
+		paths = append(paths, allPaths(s, append(append([]string{}, prefix...), s.name))...)
+	}
+	return paths
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	paths := allPaths(rootCommand(), nil)
+	require.GreaterOrEqual(t, len(paths), 13)
+	for _, p := range paths {
+		for _, h := range []string{"--help", "-h"} {
+			name := strings.Join(append([]string{"portctl"}, p...), " ") + " " + h
+			t.Run(name, func(t *testing.T) {
+				// The environment holds secrets: help must not show them.
+				r := runWith(t, map[string]string{"RAINBOND_TOKEN": "tok-secret-1", "ALAYA_API_KEY": "key-secret-2"},
+					append(append([]string{}, p...), h)...)
+				assert.Equal(t, 0, r.code, r)
+				assert.Empty(t, r.stderr)
+				assert.Contains(t, r.stdout, "Usage:")
+				assert.Contains(t, r.stdout, "Examples:")
+				assert.Contains(t, r.stdout, "portctl "+strings.Join(p, " "))
+				assert.NotContains(t, r.stdout, "tok-secret-1")
+				assert.NotContains(t, r.stdout, "key-secret-2")
+			})
+		}
+	}
+}
+
+func TestHelpDetails(t *testing.T) {
+	r := runWith(t, nil, "rainbond", "ports", "add", "--help")
+	assert.Contains(t, r.stdout, "--token string")
+	assert.Contains(t, r.stdout, "(default $RAINBOND_TOKEN)")
+	assert.Contains(t, r.stdout, "shell history")
+	assert.Contains(t, r.stdout, "--port int")
+
+	r = runWith(t, nil, "alaya", "ports", "list", "--help")
+	assert.Contains(t, r.stdout, "--api-key string")
+	assert.Contains(t, r.stdout, "(default $ALAYA_API_KEY)")
+	assert.Contains(t, r.stdout, "https://api.alayanew.com")
+
+	r = runWith(t, nil, "help")
+	assert.Equal(t, 0, r.code)
+	for _, c := range []string{"rainbond", "alaya", "fake", "demo"} {
+		assert.Contains(t, r.stdout, "\n  "+c+" ")
+	}
+}
+
+func TestTopLevelUsageErrors(t *testing.T) {
+	for _, args := range [][]string{nil, {"bogus"}, {"rainbond"}, {"rainbond", "ports"}, {"alaya", "pods"}, {"--url", "x"},
+		{"fake", "extra"}, {"demo", "--fast"}} {
+		r := runWith(t, nil, args...)
+		assert.Equal(t, 2, r.code, "%v: %s", args, r)
+		assert.Empty(t, r.stdout)
+		assert.Contains(t, r.stderr, "--help' for usage.")
+	}
+}
+
+// The token and the key appear in no output, given in the environment or as flags, whatever the outcome.
+func TestSecretsNeverPrinted(t *testing.T) {
+	rs, rvars := newRainbond(t)
+	as, avars := newAlaya(t)
+	rtok, akey := rs.Token, as.APIKey
+	vars := merge(rvars, avars)
+	cases := [][]string{
+		{"rainbond", "ports", "list"},
+		{"rainbond", "ports", "list", "-o", "json"},
+		{"rainbond", "ports", "add", "--port", "8080", "--alias", "WEB", "--inner"},
+		{"rainbond", "ports", "add", "--port", "8080"},                 // 409
+		{"rainbond", "ports", "add", "--port", "8081", "--alias", "x"}, // invalid
+		{"rainbond", "ports", "list", "--team", "nobody"},              // 404
+		{"rainbond", "ports", "list", "--url", "http://127.0.0.1:1/x"}, // connection refused
+		{"rainbond", "ports", "list", "--url", "ftp://x"},              // invalid URL
+		{"rainbond", "ports", "list", "--token", rtok + " x"},          // invalid token holding the real one
+		{"rainbond", "ports", "list", "--token", rtok},
+		{"rainbond", "ports", "list", "--token", rtok, "-o", "xml"},
+		{"alaya", "ports", "list"},
+		{"alaya", "ports", "open", "--port", "8080", "--protocol", "tcp"},
+		{"alaya", "ports", "open", "--port", "8080", "--protocol", "tcp"}, // already open
+		{"alaya", "ports", "list", "--api-key", akey},
+		{"alaya", "ports", "list", "--api-key", "Bearer " + akey},
+		{"alaya", "ports", "list", "--instance", "nope"},
+		{"alaya", "ports", "list", "--url", "http://127.0.0.1:1/x"},
+	}
+	for _, args := range cases {
+		r := runWith(t, vars, args...)
+		for _, secret := range []string{rtok, akey} {
+			assert.NotContains(t, r.stdout, secret, "%v", args)
+			assert.NotContains(t, r.stderr, secret, "%v", args)
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a test can read while the command writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestFakeServesAndPrintsTheEnvironment(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
+		_ = pw.Close()
+		done <- code
+	}()
+
+	vars := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	for len(vars) < len(fakeVarNames) && sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		require.True(t, ok, "not KEY=value: %q", sc.Text())
+		vars[k] = v
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	require.Len(t, vars, len(fakeVarNames), "stderr: %s", stderr.String())
+	for _, k := range fakeVarNames {
+		assert.NotEmpty(t, vars[k], k)
+	}
+	assert.Regexp(t, `^http://127\.0\.0\.1:[1-9][0-9]*/rainbond$`, vars["RAINBOND_URL"])
+	assert.NotContains(t, vars["RAINBOND_URL"], ":0/", "the real port is printed")
+	assert.Regexp(t, `^http://127\.0\.0\.1:[1-9][0-9]*/alaya$`, vars["ALAYA_URL"])
+
+	// Every command finds its settings in what fake printed.
+	r := runWith(t, vars, "rainbond", "ports", "list")
+	assert.Equal(t, 0, r.code, r)
+	r = runWith(t, vars, "rainbond", "ports", "add", "--port", "8080", "-o", "json")
+	assert.Equal(t, 0, r.code, r)
+	r = runWith(t, vars, "rainbond", "ports", "list")
+	require.Equal(t, 0, r.code, r)
+	assert.Equal(t, "8080", rows(r.stdout)[0][0])
+	r = runWith(t, vars, "alaya", "ports", "list")
+	assert.Equal(t, 0, r.code, r)
+	assert.NotEmpty(t, rows(r.stdout))
+	r = runWith(t, vars, "alaya", "ports", "open", "--port", "8080", "--protocol", "http/https")
+	assert.Equal(t, 0, r.code, r)
+
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("fake did not stop when its context was cancelled")
+	}
+	assert.Contains(t, stderr.String(), "serving Rainbond at "+vars["RAINBOND_URL"])
+
+	// The listener is closed.
+	r = runWith(t, vars, "rainbond", "ports", "list")
+	assert.Equal(t, 1, r.code, r)
+}
+
+func TestFakeAddressInUse(t *testing.T) {
+	f, err := startFake("127.0.0.1:0")
+	require.NoError(t, err)
+	defer func() { _ = f.Close() }()
+	addr := strings.TrimPrefix(f.base, "http://")
+	r := runWith(t, nil, "fake", "--addr", addr)
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "address already in use")
+	assert.Empty(t, r.stdout)
+}
+
+func TestDemo(t *testing.T) {
+	r := runWith(t, nil, "demo")
+	require.Equal(t, 0, r.code, r)
+	assert.Empty(t, r.stderr)
+	assert.Contains(t, r.stdout, "$ portctl rainbond ports add --port 8080 --protocol http --alias WEB\n")
+	assert.Contains(t, r.stdout, "$ portctl alaya ports open --port 8080 --protocol http/https\n")
+	assert.Contains(t, r.stdout, "(exit 1, as expected)")
+	assert.Contains(t, r.stdout, "(exit 2, as expected)")
+	assert.NotContains(t, r.stdout, "UNEXPECTED")
+	assert.Contains(t, r.stdout, "demo: all 18 steps did what they should.")
+	assert.Contains(t, r.stdout, "RAINBOND_TOKEN=<hidden>")
+}
+
+// A step that does not do what it should makes the demo fail with exit 1.
+func TestDemoFailsWhenAStepMisbehaves(t *testing.T) {
+	f, err := startFake("127.0.0.1:0")
+	require.NoError(t, err)
+	defer func() { _ = f.Close() }()
+	var out strings.Builder
+	steps := []demoStep{
+		{title: "wrong exit", args: []string{"rainbond", "ports", "delete", "--port", "1"}},
+		{title: "wrong output", args: []string{"rainbond", "ports", "list"}, check: row("8080")},
+		{title: "sends", args: []string{"rainbond", "ports", "list"}, sendsNothing: true},
+	}
+	err = runDemo(context.Background(), &out, f, steps)
+	var xe *exitError
+	require.ErrorAs(t, err, &xe)
+	assert.Equal(t, 1, xe.code)
+	assert.Contains(t, out.String(), "demo: FAILED: 3 of 3 steps")
+	assert.NotContains(t, out.String(), f.vars["RAINBOND_TOKEN"])
+}
+
+func TestShellJoin(t *testing.T) {
+	assert.Equal(t, `alaya ports open --protocol http/https`, shellJoin([]string{"alaya", "ports", "open", "--protocol", "http/https"}))
+	assert.Equal(t, `a 'b c' '' 'it'\''s'`, shellJoin([]string{"a", "b c", "", "it's"}))
+}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portsdk/portsdk/wrapper/rainbond"
+	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
+)
+
+var testComp = rainbond.Component{TeamID: "team-a", RegionName: "region-1", AppID: 12, ServiceID: "gr1a2b3c"}
+
+// newRainbond starts a test console with testComp and returns it with the environment that points
+// portctl at it.
+func newRainbond(t *testing.T) (*rainbondtest.Server, map[string]string) {
+	t.Helper()
+	s := rainbondtest.NewServer()
+	t.Cleanup(s.Close)
+	s.AddComponent(testComp)
+	return s, map[string]string{
+		"RAINBOND_URL":       s.URL,
+		"RAINBOND_TOKEN":     s.Token,
+		"RAINBOND_TEAM":      testComp.TeamID,
+		"RAINBOND_REGION":    testComp.RegionName,
+		"RAINBOND_APP":       "12",
+		"RAINBOND_COMPONENT": testComp.ServiceID,
+	}
+}
+
+func TestRainbondLifecycle(t *testing.T) {
+	s, vars := newRainbond(t)
+	rp := func(args ...string) result {
+		t.Helper()
+		r := runWith(t, vars, append([]string{"rainbond", "ports"}, args...)...)
+		require.Equal(t, 0, r.code, r)
+		assert.Empty(t, r.stderr)
+		return r
+	}
+
+	r := rp("list")
+	assert.Equal(t, []string{"PORT", "PROTOCOL", "ALIAS", "INNER", "OUTER", "MAPPING", "K8S-SERVICE"},
+		strings.Fields(strings.Split(r.stdout, "\n")[0]))
+	assert.Empty(t, rows(r.stdout))
+
+	r = rp("list", "-o", "json")
+	assert.JSONEq(t, `[]`, r.stdout)
+
+	r = rp("add", "--port", "8080", "--protocol", "http", "--alias", "WEB")
+	require.Len(t, rows(r.stdout), 1)
+	row := rows(r.stdout)[0]
+	assert.Equal(t, []string{"8080", "http", "WEB", "closed", "closed", "8080"}, row[:6])
+
+	r = rp("update", "--port", "8080", "--action", "open_inner")
+	assert.Equal(t, "open", rows(r.stdout)[0][3])
+
+	r = rp("update", "--port", "8080", "--action", "open_outer", "-o", "json")
+	var bean map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &bean), r)
+	assert.Equal(t, true, bean["is_outer_service"])
+	assert.Equal(t, float64(8080), bean["container_port"])
+
+	r = rp("add", "--port", "9090", "--protocol", "tcp", "--inner", "-o", "json")
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &bean), r)
+	assert.Equal(t, true, bean["is_inner_service"])
+	assert.Equal(t, "tcp", bean["protocol"])
+
+	r = rp("list", "-o", "json")
+	var list []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &list), r)
+	require.Len(t, list, 2)
+	keys := make([]string, 0, len(list[0]))
+	for k := range list[0] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	assert.Equal(t, []string{"container_port", "is_inner_service", "is_outer_service", "k8s_service_name",
+		"lb_mapping_port", "mapping_port", "port_alias", "protocol"}, keys)
+
+	r = rp("update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB_V2", "--k8s-service-name", "web-v2")
+	assert.Equal(t, "WEB_V2", rows(r.stdout)[0][2])
+	assert.Equal(t, "web-v2", rows(r.stdout)[0][6])
+
+	rp("update", "--port", "8080", "--action", "close_outer")
+	r = rp("update", "--port", "8080", "--action", "change_protocol", "--protocol", "tcp")
+	assert.Equal(t, "tcp", rows(r.stdout)[0][1])
+	rp("update", "--port", "8080", "--action", "close_inner")
+	r = rp("delete", "--port", "8080", "-o", "json")
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &bean), r)
+	assert.Equal(t, float64(8080), bean["container_port"])
+
+	ports, ok := s.Ports(testComp)
+	require.True(t, ok)
+	require.Len(t, ports, 1)
+	assert.Equal(t, 9090, ports[0].ContainerPort)
+}
+
+// Bad usage and invalid input exit 2 and send nothing.
+func TestRainbondUsageErrorsSendNothing(t *testing.T) {
+	s, vars := newRainbond(t)
+	cases := []struct {
+		name   string
+		vars   map[string]string
+		args   []string
+		stderr string
+	}{
+		{"invalid protocol", vars, []string{"add", "--port", "8080", "--protocol", "ftp"}, "invalid protocol"},
+		{"invalid alias", vars, []string{"add", "--port", "8080", "--alias", "web"}, "invalid port_alias"},
+		{"port out of range", vars, []string{"add", "--port", "70000"}, "invalid port"},
+		{"port zero", vars, []string{"delete", "--port", "0"}, "invalid port"},
+		{"non-numeric port", vars, []string{"add", "--port", "http"}, `invalid value "http" for flag --port`},
+		{"non-numeric app flag", vars, []string{"list", "--app", "twelve"}, `invalid --app "twelve"`},
+		{"non-numeric app env", merge(vars, map[string]string{"RAINBOND_APP": "x1"}), []string{"list"}, `invalid --app "x1"`},
+		{"missing port", vars, []string{"add", "--protocol", "http"}, "missing required flag --port"},
+		{"missing action", vars, []string{"update", "--port", "8080"}, "missing required flag --action"},
+		{"invalid action", vars, []string{"update", "--port", "8080", "--action", "open"}, "invalid action"},
+		{"alias without k8s name", vars, []string{"update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB"}, "invalid k8s_service_name"},
+		{"invalid k8s name", vars, []string{"update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB", "--k8s-service-name", "nginx_port"}, "invalid k8s_service_name"},
+		{"change protocol without protocol", vars, []string{"update", "--port", "8080", "--action", "change_protocol"}, "invalid protocol"},
+		{"unknown flag", vars, []string{"list", "--colour"}, "flag provided but not defined"},
+		{"unexpected argument", vars, []string{"list", "8080"}, `unexpected argument "8080"`},
+		{"bad output", vars, []string{"list", "-o", "yaml"}, `invalid -o "yaml"`},
+		{"bad output before anything", vars, []string{"add", "--port", "8080", "-o", "wide"}, `invalid -o "wide"`},
+		{"unknown command", vars, []string{"patch"}, `unknown command "patch"`},
+		{"missing command", vars, nil, "needs a command"},
+		{"missing url", without(vars, "RAINBOND_URL"), []string{"list"}, "missing --url (or set RAINBOND_URL)"},
+		{"missing token", without(vars, "RAINBOND_TOKEN"), []string{"list"}, "missing --token (or set RAINBOND_TOKEN)"},
+		{"missing team", without(vars, "RAINBOND_TEAM"), []string{"list"}, "missing --team (or set RAINBOND_TEAM)"},
+		{"missing region", without(vars, "RAINBOND_REGION"), []string{"list"}, "missing --region (or set RAINBOND_REGION)"},
+		{"missing app", without(vars, "RAINBOND_APP"), []string{"list"}, "missing --app (or set RAINBOND_APP)"},
+		{"missing component", without(vars, "RAINBOND_COMPONENT"), []string{"list"}, "missing --component (or set RAINBOND_COMPONENT)"},
+		{"dot component", vars, []string{"list", "--component", ".."}, "invalid service_id"},
+		{"bad url", vars, []string{"list", "--url", "ftp://console"}, "invalid baseURL"},
+		{"bearer token", vars, []string{"list", "--token", "Bearer abc"}, "invalid token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := s.RequestCount()
+			r := runWith(t, tc.vars, append([]string{"rainbond", "ports"}, tc.args...)...)
+			assert.Equal(t, 2, r.code, r)
+			assert.Contains(t, r.stderr, tc.stderr)
+			assert.True(t, strings.HasPrefix(r.stderr, "portctl: "), r.stderr)
+			assert.Empty(t, r.stdout)
+			assert.Equal(t, before, s.RequestCount(), "a request was sent")
+		})
+	}
+}
+
+// What the API refuses exits 1 with the status, code and message on stderr.
+func TestRainbondAPIErrors(t *testing.T) {
+	_, vars := newRainbond(t)
+	rp := func(args ...string) result {
+		return runWith(t, vars, append([]string{"rainbond", "ports"}, args...)...)
+	}
+	require.Equal(t, 0, rp("add", "--port", "8080", "--alias", "WEB", "--inner").code)
+
+	r := rp("add", "--port", "8080")
+	assert.Equal(t, 1, r.code, r)
+	assert.Empty(t, r.stdout)
+	assert.Equal(t, "portctl: rainbond.AddPort: HTTP 409, code 20501: component port already exists\n", r.stderr)
+
+	require.Equal(t, 0, rp("update", "--port", "8080", "--action", "open_outer").code)
+	r = rp("update", "--port", "8080", "--action", "change_protocol", "--protocol", "tcp")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "portctl: rainbond.UpdatePort: HTTP 400")
+
+	r = rp("delete", "--port", "8080")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "portctl: rainbond.DeletePort: HTTP 409")
+
+	r = rp("delete", "--port", "9999")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "HTTP 404")
+
+	r = rp("list", "--component", "gr-unknown")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "HTTP 404")
+
+	r = rp("list", "--token", "wrong-token")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "HTTP 401")
+	assert.NotContains(t, r.stderr, "wrong-token")
+}
+
+func TestRainbondConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	_, vars := newRainbond(t)
+	vars["RAINBOND_URL"] = "http://" + addr + "/console"
+	for _, args := range [][]string{{"list"}, {"add", "--port", "8080"}} {
+		r := runWith(t, vars, append([]string{"rainbond", "ports"}, args...)...)
+		assert.Equal(t, 1, r.code, r)
+		assert.Contains(t, r.stderr, "connection refused")
+		assert.NotContains(t, r.stderr, vars["RAINBOND_TOKEN"])
+	}
+}
+
+// Flags win over the environment; the environment fills what the flags leave out.
+func TestRainbondFlagsAndEnvironment(t *testing.T) {
+	s, vars := newRainbond(t)
+
+	// Everything from flags, nothing from the environment.
+	r := runWith(t, nil, "rainbond", "ports", "add", "--url", s.URL, "--token", s.Token, "--team", testComp.TeamID,
+		"--region", testComp.RegionName, "--app", "12", "--component", testComp.ServiceID, "--port", "8080")
+	require.Equal(t, 0, r.code, r)
+
+	// Flags over a wrong environment.
+	wrong := merge(vars, map[string]string{"RAINBOND_TEAM": "nobody", "RAINBOND_APP": "99"})
+	r = runWith(t, wrong, "rainbond", "ports", "list", "--team", testComp.TeamID, "--app", "12")
+	require.Equal(t, 0, r.code, r)
+	assert.Len(t, rows(r.stdout), 1)
+
+	// The wrong environment alone reaches the wrong team.
+	r = runWith(t, wrong, "rainbond", "ports", "list")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "HTTP 404")
+}
