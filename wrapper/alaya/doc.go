@@ -1,0 +1,43 @@
+// Package alaya is a client for the port operations of a CCI container compute instance
+// (容器计算实例) on Alaya NeW (九章智算云): list the open ports, open a port, close a port.
+//
+// The client authenticates with an Open API key, sent as "Authorization: Bearer <key>"; pass the
+// bare key, without the "Bearer " prefix. The key is sent only to the base URL's origin (never
+// across a redirect to another host) and never appears in an error or in a printed Client.
+//
+//	c, err := alaya.NewClient(os.Getenv("ALAYA_API_KEY"))
+//	if err != nil {
+//		return err
+//	}
+//	ports, err := c.ListOpenPorts(ctx, "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0")
+//	m, err := c.OpenPort(ctx, "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0", 8080, "tcp")
+//	fmt.Println(m.ExternalPort) // the port to reach from outside
+//	err = c.ClosePort(ctx, "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0", 8080)
+//
+// WithBaseURL points the client at another endpoint (a proxy or a test server; a path prefix is
+// kept), WithHTTPClient replaces the default http.Client (30 s timeout), WithUserAgent names the
+// caller in the User-Agent header, and WithMaxBodyBytes caps how much of an answer is read.
+//
+// # Errors
+//
+// Every argument is checked before anything is sent: an empty instance id, "." or "..", a port
+// outside 1..65535 or an empty protocol is a *wrapper.ValidationError that names the field, and
+// no request is made. NewClient checks the key and the base URL the same way.
+//
+// Every answer that is not a success is a *wrapper.APIError that keeps the HTTP status
+// (StatusCode), the envelope's own status (Code), its message and the raw body. The live service
+// does not always make the two agree, so the client checks both: an HTTP 401 carrying envelope
+// status 40401, an HTTP 200 carrying envelope status 403, an HTML page served with HTTP 200, JSON
+// that does not decode and a body over the size cap (errors.Is(err, wrapper.ErrBodyTooLarge)) are
+// all *wrapper.APIError values.
+//
+//	var apiErr *wrapper.APIError
+//	if errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden { ... }
+//
+// # Retries
+//
+// Only ListOpenPorts, a GET, is retried: on connection errors, 429, 502, 503 and 504, twice by
+// default (see WithMaxRetries and WithRetryBudget), with a jittered backoff that honours
+// Retry-After and stops when the context ends. OpenPort and ClosePort are never retried, so a lost
+// answer cannot open a port twice; call ListOpenPorts to learn what happened.
+package alaya
