@@ -59,3 +59,8 @@ docs-check:
 .PHONY: demo
 demo:
 	$(GO) run ./cmd/portctl demo
+
+## conformance: every request the clients send and every response the test servers return, validated against specs/.
+.PHONY: conformance
+conformance:
+	$(GO) test -race ./conformance/...
