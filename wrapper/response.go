@@ -2,16 +2,18 @@ package wrapper
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 )
 
 // Decode finishes one call of a generated raw client: it turns a transport error into an error
 // naming op, reads the body (capped) and runs the generated parse function on it. The body is read
-// first and handed back, so that when parsing fails the *APIError still keeps the HTTP status and
-// the body. A body that cannot be read or parsed is an *APIError.
+// first and handed back, so that when parsing fails the *APIError (from Failure) still keeps the
+// HTTP status, the envelope's code and message where it has them, and the body.
 func Decode[P any](op string, rsp *http.Response, err error, parse func(*http.Response) (P, error)) (P, []byte, error) {
 	var zero P
 	if err != nil {
@@ -27,10 +29,14 @@ func Decode[P any](op string, rsp *http.Response, err error, parse func(*http.Re
 			cause:      err,
 		}
 	}
+	// Media types are case-insensitive; the generated parse functions look for "json" in lower case.
+	if ct := rsp.Header.Get("Content-Type"); ct != strings.ToLower(ct) {
+		rsp.Header.Set("Content-Type", strings.ToLower(ct))
+	}
 	rsp.Body = io.NopCloser(bytes.NewReader(body))
 	parsed, err := parse(rsp)
 	if err != nil {
-		return zero, body, undecodable(op, rsp.StatusCode, rsp.Header.Get("Content-Type"), body, err)
+		return zero, body, Failure(op, rsp, body, err)
 	}
 	return parsed, body, nil
 }
@@ -52,11 +58,84 @@ func IsJSON(contentType string) bool {
 	if err != nil {
 		return false
 	}
-	return mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // NotJSON is the *APIError for a body the client cannot use as the spec's JSON: a body that is not
 // JSON, or one labelled with a non-JSON Content-Type.
 func NotJSON(op string, rsp *http.Response, body []byte, err error) *APIError {
 	return undecodable(op, rsp.StatusCode, rsp.Header.Get("Content-Type"), body, err)
+}
+
+// looseEnvelope reads the status and message of either API's envelope without the generated
+// types, so that a body they cannot hold (data [] instead of {}, a message that is an object)
+// still yields its code and message. Alaya uses status/message; Rainbond code/msg, or detail and
+// err for validation errors, and msg_show.
+type looseEnvelope struct {
+	Status  any `json:"status"`
+	Code    any `json:"code"`
+	Message any `json:"message"`
+	Msg     any `json:"msg"`
+	Detail  any `json:"detail"`
+	Err     any `json:"err"`
+	MsgShow any `json:"msg_show"`
+}
+
+// successCode is the envelope code both APIs use for success.
+const successCode = 200
+
+// Failure builds the *APIError for an answer that is not a usable success: any status, any error
+// envelope of either API, a success envelope the client cannot use (cause is then the decoding
+// error, or nil when the envelope lacks what the operation returns), or a body that is not JSON.
+func Failure(op string, rsp *http.Response, body []byte, cause error) *APIError {
+	if !IsJSON(rsp.Header.Get("Content-Type")) {
+		return NotJSON(op, rsp, body, nil)
+	}
+	var env looseEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return NotJSON(op, rsp, body, err)
+	}
+	code, ok := intOf(env.Code)
+	if !ok {
+		code, _ = intOf(env.Status)
+	}
+	msg := MessageText(env.Message)
+	if msg == "" {
+		msg = MessageText(env.Msg)
+	}
+	if msg == "" {
+		msg = MessageText(env.Detail)
+		if env.Err != nil {
+			msg = strings.TrimPrefix(msg+": "+MessageText(env.Err), ": ")
+		}
+	}
+	if msg == "" {
+		msg = MessageText(env.MsgShow)
+	}
+	switch {
+	case cause != nil && (code == 0 || code == successCode):
+		// The body is an envelope that says success (or nothing), yet the client cannot use it.
+		e := NotJSON(op, rsp, body, cause)
+		e.Code = code
+		return e
+	case code == successCode && rsp.StatusCode/100 == 2:
+		msg = "the success envelope lacks the operation's result"
+		if cause == nil {
+			cause = errMissingResult
+		}
+	case msg == "" && rsp.StatusCode/100 == 2:
+		msg = "the envelope does not say success"
+	}
+	return &APIError{Operation: op, StatusCode: rsp.StatusCode, Code: code, Message: msg, Body: body, cause: cause}
+}
+
+var errMissingResult = fmt.Errorf("success envelope without a result")
+
+// intOf returns v as an int when it is a JSON number with an integer value.
+func intOf(v any) (int, bool) {
+	f, ok := v.(float64)
+	if !ok || f != float64(int(f)) {
+		return 0, false
+	}
+	return int(f), true
 }

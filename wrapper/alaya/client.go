@@ -2,7 +2,6 @@ package alaya
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -114,7 +113,7 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 		}
 		return &ports, nil
 	}
-	return nil, failure(op, rsp, body)
+	return nil, wrapper.Failure(op, rsp, body, nil)
 }
 
 // OpenPort opens a container port of an instance with the given protocol (the pages show
@@ -136,11 +135,11 @@ func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, prot
 	if err != nil {
 		return nil, err
 	}
-	if env := parsed.JSON200; env != nil && env.Status == http.StatusOK {
+	if env := parsed.JSON200; env != nil && env.Status == http.StatusOK && env.Data.ExternalPort != 0 {
 		m := env.Data
 		return &m, nil
 	}
-	return nil, failure(op, rsp, body)
+	return nil, wrapper.Failure(op, rsp, body, nil)
 }
 
 // ClosePort closes a port of an instance. It is never retried.
@@ -160,23 +159,5 @@ func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) err
 	if env := parsed.JSON200; env != nil && env.Status == http.StatusOK {
 		return nil
 	}
-	return failure(op, rsp, body)
-}
-
-// failure builds the *APIError for an answer that is not a success envelope. The envelope status
-// need not equal the HTTP status (an HTTP 401 may carry 40401), and a wrong path may answer an HTML
-// page with HTTP 200: both are failures.
-func failure(op string, rsp *http.Response, body []byte) error {
-	if !wrapper.IsJSON(rsp.Header.Get("Content-Type")) {
-		return wrapper.NotJSON(op, rsp, body, nil)
-	}
-	var env alayaapi.ErrorEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return wrapper.NotJSON(op, rsp, body, err)
-	}
-	msg := env.Message
-	if msg == "" && rsp.StatusCode/100 == 2 {
-		msg = "the envelope does not say success"
-	}
-	return &wrapper.APIError{Operation: op, StatusCode: rsp.StatusCode, Code: env.Status, Message: msg, Body: body}
+	return wrapper.Failure(op, rsp, body, nil)
 }

@@ -2,9 +2,7 @@ package rainbond
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/portsdk/portsdk/gen/rainbondapi"
@@ -95,7 +93,7 @@ func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) 
 		}
 		return env.Data.List, nil
 	}
-	return nil, failure(op, rsp, body)
+	return nil, wrapper.Failure(op, rsp, body, nil)
 }
 
 // AddPort adds a port to a component and returns it as the server created it. It is never retried:
@@ -192,38 +190,12 @@ func (c *Client) ChangeAlias(ctx context.Context, comp Component, port int, alia
 	})
 }
 
-// bean returns the port of a successful POST, PUT or DELETE envelope, or the failure.
+// bean returns the port of a successful POST, PUT or DELETE envelope, or the failure (also for a
+// success envelope without the port).
 func bean(op string, rsp *http.Response, body []byte, env *rainbondapi.PortEnvelope) (*Port, error) {
-	if env != nil && env.Code == http.StatusOK {
+	if env != nil && env.Code == http.StatusOK && env.Data.Bean.ContainerPort != 0 {
 		p := env.Data.Bean
 		return &p, nil
 	}
-	return nil, failure(op, rsp, body)
-}
-
-// failure builds the *APIError for an answer that is not a success envelope: any status, any of the
-// server's error shapes (msg as text or as an object; detail and err for validation errors).
-func failure(op string, rsp *http.Response, body []byte) error {
-	if !wrapper.IsJSON(rsp.Header.Get("Content-Type")) {
-		return wrapper.NotJSON(op, rsp, body, nil)
-	}
-	var env rainbondapi.ErrorEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return wrapper.NotJSON(op, rsp, body, err)
-	}
-	msg := wrapper.MessageText(env.Msg)
-	if msg == "" {
-		msg = env.Detail
-		if len(env.Err) > 0 {
-			errs, _ := json.Marshal(env.Err)
-			msg = strings.TrimPrefix(msg+": "+string(errs), ": ")
-		}
-	}
-	if msg == "" {
-		msg = env.MsgShow
-	}
-	if msg == "" && rsp.StatusCode/100 == 2 {
-		msg = "the envelope does not say success"
-	}
-	return &wrapper.APIError{Operation: op, StatusCode: rsp.StatusCode, Code: env.Code, Message: msg, Body: body}
+	return nil, wrapper.Failure(op, rsp, body, nil)
 }

@@ -694,3 +694,50 @@ func TestPortJSONNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, portJSON, string(raw))
 }
+
+// TestEnvelopeEdgeCases protects answers the generated types cannot hold, success envelopes without
+// the port, and media types in upper case.
+func TestEnvelopeEdgeCases(t *testing.T) {
+	ctx := context.Background()
+	t.Run("success under an upper-case media type", func(t *testing.T) {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "Application/JSON; Charset=UTF-8")
+			_, _ = io.WriteString(w, beanEnvelope(portJSON))
+		})
+		p, err := f.client(t).OpenOuter(ctx, comp, 8080)
+		require.NoError(t, err)
+		assert.Equal(t, port8080, *p)
+	})
+	for name, body := range map[string]string{
+		"no bean":    `{"code":200,"msg":"success","data":{"list":[]}}`,
+		"empty bean": `{"code":200,"msg":"success","data":{"bean":{},"list":[]}}`,
+		"no data":    `{"code":200,"msg":"success"}`,
+	} {
+		t.Run("success envelope with "+name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
+			p, err := f.client(t).AddPort(ctx, comp, rainbond.AddPortRequest{Port: 8080})
+			assert.Nil(t, p)
+			var ae *wrapper.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, 200, ae.StatusCode)
+			assert.Equal(t, body, string(ae.Body))
+		})
+	}
+	for name, tc := range map[string]struct {
+		body, msg string
+		code      int
+	}{
+		"data is an array":          {`{"code":20501,"msg":"component port already exists","data":[]}`, "component port already exists", 20501},
+		"err values are not arrays": {`{"detail":"参数错误","err":{"port":"bad"},"code":20400}`, `参数错误: {"port":"bad"}`, 20400},
+	} {
+		t.Run("error envelope where "+name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 409, tc.body) })
+			_, err := f.client(t).AddPort(ctx, comp, rainbond.AddPortRequest{Port: 8080})
+			var ae *wrapper.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, 409, ae.StatusCode)
+			assert.Equal(t, tc.code, ae.Code)
+			assert.Equal(t, tc.msg, ae.Message)
+		})
+	}
+}

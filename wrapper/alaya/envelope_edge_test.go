@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,25 +12,12 @@ import (
 	"github.com/portsdk/portsdk/wrapper"
 )
 
-// The tests in this file fail against the current client.go. They are skipped unless
-// ALAYA_KNOWN_BUGS=1, so that the suite stays green until client.go is fixed:
-//
-//	ALAYA_KNOWN_BUGS=1 go test -run KnownBug ./wrapper/alaya/
-//
-// Once a fix lands, drop its test's knownBug call so that it runs always.
+// Envelope edge cases: answers the generated types cannot hold, or that say success without the
+// result, and media types in upper case.
 
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("ALAYA_KNOWN_BUGS") != "1" {
-		t.Skip("known client.go bug (set ALAYA_KNOWN_BUGS=1 to run): " + what)
-	}
-}
-
-// Media types are case-insensitive (RFC 9110 §8.3.1), but the generated Parse functions look for
-// "json" case-sensitively, so a success under "Application/JSON" is never decoded; failure() then
-// (case-insensitively) reads the success envelope and returns it as an error: "HTTP 200: OK".
-func TestKnownBugSuccessUnderUpperCaseMediaType(t *testing.T) {
-	knownBug(t, `a success labelled "Application/JSON" is returned as *APIError{StatusCode: 200, Code: 200, Message: "OK"}`)
+// Media types are case-insensitive (RFC 9110 §8.3.1), while the generated Parse functions look for
+// "json" case-sensitively: a success under "Application/JSON" must still be decoded as a success.
+func TestSuccessUnderUpperCaseMediaType(t *testing.T) {
 	for _, op := range ops {
 		for _, ct := range []string{"Application/JSON", "APPLICATION/JSON; charset=UTF-8"} {
 			t.Run(op.name+"/"+ct, func(t *testing.T) {
@@ -50,11 +36,9 @@ func TestKnownBugSuccessUnderUpperCaseMediaType(t *testing.T) {
 }
 
 // An error envelope the generated types cannot hold (data [] instead of {}, a message that is an
-// object) makes the generated Parse fail, so the *APIError loses the envelope's status and message:
-// Code 0 and "response JSON does not decode: ...". DESIGN.md: Code is the envelope's status and
-// Message "a JSON object is kept as its JSON".
-func TestKnownBugErrorEnvelopeLosesStatusAndMessage(t *testing.T) {
-	knownBug(t, "an error envelope with data [] or an object message loses Code and Message")
+// object) makes the generated Parse fail; the *APIError must still keep the envelope's status and
+// message (DESIGN.md: Code is the envelope's status, a JSON object message is kept as its JSON).
+func TestErrorEnvelopeKeepsStatusAndMessage(t *testing.T) {
 	cases := []struct {
 		name, body  string
 		wantMessage string
@@ -77,11 +61,9 @@ func TestKnownBugErrorEnvelopeLosesStatusAndMessage(t *testing.T) {
 	}
 }
 
-// The spec requires external_port, internal_port and protocol in the OpenPort answer, but a success
-// envelope without them yields &PortMapping{} (external port 0) and a nil error: the caller cannot
-// tell that it learned nothing.
-func TestKnownBugOpenPortSuccessWithoutMapping(t *testing.T) {
-	knownBug(t, "OpenPort returns &PortMapping{} and nil for a success envelope without data")
+// The spec requires external_port, internal_port and protocol in the OpenPort answer: a success
+// envelope without them is an *APIError, not an empty mapping with a nil error.
+func TestOpenPortSuccessWithoutMapping(t *testing.T) {
 	for _, body := range []string{
 		`{"status":200,"message":"OK"}`,
 		`{"status":200,"message":"OK","data":null}`,
