@@ -115,7 +115,7 @@ type ErrorEnvelope struct {
 	// Code The server's own code, e.g. 20501, 20400, 10401, or the HTTP status.
 	//
 	// Example: 20501
-	Code int `json:"code,omitempty"`
+	Code int `json:"code"`
 
 	// Data {"bean": {}, "list": []} on service errors.
 	Data map[string]interface{} `json:"data,omitempty"`
