@@ -47,7 +47,7 @@ test:
 	$(GO) test -race ./...
 
 ## check: everything CI runs.
-check: check-generated lint test
+check: check-generated lint test docs-check fuzz
 
 ## docs-check: compare the vendor pages in $(DOCS) with specs/; deliberate differences are in cmd/docscheck/allow.txt.
 DOCS ?= ../shared/docs
@@ -59,6 +59,23 @@ docs-check:
 .PHONY: demo
 demo:
 	$(GO) run ./cmd/portctl demo
+
+## conformance: every request the clients send and every response the test servers return, validated against specs/.
+.PHONY: conformance
+conformance:
+	$(GO) test -race ./conformance/...
+
+## fuzz: run each fuzz target for $(FUZZTIME) (seed corpora in testdata/fuzz of each package).
+FUZZTIME ?= $(if $(CI),5s,10s)
+FUZZ_TARGETS := ./wrapper/rainbond:FuzzRainbondResponse ./wrapper/rainbond:FuzzRainbondValidation \
+	./wrapper/alaya:FuzzAlayaResponse ./wrapper/rainbond/rainbondtest:FuzzRainbondServer \
+	./wrapper/alaya/alayatest:FuzzAlayaServer
+.PHONY: fuzz
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz: $$name in $$pkg for $(FUZZTIME)"; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME); \
+	done
 
 ## conformance: every request the clients send and every response the test servers return, validated against specs/.
 .PHONY: conformance
