@@ -76,8 +76,3 @@ fuzz:
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz: $$name in $$pkg for $(FUZZTIME)"; \
 	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME); \
 	done
-
-## conformance: every request the clients send and every response the test servers return, validated against specs/.
-.PHONY: conformance
-conformance:
-	$(GO) test -race ./conformance/...
