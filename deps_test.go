@@ -1,0 +1,34 @@
+package portsdk_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportGraph protects the dependency rule of DESIGN.md: what downstream code imports (the
+// clients and the generated code) depends on the standard library, gen/ and the oapi-codegen runtime
+// only; kin-openapi, YAML and testify stay in tests, test servers and tools.
+func TestImportGraph(t *testing.T) {
+	for _, pkgs := range [][]string{{"./wrapper/alaya", "./wrapper/rainbond"}, {"./gen/..."}} {
+		out, err := exec.Command("go", append([]string{"list", "-deps"}, pkgs...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %v: %v\n%s", pkgs, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if !strings.Contains(strings.SplitN(dep, "/", 2)[0], ".") {
+				continue // the standard library
+			}
+			switch {
+			case strings.HasPrefix(dep, "github.com/portsdk/portsdk/gen/"),
+				dep == "github.com/portsdk/portsdk/wrapper", dep == "github.com/portsdk/portsdk/wrapper/alaya",
+				dep == "github.com/portsdk/portsdk/wrapper/rainbond",
+				strings.HasPrefix(dep, "github.com/oapi-codegen/runtime"),
+				// the runtime's own dependencies
+				dep == "github.com/apapsch/go-jsonmerge/v2", dep == "github.com/google/uuid":
+			default:
+				t.Errorf("%v depends on %s", pkgs, dep)
+			}
+		}
+	}
+}
