@@ -76,3 +76,24 @@ fuzz:
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz: $$name in $$pkg for $(FUZZTIME)"; \
 	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME); \
 	done
+
+## bench: the client next to plain net/http (issue 7, BENCHMARKS.md). $(BENCH_COUNT) rounds of every benchmark under
+## wrapper/ (rounds, not -count, so portsdk and nethttp runs alternate and share the machine's drift) into $(BENCH_OUT),
+## then benchstat (all results; nethttp vs portsdk) and internal/benchratio (ratios against the targets).
+BENCH_COUNT ?= 10
+BENCH_TIME ?= 500ms
+BENCH_OUT ?= bench.out
+BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+.PHONY: bench
+bench:
+	@set -euo pipefail; : > $(BENCH_OUT); \
+	for i in $$(seq $(BENCH_COUNT)); do \
+	  echo "bench: round $$i of $(BENCH_COUNT)" >&2; \
+	  $(GO) test -run '^$$' -bench . -benchmem -count 1 -benchtime $(BENCH_TIME) ./wrapper/... >> $(BENCH_OUT); \
+	done; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	sed -e '/\/portsdk[-[:space:]]/d' -e '/^BenchmarkValidate/d' -e 's#/nethttp\([-[:space:]]\)#\1#' $(BENCH_OUT) > "$$tmp/nethttp"; \
+	sed -e '/\/nethttp[-[:space:]]/d' -e '/^BenchmarkValidate/d' -e 's#/portsdk\([-[:space:]]\)#\1#' $(BENCH_OUT) > "$$tmp/portsdk"; \
+	$(BENCHSTAT) $(BENCH_OUT); echo; \
+	$(BENCHSTAT) nethttp="$$tmp/nethttp" portsdk="$$tmp/portsdk"; echo; \
+	$(GO) run ./internal/benchratio $(BENCH_OUT)
