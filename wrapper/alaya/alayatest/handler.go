@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
+	"github.com/portsdk/portsdk/internal/testserver"
 	"github.com/portsdk/portsdk/specs"
 )
 
@@ -45,18 +46,10 @@ var systemPorts = []struct {
 	protocol string
 }{{22, ""}, {8888, "http/https"}}
 
-// Request is one request the handler received, as recorded by Handler.Requests.
-type Request struct {
-	// Method is the HTTP method.
-	Method string
-	// URI is the request target exactly as the client sent it (escaped path and query), including
-	// any mount prefix.
-	URI string
-	// Header is a copy of the request headers.
-	Header http.Header
-	// Body is the request body (at most 1 MiB of it).
-	Body []byte
-}
+// Request is one request the handler received, as recorded by Handler.Requests: its method, its
+// target exactly as sent (escaped path and query, with any mount prefix), its headers and its body
+// (at most 1 MiB of it).
+type Request = testserver.Request
 
 // Handler is the in-memory Alaya NeW CCI API behind a Server. It serves the port operations at
 // paths relative to where it is mounted (/v1/cci/instance/...), so it can share one listener
@@ -76,7 +69,7 @@ type Handler struct {
 	instances map[string]*instance
 	used      map[int]bool // allocated external ports
 	next      int          // where the next allocation starts looking
-	reqs      []Request
+	log       testserver.Log
 }
 
 // instance is the state of one instance.
@@ -167,20 +160,12 @@ func (inst *instance) list() alayaapi.OpenPortList {
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
 // 400 and 403 answers included).
 func (h *Handler) RequestCount() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.reqs)
+	return h.log.Count()
 }
 
 // Requests returns a copy of every request the handler received, oldest first.
 func (h *Handler) Requests() []Request {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make([]Request, len(h.reqs))
-	for i, r := range h.reqs {
-		out[i] = Request{Method: r.Method, URI: r.URI, Header: r.Header.Clone(), Body: bytes.Clone(r.Body)}
-	}
-	return out
+	return h.log.All()
 }
 
 // allocate takes a free external port. h.mu must be held.
@@ -208,7 +193,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
 // which only get the website's HTML page.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
-	body, tooLarge := h.record(r)
+	body, tooLarge := h.log.Record(r, maxBodyBytes)
 	m, ok := matchPath(r.URL.EscapedPath())
 	if !routable || !ok {
 		// The live service answers a wrong path with its website, HTTP 200 (alaya-notes.md).
@@ -274,29 +259,6 @@ func (h *Handler) apiKeyOf(values []string) string {
 		return ""
 	}
 	return key
-}
-
-// record appends r to the request log and returns its body (capped), and whether the body was
-// larger than the cap.
-func (h *Handler) record(r *http.Request) ([]byte, bool) {
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-		_ = r.Body.Close()
-	}
-	tooLarge := len(body) > maxBodyBytes
-	if tooLarge {
-		body = body[:maxBodyBytes]
-	}
-	uri := r.RequestURI
-	if uri == "" {
-		uri = r.URL.RequestURI()
-	}
-	h.mu.Lock()
-	h.reqs = append(h.reqs, Request{Method: r.Method, URI: uri, Header: r.Header.Clone(), Body: bytes.Clone(body)})
-	h.mu.Unlock()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return body, tooLarge
 }
 
 // pathMatch is a request path matched against the spec's paths.

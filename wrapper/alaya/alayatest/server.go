@@ -1,14 +1,11 @@
 package alayatest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"strings"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
+	"github.com/portsdk/portsdk/internal/testserver"
 )
 
 // PathPrefix is the path under which a Server serves the API; Server.URL ends with it, so
@@ -29,27 +26,11 @@ type Server struct {
 
 // NewServer starts a Server with a random API key and no instances.
 func NewServer() *Server {
-	key := randomHex(24)
+	key := testserver.RandomHex(24)
 	s := &Server{APIKey: key, h: NewHandler(key)}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.ts = httptest.NewServer(testserver.StripPrefix(PathPrefix, s.h.serve))
 	s.URL = s.ts.URL + PathPrefix
 	return s
-}
-
-// serveHTTP strips PathPrefix (from the decoded and the escaped path) and hands the request to
-// the Handler; a request outside the prefix is recorded and answered with the website page.
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.URL.EscapedPath(), PathPrefix+"/") || !strings.HasPrefix(r.URL.Path, PathPrefix+"/") {
-		s.h.serve(w, r, false)
-		return
-	}
-	r2 := new(http.Request)
-	*r2 = *r
-	r2.URL = new(url.URL)
-	*r2.URL = *r.URL
-	r2.URL.Path = strings.TrimPrefix(r.URL.Path, PathPrefix)
-	r2.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, PathPrefix)
-	s.h.ServeHTTP(w, r2)
 }
 
 // Handler returns the Handler behind the server. It serves paths without PathPrefix; use it to
@@ -73,10 +54,3 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Close shuts the server down and blocks until its requests are done.
 func (s *Server) Close() { s.ts.Close() }
-
-// randomHex returns n random bytes, hex encoded.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	return hex.EncodeToString(b)
-}

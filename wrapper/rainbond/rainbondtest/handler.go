@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/portsdk/portsdk/gen/rainbondapi"
+	"github.com/portsdk/portsdk/internal/testserver"
 	"github.com/portsdk/portsdk/specs"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -28,18 +29,10 @@ import (
 // maxBodyBytes caps the request bodies the handler reads.
 const maxBodyBytes = 1 << 20
 
-// Request is one request the handler received, as recorded by Handler.Requests.
-type Request struct {
-	// Method is the HTTP method.
-	Method string
-	// URI is the request target exactly as the client sent it (escaped path and query), including
-	// any mount prefix.
-	URI string
-	// Header is a copy of the request headers.
-	Header http.Header
-	// Body is the request body (at most 1 MiB of it).
-	Body []byte
-}
+// Request is one request the handler received, as recorded by Handler.Requests: its method, its
+// target exactly as sent (escaped path and query, with any mount prefix), its headers and its body
+// (at most 1 MiB of it).
+type Request = testserver.Request
 
 // Handler is the in-memory Rainbond console behind a Server. It serves the component-port API at
 // paths relative to where it is mounted (/openapi/v1/teams/...), so it can share one listener with
@@ -59,7 +52,7 @@ type Handler struct {
 
 	mu    sync.Mutex
 	comps map[compKey]*component
-	reqs  []Request
+	log   testserver.Log
 }
 
 // NewHandler returns an empty Handler that accepts the access token token (sent raw, as
@@ -160,20 +153,12 @@ func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
 // 400 and 404 answers included).
 func (h *Handler) RequestCount() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.reqs)
+	return h.log.Count()
 }
 
 // Requests returns a copy of every request the handler received, oldest first.
 func (h *Handler) Requests() []Request {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make([]Request, len(h.reqs))
-	for i, r := range h.reqs {
-		out[i] = Request{Method: r.Method, URI: r.URI, Header: r.Header.Clone(), Body: bytes.Clone(r.Body)}
-	}
-	return out
+	return h.log.All()
 }
 
 // ServeHTTP answers one request like the Rainbond console does.
@@ -184,7 +169,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
 // which only get the console's HTML 404 page.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
-	body, tooLarge := h.record(r)
+	body, tooLarge := h.log.Record(r, maxBodyBytes)
 	m, ok := matchPath(r.URL.EscapedPath())
 	if !routable || !ok {
 		// Django answers unknown URLs (a trailing slash, a letter in app_id) with an HTML page.
@@ -259,29 +244,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	default:
 		writeJSON(w, http.StatusInternalServerError, unhandledError("no handler for "+route.Operation.OperationID, "NotImplementedError"))
 	}
-}
-
-// record appends r to the request log and returns its body (capped), and whether the body was
-// larger than the cap.
-func (h *Handler) record(r *http.Request) ([]byte, bool) {
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-		_ = r.Body.Close()
-	}
-	tooLarge := len(body) > maxBodyBytes
-	if tooLarge {
-		body = body[:maxBodyBytes]
-	}
-	uri := r.RequestURI
-	if uri == "" {
-		uri = r.URL.RequestURI()
-	}
-	h.mu.Lock()
-	h.reqs = append(h.reqs, Request{Method: r.Method, URI: uri, Header: r.Header.Clone(), Body: bytes.Clone(body)})
-	h.mu.Unlock()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return body, tooLarge
 }
 
 // authorized reports whether the Authorization header is exactly the token: the console takes
