@@ -20,12 +20,18 @@ const (
 // Config is what the options set. The clients build it; callers use the options of the client
 // packages (alaya.WithMaxRetries, rainbond.WithHTTPClient, ...), which are Options under other names.
 type Config struct {
-	BaseURL      string
-	HTTPClient   *http.Client
-	UserAgent    string
-	MaxRetries   int
+	// BaseURL is the API's base URL (Alaya only; Rainbond takes it as an argument of NewClient).
+	BaseURL string
+	// HTTPClient sends the requests; nil means an http.Client with DefaultTimeout.
+	HTTPClient *http.Client
+	// UserAgent is the caller's product, put before portsdk/<Version>.
+	UserAgent string
+	// MaxRetries is how many times a GET is retried after the first attempt.
+	MaxRetries int
+	// MaxBodyBytes caps how much of a response body is read.
 	MaxBodyBytes int64
-	RetryBudget  time.Duration
+	// RetryBudget bounds the time of all attempts and waits of one call; 0 means no bound.
+	RetryBudget time.Duration
 	// RetryBaseWait is the first backoff step; each retry doubles it, up to MaxRetryWait, with jitter.
 	RetryBaseWait time.Duration
 }
