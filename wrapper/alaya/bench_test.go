@@ -81,10 +81,12 @@ func plainListOpenPorts(ctx context.Context, hc *http.Client, base, instanceID s
 		return nil, fmt.Errorf("HTTP %d", rsp.StatusCode)
 	}
 	// Read into a buffer sized from Content-Length and unmarshal: of the plain ways (json.NewDecoder,
-	// io.ReadAll then json.Unmarshal, this), the cheapest in time and memory.
-	size := int64(512)
+	// io.ReadAll then json.Unmarshal, this), the cheapest in time and memory. bytes.Buffer.ReadFrom
+	// wants bytes.MinRead free before each read: with less spare room it would allocate and copy
+	// once more at the end of the body.
+	size := int64(bytes.MinRead)
 	if rsp.ContentLength > 0 {
-		size = rsp.ContentLength + 1
+		size += rsp.ContentLength
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	if _, err := buf.ReadFrom(rsp.Body); err != nil {

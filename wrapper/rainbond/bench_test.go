@@ -129,10 +129,12 @@ func plainDo(hc *http.Client, req *http.Request, v any) error {
 
 // plainDecode reads the body into a buffer sized from Content-Length and unmarshals it: of the plain
 // ways (json.NewDecoder, io.ReadAll then json.Unmarshal, this), the cheapest in time and memory.
+// bytes.Buffer.ReadFrom wants bytes.MinRead free before each read: with less spare room it would
+// allocate and copy once more at the end of the body.
 func plainDecode(rsp *http.Response, v any) error {
-	size := int64(512)
+	size := int64(bytes.MinRead)
 	if rsp.ContentLength > 0 {
-		size = rsp.ContentLength + 1
+		size += rsp.ContentLength
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	if _, err := buf.ReadFrom(rsp.Body); err != nil {
