@@ -11,17 +11,19 @@ import (
 )
 
 // Decode finishes one call of a generated raw client: it turns a transport error into an error
-// naming op, reads the body (capped) and runs the generated parse function on it. The body is read
-// first and handed back, so that when parsing fails the *APIError (from Failure) still keeps the
-// HTTP status, the envelope's code and message where it has them, and the body.
-func Decode[P any](op string, rsp *http.Response, err error, parse func(*http.Response) (P, error)) (P, []byte, error) {
-	var zero P
+// naming op, reads the body (capped) and returns the 200 JSON envelope (nil for any other answer).
+// A 200 answer labelled JSON is unmarshalled once from the buffered body, as the generated parse
+// function would, but without its io.ReadAll copy of the body; any other answer goes through the
+// generated parse function. The body is handed back, so that when decoding fails the *APIError
+// (from Failure) still keeps the HTTP status, the envelope's code and message where it has them,
+// and the body.
+func Decode[T any, P interface{ GetJSON200() *T }](op string, rsp *http.Response, err error, parse func(*http.Response) (P, error)) (*T, []byte, error) {
 	if err != nil {
-		return zero, nil, fmt.Errorf("%s: %w", op, err)
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	body, err := readBody(rsp)
 	if err != nil {
-		return zero, body, &APIError{
+		return nil, body, &APIError{
 			Operation:  op,
 			StatusCode: rsp.StatusCode,
 			Message:    "reading response body: " + err.Error(),
@@ -30,15 +32,24 @@ func Decode[P any](op string, rsp *http.Response, err error, parse func(*http.Re
 		}
 	}
 	// Media types are case-insensitive; the generated parse functions look for "json" in lower case.
-	if ct := rsp.Header.Get("Content-Type"); ct != strings.ToLower(ct) {
-		rsp.Header.Set("Content-Type", strings.ToLower(ct))
+	ct := rsp.Header.Get("Content-Type")
+	if lower := strings.ToLower(ct); lower != ct {
+		ct = lower
+		rsp.Header.Set("Content-Type", ct)
+	}
+	if rsp.StatusCode == http.StatusOK && strings.Contains(ct, "json") {
+		env := new(T)
+		if err := json.Unmarshal(body, env); err != nil {
+			return nil, body, Failure(op, rsp, body, err)
+		}
+		return env, body, nil
 	}
 	rsp.Body = io.NopCloser(bytes.NewReader(body))
 	parsed, err := parse(rsp)
 	if err != nil {
-		return zero, body, Failure(op, rsp, body, err)
+		return nil, body, Failure(op, rsp, body, err)
 	}
-	return parsed, body, nil
+	return parsed.GetJSON200(), body, nil
 }
 
 // readBody returns the body of rsp: as the Doer buffered it, or read (and closed) here.

@@ -209,7 +209,8 @@ func (d *Doer) buffer(resp *http.Response) error {
 	}
 	size := int64(512)
 	if n := resp.ContentLength; n > 0 {
-		size = min(n, d.maxBody) + 1 // +1: the read that finds EOF needs no growth
+		// bytes.Buffer.ReadFrom grows the buffer whenever less than MinRead bytes are free.
+		size = min(n, d.maxBody) + bytes.MinRead
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	_, err := buf.ReadFrom(&cappedBody{rc: resp.Body, left: d.maxBody})

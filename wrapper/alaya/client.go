@@ -99,11 +99,11 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 		return nil, err
 	}
 	rsp, err := c.c.api.ListOpenPorts(ctx, instanceID)
-	parsed, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseListOpenPortsResponse)
+	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseListOpenPortsResponse)
 	if err != nil {
 		return nil, err
 	}
-	if env := parsed.JSON200; env != nil && env.Status == http.StatusOK {
+	if env != nil && env.Status == http.StatusOK {
 		ports := env.Data
 		if ports.Ports == nil {
 			ports.Ports = []OpenPort{}
@@ -131,11 +131,11 @@ func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, prot
 		return nil, &wrapper.ValidationError{Field: "protocol", Reason: "must not be empty"}
 	}
 	rsp, err := c.c.api.OpenPort(ctx, instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
-	parsed, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseOpenPortResponse)
+	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseOpenPortResponse)
 	if err != nil {
 		return nil, err
 	}
-	if env := parsed.JSON200; env != nil && env.Status == http.StatusOK && env.Data.ExternalPort != 0 {
+	if env != nil && env.Status == http.StatusOK && env.Data.ExternalPort != 0 {
 		m := env.Data
 		return &m, nil
 	}
@@ -152,11 +152,11 @@ func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) err
 		return err
 	}
 	rsp, err := c.c.api.ClosePort(ctx, instanceID, alayaapi.ClosePortRequest{Port: port})
-	parsed, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseClosePortResponse)
+	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseClosePortResponse)
 	if err != nil {
 		return err
 	}
-	if env := parsed.JSON200; env != nil && env.Status == http.StatusOK {
+	if env != nil && env.Status == http.StatusOK {
 		return nil
 	}
 	return wrapper.Failure(op, rsp, body, nil)

@@ -83,11 +83,11 @@ func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) 
 		return nil, err
 	}
 	rsp, err := c.c.api.ListPorts(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
-	parsed, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseListPortsResponse)
+	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseListPortsResponse)
 	if err != nil {
 		return nil, err
 	}
-	if env := parsed.JSON200; env != nil && env.Code == http.StatusOK {
+	if env != nil && env.Code == http.StatusOK {
 		if env.Data.List == nil {
 			return []Port{}, nil
 		}
@@ -107,11 +107,11 @@ func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest
 		return nil, err
 	}
 	rsp, err := c.c.api.AddPort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
-	parsed, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseAddPortResponse)
+	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseAddPortResponse)
 	if err != nil {
 		return nil, err
 	}
-	return bean(op, rsp, body, parsed.JSON200)
+	return bean(op, rsp, body, env)
 }
 
 // UpdatePort applies req.Action to the port and returns the port after the change. It is never
@@ -129,11 +129,11 @@ func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req U
 		return nil, err
 	}
 	rsp, err := c.c.api.UpdatePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
-	parsed, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseUpdatePortResponse)
+	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseUpdatePortResponse)
 	if err != nil {
 		return nil, err
 	}
-	return bean(op, rsp, body, parsed.JSON200)
+	return bean(op, rsp, body, env)
 }
 
 // DeletePort deletes a port and returns it as it was. The server refuses (409) while its inner or
@@ -147,11 +147,11 @@ func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Por
 		return nil, err
 	}
 	rsp, err := c.c.api.DeletePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
-	parsed, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseDeletePortResponse)
+	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseDeletePortResponse)
 	if err != nil {
 		return nil, err
 	}
-	return bean(op, rsp, body, parsed.JSON200)
+	return bean(op, rsp, body, env)
 }
 
 // OpenOuter opens the port's outer (external) service. The server refuses (404) while the inner
