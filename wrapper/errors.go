@@ -65,9 +65,9 @@ func (e *ValidationError) Error() string {
 	return "invalid " + e.Field + ": " + e.Reason
 }
 
-// MessageText turns an envelope's message value into text: a JSON string is unquoted, null is empty,
+// messageText turns an envelope's message value into text: a JSON string is unquoted, null is empty,
 // and anything else (an object, a number) is kept as its compact JSON.
-func MessageText(v any) string {
+func messageText(v any) string {
 	switch m := v.(type) {
 	case nil:
 		return ""

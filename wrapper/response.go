@@ -3,6 +3,7 @@ package wrapper
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -54,7 +55,7 @@ func Decode[T any, P interface{ GetJSON200() *T }](op string, rsp *http.Response
 
 // readBody returns the body of rsp: as the Doer buffered it, or read (and closed) here.
 func readBody(rsp *http.Response) ([]byte, error) {
-	if bb, ok := rsp.Body.(*BufferedBody); ok {
+	if bb, ok := rsp.Body.(*bufferedBody); ok {
 		return bb.Bytes()
 	}
 	defer func() { _ = rsp.Body.Close() }()
@@ -63,19 +64,13 @@ func readBody(rsp *http.Response) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// IsJSON reports whether a Content-Type header names JSON (application/json, application/problem+json, ...).
-func IsJSON(contentType string) bool {
+// isJSON reports whether a Content-Type header names JSON (application/json, application/problem+json, ...).
+func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return false
 	}
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
-// NotJSON is the *APIError for a body the client cannot use as the spec's JSON: a body that is not
-// JSON, or one labelled with a non-JSON Content-Type.
-func NotJSON(op string, rsp *http.Response, body []byte, err error) *APIError {
-	return undecodable(op, rsp.StatusCode, rsp.Header.Get("Content-Type"), body, err)
 }
 
 // looseEnvelope reads the status and message of either API's envelope without the generated
@@ -99,34 +94,34 @@ const successCode = 200
 // envelope of either API, a success envelope the client cannot use (cause is then the decoding
 // error, or nil when the envelope lacks what the operation returns), or a body that is not JSON.
 func Failure(op string, rsp *http.Response, body []byte, cause error) *APIError {
-	if !IsJSON(rsp.Header.Get("Content-Type")) {
-		return NotJSON(op, rsp, body, nil)
+	if !isJSON(rsp.Header.Get("Content-Type")) {
+		return undecodable(op, rsp.StatusCode, rsp.Header.Get("Content-Type"), body, nil)
 	}
 	var env looseEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return NotJSON(op, rsp, body, err)
+		return undecodable(op, rsp.StatusCode, rsp.Header.Get("Content-Type"), body, err)
 	}
 	code, ok := intOf(env.Code)
 	if !ok {
 		code, _ = intOf(env.Status)
 	}
-	msg := MessageText(env.Message)
+	msg := messageText(env.Message)
 	if msg == "" {
-		msg = MessageText(env.Msg)
+		msg = messageText(env.Msg)
 	}
 	if msg == "" {
-		msg = MessageText(env.Detail)
+		msg = messageText(env.Detail)
 		if env.Err != nil {
-			msg = strings.TrimPrefix(msg+": "+MessageText(env.Err), ": ")
+			msg = strings.TrimPrefix(msg+": "+messageText(env.Err), ": ")
 		}
 	}
 	if msg == "" {
-		msg = MessageText(env.MsgShow)
+		msg = messageText(env.MsgShow)
 	}
 	switch {
 	case cause != nil && (code == 0 || code == successCode):
 		// The body is an envelope that says success (or nothing), yet the client cannot use it.
-		e := NotJSON(op, rsp, body, cause)
+		e := undecodable(op, rsp.StatusCode, rsp.Header.Get("Content-Type"), body, cause)
 		e.Code = code
 		return e
 	case code == successCode && rsp.StatusCode/100 == 2:
@@ -140,7 +135,7 @@ func Failure(op string, rsp *http.Response, body []byte, cause error) *APIError 
 	return &APIError{Operation: op, StatusCode: rsp.StatusCode, Code: code, Message: msg, Body: body, cause: cause}
 }
 
-var errMissingResult = fmt.Errorf("success envelope without a result")
+var errMissingResult = errors.New("success envelope without a result")
 
 // intOf returns v as an int when it is a JSON number with an integer value.
 func intOf(v any) (int, bool) {

@@ -78,7 +78,7 @@ func (d *Doer) String() string { return "wrapper.Doer{" + d.origin + "}" }
 func (d *Doer) GoString() string { return d.String() }
 
 // Do sends req, retrying a GET when that is safe, and returns the last response with its body
-// read (up to the cap) into a *BufferedBody.
+// read (up to the cap) into a *bufferedBody.
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	if origin(req.URL) == d.origin {
 		req.Header.Set("Authorization", d.authValue)
@@ -200,11 +200,11 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// buffer reads resp's body, up to the cap, and closes it, replacing it with a BufferedBody that
+// buffer reads resp's body, up to the cap, and closes it, replacing it with a bufferedBody that
 // gives back what was read and then the error that stopped the reading, if any.
 func (d *Doer) buffer(resp *http.Response) error {
 	if resp.Body == nil || resp.Body == http.NoBody {
-		resp.Body = &BufferedBody{}
+		resp.Body = &bufferedBody{}
 		return nil
 	}
 	size := int64(512)
@@ -215,20 +215,20 @@ func (d *Doer) buffer(resp *http.Response) error {
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	_, err := buf.ReadFrom(&cappedBody{rc: resp.Body, left: d.maxBody})
 	_ = resp.Body.Close()
-	resp.Body = &BufferedBody{data: buf.Bytes(), err: err}
+	resp.Body = &bufferedBody{data: buf.Bytes(), err: err}
 	return err
 }
 
-// BufferedBody is the body of every response the Doer returns: the bytes read (at most the cap) and
+// bufferedBody is the body of every response the Doer returns: the bytes read (at most the cap) and
 // the error that stopped the reading, if any, which Read returns after the bytes.
-type BufferedBody struct {
+type bufferedBody struct {
 	data []byte
 	off  int
 	err  error
 }
 
 // Read implements io.Reader.
-func (b *BufferedBody) Read(p []byte) (int, error) {
+func (b *bufferedBody) Read(p []byte) (int, error) {
 	if b.off >= len(b.data) {
 		if b.err != nil {
 			return 0, b.err
@@ -241,10 +241,10 @@ func (b *BufferedBody) Read(p []byte) (int, error) {
 }
 
 // Close implements io.Closer.
-func (b *BufferedBody) Close() error { return nil }
+func (b *bufferedBody) Close() error { return nil }
 
 // Bytes returns all of the body that was read, and the error that stopped the reading, if any.
-func (b *BufferedBody) Bytes() ([]byte, error) { return b.data, b.err }
+func (b *bufferedBody) Bytes() ([]byte, error) { return b.data, b.err }
 
 // cappedBody returns ErrBodyTooLarge once more than its cap has been read.
 type cappedBody struct {

@@ -37,7 +37,6 @@ type Client struct {
 type client struct {
 	base string
 	api  *rainbondapi.Client
-	doer *wrapper.Doer
 }
 
 // NewClient returns a client for the Rainbond console at baseURL (which may carry a path prefix,
@@ -61,7 +60,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: err.Error()}
 	}
-	return &Client{c: &client{base: base.String(), api: api, doer: doer}}, nil
+	return &Client{c: &client{base: base.String(), api: api}}, nil
 }
 
 // String describes the client without its token.
