@@ -77,7 +77,7 @@ func TestAlayaSweep(t *testing.T) {
 	reqs := r.srv.Requests()
 	require.Len(t, reqs, 14)
 	for _, req := range reqs[7:] {
-		assert.True(t, strings.HasPrefix(req.URI, "/alaya/v1/cci/instance/inst%2Fa%20b%3Fc%23d%252F%E5%AE%9E%E4%BE%8B/"), req.URI)
+		assert.True(t, strings.HasPrefix(req.URI, alayatest.PathPrefix+"/v1/cci/instance/inst%2Fa%20b%3Fc%23d%252F%E5%AE%9E%E4%BE%8B/"), req.URI)
 	}
 	assert.Equal(t, 14, r.v.Requests())
 	requireConforms(t, r.v)
@@ -176,9 +176,10 @@ func TestAlayaRawRequests(t *testing.T) {
 		requireRequestFailure(t, r.v, "security requirements failed")
 	})
 	t.Run("401 key without Bearer", func(t *testing.T) {
+		// Neither a signed header nor a bearer one: malformed.
 		res := raw(t, r.v, http.MethodGet, base+"/open-port/list", r.srv.APIKey, "")
 		assert.Equal(t, http.StatusUnauthorized, res.status, res.body)
-		assert.Contains(t, res.body, `"status":40006`)
+		assert.Contains(t, res.body, `"status":40001`)
 		requireRequestFailure(t, r.v, "security requirements failed")
 	})
 	t.Run("400 port out of range", func(t *testing.T) {

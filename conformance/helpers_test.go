@@ -77,6 +77,7 @@ const inst = "inst-1"
 func newAlayaRig(t *testing.T) *alayaRig {
 	t.Helper()
 	srv := alayatest.NewServer()
+	srv.AcceptAPIKey()
 	t.Cleanup(srv.Close)
 	v, err := conformance.NewAlaya(srv.URL, srv.Client().Transport)
 	require.NoError(t, err)

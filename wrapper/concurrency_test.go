@@ -93,6 +93,7 @@ func TestSharedRainbondClient(t *testing.T) {
 // instance, open, list and close a port; every answer must be about the caller's own instance.
 func TestSharedAlayaClient(t *testing.T) {
 	srv := alayatest.NewServer()
+	srv.AcceptAPIKey()
 	defer srv.Close()
 	for i := range goroutines {
 		srv.AddInstance(fmt.Sprintf("inst-%d", i))

@@ -1,0 +1,75 @@
+package alaya
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Credential is what a Client authenticates with: an AccessKey pair, which signs every request
+// the way the live service requires, or a BearerKey, the form the API pages show. Only this
+// package implements it.
+type Credential interface {
+	// alayaCredential seals the interface.
+	alayaCredential()
+}
+
+// AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
+// A Client signs every request with it (scheme alayanew-HMAC-SHA256: an HMAC-SHA256 over the
+// millisecond timestamp, the method and the escaped request path, see docs/servers/alaya.md),
+// each attempt afresh, so a retried request carries a new timestamp. The secret is never sent.
+//
+// Printing an AccessKey with any verb of package fmt (and String, GoString) shows the ID and
+// "[redacted]" in place of the secret. Only %p and %w, which go vet reports as misuse on a
+// value that is neither a pointer nor an error, make fmt print the fields as they are.
+type AccessKey struct {
+	// ID is the AccessKey ID, sent in every request's Authorization header.
+	ID string
+	// Secret is the AccessKey secret: it signs requests and is never sent or printed.
+	Secret string
+}
+
+func (AccessKey) alayaCredential() {}
+
+// String returns the key with its secret redacted: alaya.AccessKey{ID: "...", Secret: [redacted]}
+// (an empty secret shows as "").
+func (k AccessKey) String() string {
+	secret := "[redacted]"
+	if k.Secret == "" {
+		secret = `""`
+	}
+	return "alaya.AccessKey{ID: " + strconv.Quote(k.ID) + ", Secret: " + secret + "}"
+}
+
+// GoString is String.
+func (k AccessKey) GoString() string { return k.String() }
+
+// Format writes String for every verb (quoted for %q), so no verb shows the secret.
+func (k AccessKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.String()) }
+
+// BearerKey is an Open API key, sent as "Authorization: Bearer <key>", the form the API pages
+// show. Pass the bare key, without "Bearer ". Printing it with any verb of package fmt (and
+// String, GoString) shows "[redacted]" (%p and %w aside, as for AccessKey).
+type BearerKey string
+
+func (BearerKey) alayaCredential() {}
+
+// String returns "alaya.BearerKey([redacted])" (alaya.BearerKey("") for an empty key).
+func (k BearerKey) String() string {
+	if k == "" {
+		return `alaya.BearerKey("")`
+	}
+	return "alaya.BearerKey([redacted])"
+}
+
+// GoString is String.
+func (k BearerKey) GoString() string { return k.String() }
+
+// Format writes String for every verb (quoted for %q), so no verb shows the key.
+func (k BearerKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.String()) }
+
+func formatRedacted(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = fmt.Fprint(f, s)
+}
