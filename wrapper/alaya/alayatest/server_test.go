@@ -133,7 +133,9 @@ func TestSignedAuthentication(t *testing.T) {
 	for _, auth := range []func(*http.Request) string{
 		c.signed(now.Add(-4 * time.Minute)),
 		c.signed(now.Add(4 * time.Minute)),
-		func(r *http.Request) string { return strings.Replace(good(r), alayasign.Scheme, strings.ToLower(alayasign.Scheme), 1) },
+		func(r *http.Request) string {
+			return strings.Replace(good(r), alayasign.Scheme, strings.ToLower(alayasign.Scheme), 1)
+		},
 	} {
 		assert.Equal(t, http.StatusOK, c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, auth).status)
 	}
