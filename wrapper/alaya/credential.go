@@ -1,7 +1,9 @@
 package alaya
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 )
 
@@ -18,9 +20,10 @@ type Credential interface {
 // millisecond timestamp, the method and the escaped request path, see docs/servers/alaya.md),
 // each attempt afresh, so a retried request carries a new timestamp. The secret is never sent.
 //
-// Printing an AccessKey with any verb of package fmt (and String, GoString) shows the ID and
-// "[redacted]" in place of the secret. Only %p and %w, which go vet reports as misuse on a
-// value that is neither a pointer nor an error, make fmt print the fields as they are.
+// Printing an AccessKey with any verb of package fmt (and String, GoString), logging it with
+// log/slog or marshalling it to JSON shows the ID and "[redacted]" in place of the secret. Only
+// %p and %w, which go vet reports as misuse on a value that is neither a pointer nor an error,
+// make fmt print the fields as they are.
 type AccessKey struct {
 	// ID is the AccessKey ID, sent in every request's Authorization header.
 	ID string
@@ -46,9 +49,21 @@ func (k AccessKey) GoString() string { return k.String() }
 // Format writes String for every verb (quoted for %q), so no verb shows the secret.
 func (k AccessKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.String()) }
 
+// LogValue implements slog.LogValuer: the ID, and the secret redacted.
+func (k AccessKey) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("ID", k.ID), slog.String("Secret", redacted(k.Secret)))
+}
+
+// MarshalJSON writes {"ID": ..., "Secret": "[redacted]"}, so that a configuration dumped as JSON
+// does not carry the secret. (Unmarshalling reads both fields as usual.)
+func (k AccessKey) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct{ ID, Secret string }{k.ID, redacted(k.Secret)})
+}
+
 // BearerKey is an Open API key, sent as "Authorization: Bearer <key>", the form the API pages
 // show. Pass the bare key, without "Bearer ". Printing it with any verb of package fmt (and
-// String, GoString) shows "[redacted]" (%p and %w aside, as for AccessKey).
+// String, GoString), logging it with log/slog or marshalling it to JSON or text shows
+// "[redacted]" (%p and %w aside, as for AccessKey).
 type BearerKey string
 
 func (BearerKey) alayaCredential() {}
@@ -66,6 +81,20 @@ func (k BearerKey) GoString() string { return k.String() }
 
 // Format writes String for every verb (quoted for %q), so no verb shows the key.
 func (k BearerKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.String()) }
+
+// LogValue implements slog.LogValuer: "[redacted]".
+func (k BearerKey) LogValue() slog.Value { return slog.StringValue(redacted(string(k))) }
+
+// MarshalText writes "[redacted]" (used by encoding/json too). Unmarshalling reads the key as usual.
+func (k BearerKey) MarshalText() ([]byte, error) { return []byte(redacted(string(k))), nil }
+
+// redacted returns "[redacted]", or "" for an empty secret.
+func redacted(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
 
 func formatRedacted(f fmt.State, verb rune, s string) {
 	if verb == 'q' {
