@@ -93,12 +93,11 @@ func TestSharedRainbondClient(t *testing.T) {
 // instance, open, list and close a port; every answer must be about the caller's own instance.
 func TestSharedAlayaClient(t *testing.T) {
 	srv := alayatest.NewServer()
-	srv.AcceptAPIKey()
 	defer srv.Close()
 	for i := range goroutines {
 		srv.AddInstance(fmt.Sprintf("inst-%d", i))
 	}
-	c, err := alaya.NewClient(srv.APIKey, alaya.WithBaseURL(srv.URL))
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 
 	ctx := context.Background()

@@ -4,16 +4,45 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portsdk/portsdk/internal/alayasign"
+	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/transport"
+	"github.com/portsdk/portsdk/wrapper"
 )
 
 // Credential is what a Client authenticates with: an AccessKey pair, which signs every request
-// the way the live service requires, or a BearerKey, the form the API pages show. Only this
-// package implements it.
+// the way the live service requires, or a BearerKey, the form the API pages show (a pointer to
+// either works too). Only this package implements it.
 type Credential interface {
-	// alayaCredential seals the interface.
-	alayaCredential()
+	// authorizer checks the credential and returns what puts it on each request; now is the
+	// clock an AccessKey signs with.
+	authorizer(now func() time.Time) (transport.Authorizer, error)
 }
+
+// authorizer checks cred (nil, or a nil pointer, is refused as field "cred") and returns its
+// transport.Authorizer.
+func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, error) {
+	switch c := cred.(type) {
+	case nil:
+		return nil, errNoCredential
+	case *AccessKey:
+		if c == nil {
+			return nil, errNoCredential
+		}
+	case *BearerKey:
+		if c == nil {
+			return nil, errNoCredential
+		}
+	}
+	return cred.authorizer(now)
+}
+
+var errNoCredential = &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
 
 // AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
 // A Client signs every request with it (scheme alayanew-HMAC-SHA256: an HMAC-SHA256 over the
@@ -31,7 +60,40 @@ type AccessKey struct {
 	Secret string
 }
 
-func (AccessKey) alayaCredential() {}
+func (k AccessKey) authorizer(now func() time.Time) (transport.Authorizer, error) {
+	if err := check.Credential("AccessKey.ID", k.ID); err != nil {
+		return nil, err
+	}
+	if strings.Contains(k.ID, ":") {
+		return nil, &wrapper.ValidationError{Field: "AccessKey.ID", Reason: `must not contain ":"`}
+	}
+	if err := check.Credential("AccessKey.Secret", k.Secret); err != nil {
+		return nil, err
+	}
+	return &signer{id: k.ID, secret: transport.NewSecret(k.Secret), now: now}, nil
+}
+
+// signer signs each request with an AccessKey pair (see internal/alayasign), at the time now gives.
+type signer struct {
+	id     string
+	secret transport.Secret
+	now    func() time.Time
+}
+
+// Authorize implements transport.Authorizer: a fresh signature per request sent, over the escaped
+// path as it goes on the wire.
+func (s *signer) Authorize(req *http.Request) error {
+	req.Header["Authorization"] = []string{alayasign.Authorization(s.id, s.secret.Reveal(), s.now(), req.Method, alayasign.RequestPath(req.URL))}
+	return nil
+}
+
+// Secrets implements transport.Authorizer.
+func (s *signer) Secrets() []string { return []string{s.secret.Reveal()} }
+
+// Format implements fmt.Formatter: every verb prints the ID only.
+func (s signer) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprint(f, "alaya.signer{"+strconv.Quote(s.id)+"}")
+}
 
 // String returns the key with its secret redacted: alaya.AccessKey{ID: "...", Secret: [redacted]}
 // (an empty secret shows as "").
@@ -66,7 +128,12 @@ func (k AccessKey) MarshalJSON() ([]byte, error) {
 // "[redacted]" (%p and %w aside, as for AccessKey).
 type BearerKey string
 
-func (BearerKey) alayaCredential() {}
+func (k BearerKey) authorizer(func() time.Time) (transport.Authorizer, error) {
+	if err := check.Credential("BearerKey", string(k)); err != nil {
+		return nil, err
+	}
+	return transport.NewHeaderAuth("Bearer", transport.NewSecret(string(k))), nil
+}
 
 // String returns "alaya.BearerKey([redacted])" (alaya.BearerKey("") for an empty key).
 func (k BearerKey) String() string {
