@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/portsdk/portsdk/internal/docscheck"
 )
 
 // testDocs are the test copies of the four pages; the notes the allow-list cites are read from the
@@ -108,4 +114,104 @@ func TestDefaultDocsFolder(t *testing.T) {
 	code, out, errOut := runTool(t, nil)
 	require.Equal(t, 0, code, out+errOut)
 	require.Contains(t, out, "docscheck: 4 pages, 7 endpoints,")
+}
+
+// pageServer serves the test pages at the paths docs/vendor/sources.txt gives them, as text;
+// change maps a page to a replacement of its text.
+func pageServer(t *testing.T, change map[string][2]string) *httptest.Server {
+	t.Helper()
+	srcs, err := docscheck.ReadSources("../../docs/vendor/sources.txt")
+	require.NoError(t, err)
+	byPath := map[string]string{}
+	for _, s := range srcs {
+		u, err := url.Parse(s.URL)
+		require.NoError(t, err)
+		data, err := os.ReadFile(filepath.Join(testDocs, s.File))
+		require.NoError(t, err)
+		text := string(data)
+		if c, ok := change[s.File]; ok {
+			require.Contains(t, text, c[0])
+			text = strings.Replace(text, c[0], c[1], 1)
+		}
+		byPath[u.Path] = text
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		text, ok := byPath[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, text)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// fetchDocs is a docs folder with the test pages and the real sources file.
+func fetchDocs(t *testing.T) string {
+	t.Helper()
+	docs := copyDocs(t)
+	data, err := os.ReadFile("../../docs/vendor/sources.txt")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(docs, "sources.txt"), data, 0o644))
+	return docs
+}
+
+func TestFetchCommand(t *testing.T) {
+	docs := fetchDocs(t)
+	srv := pageServer(t, nil)
+	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", "../../specs", "-root", repoRoot)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "docscheck: 4 pages, 7 endpoints, 98 items checked against 2 specs: no findings")
+	for _, p := range []string{"000_a9fa08e9ec2010c1.txt", "003_502f989c638d739b.txt", "alaya-open-port.txt", "alaya-close-port.txt"} {
+		require.Contains(t, errOut, "docscheck fetch: "+p+": unchanged ("+srv.URL+"/")
+	}
+}
+
+// TestFetchCommandReportsAChange: a page the vendor changed is reported by "docscheck fetch" (exit
+// 1), naming the page, the line and the item, and the new page is in the docs folder.
+func TestFetchCommandReportsAChange(t *testing.T) {
+	docs := fetchDocs(t)
+	srv := pageServer(t, map[string][2]string{"alaya-close-port.txt": {"portInteger必填", "portString必填"}})
+	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", "../../specs", "-root", repoRoot)
+	require.Equal(t, 1, code, errOut)
+	require.Equal(t, `alaya-close-port.txt:23: POST /v1/cci/instance/{id}/close-port: request field "port": page type string, spec type integer`+"\n", out)
+	require.Contains(t, errOut, "docscheck fetch: alaya-close-port.txt: changed (")
+	data, err := os.ReadFile(filepath.Join(docs, "alaya-close-port.txt"))
+	require.NoError(t, err)
+	require.Contains(t, string(data), "portString必填")
+}
+
+// TestFetchCommandOffline: with no network the command fails (exit 2) saying so, and the docs folder
+// is untouched.
+func TestFetchCommandOffline(t *testing.T) {
+	docs := fetchDocs(t)
+	srv := pageServer(t, map[string][2]string{"alaya-close-port.txt": {"portInteger必填", "portString必填"}})
+	srv.Close()
+	before, err := os.ReadFile(filepath.Join(docs, "alaya-close-port.txt"))
+	require.NoError(t, err)
+	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", "../../specs", "-root", repoRoot)
+	require.Equal(t, 2, code)
+	require.Empty(t, out)
+	require.Contains(t, errOut, "docscheck fetch: 000_a9fa08e9ec2010c1.txt: GET "+srv.URL+"/")
+	require.Contains(t, errOut, "offline, or the site is down?")
+	require.Contains(t, errOut, "nothing written, "+docs+" is unchanged")
+	after, err := os.ReadFile(filepath.Join(docs, "alaya-close-port.txt"))
+	require.NoError(t, err)
+	require.Equal(t, string(before), string(after))
+}
+
+func TestFetchUsage(t *testing.T) {
+	code, _, errOut := runTool(t, nil, "fetch", "-h")
+	require.Equal(t, 0, code)
+	require.Contains(t, errOut, "usage: docscheck fetch")
+	require.Contains(t, errOut, "-base-url")
+
+	code, _, errOut = runTool(t, nil, "fetch", "now")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, `docscheck fetch: unexpected argument "now"`)
+
+	code, _, _ = runTool(t, nil, "-base-url", "http://x.test")
+	require.Equal(t, 2, code) // -base-url is a flag of fetch only
 }

@@ -315,6 +315,34 @@ func TestMutations(t *testing.T) {
 			want: []string{al(41, alayaList, `line "protocolenum<string>" looks like a property but is not understood`)},
 		},
 		{
+			name: "changed Alaya request field type (open-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				editLine(t, filepath.Join(docs, alayaOpen), 27, "portInteger必填", "portString必填")
+			},
+			want: []string{alayaOpen + ":27: POST /v1/cci/instance/{id}/open-port: " + `request field "port": page type string, spec type integer`},
+		},
+		{
+			name: "dropped Alaya required mark (open-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				editLine(t, filepath.Join(docs, alayaOpen), 23, "protocolString必填", "protocolString")
+			},
+			want: []string{alayaOpen + ":23: POST /v1/cci/instance/{id}/open-port: " + `request field "protocol": page marks it optional, spec requires it`},
+		},
+		{
+			name: "renamed Alaya request field (close-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				editLine(t, filepath.Join(docs, alayaClose), 23, "portInteger必填", "containerPortInteger必填")
+			},
+			want: []string{alayaClose + ":23: POST /v1/cci/instance/{id}/close-port: " + `request field "containerPort": missing in spec`},
+		},
+		{
+			name: "new Alaya response field (close-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				insertAfter(t, filepath.Join(docs, alayaClose), 34, "\nrequestIdString\n\n请求ID。")
+			},
+			want: []string{alayaClose + ":36: POST /v1/cci/instance/{id}/close-port: " + `response field "requestId": missing in spec`},
+		},
+		{
 			name: "spec follows the page: allow-list entry goes stale",
 			mutate: func(t *testing.T, _, specsDir string) {
 				replaceOnce(t, filepath.Join(specsDir, "rainbond.yaml"),

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,7 +53,11 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 	if opts.BaseURL != "" {
 		base, err = url.Parse(opts.BaseURL)
 		if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || base.User != nil {
-			return nil, fmt.Errorf("base URL %q: want an http or https URL with a host", opts.BaseURL)
+			shown := "(does not parse)"
+			if err == nil {
+				shown = strconv.Quote(base.Redacted())
+			}
+			return nil, fmt.Errorf("base URL %s: want an http or https URL with a host and no user information", shown)
 		}
 	}
 	client := opts.Client

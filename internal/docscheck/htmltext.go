@@ -13,7 +13,8 @@ import (
 // main content (<main>, else <article>, else <body>), one block element a line, the inline
 // elements of a block glued together as a browser shows them (so a field's name, type and 必填
 // mark, each in its own span, become "idString必填"), preformatted blocks kept line by line.
-// Scripts, styles, navigation and side bars are left out.
+// Scripts, styles, navigation, side bars, hidden elements and page controls (ARIA tab lists, tool
+// bars, menus) are left out.
 func HTMLToText(data []byte) (string, error) {
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
@@ -52,6 +53,13 @@ var skipped = map[atom.Atom]bool{
 	atom.Head: true, atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
 	atom.Svg: true, atom.Math: true, atom.Iframe: true, atom.Object: true, atom.Canvas: true,
 	atom.Nav: true, atom.Aside: true,
+}
+
+// skippedRoles are the ARIA roles of page controls, whose labels are not content: the language tabs
+// over the code samples ("cURL", "Python"), tool bars, menus.
+var skippedRoles = map[string]bool{
+	"tablist": true, "tab": true, "navigation": true, "toolbar": true, "menu": true, "menubar": true,
+	"search": true, "banner": true, "contentinfo": true,
 }
 
 // blocks are the elements that start and end a line.
@@ -106,6 +114,9 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 			return
 		}
 		if _, hidden := attr(n, "hidden"); hidden {
+			return
+		}
+		if role, _ := attr(n, "role"); skippedRoles[role] {
 			return
 		}
 		if n.DataAtom == atom.Br {

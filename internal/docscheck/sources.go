@@ -55,7 +55,12 @@ func ParseSources(name string, data []byte) ([]Source, error) {
 		}
 		seen[file] = ln
 		u, err := url.Parse(rawURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("%s:%d: page %s: the URL does not parse", name, ln, file)
+		case u.User != nil: // never echo a password
+			return nil, fmt.Errorf("%s:%d: URL %q: a source URL may not carry user information", name, ln, u.Redacted())
+		case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 			return nil, fmt.Errorf("%s:%d: URL %q: want an absolute http or https URL", name, ln, rawURL)
 		}
 		out = append(out, Source{File: file, URL: rawURL, Line: ln})
