@@ -98,7 +98,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		results = append(results, r)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%w; nothing written, %s is unchanged", errors.Join(errs...), opts.DocsDir)
+		return nil, &FetchError{Failed: errs, Pages: len(sources), DocsDir: opts.DocsDir}
 	}
 
 	// Every page is here: write each to a temporary file beside it, then rename them all.
@@ -130,6 +130,24 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 	tmps = nil
 	return out, nil
 }
+
+// FetchError is the error of a Fetch that could not download every page; it wrote nothing.
+type FetchError struct {
+	Failed  []error // one per page, naming it
+	Pages   int     // pages the sources file lists
+	DocsDir string
+}
+
+func (e *FetchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d pages could not be downloaded; nothing written, %s is unchanged:", len(e.Failed), e.Pages, e.DocsDir)
+	for _, err := range e.Failed {
+		b.WriteString("\n  " + err.Error())
+	}
+	return b.String()
+}
+
+func (e *FetchError) Unwrap() []error { return e.Failed }
 
 // download gets one page: its text, and whether it was HTML.
 func download(ctx context.Context, client *http.Client, rawURL string, limit int64) ([]byte, bool, error) {
