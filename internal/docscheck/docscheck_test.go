@@ -151,20 +151,6 @@ func TestVendorPagesPass(t *testing.T) {
 	require.Equal(t, 7, rep.Endpoints)
 }
 
-// TestVendorPagesAreTheTestCopies keeps testdata/vendor (the pages the line numbers of these tests
-// point into) equal to docs/vendor; when a vendor page changes, both are updated together.
-func TestVendorPagesAreTheTestCopies(t *testing.T) {
-	srcs, err := ReadSources("../../docs/vendor/" + SourcesFile)
-	require.NoError(t, err)
-	for _, s := range srcs {
-		want, err := os.ReadFile(filepath.Join("../../docs/vendor", s.File))
-		require.NoError(t, err)
-		got, err := os.ReadFile(filepath.Join("testdata/vendor", s.File))
-		require.NoError(t, err)
-		require.Equal(t, string(want), string(got), s.File)
-	}
-}
-
 func TestMutations(t *testing.T) {
 	rb := func(n int, ep, msg string) string {
 		return rainbondPage + ":" + strconv.Itoa(n) + ": " + ep + ": " + msg
