@@ -155,14 +155,7 @@ func cutSectionWord(s string) (alayaSection, string, bool) {
 	return alayaNone, s, false
 }
 
-func hasNestWord(s string) bool {
-	for _, w := range alayaNestWords {
-		if strings.HasPrefix(s, w) {
-			return true
-		}
-	}
-	return false
-}
+func hasNestWord(s string) bool { return nestWordPrefix(s) != "" }
 
 // parseAlaya reads an Alaya page: a request line, then the parts "鉴权(Authorizations)", "Path
 // Parameters", "Query Parameters", "Request body" (or "Body"), "Response", each a list of fields
@@ -171,22 +164,11 @@ func hasNestWord(s string) bool {
 // so the check places each field by the spec (see checker.fields).
 func parseAlaya(p *page, lines []string) {
 	var (
-		cur    *endpoint
-		sec    = alayaNone
-		skipTo = -1 // index of a URL line already read with the method line before it
+		cur *endpoint
+		sec = alayaNone
 	)
-	for i, raw := range lines {
-		ln := i + 1
-		line := strings.TrimSpace(raw)
-		if line == "" || i == skipTo {
-			continue
-		}
-		rest := ""
-		if m := alayaMethodRe.FindStringSubmatch(line); m != nil {
-			if next, j := nextNonBlank(lines, i+1); alayaURLRe.MatchString(next) {
-				line, skipTo = m[1]+next, j
-			}
-		}
+	for _, al := range alayaLines(lines) {
+		ln, line, rest := al.line, al.text, ""
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			path, tail := m[2], m[3]
 			for _, w := range alayaSectionWords { // an English rendering may glue "Authorizations" to the path
@@ -230,13 +212,9 @@ func parseAlaya(p *page, lines []string) {
 				rest = strings.TrimSpace(rest[len(m[0]):])
 				continue
 			}
-			if hasNestWord(rest) {
-				if list := sectionList(cur, sec); list != nil && len(*list) > 0 {
-					(*list)[len(*list)-1].Opens = true
-				}
-				for _, w := range alayaNestWords {
-					rest = strings.TrimSpace(strings.TrimPrefix(rest, w))
-				}
+			if w := nestWordPrefix(rest); w != "" {
+				markOpens(cur, sec)
+				rest = strings.TrimSpace(rest[len(w):])
 				continue
 			}
 			break
@@ -248,21 +226,96 @@ func parseAlaya(p *page, lines []string) {
 		if rest == "" || sec == alayaNone || sec == alayaSkip {
 			continue
 		}
-		name, typ, required, _, ok := alayaField(rest)
-		if !ok {
+		name, typ, required, text, ok := alayaField(rest)
+		switch {
+		case !ok:
 			if alayaSuspectRe.MatchString(rest) {
 				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
 					Msg: "line " + quote(line) + " looks like a property but is not understood"})
 			}
-			continue // a description
-		}
-		if list := sectionList(cur, sec); list != nil {
+			text = rest // a description
+		case sectionList(cur, sec) != nil:
+			list := sectionList(cur, sec)
 			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1})
+		default:
+			in := map[alayaSection]string{alayaPath: "path", alayaQuery: "query", alayaHeader: "header"}[sec]
+			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
+		}
+		// A rendering may glue the nesting mark to the end of a description.
+		for _, w := range alayaNestWords {
+			if strings.HasSuffix(text, w) {
+				markOpens(cur, sec)
+			}
+		}
+	}
+}
+
+// markOpens records that the fields that follow nest under the last field of the section.
+func markOpens(cur *endpoint, sec alayaSection) {
+	if list := sectionList(cur, sec); list != nil && len(*list) > 0 {
+		(*list)[len(*list)-1].Opens = true
+	}
+}
+
+// nestWordPrefix is the nesting mark s starts with, or "".
+func nestWordPrefix(s string) string {
+	for _, w := range alayaNestWords {
+		if strings.HasPrefix(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// An alayaLine is a logical line of an Alaya page: text, and the line of the page where it starts.
+type alayaLine struct {
+	text string
+	line int
+}
+
+var (
+	alayaBareNameRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
+	alayaBareTypeRe = regexp.MustCompile(`^(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)(?:必填)?$`)
+)
+
+// alayaLines are the non-blank lines of a page, trimmed, with the pieces of one element that a
+// rendering put on lines of their own joined again: a method alone and the URL after it; a name
+// alone and its type (and 必填) after it; a field and a 必填 alone after it.
+func alayaLines(lines []string) []alayaLine {
+	var out []alayaLine
+	for i := 0; i < len(lines); i++ {
+		text := strings.TrimSpace(lines[i])
+		if text == "" {
 			continue
 		}
-		in := map[alayaSection]string{alayaPath: "path", alayaQuery: "query", alayaHeader: "header"}[sec]
-		cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
+		l := alayaLine{text: text, line: i + 1}
+		for {
+			next, j := nextNonBlank(lines, i+1)
+			if j < 0 {
+				break
+			}
+			joined := l.text + next
+			switch {
+			case alayaMethodRe.MatchString(l.text) && alayaURLRe.MatchString(next):
+			case alayaBareNameRe.MatchString(l.text) && alayaBareTypeRe.MatchString(next):
+			case next == "必填" && isBareField(l.text):
+			default:
+				joined = ""
+			}
+			if joined == "" {
+				break
+			}
+			l.text, i = joined, j
+		}
+		out = append(out, l)
 	}
+	return out
+}
+
+// isBareField reports whether s is a field with no 必填 mark and nothing after its type.
+func isBareField(s string) bool {
+	_, _, required, rest, ok := alayaField(s)
+	return ok && !required && rest == ""
 }
 
 // sectionList is the field list a section fills; nil for a parameter section.

@@ -3,6 +3,7 @@ package docscheck
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,11 +56,38 @@ func mapTableRows(text string, withPipes bool, f func(string) string) string {
 	return strings.Join(ls, "\n")
 }
 
+var (
+	flatFieldLineRe   = regexp.MustCompile(`^([A-Za-z]+?)(String|Integer|Boolean|Object|Array<Object>)(必填)?$`)
+	flatRequestLineRe = regexp.MustCompile(`^(GET|POST)(https://.*)$`)
+)
+
+// oneElementALine is a flattened Alaya page with each element on a line of its own, as an HTML page
+// whose name, type and 必填 are blocks (not spans) turns into text: "id", "String", "必填"; the
+// method and the URL on two lines.
+func oneElementALine(text string) string {
+	ls := strings.Split(text, "\n")
+	for i, l := range ls {
+		if m := flatFieldLineRe.FindStringSubmatch(l); m != nil {
+			ls[i] = strings.TrimSuffix(m[1]+"\n"+m[2]+"\n"+m[3], "\n")
+		} else if m := flatRequestLineRe.FindStringSubmatch(l); m != nil {
+			ls[i] = m[1] + "\n\n" + m[2]
+		}
+	}
+	return strings.Join(ls, "\n")
+}
+
 func renderings() []rendering {
 	return []rendering{
 		{"Alaya open-port, compact (issue 18)", alayaOpen, fromFile("testdata/renderings/alaya-open-port.compact.txt")},
 		{"Alaya close-port, compact", alayaClose, fromFile("testdata/renderings/alaya-close-port.compact.txt")},
 		{"Alaya port list, compact", alayaPage, fromFile("testdata/renderings/000_a9fa08e9ec2010c1.compact.txt")},
+		{"Alaya port list, one element a line", alayaPage, fromVendor(alayaPage, oneElementALine)},
+		{"Alaya close-port, one element a line", alayaClose, fromVendor(alayaClose, oneElementALine)},
+		{"Alaya port list, compact, nesting mark glued to the description", alayaPage, func(t *testing.T) string {
+			text := fromFile("testdata/renderings/000_a9fa08e9ec2010c1.compact.txt")(t)
+			require.Equal(t, 3, strings.Count(text, "\n显示 properties\n"))
+			return strings.ReplaceAll(text, "\n显示 properties\n", "显示 properties\n")
+		}},
 		{"Alaya open-port, CRLF", alayaOpen, fromVendor(alayaOpen, func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") })},
 		{"Rainbond, upstream Markdown (goodrain/rainbond-docs)", rainbondPage, fromFile("testdata/renderings/003_502f989c638d739b.upstream.md")},
 		{"Rainbond, tables without padding", rainbondPage, fromVendor(rainbondPage, func(s string) string {
