@@ -61,6 +61,15 @@ var alayaSectionWords = []struct {
 	{"Body", alayaBody},
 	{"Responses", alayaResponse},
 	{"Response", alayaResponse},
+	// The same words as a Chinese rendering of the site may write them.
+	{"鉴权", alayaSkip},
+	{"路径参数", alayaPath},
+	{"查询参数", alayaQuery},
+	{"请求头参数", alayaHeader},
+	{"请求头", alayaHeader},
+	{"请求体", alayaBody},
+	{"响应参数", alayaResponse},
+	{"响应", alayaResponse},
 }
 
 // alayaNestWords say that the fields that follow are nested under the one before.
@@ -145,7 +154,7 @@ func cutSectionWord(s string) (alayaSection, string, bool) {
 			continue
 		}
 		rest = strings.TrimSpace(rest)
-		if rest == "" || w.sec == alayaSkip || alayaMediaRe.MatchString(rest) || hasNestWord(rest) {
+		if rest == "" || alayaMediaRe.MatchString(rest) || hasNestWord(rest) {
 			return w.sec, rest, true
 		}
 		if _, _, _, _, ok := alayaField(rest); ok {

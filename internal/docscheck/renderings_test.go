@@ -88,6 +88,9 @@ func renderings() []rendering {
 			require.Equal(t, 3, strings.Count(text, "\n显示 properties\n"))
 			return strings.ReplaceAll(text, "\n显示 properties\n", "显示 properties\n")
 		}},
+		{"Alaya open-port, Chinese section words", alayaOpen, fromVendor(alayaOpen, func(s string) string {
+			return strings.NewReplacer("\nPath Parameters\n", "\n路径参数\n", "\nRequest body\n", "\n请求体\n", "\nResponse\n", "\n响应\n").Replace(s)
+		})},
 		{"Alaya open-port, CRLF", alayaOpen, fromVendor(alayaOpen, func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") })},
 		{"Rainbond, upstream Markdown (goodrain/rainbond-docs)", rainbondPage, fromFile("testdata/renderings/003_502f989c638d739b.upstream.md")},
 		{"Rainbond, tables without padding", rainbondPage, fromVendor(rainbondPage, func(s string) string {
@@ -318,4 +321,23 @@ func TestAlayaUnknownTypeInCompactRendering(t *testing.T) {
 	require.Equal(t, []string{
 		alayaOpen + `:10: POST /v1/cci/instance/{id}/open-port: line "protocolenum<string>必填协议。例如:\"http/https\"。" looks like a property but is not understood`,
 	}, lines(check(t, docsDir, specsDir, realAllow(t))))
+}
+
+// TestAlayaSectionWordsInText: a description that starts with a section word ("Response ...",
+// "鉴权...", "响应...") is text, not a new section: the fields after it are still read.
+func TestAlayaSectionWordsInText(t *testing.T) {
+	flatText := fromFile(filepath.Join("testdata/vendor", alayaOpen))(t)
+	changed := strings.NewReplacer(
+		"\n业务状态码,200表示成功。\n", "\n鉴权失败时为 401。\n",
+		"\n接口响应信息,成功或失败原因描述。\n", "\nResponse message of the call\n",
+		"\n端口。例如:80\n", "\n响应端口。例如:80\n",
+	).Replace(flatText)
+	for _, text := range []string{"\n鉴权失败时为 401。\n", "\nResponse message of the call\n", "\n响应端口。例如:80\n"} {
+		require.Contains(t, changed, text)
+	}
+	flat, other := parsePage(alayaOpen, flatText), parsePage(alayaOpen, changed)
+	require.Empty(t, other.Problems)
+	require.Equal(t, withoutLines(flat.Endpoints), withoutLines(other.Endpoints))
+	require.Len(t, other.Endpoints[0].Response, 3)
+	require.Len(t, other.Endpoints[0].Body, 2)
 }
