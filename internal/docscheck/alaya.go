@@ -8,10 +8,12 @@ import (
 // The Alaya NeW pages come as text in more than one rendering of the same HTML: the flattened one
 // (each element on its own line: "idString必填", then the description on a later line) and a compact
 // one (the method on its own line, the URL glued to "鉴权(Authorizations)", and a field's name, type,
-// 必填 mark and description glued on one line). The reader below does not depend on where the line
-// breaks fall: it looks at the start of each line for the structure words of the page (the request
-// line, the section words, the "显示 properties" mark, a media type and status) and for a field (a
-// name glued to one of the known type names, then 必填 when required); the rest of a line is text.
+// 必填 mark and description glued on one line), and a rendering may as well put each piece of an
+// element on a line of its own. The reader below does not depend on where the line breaks fall: it
+// first joins the pieces of one element (see alayaLines), then looks at the start of each line for
+// the structure words of the page (the request line, the section words, the "显示 properties" mark,
+// a media type and status) and for a field (a name glued to one of the known type names, then 必填
+// when required); the rest of a line is text, which may end with a nesting mark.
 
 var (
 	// alayaRequestRe is a request line: the method, then (maybe after a line break, see
