@@ -474,7 +474,7 @@ func TestAllowNotes(t *testing.T) {
 	for old, new := range map[string]string{
 		"note: docs/servers/rainbond.md Paths":            "note: docs/servers/rainbond-server.md Paths",
 		"note: docs/servers/rainbond.md Success envelope": "note: docs/servers/rainbond.md Failure envelope",
-		"note: docs/servers/rainbond.md POST body":        "note: ../shared/docs/rainbond-server-behaviour.md POST body",
+		"note: docs/servers/rainbond.md POST body":        "note: ../outside/rainbond-server-behaviour.md POST body",
 	} {
 		require.Contains(t, allow, old)
 		allow = strings.Replace(allow, old, new, 1)
@@ -484,7 +484,7 @@ func TestAllowNotes(t *testing.T) {
 	all := strings.Join(got, "\n")
 	require.Contains(t, all, `note "docs/servers/rainbond.md" has no heading containing "Failure envelope"`)
 	require.Contains(t, all, `note "docs/servers/rainbond-server.md": no such file docs/servers/rainbond-server.md in the repository`)
-	require.Contains(t, all, `note "../shared/docs/rainbond-server-behaviour.md": name a file of the repository by its path from the root`)
+	require.Contains(t, all, `note "../outside/rainbond-server-behaviour.md": name a file of the repository by its path from the root`)
 }
 
 // TestAllowNoteBareName: a note named without its folder is read from docs/servers.
