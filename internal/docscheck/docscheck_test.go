@@ -348,8 +348,9 @@ func TestMutations(t *testing.T) {
 	}
 }
 
-// openPortPage is the Alaya page "开放端口" as alaya-notes.md describes it, in the format of the
-// list page.
+// openPortPage is a variant of the Alaya page "开放端口" (docs/vendor/alaya-open-port.txt): its
+// request body under the section word "Body", and its response's data model spelt out under
+// "显示 properties", as the list page does.
 const openPortPage = `九章智算云
 
 开放端口
