@@ -493,10 +493,10 @@ func TestAllowNoteBareName(t *testing.T) {
 	docsDir, specsDir := fixture(t)
 	allow := strings.ReplaceAll(string(realAllow(t)), "note: docs/servers/rainbond.md ", "note: rainbond.md ")
 	require.Empty(t, lines(check(t, docsDir, specsDir, []byte(allow))))
-	allow = strings.Replace(allow, "note: rainbond.md Paths", "note: alaya.md Paths", 1)
+	allow = strings.Replace(allow, "note: rainbond.md Paths", "note: no-such-note.md Paths", 1)
 	got := lines(check(t, docsDir, specsDir, []byte(allow)))
 	require.Len(t, got, 1)
-	require.Contains(t, got[0], `no such file docs/servers/alaya.md in the repository`)
+	require.Contains(t, got[0], `no such file docs/servers/no-such-note.md in the repository`)
 }
 
 func TestParseAllowErrors(t *testing.T) {
