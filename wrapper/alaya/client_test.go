@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/internal/options"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
@@ -82,12 +83,12 @@ func (f *fake) count() int {
 	return len(f.reqs)
 }
 
-// fastRetries keeps the backoff between retries short; alaya.Option is a func(*wrapper.Config).
-var fastRetries = alaya.Option(wrapper.WithRetryBaseWait(time.Millisecond))
+// The backoff between retries is 1 ms in these tests (200 ms by default).
+func init() { options.RetryBaseWait = time.Millisecond }
 
 func (f *fake) client(t *testing.T, opts ...alaya.Option) *alaya.Client {
 	t.Helper()
-	opts = append([]alaya.Option{alaya.WithBaseURL(f.srv.URL + prefix), fastRetries}, opts...)
+	opts = append([]alaya.Option{alaya.WithBaseURL(f.srv.URL + prefix)}, opts...)
 	c, err := alaya.NewClient(apiKey, opts...)
 	require.NoError(t, err)
 	return c
@@ -905,8 +906,27 @@ func TestErrorsCarryNoSecret(t *testing.T) {
 	}
 }
 
+// TestRedirects protects the redirect policy: a GET follows (the credential stays with its origin
+// and is sent again within it); OpenPort and ClosePort never follow, and the 3xx comes back as an
+// *APIError with its status and Location after one request.
 func TestRedirects(t *testing.T) {
 	for _, op := range ops {
+		if op.method != http.MethodGet {
+			t.Run(op.name+"/a write does not follow", func(t *testing.T) {
+				other := newFake(t, answer(http.StatusOK, op.ok))
+				f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+					http.Redirect(w, r, other.srv.URL+prefix+"/moved", http.StatusTemporaryRedirect)
+				})
+				_, err := op.call(context.Background(), f.client(t), instance)
+				var ae *wrapper.APIError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, http.StatusTemporaryRedirect, ae.StatusCode)
+				assert.Contains(t, ae.Message, "Location: "+other.srv.URL+prefix+"/moved")
+				assert.Len(t, f.requests(), 1)
+				assert.Empty(t, other.requests())
+			})
+			continue
+		}
 		t.Run(op.name+"/to another host drops Authorization", func(t *testing.T) {
 			other := newFake(t, answer(http.StatusOK, op.ok))
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
