@@ -70,20 +70,21 @@ func (k AccessKey) authorizer(now func() time.Time) (transport.Authorizer, error
 	if err := check.Credential("AccessKey.Secret", k.Secret); err != nil {
 		return nil, err
 	}
-	return &signer{id: k.ID, secret: transport.NewSecret(k.Secret), now: now}, nil
+	return &signer{id: k.ID, sign: alayasign.NewSigner(k.ID, k.Secret), secret: transport.NewSecret(k.Secret), now: now}, nil
 }
 
 // signer signs each request with an AccessKey pair (see internal/alayasign), at the time now gives.
 type signer struct {
 	id     string
-	secret transport.Secret
+	sign   *alayasign.Signer
+	secret transport.Secret // for Secrets: what the transport redacts
 	now    func() time.Time
 }
 
 // Authorize implements transport.Authorizer: a fresh signature per request sent, over the escaped
 // path as it goes on the wire.
 func (s *signer) Authorize(req *http.Request) error {
-	req.Header["Authorization"] = []string{alayasign.Authorization(s.id, s.secret.Reveal(), s.now(), req.Method, alayasign.RequestPath(req.URL))}
+	req.Header["Authorization"] = []string{s.sign.Authorization(s.now(), req.Method, alayasign.RequestPath(req.URL))}
 	return nil
 }
 
