@@ -287,8 +287,10 @@ func TestClientNeverPrintsItsCredential(t *testing.T) {
 	require.NoError(t, err)
 	ac, err := alaya.NewClient(alaya.AccessKey{ID: "AK", Secret: secret})
 	require.NoError(t, err)
+	bc, err := alaya.NewClient(alaya.BearerKey(secret))
+	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t", "%p", "%T"} {
-		for _, v := range []any{rc, *rc, ac, *ac} {
+		for _, v := range []any{rc, *rc, ac, *ac, bc, *bc} {
 			out := fmt.Sprintf(verb, v)
 			assert.NotContains(t, out, secret, verb)
 			assert.NotContains(t, out, fmt.Sprintf("%x", secret), verb)
