@@ -29,20 +29,24 @@ type Credential interface {
 func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, error) {
 	switch c := cred.(type) {
 	case nil:
-		return nil, errNoCredential
+		return nil, errNoCredential()
 	case *AccessKey:
 		if c == nil {
-			return nil, errNoCredential
+			return nil, errNoCredential()
 		}
 	case *BearerKey:
 		if c == nil {
-			return nil, errNoCredential
+			return nil, errNoCredential()
 		}
 	}
 	return cred.authorizer(now)
 }
 
-var errNoCredential = &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
+// errNoCredential returns the error for a missing credential (a new one each time: the caller may
+// change it).
+func errNoCredential() error {
+	return &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
+}
 
 // AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
 // A Client signs every request with it (scheme alayanew-HMAC-SHA256: an HMAC-SHA256 over the
