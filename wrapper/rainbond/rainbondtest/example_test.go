@@ -29,7 +29,7 @@ func Example() {
 	fmt.Println(resp.StatusCode, strings.TrimSpace(string(body)))
 	fmt.Println("requests:", s.RequestCount())
 	// Output:
-	// 200 {"code":200,"msg":"success","msg_show":"添加成功","data":{"bean":{"container_port":80,"is_inner_service":true,"is_outer_service":false,"k8s_service_name":"gr123abc-80","lb_mapping_port":0,"mapping_port":80,"port_alias":"GR123ABC_80","protocol":"http"},"list":[]}}
+	// 200 {"code":200,"msg":"success","msg_show":"添加成功","data":{"bean":{"container_port":80,"mapping_port":80,"lb_mapping_port":0,"protocol":"http","port_alias":"GR123ABC80","is_inner_service":true,"is_outer_service":false,"k8s_service_name":"gr123abc"},"list":[]}}
 	// requests: 1
 }
 
