@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/portsdk/portsdk/gen/rainbondapi"
 	"github.com/portsdk/portsdk/internal/testserver"
 )
 
@@ -57,7 +56,7 @@ func (h *Handler) addPort(comp *component, b *body) reply {
 	if rp := h.regionCall(comp, http.MethodPost, "/ports"); rp != nil {
 		return *rp
 	}
-	p := &rainbondapi.Port{
+	p := &wirePort{
 		ContainerPort:  int(req.port),
 		MappingPort:    int(req.port),
 		Protocol:       *req.protocol,
@@ -127,7 +126,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
 		if alias == "" {
 			return fail(http.StatusBadRequest, "端口别名不能为空")
 		}
-		var holders []*rainbondapi.Port
+		var holders []*wirePort
 		for _, p := range comp.ports {
 			if p.PortAlias == alias {
 				holders = append(holders, p)
@@ -223,7 +222,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
 // openOuter is the region side of __open_outer: an http port gets a default domain whose gateway
 // rule must be accepted (else 412) unless it has domains already, whose rules are bound again; a
 // tcp port gets a tcp rule. The outer port is then opened in the region.
-func (h *Handler) openOuter(comp *component, p *rainbondapi.Port) *reply {
+func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
 	port := strconv.Itoa(p.ContainerPort)
 	if p.Protocol == "http" {
 		domains := comp.domains[p.ContainerPort]
@@ -259,7 +258,7 @@ func (h *Handler) openOuter(comp *component, p *rainbondapi.Port) *reply {
 // changePortAlias is port_service.change_port_alias: the connection variables are renamed in the
 // region first, then every port gets the k8s service name (checked: a TypeError without one, 400
 // when invalid, 409 code 20500 when another component has it), then the ports go to the region.
-func (h *Handler) changePortAlias(comp *component, p *rainbondapi.Port, alias string, k8sName optString) reply {
+func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName optString) reply {
 	if len(comp.envPorts) > 0 {
 		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp != nil {
 			return *rp

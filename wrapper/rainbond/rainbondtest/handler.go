@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/portsdk/portsdk/gen/rainbondapi"
 	"github.com/portsdk/portsdk/internal/testserver"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -94,7 +93,7 @@ type component struct {
 	key   compKey
 	app   int64
 	alias string // the component alias (service_alias): generated names derive from it
-	ports []*rainbondapi.Port
+	ports []*wirePort
 	// envPorts are the ports whose connection variables (<ALIAS>_HOST, <ALIAS>_PORT) exist: made
 	// when a port is added with inner service or opened inside, removed with the port.
 	envPorts map[int]bool
@@ -232,7 +231,7 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 	if comp == nil || comp.app != c.AppID {
 		return errors.New("rainbondtest: unknown component")
 	}
-	cp := p
+	cp := fromPort(p)
 	if old := comp.port(int64(p.ContainerPort)); old != nil {
 		*old = cp
 		return nil
@@ -250,7 +249,10 @@ func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 	if comp == nil || comp.app != c.AppID {
 		return nil, false
 	}
-	out := comp.list()
+	out := make([]rainbond.Port, len(comp.ports))
+	for i, p := range comp.ports {
+		out[i] = p.toPort()
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ContainerPort < out[j].ContainerPort })
 	return out, true
 }
@@ -473,7 +475,7 @@ func keyOf(c rainbond.Component) compKey {
 }
 
 // port returns the port with container port n, or nil.
-func (c *component) port(n int64) *rainbondapi.Port {
+func (c *component) port(n int64) *wirePort {
 	for _, p := range c.ports {
 		if int64(p.ContainerPort) == n {
 			return p
@@ -483,8 +485,8 @@ func (c *component) port(n int64) *rainbondapi.Port {
 }
 
 // list returns copies of the ports in the console's database order (the order they were added).
-func (c *component) list() []rainbondapi.Port {
-	out := make([]rainbondapi.Port, len(c.ports))
+func (c *component) list() []wirePort {
+	out := make([]wirePort, len(c.ports))
 	for i, p := range c.ports {
 		out[i] = *p
 	}

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/portsdk/portsdk/gen/rainbondapi"
+	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
 // The body shapes of the console (docs/servers/rainbond.md, "Error answers"). Each is a struct so
@@ -87,7 +87,8 @@ type optionsBody struct {
 	Parses      []string `json:"parses"`
 }
 
-// wirePort is a port as ServicePortSerializer writes it: the model's fields in the model's order.
+// wirePort is a stored port, and a port as ServicePortSerializer writes it: the model's fields in
+// the model's order.
 type wirePort struct {
 	ContainerPort  int    `json:"container_port"`
 	MappingPort    int    `json:"mapping_port"`
@@ -99,8 +100,17 @@ type wirePort struct {
 	K8sServiceName string `json:"k8s_service_name"`
 }
 
-func toWire(p rainbondapi.Port) wirePort {
+// fromPort and toPort convert between the stored port and the public type.
+func fromPort(p rainbond.Port) wirePort {
 	return wirePort{
+		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
+		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
+		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
+	}
+}
+
+func (p wirePort) toPort() rainbond.Port {
+	return rainbond.Port{
 		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
 		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
 		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
@@ -110,15 +120,15 @@ func toWire(p rainbondapi.Port) wirePort {
 func emptyData() *data { return &data{Bean: struct{}{}, List: []any{}} }
 
 // success is general_message(200, "success", msgShow, bean=port).
-func success(msgShow string, p rainbondapi.Port) reply {
-	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: toWire(p), List: []any{}}}}
+func success(msgShow string, p wirePort) reply {
+	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: p, List: []any{}}}}
 }
 
 // listed is general_message(200, "success", "查询成功", list=ports).
-func listed(ports []rainbondapi.Port) reply {
+func listed(ports []wirePort) reply {
 	list := make([]any, len(ports))
 	for i, p := range ports {
-		list[i] = toWire(p)
+		list[i] = p
 	}
 	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: "查询成功", Data: &data{Bean: struct{}{}, List: list}}}
 }
