@@ -276,10 +276,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // The console's routes (openapi/urls.py, openapi/sub_urls/app_url.py), matched against the
 // decoded path as Django does. \w is Unicode-aware in Python: letters, digits (of any script) and
-// "_". `$` also matches before a final newline.
+// "_". A final newline (%0A) matches no route either.
 var (
-	listRoute = regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports\n?$`)
-	portRoute = regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports/([\p{L}\p{N}_-]+)\n?$`)
+	listRoute = regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports$`)
+	portRoute = regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports/([\p{L}\p{N}_-]+)$`)
 )
 
 const (

@@ -724,6 +724,7 @@ func TestUnknownURLs(t *testing.T) {
 		p + "/80/extra",
 		p + "/8%200",
 		p + "/80.5",
+		p + "%0A", // Django's routes do not match before a final newline
 		"/openapi/v1/teams",
 		"",
 		"/",
