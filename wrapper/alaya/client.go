@@ -2,15 +2,23 @@ package alaya
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
 	"net/http"
-	"time"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
+	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/respond"
+	"github.com/portsdk/portsdk/internal/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
-// DefaultBaseURL is the public Alaya NeW Open API endpoint.
-const DefaultBaseURL = "https://api.alayanew.com"
+// DefaultBaseURL is the Alaya NeW Open API: the pages' host with the prefix /api/osm, under which
+// the live service answers (the pages' https://api.alayanew.com/v1/... answers the console's HTML
+// page; see docs/servers/alaya.md in the repository).
+const DefaultBaseURL = "https://api.alayanew.com/api/osm"
 
 // OpenPort is an open port of an instance, as ListOpenPorts returns it. Protocol may be empty for
 // system ports.
@@ -23,61 +31,46 @@ type OpenPorts = alayaapi.OpenPortList
 // PortMapping is the answer of OpenPort: the container port and the external port it is mapped to.
 type PortMapping = alayaapi.PortMapping
 
-// Option configures a Client.
-type Option func(*wrapper.Config)
-
-// WithBaseURL replaces DefaultBaseURL (for a test server or a proxy); it may carry a path prefix.
-func WithBaseURL(u string) Option { return Option(wrapper.WithBaseURL(u)) }
-
-// WithHTTPClient replaces the default http.Client (which has a 30 s timeout).
-func WithHTTPClient(hc *http.Client) Option { return Option(wrapper.WithHTTPClient(hc)) }
-
-// WithUserAgent puts the caller's product before portsdk's own in the User-Agent header.
-func WithUserAgent(product string) Option { return Option(wrapper.WithUserAgent(product)) }
-
-// WithMaxRetries sets how many times ListOpenPorts is retried after the first attempt (default 2);
-// 0 disables retries. OpenPort and ClosePort are never retried.
-func WithMaxRetries(n int) Option { return Option(wrapper.WithMaxRetries(n)) }
-
-// WithMaxBodyBytes caps how much of a response body is read (default 16 MiB).
-func WithMaxBodyBytes(n int64) Option { return Option(wrapper.WithMaxBodyBytes(n)) }
-
-// WithRetryBudget bounds the total time a call spends on attempts and waits before it stops retrying.
-func WithRetryBudget(d time.Duration) Option { return Option(wrapper.WithRetryBudget(d)) }
-
 // Client calls the CCI port operations of Alaya NeW. It is safe for concurrent use. Printing it
-// never shows the API key.
+// never shows the credential.
 type Client struct {
 	c *client
 }
 
 type client struct {
 	base string
+	d    *transport.Doer
 	api  *alayaapi.Client
 }
 
-// NewClient returns a client that authenticates with the Open API key, sent as
-// "Authorization: Bearer <key>".
-func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	wopts := make([]wrapper.Option, 0, len(opts)+1)
-	wopts = append(wopts, wrapper.WithBaseURL(DefaultBaseURL))
-	for _, o := range opts {
-		wopts = append(wopts, wrapper.Option(o))
+// NewClient returns a client that authenticates with cred: an AccessKey pair, which signs every
+// request (what the live service requires), or a BearerKey (what the API pages show).
+//
+//	c, err := alaya.NewClient(alaya.AccessKey{ID: os.Getenv("ALAYA_ACCESS_KEY"), Secret: os.Getenv("ALAYA_SECRET_KEY")})
+//
+// It returns a *wrapper.ValidationError, and makes no request, when the credential is missing, its
+// ID, secret or key is empty or has spaces or control characters (an AccessKey ID also ':'), or
+// the base URL (see WithBaseURL) is not usable. The error names the field (AccessKey.ID,
+// AccessKey.Secret, BearerKey, cred, baseURL) and never quotes a secret.
+func NewClient(cred Credential, opts ...Option) (*Client, error) {
+	cfg, local := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
+	if err := cfg.Check(); err != nil {
+		return nil, err
 	}
-	cfg := wrapper.NewConfig(wopts)
-	base, err := wrapper.ParseBaseURL("baseURL", cfg.BaseURL)
+	base, err := check.BaseURL("baseURL", cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if err := wrapper.CheckCredential("apiKey", apiKey); err != nil {
+	auth, err := authorizer(cred, local.now)
+	if err != nil {
 		return nil, err
 	}
-	doer := wrapper.NewDoer(cfg, base, "Bearer "+apiKey)
-	api, err := alayaapi.NewClient(base.String(), alayaapi.WithHTTPClient(doer))
+	d := transport.New(cfg, base, auth)
+	api, err := alayaapi.NewClient(base.String(), alayaapi.WithHTTPClient(d))
 	if err != nil {
-		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: err.Error()}
+		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
 	}
-	return &Client{c: &client{base: base.String(), api: api}}, nil
+	return &Client{c: &client{base: base.String(), d: d, api: api}}, nil
 }
 
 // String describes the client without its key.
@@ -91,17 +84,24 @@ func (c *Client) String() string {
 // GoString describes the client without its key.
 func (c *Client) GoString() string { return c.String() }
 
+// Format implements fmt.Formatter, also for a Client value: every verb prints String, so no fmt form shows the key.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+func parseList(r *http.Response) error  { _, err := alayaapi.ParseListOpenPortsResponse(r); return err }
+func parseOpen(r *http.Response) error  { _, err := alayaapi.ParseOpenPortResponse(r); return err }
+func parseClose(r *http.Response) error { _, err := alayaapi.ParseClosePortResponse(r); return err }
+
 // ListOpenPorts returns the open ports of an instance. It is retried on connection errors, 429, 502,
 // 503 and 504 (see WithMaxRetries).
 func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPorts, error) {
 	const op = "alaya.ListOpenPorts"
-	if err := wrapper.CheckPathID("instance_id", instanceID); err != nil {
+	if err := check.PathID("instance_id", instanceID); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.ListOpenPorts(ctx, instanceID)
-	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseListOpenPortsResponse)
+	rsp, err := c.c.api.ListOpenPorts(c.c.d.WithOperation(ctx, op), instanceID)
+	env, body, err := respond.Decode[alayaapi.OpenPortListEnvelope](c.c.d, op, rsp, err, parseList)
 	if err != nil {
-		return nil, err
+		return nil, c.c.hint(rsp, err)
 	}
 	if env != nil && env.Status == http.StatusOK {
 		ports := env.Data
@@ -113,7 +113,7 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 		}
 		return &ports, nil
 	}
-	return nil, wrapper.Failure(op, rsp, body, nil)
+	return nil, c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
 }
 
 // OpenPort opens a container port of an instance with the given protocol (the pages show
@@ -121,43 +121,59 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 // a lost answer, ListOpenPorts tells whether the port is open.
 func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, protocol string) (*PortMapping, error) {
 	const op = "alaya.OpenPort"
-	if err := wrapper.CheckPathID("instance_id", instanceID); err != nil {
+	if err := check.PathID("instance_id", instanceID); err != nil {
 		return nil, err
 	}
-	if err := wrapper.CheckPort("port", port); err != nil {
+	if err := check.Port("port", port); err != nil {
 		return nil, err
 	}
 	if protocol == "" {
 		return nil, &wrapper.ValidationError{Field: "protocol", Reason: "must not be empty"}
 	}
-	rsp, err := c.c.api.OpenPort(ctx, instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
-	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseOpenPortResponse)
+	rsp, err := c.c.api.OpenPort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
+	env, body, err := respond.Decode[alayaapi.PortMappingEnvelope](c.c.d, op, rsp, err, parseOpen)
 	if err != nil {
-		return nil, err
+		return nil, c.c.hint(rsp, err)
 	}
 	if env != nil && env.Status == http.StatusOK && env.Data.ExternalPort != 0 {
 		m := env.Data
 		return &m, nil
 	}
-	return nil, wrapper.Failure(op, rsp, body, nil)
+	return nil, c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
 }
 
 // ClosePort closes a port of an instance. It is never retried.
 func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) error {
 	const op = "alaya.ClosePort"
-	if err := wrapper.CheckPathID("instance_id", instanceID); err != nil {
+	if err := check.PathID("instance_id", instanceID); err != nil {
 		return err
 	}
-	if err := wrapper.CheckPort("port", port); err != nil {
+	if err := check.Port("port", port); err != nil {
 		return err
 	}
-	rsp, err := c.c.api.ClosePort(ctx, instanceID, alayaapi.ClosePortRequest{Port: port})
-	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseClosePortResponse)
+	rsp, err := c.c.api.ClosePort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.ClosePortRequest{Port: port})
+	env, body, err := respond.Decode[alayaapi.ClosePortEnvelope](c.c.d, op, rsp, err, parseClose)
 	if err != nil {
-		return err
+		return c.c.hint(rsp, err)
 	}
 	if env != nil && env.Status == http.StatusOK {
 		return nil
 	}
-	return wrapper.Failure(op, rsp, body, nil)
+	return c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
+}
+
+// hint makes the *wrapper.APIError for an HTTP 200 text/html answer say what it most likely
+// means: the live service answers a path outside its API (the pages' unprefixed
+// https://api.alayanew.com/v1/...) with the console's HTML page.
+func (c *client) hint(rsp *http.Response, err error) error {
+	var ae *wrapper.APIError
+	if rsp == nil || rsp.StatusCode != http.StatusOK || !errors.As(err, &ae) || ae.StatusCode != http.StatusOK {
+		return err
+	}
+	if mt, _, _ := mime.ParseMediaType(rsp.Header.Get("Content-Type")); mt != "text/html" {
+		return err
+	}
+	ae.Message = "the answer is an HTML page (Content-Type text/html), not the API: the base URL " + c.base +
+		" probably misses the API prefix /api/osm (DefaultBaseURL is " + DefaultBaseURL + ")"
+	return err
 }
