@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/portsdk/portsdk/internal/options"
 	"github.com/portsdk/portsdk/specs"
 )
 
@@ -28,8 +29,8 @@ import (
 //
 // Routing uses kin-openapi's gorillamux router on the escaped path, so path parameters that
 // hold an escaped "/" ("a%2Fb"), "?", "#", "%" or a space are matched as one segment; the
-// parameters are validated in their escaped form. The request and response bodies are
-// buffered in memory.
+// parameters are validated in their escaped form. The request body, and the response body up to
+// MaxBodyBytes, are buffered in memory.
 type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
@@ -39,6 +40,11 @@ type Validator struct {
 	requests int
 	failures []Failure
 }
+
+// MaxBodyBytes caps how much of a response body the Validator buffers to validate it: the clients'
+// own default cap (16 MiB). A longer body is passed on whole and unvalidated, and recorded as a
+// Failure.
+const MaxBodyBytes = options.DefaultMaxBodyBytes
 
 // Failure is one request or response that does not conform to the document.
 type Failure struct {
@@ -175,7 +181,14 @@ func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || input == nil {
 		return resp, err
 	}
-	rbody, rerr := io.ReadAll(resp.Body)
+	rbody, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	if rerr == nil && len(rbody) > MaxBodyBytes {
+		// Too long to validate: the caller gets the bytes read and the rest of the stream.
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(rbody), resp.Body), resp.Body}
+		v.record(Failure{Method: req.Method, URL: req.URL.String(), Status: resp.StatusCode,
+			Err: fmt.Errorf("response body exceeds %d bytes; not validated", MaxBodyBytes)})
+		return resp, nil
+	}
 	_ = resp.Body.Close()
 	if rerr != nil {
 		// Hand the caller what was read and the read error; an unreadable body is a transport
@@ -250,7 +263,7 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 		}
 		s, cred, _ := strings.Cut(values[0], " ")
 		if !strings.EqualFold(s, "Bearer") || cred == "" || strings.ContainsAny(cred, " \t") {
-			return in.NewError(errors.New(`Authorization is not "Bearer <credential>"`))
+			return in.NewError(errors.New(`the Authorization header is not "Bearer <credential>"`))
 		}
 		return nil
 	case scheme.Type == "apiKey" && scheme.In == "header":
@@ -278,5 +291,10 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 
 // errReader returns err on every Read.
 type errReader struct{ err error }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }

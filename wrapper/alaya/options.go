@@ -51,9 +51,11 @@ func WithMaxBodyBytes(n int64) Option {
 	}}
 }
 
-// WithRetryBudget bounds the total time a call spends on attempts and waits before it stops retrying
-// and returns the last answer; 0 (the default) leaves only WithMaxRetries and the context. One wait
-// between attempts is at most 30 s, whatever Retry-After asks for.
+// WithRetryBudget bounds when a retry of ListOpenPorts may start: a retry whose wait would end more than d
+// after the call began is not made, and the call returns the last answer at once. It does not cut an
+// attempt short: each attempt is bounded by the http.Client's timeout (30 s by default) and the whole
+// call by the context. One wait is at most 30 s, whatever Retry-After asks for. 0 (the default)
+// means no budget.
 func WithRetryBudget(d time.Duration) Option {
 	return Option{func(c *options.Config) { c.RetryBudget = d }}
 }
@@ -65,12 +67,4 @@ func WithRetryBudget(d time.Duration) Option {
 // logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return Option{func(c *options.Config) { c.Logger = l }}
-}
-
-func config(opts []Option) options.Config {
-	sets := make([]func(*options.Config), len(opts))
-	for i, o := range opts {
-		sets[i] = o.set
-	}
-	return options.New(sets...)
 }
