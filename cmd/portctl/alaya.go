@@ -47,7 +47,7 @@ func (o *alayaOpts) resolve(e *env) (*alaya.Client, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	c, err := alaya.NewClient(key, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent))
+	c, err := alaya.NewClient(alaya.BearerKey(key), alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent))
 	if err != nil {
 		return nil, "", err
 	}
