@@ -27,9 +27,12 @@ func WithBaseURL(u string) Option {
 	return Option{set: func(c *options.Config) { c.BaseURL = u }}
 }
 
-// WithHTTPClient replaces the default http.Client, whose timeout is 30 s per request. The client
-// keeps the given one's Transport, Jar and Timeout, and wraps its redirect policy so that the
-// credential never follows a redirect to another origin. Use it to add tracing (for example an otelhttp
+// WithHTTPClient replaces the default http.Client, which has a 30 s timeout per request and a
+// transport of its own cloned from http.DefaultTransport, keeping up to 64 idle connections per host
+// (Go's default of 2 would make a client shared by many goroutines reopen connections). The client
+// uses the given one's Transport, Jar and Timeout (the Timeout per request sent) and
+// follows redirects itself: only for a GET, with the credential only within the base URL's origin,
+// consulting the given client's CheckRedirect (the given client is not modified). Use it to add tracing (for example an otelhttp
 // transport) or a proxy.
 func WithHTTPClient(hc *http.Client) Option {
 	return Option{set: func(c *options.Config) { c.HTTPClient = hc }}
