@@ -5,7 +5,7 @@ SPECTRAL_DIR := tools/spectral
 SPECTRAL := $(SPECTRAL_DIR)/node_modules/.bin/spectral
 SPECS := specs/alaya.yaml specs/rainbond.yaml
 
-.PHONY: generate check-generated lint fmt-check vet spectral test check
+.PHONY: generate check-generated lint fmt-check vet staticcheck spectral test check
 
 ## generate: regenerate gen/ from specs/ with the pinned oapi-codegen (go tool).
 generate:
@@ -25,8 +25,9 @@ check-generated:
 	if [ $$status -ne 0 ]; then echo "run 'make generate' (and 'go mod tidy') and commit the result"; fi; \
 	exit $$status
 
-## lint: gofmt, go vet, and the specs through Spectral (pinned in tools/spectral, zero errors allowed).
-lint: fmt-check vet spectral
+## lint: gofmt, go vet, staticcheck (pinned by the go.mod tool directive; zero findings allowed), and the
+## specs through Spectral (pinned in tools/spectral, zero errors allowed).
+lint: fmt-check vet staticcheck spectral
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*')); \
@@ -34,6 +35,9 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
 
 $(SPECTRAL): $(SPECTRAL_DIR)/package.json $(SPECTRAL_DIR)/package-lock.json
 	cd $(SPECTRAL_DIR) && npm ci --no-audit --no-fund --loglevel=error

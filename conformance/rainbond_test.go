@@ -136,6 +136,7 @@ func TestRainbondSweep(t *testing.T) {
 func TestRainbondEscapedIDs(t *testing.T) {
 	r := newRainbondRig(t)
 	c := ctx(t)
+	// Only letters, digits, "_" and "-" reach the console's routes; Unicode ones are escaped.
 	odd := rainbond.Component{TeamID: "团队_a", RegionName: "région-x", AppID: 9, ServiceID: "svc-组件"}
 	r.srv.AddComponent(odd)
 

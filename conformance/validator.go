@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/portsdk/portsdk/internal/options"
 	"github.com/portsdk/portsdk/specs"
 )
 
@@ -31,7 +32,7 @@ import (
 // hold an escaped "/" ("a%2Fb"), "?", "#", "%" or a space are matched as one segment; the
 // parameters are then validated decoded, as the server reads them (so a spec pattern such as the
 // Rainbond IDs' ^[\p{L}\p{N}_-]+$ sees "团队", not "%E5%9B%A2%E9%98%9F"). The request and response bodies are
-// buffered in memory.
+// buffered in memory, the response body up to MaxBodyBytes.
 type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
@@ -41,6 +42,11 @@ type Validator struct {
 	requests int
 	failures []Failure
 }
+
+// MaxBodyBytes caps how much of a response body the Validator buffers to validate it: the clients'
+// own default cap (16 MiB). A longer body is passed on whole and unvalidated, and recorded as a
+// Failure.
+const MaxBodyBytes = options.DefaultMaxBodyBytes
 
 // Failure is one request or response that does not conform to the document.
 type Failure struct {
@@ -177,7 +183,14 @@ func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || input == nil {
 		return resp, err
 	}
-	rbody, rerr := io.ReadAll(resp.Body)
+	rbody, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	if rerr == nil && len(rbody) > MaxBodyBytes {
+		// Too long to validate: the caller gets the bytes read and the rest of the stream.
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(rbody), resp.Body), resp.Body}
+		v.record(Failure{Method: req.Method, URL: req.URL.String(), Status: resp.StatusCode,
+			Err: fmt.Errorf("response body exceeds %d bytes; not validated", MaxBodyBytes)})
+		return resp, nil
+	}
 	_ = resp.Body.Close()
 	if rerr != nil {
 		// Hand the caller what was read and the read error; an unreadable body is a transport
@@ -263,7 +276,7 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 		}
 		s, cred, _ := strings.Cut(values[0], " ")
 		if !strings.EqualFold(s, name) || cred == "" || strings.ContainsAny(cred, " \t") {
-			return in.NewError(fmt.Errorf(`Authorization is not "%s <credential>"`, name))
+			return in.NewError(fmt.Errorf(`the Authorization header is not "%s <credential>"`, name))
 		}
 		return nil
 	case scheme.Type == "apiKey" && scheme.In == "header":
@@ -291,5 +304,10 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 
 // errReader returns err on every Read.
 type errReader struct{ err error }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }

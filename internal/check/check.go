@@ -26,6 +26,23 @@ func PathID(field, v string) error {
 	return nil
 }
 
+// WordID refuses a path parameter that is empty or has any character other than a Unicode letter,
+// a Unicode digit or number, "_" or "-": the only IDs a route pattern [\w-]+ with Python's
+// Unicode-aware \w (the Rainbond console's) can match. Such an ID would otherwise be sent and come
+// back as the web framework's HTML 404.
+func WordID(field, v string) error {
+	if v == "" {
+		return &wrapper.ValidationError{Field: field, Reason: "must not be empty"}
+	}
+	if strings.ContainsFunc(v, func(r rune) bool {
+		return r != '_' && r != '-' && !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	}) || !utf8.ValidString(v) {
+		return &wrapper.ValidationError{Field: field, Reason: strconv.Quote(v) +
+			" has a character other than a letter, a digit, \"_\" or \"-\" (the console's routes match no other)"}
+	}
+	return nil
+}
+
 // Port refuses a port outside 1..65535.
 func Port(field string, p int) error {
 	if p < 1 || p > 65535 {

@@ -22,6 +22,11 @@ const (
 	DefaultMaxBodyBytes = 16 << 20
 	// MaxRetryWait caps one wait between attempts, including one asked for by Retry-After.
 	MaxRetryWait = 30 * time.Second
+	// DefaultMaxIdleConnsPerHost is how many idle keep-alive connections the default http.Client
+	// keeps per host: enough for one client shared by 64 goroutines to reuse its connections. Go's
+	// default of 2 makes such a client close and reopen connections on most calls (35-45 % less
+	// throughput, measured for issue 19); an idle connection costs one socket and closes after 90 s.
+	DefaultMaxIdleConnsPerHost = 64
 )
 
 // RetryBaseWait is the first backoff step of every client (each retry doubles it, up to
@@ -77,7 +82,16 @@ func (c *Config) Check() error {
 }
 
 // DefaultHTTPClient returns the http.Client a client uses when WithHTTPClient is not given: one
-// with DefaultTimeout.
+// with DefaultTimeout and a transport of its own, cloned from http.DefaultTransport (proxy from the
+// environment, HTTP/2, dial and TLS timeouts) with DefaultMaxIdleConnsPerHost idle connections per
+// host.
 func DefaultHTTPClient() *http.Client {
-	return &http.Client{Timeout: DefaultTimeout}
+	def, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // the program replaced http.DefaultTransport (e.g. to instrument it): use it as it is
+		return &http.Client{Timeout: DefaultTimeout}
+	}
+	tr := def.Clone()
+	tr.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	tr.MaxIdleConns = max(tr.MaxIdleConns, DefaultMaxIdleConnsPerHost)
+	return &http.Client{Timeout: DefaultTimeout, Transport: tr}
 }

@@ -56,6 +56,7 @@ func Decode[T any](r Redactor, op string, rsp *http.Response, err error, parse f
 	}
 	if rsp.StatusCode == http.StatusOK && strings.Contains(ct, "json") {
 		env := new(T)
+		Presize(env, body)
 		if err := json.Unmarshal(body, env); err != nil {
 			return nil, body, Failure(r, op, rsp, body, err)
 		}
@@ -89,6 +90,20 @@ func redirect(r Redactor, op string, rsp *http.Response, body []byte) *wrapper.A
 		Message:    r.Redact(why + " (Location: " + loc + ")"),
 		Body:       body,
 		Attempts:   attempts(rsp),
+	}
+}
+
+// Presizer is an envelope that sizes its lists from the body before it is decoded into, so that
+// each slice is allocated once. It must bound what it allocates by the body's length, never by a
+// length the body declares.
+type Presizer interface {
+	Presize(body []byte)
+}
+
+// Presize lets env size its lists from body when it is a Presizer.
+func Presize(env any, body []byte) {
+	if p, ok := env.(Presizer); ok {
+		p.Presize(body)
 	}
 }
 

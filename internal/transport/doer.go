@@ -13,12 +13,12 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -472,13 +472,12 @@ func (d *Doer) buffer(resp *http.Response, sent int) error {
 	if rc != nil && rc != http.NoBody {
 		size := int64(512)
 		if n := resp.ContentLength; n > 0 {
-			// bytes.Buffer.ReadFrom grows the buffer whenever less than MinRead bytes are free.
-			size = min(n, d.maxBody, maxPresize) + bytes.MinRead
+			// One byte to spare lets a body of exactly the declared length end without a regrowth.
+			size = min(n, d.maxBody, maxPresize) + 1
 		}
-		buf := bytes.NewBuffer(make([]byte, 0, size))
-		_, err = buf.ReadFrom(&cappedBody{rc: rc, left: d.maxBody})
+		b.data, err = readCapped(rc, d.maxBody, int(size))
+		b.err = err
 		_ = rc.Close()
-		b.data, b.err = buf.Bytes(), err
 	}
 	resp.Body = b
 	if timed {
@@ -525,23 +524,31 @@ func (b *Body) Attempts() int { return b.attempts }
 // Note says why the response, a redirect, was not followed ("" when it was not a redirect).
 func (b *Body) Note() string { return b.note }
 
-// cappedBody returns ErrBodyTooLarge once more than its cap has been read.
-type cappedBody struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (c *cappedBody) Read(p []byte) (int, error) {
-	if c.left < 0 {
-		return 0, wrapper.ErrBodyTooLarge
+// readCapped reads r to its end into a buffer that starts at size bytes and doubles as the bytes
+// arrive, never beyond limit+1; more than limit bytes is wrapper.ErrBodyTooLarge, with the first
+// limit bytes returned. No allocation is larger than twice what was actually received.
+func readCapped(r io.Reader, limit int64, size int) ([]byte, error) {
+	buf := make([]byte, 0, max(size, 1))
+	for {
+		if len(buf) == cap(buf) {
+			c := 2 * cap(buf)
+			if int64(c) > limit || c < 0 {
+				c = int(min(limit, math.MaxInt-1)) + 1 // room for one byte past the cap
+			}
+			grown := make([]byte, len(buf), c)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:limit], wrapper.ErrBodyTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
-	if int64(len(p)) > c.left { // so c.left+1 <= len(p): no overflow, even for a cap of math.MaxInt64
-		p = p[:c.left+1]
-	}
-	n, err := c.rc.Read(p)
-	c.left -= int64(n)
-	if c.left < 0 {
-		return n + int(c.left), wrapper.ErrBodyTooLarge
-	}
-	return n, err
 }

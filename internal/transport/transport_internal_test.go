@@ -3,8 +3,10 @@ package transport
 import (
 	"errors"
 	"io"
+	"math"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -54,16 +56,33 @@ func TestBackoff(t *testing.T) {
 	assert.GreaterOrEqual(t, d.backoff(40), options.MaxRetryWait/2)
 }
 
-// TestCappedBody protects the body cap: exactly the cap is fine, one byte more is wrapper.ErrBodyTooLarge.
-func TestCappedBody(t *testing.T) {
-	read := func(body string, limit int64) (string, error) {
-		b, err := io.ReadAll(&cappedBody{rc: io.NopCloser(strings.NewReader(body)), left: limit})
+// TestReadCapped protects the body cap: exactly the cap is fine, one byte more is ErrBodyTooLarge
+// with the cap's worth of bytes, a cap of math.MaxInt64 works, and the buffer never grows past
+// twice what arrived, whatever the starting size.
+func TestReadCapped(t *testing.T) {
+	read := func(body string, limit int64, size int) (string, error) {
+		b, err := readCapped(strings.NewReader(body), limit, size)
 		return string(b), err
 	}
-	got, err := read("12345", 5)
+	for _, size := range []int{1, 3, 5, 6, 512} {
+		got, err := read("12345", 5, size)
+		require.NoError(t, err)
+		assert.Equal(t, "12345", got)
+		got, err = read("123456", 5, size)
+		assert.True(t, errors.Is(err, wrapper.ErrBodyTooLarge))
+		assert.Equal(t, "12345", got)
+		got, err = read("123456", math.MaxInt64, size)
+		require.NoError(t, err)
+		assert.Equal(t, "123456", got)
+		got, err = read("", 5, size)
+		require.NoError(t, err)
+		assert.Equal(t, "", got)
+	}
+	big := strings.Repeat("x", 3000)
+	b, err := readCapped(strings.NewReader(big), math.MaxInt64, 1)
 	require.NoError(t, err)
-	assert.Equal(t, "12345", got)
-	got, err = read("123456", 5)
-	assert.True(t, errors.Is(err, wrapper.ErrBodyTooLarge))
-	assert.Equal(t, "12345", got)
+	assert.Len(t, b, 3000)
+	assert.LessOrEqual(t, cap(b), 2*3000)
+	_, err = readCapped(io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(io.ErrUnexpectedEOF)), 10, 4)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 }

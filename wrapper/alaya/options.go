@@ -28,9 +28,12 @@ func WithBaseURL(u string) Option {
 	return Option{set: func(c *options.Config) { c.BaseURL = u }}
 }
 
-// WithHTTPClient replaces the default http.Client, whose timeout is 30 s per request. The client
-// keeps the given one's Transport, Jar and Timeout, and wraps its redirect policy so that the
-// credential never follows a redirect to another origin. Use it to add tracing (for example an otelhttp
+// WithHTTPClient replaces the default http.Client, which has a 30 s timeout per request and a
+// transport of its own cloned from http.DefaultTransport, keeping up to 64 idle connections per host
+// (Go's default of 2 would make a client shared by many goroutines reopen connections). The client
+// uses the given one's Transport, Jar and Timeout (the Timeout per request sent) and
+// follows redirects itself: only for a GET, with the credential only within the base URL's origin,
+// consulting the given client's CheckRedirect (the given client is not modified). Use it to add tracing (for example an otelhttp
 // transport) or a proxy.
 func WithHTTPClient(hc *http.Client) Option {
 	return Option{set: func(c *options.Config) { c.HTTPClient = hc }}
@@ -58,9 +61,11 @@ func WithMaxBodyBytes(n int64) Option {
 	}}
 }
 
-// WithRetryBudget bounds the total time a call spends on attempts and waits before it stops retrying
-// and returns the last answer; 0 (the default) leaves only WithMaxRetries and the context. One wait
-// between attempts is at most 30 s, whatever Retry-After asks for.
+// WithRetryBudget bounds when a retry of ListOpenPorts may start: a retry whose wait would end more than d
+// after the call began is not made, and the call returns the last answer at once. It does not cut an
+// attempt short: each attempt is bounded by the http.Client's timeout (30 s by default) and the whole
+// call by the context. One wait is at most 30 s, whatever Retry-After asks for. 0 (the default)
+// means no budget.
 func WithRetryBudget(d time.Duration) Option {
 	return Option{set: func(c *options.Config) { c.RetryBudget = d }}
 }

@@ -1,6 +1,7 @@
 package rainbond
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -93,6 +94,21 @@ type portListEnvelope struct {
 	Data struct {
 		List []Port `json:"list"`
 	} `json:"data"`
+}
+
+// containerPortKey is the one key every port object of a list has once.
+var containerPortKey = []byte(`"container_port"`)
+
+// minPortJSON is the length of the shortest port object that can hold the key, {"container_port":1}:
+// no body of n bytes holds more than n/minPortJSON ports.
+const minPortJSON = 20
+
+// Presize implements respond.Presizer: it sizes the list from the number of "container_port" keys
+// in the body, bounded by the body's length, so that decoding allocates the []Port once.
+func (e *portListEnvelope) Presize(body []byte) {
+	if n := min(bytes.Count(body, containerPortKey), len(body)/minPortJSON); n > 0 {
+		e.Data.List = make([]Port, 0, n)
+	}
 }
 
 func parseList(r *http.Response) error { _, err := rainbondapi.ParseListPortsResponse(r); return err }

@@ -181,7 +181,9 @@ func TestListPorts(t *testing.T) {
 // TestPathIDsAreEscaped protects IDs holding /, ?, #, %, space and non-ASCII text: each reaches the
 // server as that exact ID, in its own path segment.
 func TestPathIDsAreEscaped(t *testing.T) {
-	c := rainbond.Component{TeamID: "a/b?c#d", RegionName: "r 1%2F", AppID: 7, ServiceID: "组件-x"}
+	// The console's routes take only letters, digits, "_" and "-" (see TestPathIDsTheConsoleCanRoute),
+	// Unicode ones included: those are escaped.
+	c := rainbond.Component{TeamID: "团队_a", RegionName: "région-1", AppID: 7, ServiceID: "组件-x"}
 	var gotPath string
 	var segments []string
 	mux := http.NewServeMux()
@@ -197,8 +199,8 @@ func TestPathIDsAreEscaped(t *testing.T) {
 	require.NoError(t, err)
 	_, err = client.DeletePort(context.Background(), c, 8080)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"a/b?c#d", "r 1%2F", "7", "组件-x", "8080"}, segments)
-	assert.Equal(t, prefix+"/openapi/v1/teams/a%2Fb%3Fc%23d/regions/r%201%252F/apps/7/services/%E7%BB%84%E4%BB%B6-x/ports/8080", gotPath)
+	assert.Equal(t, []string{"团队_a", "région-1", "7", "组件-x", "8080"}, segments)
+	assert.Equal(t, prefix+"/openapi/v1/teams/%E5%9B%A2%E9%98%9F_a/regions/r%C3%A9gion-1/apps/7/services/%E7%BB%84%E4%BB%B6-x/ports/8080", gotPath)
 }
 
 // TestValidation protects every input rule: a *wrapper.ValidationError naming the field, and no request.

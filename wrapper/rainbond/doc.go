@@ -17,7 +17,8 @@
 //
 //   - *wrapper.ValidationError, before anything is sent, naming the field: from NewClient for the
 //     base URL ("baseURL") or the token ("token"); from every operation for a path ID ("team_id",
-//     "region_name", "app_id", "service_id"), the port ("port"), and from AddPort and UpdatePort
+//     "region_name", "app_id", "service_id": only Unicode letters, digits, "_" and "-", the IDs
+//     the console's routes can match), the port ("port"), and from AddPort and UpdatePort
 //     (and so the helpers) for "protocol", "port_alias", "k8s_service_name" or "action".
 //   - *wrapper.APIError, when the console answered but not with a usable success: any non-2xx
 //     status, an envelope whose code is not 200, an HTML page, JSON that does not decode, a body

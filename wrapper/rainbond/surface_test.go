@@ -119,3 +119,38 @@ func TestLoggerOffByDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, buf.String(), "Debug records are not written at Info level")
 }
+
+// TestPathIDsTheConsoleCanRoute protects the console's route pattern [\w-]+ (Python's Unicode \w):
+// a team, region or service ID with any other character is refused before sending, naming the
+// field; Unicode letters and digits, "_" and "-" pass.
+func TestPathIDsTheConsoleCanRoute(t *testing.T) {
+	sent := 0
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+		sent++
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"code":200,"msg":"success","data":{"bean":{},"list":[]}}`)
+	})
+	c := f.client(t)
+	for _, bad := range []string{"a b", "a/b", "a.b", "a%2Fb", "a?b", "a#b", "a+b", "a:b", "a@b", "a\u00a0b", "a\u200bb", "é\u0301", "a~b", "."} {
+		for _, field := range []string{"team_id", "region_name", "service_id"} {
+			comp := comp
+			switch field {
+			case "team_id":
+				comp.TeamID = bad
+			case "region_name":
+				comp.RegionName = bad
+			case "service_id":
+				comp.ServiceID = bad
+			}
+			_, err := c.ListPorts(context.Background(), comp)
+			var ve *wrapper.ValidationError
+			require.ErrorAs(t, err, &ve, "%s %q", field, bad)
+			assert.Equal(t, field, ve.Field)
+		}
+	}
+	assert.Zero(t, sent, "nothing was sent")
+	for _, good := range []string{"team-1", "gr_1a2b", "团队一", "région", "٣٤", "Ⅻ"} {
+		_, err := c.ListPorts(context.Background(), rainbond.Component{TeamID: good, RegionName: good, AppID: 1, ServiceID: good})
+		assert.NoError(t, err, good)
+	}
+}

@@ -7,18 +7,19 @@ import (
 	"github.com/portsdk/portsdk/wrapper"
 )
 
-// validate checks the four path parameters of every operation.
+// validate checks the four path parameters of every operation: each ID must be one the console's
+// routes ([\w-]+, Unicode-aware) can match.
 func (c Component) validate() error {
-	if err := check.PathID("team_id", c.TeamID); err != nil {
+	if err := check.WordID("team_id", c.TeamID); err != nil {
 		return err
 	}
-	if err := check.PathID("region_name", c.RegionName); err != nil {
+	if err := check.WordID("region_name", c.RegionName); err != nil {
 		return err
 	}
 	if c.AppID <= 0 {
 		return &wrapper.ValidationError{Field: "app_id", Reason: strconv.FormatInt(c.AppID, 10) + " is not a positive integer"}
 	}
-	return check.PathID("service_id", c.ServiceID)
+	return check.WordID("service_id", c.ServiceID)
 }
 
 func validateAdd(r *AddPortRequest) error {
