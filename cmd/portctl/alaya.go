@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -43,7 +42,8 @@ func (e *env) alayaClient(cmd *cobra.Command) (*alaya.Client, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	c, err := alaya.NewClient(key, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent))
+	c, err := alaya.NewClient(key, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent),
+		alaya.WithLogger(e.logger()))
 	if err != nil {
 		return nil, "", e.asFlagError(err, alayaFields)
 	}
@@ -53,8 +53,7 @@ func (e *env) alayaClient(cmd *cobra.Command) (*alaya.Client, string, error) {
 // alayaError restates a client error for the user: a validation error names the flag, and a 403
 // says what it most often means for an instance.
 func (e *env) alayaError(err error, instance string) error {
-	var ae *wrapper.APIError
-	if errors.As(err, &ae) && (ae.StatusCode == http.StatusForbidden || ae.Code == http.StatusForbidden) {
+	if errors.Is(err, wrapper.ErrForbidden) {
 		return fmt.Errorf("%w (instance %q may not exist, or may not belong to this key)", err, instance)
 	}
 	return e.asFlagError(err, alayaFields)

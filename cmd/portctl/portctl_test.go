@@ -72,7 +72,8 @@ func TestHelpDetails(t *testing.T) {
 	assert.Contains(t, r.stdout, "[$RAINBOND_TOKEN]")
 	assert.Contains(t, r.stdout, "shell history")
 	assert.Contains(t, r.stdout, "--port int")
-	assert.Contains(t, r.stdout, "Global Flags:\n  -o, --output format")
+	assert.Contains(t, r.stdout, "Global Flags:\n      --debug")
+	assert.Contains(t, r.stdout, "-o, --output format")
 
 	r = runWith(t, nil, "alaya", "ports", "list", "--help")
 	assert.Contains(t, r.stdout, "--api-key string")
@@ -145,6 +146,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		{"alaya", "ports", "list", "--api-key", "Bearer " + akey},
 		{"alaya", "ports", "list", "--instance", "nope"},
 		{"alaya", "ports", "list", "--url", "http://127.0.0.1:1/x"},
+		{"--debug", "rainbond", "ports", "list"},
+		{"--debug", "rainbond", "ports", "list", "--token", rtok + "x"}, // 401
+		{"--debug", "rainbond", "ports", "add", "--port", "8082", "--url", "http://127.0.0.1:1/x"},
+		{"--debug", "alaya", "ports", "list"},
+		{"--debug", "alaya", "ports", "open", "--port", "8081", "--protocol", "tcp"},
+		{"--debug", "alaya", "ports", "list", "--api-key", akey + "x"}, // 401
 	}
 	for _, args := range cases {
 		r := runWith(t, vars, args...)
