@@ -447,3 +447,41 @@ func TestDebugLogIsRedacted(t *testing.T) {
 	assert.Contains(t, stderr.String(), "Authorization: ***")
 	assert.NotContains(t, stderr.String(), "s3cret-token")
 }
+
+// docs --readme rewrites only the table between the markers, and refuses a README without them.
+func TestDocsReadme(t *testing.T) {
+	dir := t.TempDir()
+	readme := filepath.Join(dir, "README.md")
+	require.NoError(t, os.WriteFile(readme, []byte("# x\n\nbefore\n"+readmeTableBegin+"\nold table\n"+readmeTableEnd+"\nafter\n"), 0o644))
+	r := runWith(t, nil, "docs", "--dir", filepath.Join(dir, "ref"), "--readme", readme)
+	require.Equal(t, 0, r.code, r)
+	got, err := os.ReadFile(readme)
+	require.NoError(t, err)
+	assert.Equal(t, "# x\n\nbefore\n"+readmeTableBegin+"\n"+commandTable(testRoot())+readmeTableEnd+"\nafter\n", string(got))
+
+	require.NoError(t, os.WriteFile(readme, []byte("# no markers\n"), 0o644))
+	r = runWith(t, nil, "docs", "--dir", filepath.Join(dir, "ref"), "--readme", readme)
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "the README has no line")
+}
+
+// demo --addr picks the embedded fake's address; a busy one fails before any step.
+func TestDemoAddr(t *testing.T) {
+	f, err := startFake("127.0.0.1:0")
+	require.NoError(t, err)
+	defer func() { _ = f.Close() }()
+	r := runWith(t, nil, "demo", "--addr", strings.TrimPrefix(f.base, "http://"))
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "address already in use")
+	assert.Empty(t, r.stdout)
+}
+
+// cobra's --no-descriptions flag of the completion commands leaves the descriptions out.
+func TestCompletionNoDescriptions(t *testing.T) {
+	with := runWith(t, nil, "completion", "fish")
+	without := runWith(t, nil, "completion", "fish", "--no-descriptions")
+	require.Equal(t, 0, with.code, with)
+	require.Equal(t, 0, without.code, without)
+	assert.NotEqual(t, with.stdout, without.stdout)
+	assert.Contains(t, without.stdout, "__completeNoDesc")
+}
