@@ -108,6 +108,15 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// credentialError is a refused credential (HTTP 401) with what to check for its status.
+type credentialError struct {
+	err  error
+	hint string
+}
+
+func (e *credentialError) Error() string { return e.err.Error() }
+func (e *credentialError) Unwrap() error { return e.err }
+
 // exitError ends a command with a status after it printed what it had to say.
 type exitError struct{ code int }
 
@@ -141,8 +150,13 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return exitUsage
 	case errors.Is(err, wrapper.ErrUnauthorized):
+		hint := credentialHint(cmd)
+		var ce *credentialError
+		if errors.As(err, &ce) {
+			hint = ce.hint
+		}
 		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
-		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", credentialHint(cmd))
+		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(hint))
 		return exitCredential
 	default:
 		// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error,

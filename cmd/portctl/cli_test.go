@@ -256,7 +256,7 @@ func TestEveryVariableDocumented(t *testing.T) {
 		names = append(names, v)
 	}
 	sort.Strings(names)
-	assert.Equal(t, []string{"ALAYA_API_KEY", "ALAYA_INSTANCE", "ALAYA_URL", "PORTCTL_DEBUG",
+	assert.Equal(t, []string{"ALAYA_ACCESS_KEY", "ALAYA_API_KEY", "ALAYA_INSTANCE", "ALAYA_SECRET_KEY", "ALAYA_URL", "PORTCTL_DEBUG",
 		"RAINBOND_APP", "RAINBOND_COMPONENT", "RAINBOND_REGION", "RAINBOND_TEAM", "RAINBOND_TOKEN", "RAINBOND_URL"}, names)
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
@@ -282,7 +282,7 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"rainbond", "ports", "delete"}, exitUsage},
 		{[]string{"alaya", "ports", "open", "--port", "0", "--protocol", "tcp"}, exitUsage},
 		{[]string{"rainbond", "ports", "list", "--token", "nope"}, exitCredential},
-		{[]string{"alaya", "ports", "list", "--api-key", "nope"}, exitCredential},
+		{[]string{"alaya", "ports", "list", "--secret-key", "nope"}, exitCredential},
 	}
 	for _, tc := range cases {
 		r := runWith(t, vars, tc.args...)

@@ -17,9 +17,9 @@ func newRootCmd(e *env) *cobra.Command {
 		Long: `portctl manages container ports on Rainbond (component ports) and Alaya NeW (CCI instance ports).
 
 Connection settings come from flags or from the environment: RAINBOND_URL, RAINBOND_TOKEN,
-RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT; ALAYA_URL, ALAYA_API_KEY,
-ALAYA_INSTANCE. A flag wins over its variable. Keep tokens and keys in the environment, not on the
-command line. PORTCTL_DEBUG=1 is --debug.
+RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT; ALAYA_URL, ALAYA_ACCESS_KEY and
+ALAYA_SECRET_KEY (or ALAYA_API_KEY, a bearer key), ALAYA_INSTANCE. A flag wins over its variable.
+Keep tokens and keys in the environment, not on the command line. PORTCTL_DEBUG=1 is --debug.
 
 Global flags (-o, --debug) may be given anywhere on the line.
 
