@@ -54,6 +54,9 @@ type client struct {
 // AccessKey.Secret, BearerKey, cred, baseURL) and never quotes a secret.
 func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	cfg, local := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
 	base, err := check.BaseURL("baseURL", cfg.BaseURL)
 	if err != nil {
 		return nil, err
