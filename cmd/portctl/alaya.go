@@ -150,7 +150,6 @@ portctl alaya ports close --port 8080`),
 		Long:  "Commands for the Alaya NeW (九章智算云) Open API.",
 		Example: examples(`export ALAYA_ACCESS_KEY=... ALAYA_SECRET_KEY=...
 portctl alaya ports list --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0`),
-		Annotations: map[string]string{annotCredentialHint: "check ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"},
 	}
 	al.AddCommand(ports)
 	return al

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
@@ -67,6 +69,15 @@ func (e *env) rainbondClient(cmd *cobra.Command) (*rainbond.Client, rainbond.Com
 	return c, comp, nil
 }
 
+// rainbondError restates a client error for the user: a validation error names the flag, and a
+// refused token says where it came from.
+func (e *env) rainbondError(err error) error {
+	if errors.Is(err, wrapper.ErrUnauthorized) {
+		return &credentialError{err: err, hint: "check " + e.flagName("token")}
+	}
+	return e.asFlagError(err, rainbondFields)
+}
+
 // printPorts writes ports as a table, or as JSON or YAML (a list as an array, one port as an object).
 func (e *env) printPorts(v any) error {
 	return e.print(v, func(w io.Writer) error {
@@ -118,7 +129,6 @@ portctl rainbond ports delete --port 8080`),
 		Long:  "Commands for the Rainbond console OpenAPI.",
 		Example: examples(`export RAINBOND_URL=https://console.example.com RAINBOND_TOKEN=...
 portctl rainbond ports list --team my-team --region rainbond --app 12 --component gr1a2b3c`),
-		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --token)"},
 	}
 	rb.AddCommand(ports)
 	return rb
@@ -138,7 +148,7 @@ portctl rainbond ports list -o json      # a JSON array of ports`),
 			}
 			ports, err := c.ListPorts(cmd.Context(), comp)
 			if err != nil {
-				return e.asFlagError(err, rainbondFields)
+				return e.rainbondError(err)
 			}
 			return e.printPorts(ports)
 		},
@@ -172,7 +182,7 @@ portctl rainbond ports add --port 5432 --protocol tcp --alias DB --inner -o json
 				Port: port, Protocol: rainbond.Protocol(protocol), PortAlias: alias, IsInnerService: inner,
 			})
 			if err != nil {
-				return e.asFlagError(err, rainbondFields)
+				return e.rainbondError(err)
 			}
 			return e.printPorts(p)
 		},
@@ -237,7 +247,7 @@ portctl rainbond ports update --port 8080 --action change_port_alias --alias WEB
 				PortAlias: alias, K8sServiceName: k8sName,
 			})
 			if err != nil {
-				return e.asFlagError(err, rainbondFields)
+				return e.rainbondError(err)
 			}
 			return e.printPorts(p)
 		},
@@ -277,7 +287,7 @@ portctl rainbond ports delete --port 8080`),
 			}
 			p, err := c.DeletePort(cmd.Context(), comp, port)
 			if err != nil {
-				return e.asFlagError(err, rainbondFields)
+				return e.rainbondError(err)
 			}
 			return e.printPorts(p)
 		},

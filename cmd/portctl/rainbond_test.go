@@ -198,7 +198,10 @@ func TestRainbondAPIErrors(t *testing.T) {
 	assert.Equal(t, 4, r.code, r)
 	assert.Empty(t, r.stdout)
 	assert.Equal(t, "portctl: rainbond.ListPorts: HTTP 401: Invalid token\n"+
-		"portctl: the server refused the credential: check RAINBOND_TOKEN (or --token)\n", r.stderr)
+		"portctl: the server refused the credential: check --token\n", r.stderr)
+	r = runWith(t, merge(vars, map[string]string{"RAINBOND_TOKEN": "wrong-token"}), "rainbond", "ports", "list")
+	assert.Equal(t, 4, r.code, r)
+	assert.Contains(t, r.stderr, "portctl: the server refused the credential: check RAINBOND_TOKEN\n")
 }
 
 func TestRainbondConnectionRefused(t *testing.T) {
