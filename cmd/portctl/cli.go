@@ -126,10 +126,9 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 // command that ran or was found.
 func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
-		ue  *usageError
-		ve  *wrapper.ValidationError
-		xe  *exitError
-		fve *flagValidationError
+		ue *usageError
+		ve *wrapper.ValidationError // also a flagValidationError, which wraps one
+		xe *exitError
 	)
 	path := "portctl"
 	if cmd != nil {
@@ -142,9 +141,6 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		return xe.code
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.redact(ue.msg), path)
-		return exitUsage
-	case errors.As(err, &fve):
-		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(fve.Error()))
 		return exitUsage
 	case errors.As(err, &ve):
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
