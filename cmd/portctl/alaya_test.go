@@ -216,6 +216,16 @@ func TestAlayaCredentialRefused(t *testing.T) {
 		})
 	}
 
+	// A disabled or expired key: 40004 or 40005, and the hint says so.
+	for _, state := range []alayatest.KeyState{alayatest.KeyDisabled, alayatest.KeyExpired} {
+		s.SetKeyState(state)
+		r := runWith(t, vars, "alaya", "ports", "list")
+		assert.Equal(t, 4, r.code, r)
+		assert.Regexp(t, `HTTP 401, code 4000[45]`, r.stderr)
+		assert.Contains(t, r.stderr, "the AccessKey is disabled or expired")
+	}
+	s.SetKeyState(alayatest.KeyActive)
+
 	// A clock more than 5 minutes off: 40002, and the hint says so.
 	s.SetClock(func() time.Time { return time.Now().Add(6 * time.Minute) })
 	r := runWith(t, vars, "alaya", "ports", "list")
