@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
 
@@ -101,16 +103,21 @@ func TestAlayaUsageErrorsSendNothing(t *testing.T) {
 		stderr string
 	}{
 		{"missing protocol", vars, []string{"open", "--port", "8080"}, "missing required flag --protocol"},
-		{"empty protocol", vars, []string{"open", "--port", "8080", "--protocol", ""}, "invalid protocol"},
+		{"empty protocol", vars, []string{"open", "--port", "8080", "--protocol", ""}, "invalid --protocol: must not be empty"},
 		{"missing port", vars, []string{"close"}, "missing required flag --port"},
-		{"port out of range", vars, []string{"open", "--port", "65536", "--protocol", "tcp"}, "invalid port"},
-		{"non-numeric port", vars, []string{"close", "--port", "eighty"}, `invalid value "eighty" for flag --port`},
-		{"bad output", vars, []string{"list", "-o", "yaml"}, `invalid -o "yaml"`},
+		{"port out of range", vars, []string{"open", "--port", "65536", "--protocol", "tcp"}, "invalid --port: 65536 is outside"},
+		{"non-numeric port", vars, []string{"close", "--port", "eighty"}, `invalid --port "eighty": not a number`},
+		{"bad output", vars, []string{"list", "-o", "xml"}, `invalid --output "xml"`},
 		{"missing key", without(vars, "ALAYA_API_KEY"), []string{"list"}, "missing --api-key (or set ALAYA_API_KEY)"},
+		{"bearer key", vars, []string{"list", "--api-key", "Bearer x"}, "invalid --api-key: "},
 		{"missing instance", without(vars, "ALAYA_INSTANCE"), []string{"list"}, "missing --instance (or set ALAYA_INSTANCE)"},
-		{"dot instance", vars, []string{"list", "--instance", "."}, "invalid instance_id"},
-		{"unknown command", vars, []string{"remove"}, `unknown command "remove"`},
-		{"unknown flag", vars, []string{"open", "--port", "80", "--protocol", "tcp", "--force"}, "flag provided but not defined"},
+		{"dot instance", vars, []string{"list", "--instance", "."}, "invalid --instance: "},
+		{"dot instance env", merge(vars, map[string]string{"ALAYA_INSTANCE": ".."}), []string{"list"}, "invalid ALAYA_INSTANCE: "},
+		{"bad url", vars, []string{"list", "--url", "api.alayanew.com"}, "invalid --url: "},
+		{"bad url env", merge(vars, map[string]string{"ALAYA_URL": "ftp://x"}), []string{"list"}, "invalid ALAYA_URL: "},
+		{"unknown command", vars, []string{"remove"}, `unknown command "remove" for "portctl alaya ports"`},
+		{"unknown flag", vars, []string{"open", "--port", "80", "--protocol", "tcp", "--force"}, "unknown flag: --force"},
+		{"unexpected argument", vars, []string{"close", "8080"}, `unexpected argument "8080"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,13 +147,21 @@ func TestAlayaAPIErrors(t *testing.T) {
 	assert.Equal(t, 1, r.code, r)
 	assert.Contains(t, r.stderr, "portctl: alaya.ClosePort: HTTP 400")
 
-	r = ap("list", "--instance", "no-such-instance")
-	assert.Equal(t, 1, r.code, r)
-	assert.Contains(t, r.stderr, "HTTP 403")
+	// A 403 for an instance says what it most often means, for every operation.
+	for _, args := range [][]string{{"list"}, {"open", "--port", "80", "--protocol", "tcp"}, {"close", "--port", "80"}} {
+		r = ap(append(args, "--instance", "no-such-instance")...)
+		assert.Equal(t, 1, r.code, r)
+		assert.Empty(t, r.stdout)
+		assert.Contains(t, r.stderr, "HTTP 403")
+		assert.Contains(t, r.stderr, `(instance "no-such-instance" may not exist, or may not belong to this key)`)
+	}
 
+	// A refused credential is exit 4, saying what to check.
 	r = ap("list", "--api-key", "wrong-key")
-	assert.Equal(t, 1, r.code, r)
-	assert.Contains(t, r.stderr, "HTTP 401")
+	assert.Equal(t, 4, r.code, r)
+	assert.Empty(t, r.stdout)
+	assert.Contains(t, r.stderr, "portctl: alaya.ListOpenPorts: HTTP 401")
+	assert.Contains(t, r.stderr, "portctl: the server refused the credential: check ALAYA_API_KEY (or --api-key)\n")
 	assert.NotContains(t, r.stderr, "wrong-key")
 }
 
@@ -156,11 +171,9 @@ func TestAlayaURL(t *testing.T) {
 	r := runWith(t, merge(vars, map[string]string{"ALAYA_URL": "http://127.0.0.1:1/nowhere"}), "alaya", "ports", "list", "--url", s.URL)
 	assert.Equal(t, 0, r.code, r)
 
-	e := &env{getenv: func(string) string { return "" }}
-	fs := newFlagSet()
-	o := alayaFlags(fs)
-	require.NoError(t, fs.Parse([]string{"--api-key", "k", "--instance", "i"}))
-	c, _, err := o.resolve(e)
+	cmd := alayaListCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard))
+	require.NoError(t, cmd.ParseFlags([]string{"--api-key", "k", "--instance", "i"}))
+	c, _, err := newEnv(func(string) string { return "" }, io.Discard, io.Discard).alayaClient(cmd)
 	require.NoError(t, err)
-	assert.Contains(t, c.String(), "https://api.alayanew.com")
+	assert.Contains(t, c.String(), alaya.DefaultBaseURL)
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // demoStep is one portctl command line of the demo and what it must do.
@@ -31,7 +32,7 @@ func demoSteps() []demoStep {
 		{
 			title: "Rainbond: a protocol the API does not know is refused before anything is sent (exit 2, on purpose)",
 			args:  rb("add", "--port", "8080", "--protocol", "ftp"), code: exitUsage, sendsNothing: true,
-			check: stderrHas("invalid protocol"),
+			check: stderrHas("invalid --protocol"),
 		},
 		{
 			title: "Rainbond: add port 8080, http, with an alias",
@@ -130,30 +131,29 @@ func demoSteps() []demoStep {
 	}
 }
 
-func demoCommand() *command {
-	return &command{
-		name:    "demo",
-		summary: "run a complete port lifecycle against the in-memory APIs",
-		long: `Start the in-memory APIs of 'portctl fake' inside this process and run a complete port lifecycle
+func newDemoCmd(e *env) *cobra.Command {
+	var addr string
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "run a complete port lifecycle against the in-memory APIs",
+		Long: `Start the in-memory APIs of 'portctl fake' inside this process and run a complete port lifecycle
 against them through portctl's own commands, printing each command line and its output: on Rainbond
 list, add, open inner and outer, change alias and protocol, close, delete; on Alaya list, open, close.
 Two steps fail on purpose (marked): one with invalid input (exit 2, nothing sent) and one the server
 refuses (exit 1). The demo exits 0 when every step did what it should, else 1.`,
-		usage: "[--addr HOST:PORT]",
-		examples: `portctl demo
-make demo                 # the same, from a checkout`,
-		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			addr := fs.String("addr", "127.0.0.1:0", "address the embedded fake listens on")
-			return func(ctx context.Context, e *env) error {
-				f, err := startFake(*addr)
-				if err != nil {
-					return err
-				}
-				defer func() { _ = f.Close() }()
-				return runDemo(ctx, e.stdout, f, demoSteps())
+		Example: examples(`portctl demo
+make demo                 # the same, from a checkout`),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := startFake(addr)
+			if err != nil {
+				return err
 			}
+			defer func() { _ = f.Close() }()
+			return runDemo(cmd.Context(), e.stdout, f, demoSteps())
 		},
 	}
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "`address` the embedded fake listens on")
+	return c
 }
 
 // runDemo runs the steps against f through run, as a user would type them, and prints them.

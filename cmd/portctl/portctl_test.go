@@ -3,80 +3,117 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func newFlagSet() *flag.FlagSet {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return fs
-}
-
-// allPaths returns the argument lists of every command and group, e.g. ["rainbond", "ports", "add"].
-func allPaths(c *command, prefix []string) [][]string {
-	paths := [][]string{prefix}
-	for _, s := range c.subs {
-		paths = append(paths, allPaths(s, append(append([]string{}, prefix...), s.name))...)
+// allPaths returns the argument lists of every command and group of the tree (the root too, as an
+// empty list), e.g. ["rainbond", "ports", "add"].
+func allPaths(t *testing.T) [][]string {
+	t.Helper()
+	var paths [][]string
+	var walk func(c *cobra.Command, prefix []string)
+	walk = func(c *cobra.Command, prefix []string) {
+		paths = append(paths, prefix)
+		for _, s := range c.Commands() {
+			if s.IsAvailableCommand() {
+				walk(s, append(append([]string{}, prefix...), s.Name()))
+			}
+		}
 	}
+	walk(testRoot(), nil)
 	return paths
 }
 
+// testRoot is the command tree as run builds it.
+func testRoot() *cobra.Command {
+	return newRootCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard))
+}
+
+// Every command answers --help, -h and 'portctl help <command>' on stdout with exit 0, and the
+// three agree.
 func TestHelpOnEveryCommand(t *testing.T) {
-	paths := allPaths(rootCommand(), nil)
-	require.GreaterOrEqual(t, len(paths), 13)
+	paths := allPaths(t)
+	require.GreaterOrEqual(t, len(paths), 21)
+	// The environment holds secrets: help must not show them.
+	vars := map[string]string{"RAINBOND_TOKEN": "tok-secret-1", "ALAYA_API_KEY": "key-secret-2"}
 	for _, p := range paths {
-		for _, h := range []string{"--help", "-h"} {
-			name := strings.Join(append([]string{"portctl"}, p...), " ") + " " + h
-			t.Run(name, func(t *testing.T) {
-				// The environment holds secrets: help must not show them.
-				r := runWith(t, map[string]string{"RAINBOND_TOKEN": "tok-secret-1", "ALAYA_API_KEY": "key-secret-2"},
-					append(append([]string{}, p...), h)...)
-				assert.Equal(t, 0, r.code, r)
-				assert.Empty(t, r.stderr)
-				assert.Contains(t, r.stdout, "Usage:")
-				assert.Contains(t, r.stdout, "Examples:")
-				assert.Contains(t, r.stdout, "portctl "+strings.Join(p, " "))
+		name := strings.Join(append([]string{"portctl"}, p...), " ")
+		t.Run(name, func(t *testing.T) {
+			var outputs []string
+			for _, args := range [][]string{append(p, "--help"), append(p, "-h"), append([]string{"help"}, p...)} {
+				r := runWith(t, vars, args...)
+				assert.Equal(t, 0, r.code, "%v: %s", args, r)
+				assert.Empty(t, r.stderr, args)
+				assert.Contains(t, r.stdout, "Usage:\n  "+name)
 				assert.NotContains(t, r.stdout, "tok-secret-1")
 				assert.NotContains(t, r.stdout, "key-secret-2")
-			})
-		}
+				if len(p) == 0 || p[0] != "completion" { // cobra's own commands have no examples
+					assert.Contains(t, r.stdout, "Examples:")
+				}
+				outputs = append(outputs, r.stdout)
+			}
+			assert.Equal(t, outputs[0], outputs[1])
+			assert.Equal(t, outputs[0], outputs[2])
+		})
 	}
 }
 
 func TestHelpDetails(t *testing.T) {
 	r := runWith(t, nil, "rainbond", "ports", "add", "--help")
 	assert.Contains(t, r.stdout, "--token string")
-	assert.Contains(t, r.stdout, "(default $RAINBOND_TOKEN)")
+	assert.Contains(t, r.stdout, "[$RAINBOND_TOKEN]")
 	assert.Contains(t, r.stdout, "shell history")
 	assert.Contains(t, r.stdout, "--port int")
+	assert.Contains(t, r.stdout, "Global Flags:\n  -o, --output format")
 
 	r = runWith(t, nil, "alaya", "ports", "list", "--help")
 	assert.Contains(t, r.stdout, "--api-key string")
-	assert.Contains(t, r.stdout, "(default $ALAYA_API_KEY)")
+	assert.Contains(t, r.stdout, "[$ALAYA_API_KEY]")
 	assert.Contains(t, r.stdout, "https://api.alayanew.com")
 
 	r = runWith(t, nil, "help")
 	assert.Equal(t, 0, r.code)
-	for _, c := range []string{"rainbond", "alaya", "fake", "demo"} {
+	for _, c := range []string{"rainbond", "alaya", "fake", "demo", "version", "completion", "docs", "help"} {
 		assert.Contains(t, r.stdout, "\n  "+c+" ")
 	}
 }
 
 func TestTopLevelUsageErrors(t *testing.T) {
-	for _, args := range [][]string{nil, {"bogus"}, {"rainbond"}, {"rainbond", "ports"}, {"alaya", "pods"}, {"--url", "x"},
-		{"fake", "extra"}, {"demo", "--fast"}} {
-		r := runWith(t, nil, args...)
-		assert.Equal(t, 2, r.code, "%v: %s", args, r)
-		assert.Empty(t, r.stdout)
-		assert.Contains(t, r.stderr, "--help' for usage.")
+	cases := []struct {
+		args   []string
+		stderr string
+	}{
+		{nil, "portctl needs a command: alaya, completion, demo, docs, fake, rainbond, version\nRun 'portctl --help' for usage."},
+		{[]string{"bogus"}, `unknown command "bogus" for "portctl"`},
+		{[]string{"rainbond"}, "portctl rainbond needs a command: ports\nRun 'portctl rainbond --help'"},
+		{[]string{"rainbond", "ports"}, "portctl rainbond ports needs a command: add, delete, list, update"},
+		{[]string{"rainbond", "prots", "list"}, `unknown command "prots" for "portctl rainbond" (did you mean "ports"?)`},
+		{[]string{"alaya", "pods", "--port", "1"}, `unknown command "pods" for "portctl alaya"`},
+		{[]string{"--url", "x"}, "unknown flag: --url"},
+		{[]string{"fake", "extra"}, `unexpected argument "extra"`},
+		{[]string{"demo", "--fast"}, "unknown flag: --fast\nRun 'portctl demo --help' for usage."},
+		{[]string{"help", "bogus"}, `unknown help topic "bogus"`},
+		{[]string{"help", "rainbond", "ports", "patch"}, `unknown help topic "rainbond ports patch"`},
+		{[]string{"completion"}, "portctl completion needs a command: bash, fish, powershell, zsh"},
+		{[]string{"completion", "tcsh"}, `unknown command "tcsh" for "portctl completion"`},
+		{[]string{"completion", "bash", "extra"}, `unknown command "extra" for "portctl completion bash"`},
+		{[]string{"version", "extra"}, `unexpected argument "extra"`},
+	}
+	for _, tc := range cases {
+		r := runWith(t, nil, tc.args...)
+		assert.Equal(t, 2, r.code, "%v: %s", tc.args, r)
+		assert.Empty(t, r.stdout, tc.args)
+		assert.True(t, strings.HasPrefix(r.stderr, "portctl: "), r.stderr)
+		assert.Contains(t, r.stderr, tc.stderr, tc.args)
+		assert.Contains(t, r.stderr, "--help' for usage.\n", tc.args)
 	}
 }
 
@@ -98,6 +135,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		{"rainbond", "ports", "list", "--token", rtok + " x"},          // invalid token holding the real one
 		{"rainbond", "ports", "list", "--token", rtok},
 		{"rainbond", "ports", "list", "--token", rtok, "-o", "xml"},
+		{"rainbond", "ports", "list", "--token", rtok, "-o", "yaml"},
+		{"rainbond", "ports", "list", "--token", "wrong", "-o", "json"}, // 401
+		{"rainbond", "ports", "update", "--port", "8080", "--action", "open_outer", "--alias", rtok},
 		{"alaya", "ports", "list"},
 		{"alaya", "ports", "open", "--port", "8080", "--protocol", "tcp"},
 		{"alaya", "ports", "open", "--port", "8080", "--protocol", "tcp"}, // already open
