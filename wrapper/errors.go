@@ -1,17 +1,37 @@
 package wrapper
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/portsdk/portsdk/internal/errhook"
 )
+
+// Sentinels matched by errors.Is through (*APIError).Is. Each stands for an HTTP status: the
+// client's own checks never return them.
+var (
+	// ErrUnauthorized matches an *APIError with HTTP status 401: the credential was refused.
+	ErrUnauthorized = errors.New("unauthorized (HTTP 401)")
+	// ErrForbidden matches an *APIError with HTTP status 403.
+	ErrForbidden = errors.New("forbidden (HTTP 403)")
+	// ErrNotFound matches an *APIError with HTTP status 404: the team, region, app, component,
+	// instance or port does not exist (the envelope's Code and Message say which).
+	ErrNotFound = errors.New("not found (HTTP 404)")
+	// ErrConflict matches an *APIError with HTTP status 409: the state of the resource forbids the
+	// change (e.g. the port already exists; see Code).
+	ErrConflict = errors.New("conflict (HTTP 409)")
+)
+
+// ErrBodyTooLarge is the cause (see APIError.Unwrap) when a response body is longer than the cap
+// set by the clients' WithMaxBodyBytes option.
+var ErrBodyTooLarge = errors.New("response body exceeds the size cap")
 
 // APIError is returned for every failure the server reports, and for every answer the client cannot
 // use: a non-2xx status, an envelope whose status/code says failure (even under HTTP 200), a body that
-// is not JSON (an HTML gateway page), JSON that does not decode, or a body larger than the cap. It
-// keeps the HTTP status and the raw body, so nothing the server said is lost.
+// is not JSON (an HTML gateway page), JSON that does not decode, a body larger than the cap, or a
+// redirect that the client may not or cannot follow. It keeps the HTTP status and the raw body, so
+// nothing the server said is lost.
 type APIError struct {
 	// Operation names the call, e.g. "rainbond.AddPort".
 	Operation string
@@ -20,17 +40,50 @@ type APIError struct {
 	// Code is the envelope's own status/code (Alaya "status", Rainbond "code"); 0 if there is none.
 	Code int
 	// Message is the envelope's message, msg or detail as text; a JSON object is kept as its JSON.
-	// For an answer that could not be used it says why (e.g. "response is not JSON").
+	// For an answer that could not be used it says why (e.g. "response is not JSON", or for a
+	// redirect, why it was not followed and its Location). The client's credential is replaced by
+	// [REDACTED] wherever the server echoed it.
 	Message string
-	// Body is the raw response body, capped.
+	// Body is the raw response body, read up to the cap. It is kept exactly as received, so it may
+	// contain whatever the server echoed, the credential included: do not log it unfiltered.
 	Body []byte
+	// Attempts is how many requests the call sent: 1 unless a GET was retried or redirected.
+	Attempts int
 
 	cause error // what stopped the body from being read or decoded, if anything
+}
+
+func init() {
+	errhook.SetCause = func(apiErr, cause error) {
+		if e, ok := apiErr.(*APIError); ok {
+			e.cause = cause
+		}
+	}
 }
 
 // Unwrap returns the cause of an answer that could not be read or decoded (e.g. ErrBodyTooLarge,
 // context.DeadlineExceeded, a *json.SyntaxError), or nil.
 func (e *APIError) Unwrap() error { return e.cause }
+
+// Is reports whether the HTTP status of e is the one target stands for: ErrUnauthorized 401,
+// ErrForbidden 403, ErrNotFound 404, ErrConflict 409. Under an HTTP 2xx status, an envelope whose
+// Code is one of those statuses matches too (the Alaya service answers HTTP 200 with status 403).
+func (e *APIError) Is(target error) bool {
+	var status int
+	switch target {
+	case ErrUnauthorized:
+		status = 401
+	case ErrForbidden:
+		status = 403
+	case ErrNotFound:
+		status = 404
+	case ErrConflict:
+		status = 409
+	default:
+		return false
+	}
+	return e.StatusCode == status || (e.StatusCode/100 == 2 && e.Code == status)
+}
 
 // Error returns e.g. `rainbond.AddPort: HTTP 409, code 20501: component port already exists`.
 func (e *APIError) Error() string {
@@ -52,9 +105,10 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// ValidationError is returned, before any request is sent, when an argument or body field is invalid.
+// ValidationError is returned, before any request is sent, when an argument, a body field, the
+// base URL, the credential or an option is invalid. It never quotes a credential.
 type ValidationError struct {
-	// Field is the argument or body field, e.g. "protocol", "service_id".
+	// Field is the argument, body field or option, e.g. "protocol", "service_id", "WithUserAgent".
 	Field string
 	// Reason says what is wrong with it.
 	Reason string
@@ -63,40 +117,4 @@ type ValidationError struct {
 // Error returns e.g. `invalid protocol: "ftp" is not one of http, tcp, udp, mysql, grpc`.
 func (e *ValidationError) Error() string {
 	return "invalid " + e.Field + ": " + e.Reason
-}
-
-// messageText turns an envelope's message value into text: a JSON string is unquoted, null is empty,
-// and anything else (an object, a number) is kept as its compact JSON.
-func messageText(v any) string {
-	switch m := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return m
-	default:
-		raw, err := json.Marshal(m)
-		if err != nil {
-			return fmt.Sprint(m)
-		}
-		return string(raw)
-	}
-}
-
-// undecodable builds the APIError for an answer whose body is not the JSON the spec describes.
-func undecodable(op string, status int, contentType string, body []byte, err error) *APIError {
-	msg := "response is not JSON"
-	trimmed := bytes.TrimSpace(body)
-	switch {
-	case len(trimmed) == 0:
-		msg = "empty response body"
-	case trimmed[0] == '{' || trimmed[0] == '[':
-		msg = "response JSON does not decode"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-	}
-	if contentType != "" {
-		msg += " (Content-Type " + contentType + ")"
-	}
-	return &APIError{Operation: op, StatusCode: status, Message: msg, Body: body, cause: err}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/internal/options"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
@@ -32,9 +33,8 @@ const secret = "fault-test-token-9f8e7d"
 
 var comp = rainbond.Component{TeamID: "t", RegionName: "r", AppID: 1, ServiceID: "s"}
 
-func fastRetries() rainbond.Option {
-	return rainbond.Option(wrapper.WithRetryBaseWait(time.Millisecond))
-}
+// The backoff between retries is 1 ms in these tests (200 ms by default).
+func init() { options.RetryBaseWait = time.Millisecond }
 
 // rawServer accepts TCP connections on loopback and lets handle answer each request by hand.
 type rawServer struct {
@@ -93,7 +93,7 @@ func (s *rawServer) url() string { return "http://" + s.ln.Addr().String() + "/c
 
 func rainbondClient(t *testing.T, base string, opts ...rainbond.Option) *rainbond.Client {
 	t.Helper()
-	c, err := rainbond.NewClient(base, secret, append([]rainbond.Option{fastRetries()}, opts...)...)
+	c, err := rainbond.NewClient(base, secret, opts...)
 	require.NoError(t, err)
 	return c
 }
@@ -258,10 +258,10 @@ func TestFaultOneGiBBody(t *testing.T) {
 	var ae *wrapper.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 200, ae.StatusCode)
-	assert.Len(t, ae.Body, wrapper.DefaultMaxBodyBytes)
+	assert.Len(t, ae.Body, options.DefaultMaxBodyBytes)
 	allocated := after.TotalAlloc - before.TotalAlloc
-	t.Logf("1 GiB body: stopped after %v, %d MiB allocated in all (cap %d MiB)", elapsed, allocated>>20, wrapper.DefaultMaxBodyBytes>>20)
-	assert.Less(t, allocated, uint64(3*wrapper.DefaultMaxBodyBytes), "memory stays near the cap, far below 1 GiB")
+	t.Logf("1 GiB body: stopped after %v, %d MiB allocated in all (cap %d MiB)", elapsed, allocated>>20, options.DefaultMaxBodyBytes>>20)
+	assert.Less(t, allocated, uint64(3*options.DefaultMaxBodyBytes), "memory stays near the cap, far below 1 GiB")
 }
 
 func TestFaultGzipEncodedResponse(t *testing.T) {

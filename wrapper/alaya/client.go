@@ -2,10 +2,15 @@ package alaya
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
-	"time"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
+	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/options"
+	"github.com/portsdk/portsdk/internal/respond"
+	"github.com/portsdk/portsdk/internal/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
@@ -23,28 +28,6 @@ type OpenPorts = alayaapi.OpenPortList
 // PortMapping is the answer of OpenPort: the container port and the external port it is mapped to.
 type PortMapping = alayaapi.PortMapping
 
-// Option configures a Client.
-type Option func(*wrapper.Config)
-
-// WithBaseURL replaces DefaultBaseURL (for a test server or a proxy); it may carry a path prefix.
-func WithBaseURL(u string) Option { return Option(wrapper.WithBaseURL(u)) }
-
-// WithHTTPClient replaces the default http.Client (which has a 30 s timeout).
-func WithHTTPClient(hc *http.Client) Option { return Option(wrapper.WithHTTPClient(hc)) }
-
-// WithUserAgent puts the caller's product before portsdk's own in the User-Agent header.
-func WithUserAgent(product string) Option { return Option(wrapper.WithUserAgent(product)) }
-
-// WithMaxRetries sets how many times ListOpenPorts is retried after the first attempt (default 2);
-// 0 disables retries. OpenPort and ClosePort are never retried.
-func WithMaxRetries(n int) Option { return Option(wrapper.WithMaxRetries(n)) }
-
-// WithMaxBodyBytes caps how much of a response body is read (default 16 MiB).
-func WithMaxBodyBytes(n int64) Option { return Option(wrapper.WithMaxBodyBytes(n)) }
-
-// WithRetryBudget bounds the total time a call spends on attempts and waits before it stops retrying.
-func WithRetryBudget(d time.Duration) Option { return Option(wrapper.WithRetryBudget(d)) }
-
 // Client calls the CCI port operations of Alaya NeW. It is safe for concurrent use. Printing it
 // never shows the API key.
 type Client struct {
@@ -53,31 +36,35 @@ type Client struct {
 
 type client struct {
 	base string
+	d    *transport.Doer
 	api  *alayaapi.Client
 }
 
 // NewClient returns a client that authenticates with the Open API key, sent as
 // "Authorization: Bearer <key>".
+//
+// It returns a *wrapper.ValidationError, and makes no request, when the key is empty or has spaces
+// or control characters, or the base URL (see WithBaseURL) is not usable.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	wopts := make([]wrapper.Option, 0, len(opts)+1)
-	wopts = append(wopts, wrapper.WithBaseURL(DefaultBaseURL))
+	sets := make([]func(*options.Config), 0, len(opts)+1)
+	sets = append(sets, func(c *options.Config) { c.BaseURL = DefaultBaseURL })
 	for _, o := range opts {
-		wopts = append(wopts, wrapper.Option(o))
+		sets = append(sets, o.set)
 	}
-	cfg := wrapper.NewConfig(wopts)
-	base, err := wrapper.ParseBaseURL("baseURL", cfg.BaseURL)
+	cfg := options.New(sets...)
+	base, err := check.BaseURL("baseURL", cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if err := wrapper.CheckCredential("apiKey", apiKey); err != nil {
+	if err := check.Credential("apiKey", apiKey); err != nil {
 		return nil, err
 	}
-	doer := wrapper.NewDoer(cfg, base, "Bearer "+apiKey)
-	api, err := alayaapi.NewClient(base.String(), alayaapi.WithHTTPClient(doer))
+	d := transport.New(cfg, base, transport.NewHeaderAuth("Bearer", transport.NewSecret(apiKey)))
+	api, err := alayaapi.NewClient(base.String(), alayaapi.WithHTTPClient(d))
 	if err != nil {
-		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: err.Error()}
+		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
 	}
-	return &Client{c: &client{base: base.String(), api: api}}, nil
+	return &Client{c: &client{base: base.String(), d: d, api: api}}, nil
 }
 
 // String describes the client without its key.
@@ -91,15 +78,22 @@ func (c *Client) String() string {
 // GoString describes the client without its key.
 func (c *Client) GoString() string { return c.String() }
 
+// Format implements fmt.Formatter, also for a Client value: every verb prints String, so no fmt form shows the key.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+func parseList(r *http.Response) error  { _, err := alayaapi.ParseListOpenPortsResponse(r); return err }
+func parseOpen(r *http.Response) error  { _, err := alayaapi.ParseOpenPortResponse(r); return err }
+func parseClose(r *http.Response) error { _, err := alayaapi.ParseClosePortResponse(r); return err }
+
 // ListOpenPorts returns the open ports of an instance. It is retried on connection errors, 429, 502,
 // 503 and 504 (see WithMaxRetries).
 func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPorts, error) {
 	const op = "alaya.ListOpenPorts"
-	if err := wrapper.CheckPathID("instance_id", instanceID); err != nil {
+	if err := check.PathID("instance_id", instanceID); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.ListOpenPorts(ctx, instanceID)
-	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseListOpenPortsResponse)
+	rsp, err := c.c.api.ListOpenPorts(c.c.d.WithOperation(ctx, op), instanceID)
+	env, body, err := respond.Decode[alayaapi.OpenPortListEnvelope](c.c.d, op, rsp, err, parseList)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +107,7 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 		}
 		return &ports, nil
 	}
-	return nil, wrapper.Failure(op, rsp, body, nil)
+	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
 }
 
 // OpenPort opens a container port of an instance with the given protocol (the pages show
@@ -121,17 +115,17 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 // a lost answer, ListOpenPorts tells whether the port is open.
 func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, protocol string) (*PortMapping, error) {
 	const op = "alaya.OpenPort"
-	if err := wrapper.CheckPathID("instance_id", instanceID); err != nil {
+	if err := check.PathID("instance_id", instanceID); err != nil {
 		return nil, err
 	}
-	if err := wrapper.CheckPort("port", port); err != nil {
+	if err := check.Port("port", port); err != nil {
 		return nil, err
 	}
 	if protocol == "" {
 		return nil, &wrapper.ValidationError{Field: "protocol", Reason: "must not be empty"}
 	}
-	rsp, err := c.c.api.OpenPort(ctx, instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
-	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseOpenPortResponse)
+	rsp, err := c.c.api.OpenPort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
+	env, body, err := respond.Decode[alayaapi.PortMappingEnvelope](c.c.d, op, rsp, err, parseOpen)
 	if err != nil {
 		return nil, err
 	}
@@ -139,25 +133,25 @@ func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, prot
 		m := env.Data
 		return &m, nil
 	}
-	return nil, wrapper.Failure(op, rsp, body, nil)
+	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
 }
 
 // ClosePort closes a port of an instance. It is never retried.
 func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) error {
 	const op = "alaya.ClosePort"
-	if err := wrapper.CheckPathID("instance_id", instanceID); err != nil {
+	if err := check.PathID("instance_id", instanceID); err != nil {
 		return err
 	}
-	if err := wrapper.CheckPort("port", port); err != nil {
+	if err := check.Port("port", port); err != nil {
 		return err
 	}
-	rsp, err := c.c.api.ClosePort(ctx, instanceID, alayaapi.ClosePortRequest{Port: port})
-	env, body, err := wrapper.Decode(op, rsp, err, alayaapi.ParseClosePortResponse)
+	rsp, err := c.c.api.ClosePort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.ClosePortRequest{Port: port})
+	env, body, err := respond.Decode[alayaapi.ClosePortEnvelope](c.c.d, op, rsp, err, parseClose)
 	if err != nil {
 		return err
 	}
 	if env != nil && env.Status == http.StatusOK {
 		return nil
 	}
-	return wrapper.Failure(op, rsp, body, nil)
+	return respond.Failure(c.c.d, op, rsp, body, nil)
 }

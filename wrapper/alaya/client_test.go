@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/internal/options"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
@@ -82,12 +83,12 @@ func (f *fake) count() int {
 	return len(f.reqs)
 }
 
-// fastRetries keeps the backoff between retries short; alaya.Option is a func(*wrapper.Config).
-var fastRetries = alaya.Option(wrapper.WithRetryBaseWait(time.Millisecond))
+// The backoff between retries is 1 ms in these tests (200 ms by default).
+func init() { options.RetryBaseWait = time.Millisecond }
 
 func (f *fake) client(t *testing.T, opts ...alaya.Option) *alaya.Client {
 	t.Helper()
-	opts = append([]alaya.Option{alaya.WithBaseURL(f.srv.URL + prefix), fastRetries}, opts...)
+	opts = append([]alaya.Option{alaya.WithBaseURL(f.srv.URL + prefix)}, opts...)
 	c, err := alaya.NewClient(apiKey, opts...)
 	require.NoError(t, err)
 	return c

@@ -34,10 +34,21 @@
 //	var apiErr *wrapper.APIError
 //	if errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden { ... }
 //
+// errors.Is matches wrapper.ErrUnauthorized (HTTP 401: the key was refused), wrapper.ErrForbidden
+// (HTTP 403, or envelope status 403 under HTTP 200), wrapper.ErrNotFound and wrapper.ErrConflict.
+// APIError.Attempts says how many requests the call sent. A failure with no answer at all (the
+// connection failed, the context ended) is a plain error naming the operation and wrapping the cause.
+//
 // # Retries
 //
 // Only ListOpenPorts, a GET, is retried: on connection errors, 429, 502, 503 and 504, twice by
 // default (see WithMaxRetries and WithRetryBudget), with a jittered backoff that honours
 // Retry-After and stops when the context ends. OpenPort and ClosePort are never retried, so a lost
 // answer cannot open a port twice; call ListOpenPorts to learn what happened.
+//
+// # Logging and tracing
+//
+// WithLogger writes a Debug record per request sent and per wait before a retry, without the key,
+// query or body. For tracing, give WithHTTPClient an http.Client whose Transport records each
+// request (for example otelhttp.NewTransport).
 package alaya

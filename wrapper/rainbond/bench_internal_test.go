@@ -3,7 +3,7 @@ package rainbond
 import (
 	"testing"
 
-	"github.com/portsdk/portsdk/wrapper"
+	"github.com/portsdk/portsdk/internal/check"
 )
 
 // BenchmarkValidate measures the request validation alone, with no network: the component, the port
@@ -21,7 +21,7 @@ func BenchmarkValidate(b *testing.B) {
 		if err := comp.validate(); err != nil {
 			b.Fatal(err)
 		}
-		if err := wrapper.CheckPort("port", 8080); err != nil {
+		if err := check.Port("port", 8080); err != nil {
 			b.Fatal(err)
 		}
 		if err := validateUpdate(&req); err != nil {

@@ -2,65 +2,51 @@ package rainbond
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
-	"time"
 
 	"github.com/portsdk/portsdk/gen/rainbondapi"
+	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/respond"
+	"github.com/portsdk/portsdk/internal/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
-// Option configures a Client.
-type Option func(*wrapper.Config)
-
-// WithHTTPClient replaces the default http.Client (which has a 30 s timeout).
-func WithHTTPClient(hc *http.Client) Option { return Option(wrapper.WithHTTPClient(hc)) }
-
-// WithUserAgent puts the caller's product before portsdk's own in the User-Agent header.
-func WithUserAgent(product string) Option { return Option(wrapper.WithUserAgent(product)) }
-
-// WithMaxRetries sets how many times ListPorts is retried after the first attempt (default 2);
-// 0 disables retries. AddPort, UpdatePort and DeletePort are never retried.
-func WithMaxRetries(n int) Option { return Option(wrapper.WithMaxRetries(n)) }
-
-// WithMaxBodyBytes caps how much of a response body is read (default 16 MiB).
-func WithMaxBodyBytes(n int64) Option { return Option(wrapper.WithMaxBodyBytes(n)) }
-
-// WithRetryBudget bounds the total time a call spends on attempts and waits before it stops retrying.
-func WithRetryBudget(d time.Duration) Option { return Option(wrapper.WithRetryBudget(d)) }
-
 // Client calls the component-port operations of one Rainbond console. It is safe for concurrent use.
-// Printing it never shows the token.
+// No fmt form of it shows the token.
 type Client struct {
 	c *client
 }
 
 type client struct {
 	base string
+	d    *transport.Doer
 	api  *rainbondapi.Client
 }
 
 // NewClient returns a client for the Rainbond console at baseURL (which may carry a path prefix,
 // e.g. https://console.example.com/rainbond), authenticating with the raw access token. The token
 // is sent as "Authorization: <token>", with no "Bearer " scheme, as the real server requires.
+//
+// It returns a *wrapper.ValidationError, and makes no request, when baseURL is not an http or https
+// URL with a host (and without user information, query or fragment) or the token is empty or has
+// spaces or control characters.
 func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
-	wopts := make([]wrapper.Option, len(opts))
-	for i, o := range opts {
-		wopts[i] = wrapper.Option(o)
-	}
-	cfg := wrapper.NewConfig(wopts)
-	base, err := wrapper.ParseBaseURL("baseURL", baseURL)
+	cfg := config(opts)
+	base, err := check.BaseURL("baseURL", baseURL)
 	if err != nil {
 		return nil, err
 	}
-	if err := wrapper.CheckCredential("token", token); err != nil {
+	if err := check.Credential("token", token); err != nil {
 		return nil, err
 	}
-	doer := wrapper.NewDoer(cfg, base, token)
-	api, err := rainbondapi.NewClient(base.String(), rainbondapi.WithHTTPClient(doer))
+	d := transport.New(cfg, base, transport.NewHeaderAuth("", transport.NewSecret(token)))
+	api, err := rainbondapi.NewClient(base.String(), rainbondapi.WithHTTPClient(d))
 	if err != nil {
-		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: err.Error()}
+		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
 	}
-	return &Client{c: &client{base: base.String(), api: api}}, nil
+	return &Client{c: &client{base: base.String(), d: d, api: api}}, nil
 }
 
 // String describes the client without its token.
@@ -74,6 +60,9 @@ func (c *Client) String() string {
 // GoString describes the client without its token.
 func (c *Client) GoString() string { return c.String() }
 
+// Format implements fmt.Formatter, also for a Client value: every verb prints String, so no fmt form shows the token.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
 // ListPorts returns the ports of a component (an empty slice when it has none). The server gives no
 // order. It is retried on connection errors, 429, 502, 503 and 504 (see WithMaxRetries).
 func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) {
@@ -81,8 +70,8 @@ func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) 
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.ListPorts(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
-	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseListPortsResponse)
+	rsp, err := c.c.api.ListPorts(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
+	env, body, err := respond.Decode[portListEnvelope](c.c.d, op, rsp, err, parseList)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +81,26 @@ func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) 
 		}
 		return env.Data.List, nil
 	}
-	return nil, wrapper.Failure(op, rsp, body, nil)
+	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
+}
+
+// portListEnvelope is the success envelope of ListPorts, decoded straight into []Port.
+type portListEnvelope struct {
+	Code int `json:"code"`
+	Data struct {
+		List []Port `json:"list"`
+	} `json:"data"`
+}
+
+func parseList(r *http.Response) error { _, err := rainbondapi.ParseListPortsResponse(r); return err }
+func parseAdd(r *http.Response) error  { _, err := rainbondapi.ParseAddPortResponse(r); return err }
+func parseUpdate(r *http.Response) error {
+	_, err := rainbondapi.ParseUpdatePortResponse(r)
+	return err
+}
+func parseDelete(r *http.Response) error {
+	_, err := rainbondapi.ParseDeletePortResponse(r)
+	return err
 }
 
 // AddPort adds a port to a component and returns it as the server created it. It is never retried:
@@ -105,12 +113,12 @@ func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest
 	if err := validateAdd(&req); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.AddPort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
-	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseAddPortResponse)
+	rsp, err := c.c.api.AddPort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
+	env, body, err := respond.Decode[rainbondapi.PortEnvelope](c.c.d, op, rsp, err, parseAdd)
 	if err != nil {
 		return nil, err
 	}
-	return bean(op, rsp, body, env)
+	return c.bean(op, rsp, body, env)
 }
 
 // UpdatePort applies req.Action to the port and returns the port after the change. It is never
@@ -121,18 +129,18 @@ func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req U
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
-	if err := wrapper.CheckPort("port", port); err != nil {
+	if err := check.Port("port", port); err != nil {
 		return nil, err
 	}
 	if err := validateUpdate(&req); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.UpdatePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
-	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseUpdatePortResponse)
+	rsp, err := c.c.api.UpdatePort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
+	env, body, err := respond.Decode[rainbondapi.PortEnvelope](c.c.d, op, rsp, err, parseUpdate)
 	if err != nil {
 		return nil, err
 	}
-	return bean(op, rsp, body, env)
+	return c.bean(op, rsp, body, env)
 }
 
 // DeletePort deletes a port and returns it as it was. The server refuses (409) while its inner or
@@ -142,15 +150,15 @@ func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Por
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
-	if err := wrapper.CheckPort("port", port); err != nil {
+	if err := check.Port("port", port); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.DeletePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
-	env, body, err := wrapper.Decode(op, rsp, err, rainbondapi.ParseDeletePortResponse)
+	rsp, err := c.c.api.DeletePort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
+	env, body, err := respond.Decode[rainbondapi.PortEnvelope](c.c.d, op, rsp, err, parseDelete)
 	if err != nil {
 		return nil, err
 	}
-	return bean(op, rsp, body, env)
+	return c.bean(op, rsp, body, env)
 }
 
 // OpenOuter opens the port's outer (external) service. The server refuses (404) while the inner
@@ -191,10 +199,10 @@ func (c *Client) ChangeAlias(ctx context.Context, comp Component, port int, alia
 
 // bean returns the port of a successful POST, PUT or DELETE envelope, or the failure (also for a
 // success envelope without the port).
-func bean(op string, rsp *http.Response, body []byte, env *rainbondapi.PortEnvelope) (*Port, error) {
+func (c *Client) bean(op string, rsp *http.Response, body []byte, env *rainbondapi.PortEnvelope) (*Port, error) {
 	if env != nil && env.Code == http.StatusOK && env.Data.Bean.ContainerPort != 0 {
-		p := env.Data.Bean
+		p := Port(env.Data.Bean)
 		return &p, nil
 	}
-	return nil, wrapper.Failure(op, rsp, body, nil)
+	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/internal/options"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -65,9 +66,11 @@ func (f *fake) requests() []seen {
 	return append([]seen(nil), f.reqs...)
 }
 
+// The backoff between retries is 1 ms in these tests (200 ms by default).
+func init() { options.RetryBaseWait = time.Millisecond }
+
 func (f *fake) client(t *testing.T, opts ...rainbond.Option) *rainbond.Client {
 	t.Helper()
-	opts = append([]rainbond.Option{rainbond.Option(wrapper.WithRetryBaseWait(time.Millisecond))}, opts...)
 	c, err := rainbond.NewClient(f.srv.URL+prefix, token, opts...)
 	require.NoError(t, err)
 	return c

@@ -11,14 +11,49 @@
 //	p, err := c.AddPort(ctx, comp, rainbond.AddPortRequest{Port: 8080, Protocol: rainbond.ProtocolHTTP, IsInnerService: true})
 //	p, err = c.OpenOuter(ctx, comp, 8080)
 //
-// Every argument is checked before anything is sent: a bad one is a *wrapper.ValidationError that
-// names the field. Every failure the server reports (any non-2xx status, an envelope whose code is
-// not 200, an HTML page, JSON that does not decode) is a *wrapper.APIError that keeps the HTTP status,
-// the envelope's code and message, and the body.
+// # Errors
+//
+// Every call returns one of these, and never (nil, nil):
+//
+//   - *wrapper.ValidationError, before anything is sent, naming the field: from NewClient for the
+//     base URL ("baseURL") or the token ("token"); from every operation for a path ID ("team_id",
+//     "region_name", "app_id", "service_id"), the port ("port"), and from AddPort and UpdatePort
+//     (and so the helpers) for "protocol", "port_alias", "k8s_service_name" or "action".
+//   - *wrapper.APIError, when the console answered but not with a usable success: any non-2xx
+//     status, an envelope whose code is not 200, an HTML page, JSON that does not decode, a body
+//     over the cap (errors.Is(err, wrapper.ErrBodyTooLarge)). It keeps the HTTP status
+//     (StatusCode), the envelope's code (Code, see the Code constants) and message, the body, and
+//     how many requests were sent (Attempts). errors.Is matches wrapper.ErrUnauthorized (401, a
+//     refused token), wrapper.ErrNotFound (404: the team, region, app, component or port is
+//     unknown; Code says which, e.g. CodeRegionNotFound), wrapper.ErrConflict (409: the port
+//     exists, CodePortExists; the k8s service name is taken, CodeK8sServiceNameTaken; the team is
+//     not opened in the region, CodeTeamNotOpenedInRegion; a port with an open service cannot be
+//     deleted) and wrapper.ErrForbidden (403).
+//   - any other error when no answer came (connection refused or reset, the context ended): its
+//     text names the operation and it wraps the cause.
+//
+// What each operation adds: ListPorts fails with ErrNotFound for an unknown component. AddPort
+// fails with ErrConflict and CodePortExists for a port the component has. UpdatePort, and so
+// OpenOuter, CloseOuter, OpenInner, CloseInner, ChangeProtocol and ChangeAlias, fails with
+// ErrNotFound for an unknown port or an action the port's state refuses (OpenOuter while the inner
+// service is closed, CloseInner while the outer one is open), ErrConflict for OpenInner on a port
+// without an alias and for a k8s service name in use (CodeK8sServiceNameTaken), and HTTP 400 for
+// a protocol other than http while the outer service is open. DeletePort fails with ErrNotFound
+// for an unknown port and ErrConflict while a service of the port is open. Every operation may
+// fail with CodeRegionUnreachable (HTTP 400) when the console cannot reach the region.
+//
+// # Retries, redirects, limits
 //
 // ListPorts is retried on connection errors, 429, 502, 503 and 504 (twice by default, honouring
-// Retry-After); AddPort, UpdatePort and DeletePort are never retried, so a lost answer cannot add a
-// port twice.
+// Retry-After, see WithMaxRetries and WithRetryBudget); AddPort, UpdatePort and DeletePort are never
+// retried, so a lost answer cannot add a port twice. Answers are read up to 16 MiB
+// (WithMaxBodyBytes); the default http.Client has a 30 s timeout (WithHTTPClient replaces it).
+//
+// # Logging and tracing
+//
+// WithLogger writes a Debug record per request sent and per wait before a retry, without the token,
+// query or body. For tracing, give WithHTTPClient an http.Client whose Transport records each
+// request (for example otelhttp.NewTransport); see Example (Tracing).
 //
 // For tests of your own code, package rainbondtest serves an in-memory Rainbond that answers like the
 // real one.

@@ -14,8 +14,28 @@ type Component struct {
 	ServiceID string
 }
 
-// Port is a component port as the server returns it (eight fields; the vendor page lists six).
-type Port = rainbondapi.Port
+// Port is a component port as the server returns it (eight fields; the vendor page lists six). Its
+// fields and JSON names are those of the generated rainbondapi.Port, so either converts to the other.
+type Port struct {
+	// ContainerPort is the port number in the container (1..65535).
+	ContainerPort int `json:"container_port"`
+	// IsInnerService says whether the inner (in-cluster) service is open.
+	IsInnerService bool `json:"is_inner_service"`
+	// IsOuterService says whether the outer (external) service is open.
+	IsOuterService bool `json:"is_outer_service"`
+	// K8sServiceName is the name of the port's Kubernetes service (its in-cluster DNS name); the
+	// console gives every port of a component the same one.
+	K8sServiceName string `json:"k8s_service_name"`
+	// LbMappingPort is the load balancer's port; 0 by default.
+	LbMappingPort int `json:"lb_mapping_port"`
+	// MappingPort is the mapped port.
+	MappingPort int `json:"mapping_port"`
+	// PortAlias is the port's alias, matching ^[A-Z][A-Z0-9_]*$ (the console makes one when none
+	// is given).
+	PortAlias string `json:"port_alias"`
+	// Protocol is the port's protocol: one of the Protocol constants, as text.
+	Protocol string `json:"protocol"`
+}
 
 // Protocol is a port protocol: one of the Protocol constants.
 type Protocol = rainbondapi.Protocol
@@ -58,3 +78,21 @@ type AddPortRequest = rainbondapi.AddPortRequest
 // Protocol; ActionChangePortAlias needs PortAlias and K8sServiceName (a DNS label of at most 63
 // characters).
 type UpdatePortRequest = rainbondapi.UpdatePortRequest
+
+// Envelope codes of the Rainbond console (APIError.Code) that a program may branch on. The HTTP
+// status comes with each; docs/servers/rainbond.md lists where the console answers them.
+const (
+	// CodePortExists (HTTP 409): AddPort of a port the component already has.
+	CodePortExists = 20501
+	// CodeK8sServiceNameTaken (HTTP 409): ChangeAlias with a k8s service name another component uses.
+	CodeK8sServiceNameTaken = 20500
+	// CodeValidation (HTTP 400): the console's serializer refused a body field; the message names
+	// the field.
+	CodeValidation = 20400
+	// CodeRegionUnreachable (HTTP 400): the console could not reach the region's API.
+	CodeRegionUnreachable = 10411
+	// CodeRegionNotFound (HTTP 404): the console does not know the region.
+	CodeRegionNotFound = 3000
+	// CodeTeamNotOpenedInRegion (HTTP 409): the team has not been opened in the region.
+	CodeTeamNotOpenedInRegion = 2001
+)

@@ -3,25 +3,26 @@ package rainbond
 import (
 	"strconv"
 
+	"github.com/portsdk/portsdk/internal/check"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
 // validate checks the four path parameters of every operation.
 func (c Component) validate() error {
-	if err := wrapper.CheckPathID("team_id", c.TeamID); err != nil {
+	if err := check.PathID("team_id", c.TeamID); err != nil {
 		return err
 	}
-	if err := wrapper.CheckPathID("region_name", c.RegionName); err != nil {
+	if err := check.PathID("region_name", c.RegionName); err != nil {
 		return err
 	}
 	if c.AppID <= 0 {
 		return &wrapper.ValidationError{Field: "app_id", Reason: strconv.FormatInt(c.AppID, 10) + " is not a positive integer"}
 	}
-	return wrapper.CheckPathID("service_id", c.ServiceID)
+	return check.PathID("service_id", c.ServiceID)
 }
 
 func validateAdd(r *AddPortRequest) error {
-	if err := wrapper.CheckPort("port", r.Port); err != nil {
+	if err := check.Port("port", r.Port); err != nil {
 		return err
 	}
 	if r.Protocol != "" {

@@ -133,7 +133,7 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 	if !ok {
 		return errors.New("rainbondtest: unknown component")
 	}
-	cp := p
+	cp := rainbondapi.Port(p)
 	comp.ports[p.ContainerPort] = &cp
 	return nil
 }
@@ -147,7 +147,12 @@ func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 	if !ok {
 		return nil, false
 	}
-	return comp.sortedPorts(), true
+	ports := comp.sortedPorts()
+	out := make([]rainbond.Port, len(ports))
+	for i, p := range ports {
+		out[i] = rainbond.Port(p)
+	}
+	return out, true
 }
 
 // RequestCount returns how many requests the handler received, whatever their outcome (401,

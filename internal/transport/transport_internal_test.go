@@ -1,4 +1,4 @@
-package wrapper
+package transport
 
 import (
 	"errors"
@@ -9,6 +9,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portsdk/portsdk/internal/options"
+	"github.com/portsdk/portsdk/wrapper"
 )
 
 // TestRetryAfter protects the parsing of Retry-After: seconds, an HTTP date, and the cap on absurd values.
@@ -22,7 +25,7 @@ func TestRetryAfter(t *testing.T) {
 		{"0", 0, true},
 		{"3", 3 * time.Second, true},
 		{" 7 ", 7 * time.Second, true},
-		{"86400", MaxRetryWait, true},
+		{"86400", options.MaxRetryWait, true},
 		{"99999999999999999999", 0, false},
 		{"-1", 0, false},
 		{"", 0, false},
@@ -47,11 +50,11 @@ func TestBackoff(t *testing.T) {
 			assert.LessOrEqual(t, w, max)
 		}
 	}
-	assert.LessOrEqual(t, d.backoff(40), MaxRetryWait)
-	assert.GreaterOrEqual(t, d.backoff(40), MaxRetryWait/2)
+	assert.LessOrEqual(t, d.backoff(40), options.MaxRetryWait)
+	assert.GreaterOrEqual(t, d.backoff(40), options.MaxRetryWait/2)
 }
 
-// TestCappedBody protects the body cap: exactly the cap is fine, one byte more is ErrBodyTooLarge.
+// TestCappedBody protects the body cap: exactly the cap is fine, one byte more is wrapper.ErrBodyTooLarge.
 func TestCappedBody(t *testing.T) {
 	read := func(body string, limit int64) (string, error) {
 		b, err := io.ReadAll(&cappedBody{rc: io.NopCloser(strings.NewReader(body)), left: limit})
@@ -61,31 +64,6 @@ func TestCappedBody(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "12345", got)
 	got, err = read("123456", 5)
-	assert.True(t, errors.Is(err, ErrBodyTooLarge))
+	assert.True(t, errors.Is(err, wrapper.ErrBodyTooLarge))
 	assert.Equal(t, "12345", got)
-}
-
-// TestIsJSON protects the Content-Type check.
-func TestIsJSON(t *testing.T) {
-	for ct, want := range map[string]bool{
-		"application/json": true, "application/json; charset=utf-8": true, "application/problem+json": true,
-		"text/html": false, "": false, "text/plain; charset=utf-8": false, "application/jsonx": false,
-	} {
-		assert.Equal(t, want, isJSON(ct), ct)
-	}
-}
-
-// TestMessageText protects how envelope messages become text.
-func TestMessageText(t *testing.T) {
-	assert.Equal(t, "", messageText(nil))
-	assert.Equal(t, "端口已存在", messageText("端口已存在"))
-	assert.Equal(t, `{"code":404}`, messageText(map[string]any{"code": 404}))
-}
-
-// TestErrorText protects the shape of the error strings.
-func TestErrorText(t *testing.T) {
-	assert.Equal(t, "rainbond.AddPort: HTTP 409, code 20501: exists",
-		(&APIError{Operation: "rainbond.AddPort", StatusCode: 409, Code: 20501, Message: "exists"}).Error())
-	assert.Equal(t, "HTTP 404: no found team", (&APIError{StatusCode: 404, Code: 404, Message: "no found team"}).Error())
-	assert.Equal(t, "invalid port: 0 is outside 1..65535", CheckPort("port", 0).Error())
 }

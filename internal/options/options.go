@@ -1,0 +1,72 @@
+// Package options holds the settings both clients take and their defaults. The client packages
+// wrap them in their own opaque Option types (rainbond.Option, alaya.Option), so that only their
+// With* functions can change a setting; this package is what those functions write to.
+package options
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Defaults of every client; the With* options of the client packages document them.
+const (
+	// DefaultTimeout bounds one request of the default http.Client.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxRetries is how many times a GET is retried after the first attempt.
+	DefaultMaxRetries = 2
+	// DefaultMaxBodyBytes caps how much of a response body is read (16 MiB).
+	DefaultMaxBodyBytes = 16 << 20
+	// MaxRetryWait caps one wait between attempts, including one asked for by Retry-After.
+	MaxRetryWait = 30 * time.Second
+)
+
+// RetryBaseWait is the first backoff step of every client (each retry doubles it, up to
+// MaxRetryWait, with jitter). It is a variable only so that this module's tests can shorten it
+// before they start; nothing else changes it.
+var RetryBaseWait = 200 * time.Millisecond
+
+// Config is what the options set.
+type Config struct {
+	// BaseURL is the API's base URL (Alaya only; Rainbond takes it as an argument of NewClient).
+	BaseURL string
+	// HTTPClient sends the requests; nil means the default client (see DefaultHTTPClient).
+	HTTPClient *http.Client
+	// UserAgent is the caller's product, put before portsdk/<Version>.
+	UserAgent string
+	// MaxRetries is how many times a GET is retried after the first attempt.
+	MaxRetries int
+	// MaxBodyBytes caps how much of a response body is read.
+	MaxBodyBytes int64
+	// RetryBudget bounds the time from the start of a call within which a retry may still begin;
+	// 0 means no bound.
+	RetryBudget time.Duration
+	// RetryBaseWait is the first backoff step.
+	RetryBaseWait time.Duration
+	// Logger receives a Debug record per attempt and per retry wait; nil logs nothing.
+	Logger *slog.Logger
+}
+
+// New returns the defaults with each set applied in order (nil ones are skipped).
+func New(sets ...func(*Config)) Config {
+	cfg := Config{
+		MaxRetries:    DefaultMaxRetries,
+		MaxBodyBytes:  DefaultMaxBodyBytes,
+		RetryBaseWait: RetryBaseWait,
+	}
+	for _, set := range sets {
+		if set != nil {
+			set(&cfg)
+		}
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = DefaultHTTPClient()
+	}
+	return cfg
+}
+
+// DefaultHTTPClient returns the http.Client a client uses when WithHTTPClient is not given: one
+// with DefaultTimeout.
+func DefaultHTTPClient() *http.Client {
+	return &http.Client{Timeout: DefaultTimeout}
+}

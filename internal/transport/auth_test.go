@@ -1,0 +1,110 @@
+package transport
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portsdk/portsdk/internal/options"
+)
+
+// countingAuth signs each request with a fresh counter, as a per-request signature does.
+type countingAuth struct {
+	n      atomic.Int32
+	secret Secret
+}
+
+func (a *countingAuth) Authorize(req *http.Request) error {
+	req.Header.Set("Authorization", "sig "+strconv.Itoa(int(a.n.Add(1)))+" "+req.URL.EscapedPath())
+	return nil
+}
+
+func (a *countingAuth) Secrets() []string { return []string{a.secret.Reveal()} }
+
+func newDoer(t *testing.T, base string, auth Authorizer) *Doer {
+	t.Helper()
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	cfg := options.New(func(c *options.Config) { c.RetryBaseWait = time.Millisecond })
+	return New(cfg, u, auth)
+}
+
+// TestAuthorizerCalledPerAttempt protects the credential hook: Authorize runs once per request sent,
+// retries included, so a signature is fresh on every attempt.
+func TestAuthorizerCalledPerAttempt(t *testing.T) {
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	auth := &countingAuth{}
+	d := newDoer(t, srv.URL, auth)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/x", nil)
+	resp, err := d.Do(req)
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.Equal(t, []string{"sig 1 /api/x", "sig 2 /api/x", "sig 3 /api/x"}, seen)
+	assert.Equal(t, 3, resp.Body.(*Body).Attempts())
+}
+
+// TestAuthorizerOnlyForTheOrigin protects the same-origin rule: a redirect to another origin carries
+// no Authorization header; one within the origin is signed again for its own path.
+func TestAuthorizerOnlyForTheOrigin(t *testing.T) {
+	var other atomic.Value
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		other.Store(r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer elsewhere.Close()
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Header.Get("Authorization"))
+		switch r.URL.Path {
+		case "/a":
+			http.Redirect(w, r, "/b", http.StatusFound)
+		case "/b":
+			http.Redirect(w, r, elsewhere.URL+"/c", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	d := newDoer(t, srv.URL, &countingAuth{})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/a", nil)
+	resp, err := d.Do(req)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, []string{"sig 1 /a", "sig 2 /b"}, seen)
+	assert.Equal(t, "", other.Load(), "no credential for another origin")
+}
+
+// TestRedact protects the redaction of every form of the secrets, the longest first.
+func TestRedact(t *testing.T) {
+	d := newDoer(t, "https://h.example", &countingAuth{secret: NewSecret("a/b c")})
+	assert.Equal(t, "x [REDACTED] [REDACTED] [REDACTED] y", d.Redact("x a/b c a%2Fb+c a%2Fb%20c y"))
+	d = newDoer(t, "https://h.example", NewHeaderAuth("Bearer", NewSecret("k3y")))
+	assert.Equal(t, "invalid API key: Bearer [REDACTED]", d.Redact("invalid API key: Bearer k3y"))
+}
+
+// TestSecretNeverPrints protects the credential's type: no fmt verb shows it, nor does any verb on
+// a Doer or a HeaderAuth that holds it.
+func TestSecretNeverPrints(t *testing.T) {
+	const raw = "tok-123456"
+	auth := NewHeaderAuth("Bearer", NewSecret(raw))
+	d := newDoer(t, "https://h.example/p", auth)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%T", "%p"} {
+		for _, v := range []any{NewSecret(raw), auth, *auth, d, *d} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, raw, verb)
+			assert.NotContains(t, strings.ToLower(out), fmt.Sprintf("%x", raw), verb)
+		}
+	}
+}
