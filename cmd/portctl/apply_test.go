@@ -212,7 +212,7 @@ func TestApplyPartialFailure(t *testing.T) {
 	got := out.String()
 	assert.Contains(t, got, `done     + rainbond demo-team/1/gr1a2b3c 3306 add mysql inner
 failed   + rainbond demo-team/1/gr1a2b3c 8080 add http inner alias WEB
-         rainbond.AddPort: HTTP 400: region error for ***
+         rainbond.AddPort: HTTP 400: region error for [REDACTED]
 not run  ~ rainbond demo-team/1/gr1a2b3c 8080 open outer
 not run  + alaya 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 8080 open http/https
 Apply stopped at the first failing step: 1 done, 1 failed, 2 not run.`)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portsdk/portsdk/internal/check"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
@@ -149,7 +150,7 @@ func (d Desired) validate() error {
 	seen := make(map[int]int)
 	for i, p := range d.Ports {
 		field := func(name string) string { return "ports[" + strconv.Itoa(i) + "]." + name }
-		if err := wrapper.CheckPort(field("port"), p.Port); err != nil {
+		if err := check.Port(field("port"), p.Port); err != nil {
 			return err
 		}
 		if reservedPorts[p.Port] {

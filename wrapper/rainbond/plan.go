@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portsdk/portsdk/internal/check"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
@@ -184,7 +185,7 @@ func (d Desired) validate() (string, error) {
 	k8s, k8sAt := "", 0
 	for i, p := range d.Ports {
 		field := func(name string) string { return "ports[" + strconv.Itoa(i) + "]." + name }
-		if err := wrapper.CheckPort(field("port"), p.Port); err != nil {
+		if err := check.Port(field("port"), p.Port); err != nil {
 			return "", err
 		}
 		if j, dup := seenPort[p.Port]; dup {
