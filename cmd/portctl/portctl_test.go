@@ -91,7 +91,7 @@ func TestTopLevelUsageErrors(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{nil, "portctl needs a command: alaya, completion, demo, docs, fake, rainbond, version\nRun 'portctl --help' for usage."},
+		{nil, "portctl needs a command: alaya, apply, completion, demo, diff, docs, fake, rainbond, version\nRun 'portctl --help' for usage."},
 		{[]string{"bogus"}, `unknown command "bogus" for "portctl"`},
 		{[]string{"rainbond"}, "portctl rainbond needs a command: ports\nRun 'portctl rainbond --help'"},
 		{[]string{"rainbond", "ports"}, "portctl rainbond ports needs a command: add, delete, list, update"},

@@ -237,10 +237,11 @@ func protocolOf(p DesiredPort) Protocol {
 //     aliases goes through a temporary alias), since the server refuses an alias another port of the
 //     component has; a k8s service name change rides on the first of them, or on a change_port_alias
 //     that keeps the alias, since the server sets the name on every port at once;
-//   - new ports are added with their protocol, alias and inner service, and a protocol change closes
-//     an open outer service first and reopens it after (the server refuses a non-http protocol while
-//     the outer service is open, and the gateway route depends on the protocol);
-//   - the inner service is opened before the outer one and closed after it.
+//   - then port by port: a new port is added with its protocol, alias and inner service; a protocol
+//     change closes an open outer service first and reopens it after (the server refuses a non-http
+//     protocol while the outer service is open, and the gateway route depends on the protocol); the
+//     inner service is opened before the outer one and closed after it;
+//   - a component that had no port gets the k8s service name last, once its new ports exist.
 //
 // An invalid desired state, or one the server cannot reach from the current one (an alias held by a
 // port that is neither listed nor pruned, an inner service to open on a port with no alias), is a
@@ -392,25 +393,23 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		}
 	}
 
-	// 3. New ports.
+	// 3. New ports, then protocol, inner and outer, port by port (a new port right after its add).
 	added := []int{}
 	for _, d := range want.Ports {
 		if _, ok := cur[d.Port]; !ok {
 			added = append(added, d.Port)
+			cur[d.Port] = nil
 		}
 	}
 	sort.Ints(added)
-	for _, n := range added {
-		d := desired[n]
-		steps = append(steps, Step{Op: OpAdd, Port: n, Protocol: protocolOf(d), Inner: d.Inner, Alias: d.Alias})
-		cur[n] = &Port{ContainerPort: n, Protocol: string(protocolOf(d)), PortAlias: d.Alias, IsInnerService: d.Inner}
-	}
-
-	// 4. Protocol, inner and outer, port by port.
 	for _, n := range sortedKeys(cur) {
 		d, ok := desired[n]
 		if !ok {
 			continue
+		}
+		if cur[n] == nil {
+			steps = append(steps, Step{Op: OpAdd, Port: n, Protocol: protocolOf(d), Inner: d.Inner, Alias: d.Alias})
+			cur[n] = &Port{ContainerPort: n, Protocol: string(protocolOf(d)), PortAlias: d.Alias, IsInnerService: d.Inner}
 		}
 		p := cur[n]
 		outer := p.IsOuterService
@@ -443,7 +442,7 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		}
 	}
 
-	// 5. A component that had no port: its new ports got a name the plan cannot know.
+	// 4. A component that had no port: its new ports got a name the plan cannot know.
 	if k8s != "" && !k8sDone && len(added) > 0 {
 		n := added[0]
 		a := desired[n].Alias
