@@ -249,7 +249,7 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, r.stdout, "(exit 1, as expected)")
 	assert.Contains(t, r.stdout, "(exit 2, as expected)")
 	assert.NotContains(t, r.stdout, "UNEXPECTED")
-	assert.Contains(t, r.stdout, "demo: all 18 steps did what they should.")
+	assert.Contains(t, r.stdout, "demo: all 21 steps did what they should.")
 	assert.Contains(t, r.stdout, "RAINBOND_TOKEN=<hidden>")
 }
 
