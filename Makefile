@@ -49,11 +49,20 @@ test:
 ## check: everything CI runs.
 check: check-generated lint test docs-check fuzz
 
-## docs-check: compare the vendor pages in $(DOCS) with specs/; deliberate differences are in cmd/docscheck/allow.txt.
-DOCS ?= ../shared/docs
+## docs-check: compare the vendor pages in $(DOCS) (the files its sources.txt lists) with specs/; deliberate
+## differences are in cmd/docscheck/allow.txt, backed by the notes in docs/servers/.
+DOCS ?= docs/vendor
 .PHONY: docs-check
 docs-check:
-	$(GO) run ./cmd/docscheck -docs $(DOCS) -specs specs
+	$(GO) run ./cmd/docscheck -docs $(DOCS) -specs specs -root .
+
+## docs-fetch: download the vendor pages again from the URLs in $(DOCS)/sources.txt (HTML turned into text),
+## write them into $(DOCS) only if every download succeeded, then run docs-check: "did the vendors change anything?"
+## DOCS_BASE_URL=http://host:port serves every page from another scheme and host (tests, mirrors).
+DOCS_BASE_URL ?=
+.PHONY: docs-fetch
+docs-fetch:
+	$(GO) run ./cmd/docscheck fetch -docs $(DOCS) -specs specs -root . $(if $(DOCS_BASE_URL),-base-url $(DOCS_BASE_URL))
 
 ## demo: run portctl against its embedded in-memory Rainbond and Alaya servers: a complete port lifecycle.
 .PHONY: demo

@@ -176,7 +176,7 @@ func TestWrapperExportsOnlyWhatUsersUse(t *testing.T) {
 		}
 	}
 	sort.Strings(got)
-	want := []string{"(*APIError).Error", "(*APIError).Is", "(*APIError).Unwrap", "(*ValidationError).Error",
+	want := []string{"(*APIError).Error", "(*APIError).Format", "(*APIError).Is", "(*APIError).Unwrap", "(*ValidationError).Error",
 		"APIError", "ErrBodyTooLarge", "ErrConflict", "ErrForbidden", "ErrNotFound", "ErrUnauthorized",
 		"ValidationError", "Version"}
 	if !slices.Equal(got, want) {

@@ -2,6 +2,8 @@ package wrapper
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -103,6 +105,21 @@ func (e *APIError) Error() string {
 		b.WriteString(e.Message)
 	}
 	return b.String()
+}
+
+// Format implements fmt.Formatter, for an APIError and a pointer to one: %#v shows the fields with
+// the length of Body instead of its bytes (it may hold what the server echoed, the credential
+// included), %x and %X the hex of Error(), %q it quoted, and every other verb Error().
+func (e APIError) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprintf(f, "&wrapper.APIError{Operation:%q, StatusCode:%d, Code:%d, Message:%q, Body:<%d bytes>, Attempts:%d}",
+			e.Operation, e.StatusCode, e.Code, e.Message, len(e.Body), e.Attempts)
+	case verb == 'x' || verb == 'X' || verb == 'q':
+		fmt.Fprintf(f, "%"+string(verb), e.Error())
+	default:
+		_, _ = io.WriteString(f, e.Error())
+	}
 }
 
 // ValidationError is returned, before any request is sent, when an argument, a body field, the

@@ -4,19 +4,29 @@
 //
 // Usage:
 //
-//	go run ./cmd/docscheck [-docs DIR] [-specs DIR] [-allow FILE]
+//	go run ./cmd/docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
+//	go run ./cmd/docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
+//
+// The pages are the files listed in DIR/sources.txt (default docs/vendor) and any other *.txt file
+// there; the notes allow.txt cites are read from the repository root (-root, default "."). The fetch
+// subcommand first downloads every page of sources.txt (HTML turned into text) and writes them into
+// the docs folder, only when every download succeeded, then runs the check: one command answers
+// "did the vendors change anything?".
 //
 // Exit status: 0 when the specs cover the pages, 1 with one line per finding otherwise, 2 on a
-// usage or I/O error. "make docs-check" runs it.
+// usage or I/O error (fetch: a page could not be downloaded; the docs folder is then unchanged).
+// "make docs-check" and "make docs-fetch" run it.
 package main
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 
 	"github.com/portsdk/portsdk/internal/docscheck"
 )
@@ -26,24 +36,46 @@ import (
 //go:embed allow.txt
 var allowList []byte
 
-const allowName = "cmd/docscheck/allow.txt"
+const (
+	allowName   = "cmd/docscheck/allow.txt"
+	defaultDocs = "docs/vendor"
+)
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("docscheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	defaultDocs := getenv("DOCS")
-	if defaultDocs == "" {
-		defaultDocs = "../shared/docs"
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fetch := len(args) > 0 && args[0] == "fetch"
+	name := "docscheck"
+	if fetch {
+		args, name = args[1:], "docscheck fetch"
 	}
-	docs := fs.String("docs", defaultDocs, "folder of the vendor pages (*.txt) and notes; default $DOCS, else ../shared/docs")
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	docsDefault := getenv("DOCS")
+	if docsDefault == "" {
+		docsDefault = defaultDocs
+	}
+	docs := fs.String("docs", docsDefault, "folder of the vendor pages and their sources.txt; default $DOCS, else "+defaultDocs)
 	specsDir := fs.String("specs", "specs", "folder of the OpenAPI specs")
+	root := fs.String("root", ".", "repository root, from which the notes the allow-list cites are read")
 	allowFile := fs.String("allow", "", "allow-list file (default: "+allowName+", built into the tool)")
+	var baseURL *string
+	if fetch {
+		baseURL = fs.String("base-url", "", "download every page from this scheme and host instead of the URL's own (for tests)")
+	}
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: docscheck [-docs DIR] [-specs DIR] [-allow FILE]")
+		if fetch {
+			fmt.Fprintln(stderr, "usage: docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]")
+			fmt.Fprintln(stderr, "Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them.")
+		} else {
+			fmt.Fprintln(stderr, "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]")
+			fmt.Fprintln(stderr, "       docscheck fetch -h")
+		}
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -53,12 +85,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "docscheck: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
 		fs.Usage()
 		return 2
 	}
 
-	opts := docscheck.Options{DocsDir: *docs, SpecsDir: *specsDir, Allow: allowList, AllowName: allowName}
+	opts := docscheck.Options{DocsDir: *docs, SpecsDir: *specsDir, RootDir: *root, Allow: allowList, AllowName: allowName}
 	if *allowFile != "" {
 		data, err := os.ReadFile(*allowFile)
 		if err != nil {
@@ -67,6 +99,22 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		opts.Allow, opts.AllowName = data, *allowFile
 	}
+
+	if fetch {
+		pages, err := docscheck.Fetch(ctx, docscheck.FetchOptions{DocsDir: *docs, BaseURL: *baseURL})
+		if err != nil {
+			fmt.Fprintf(stderr, "docscheck fetch: %v\n", err)
+			return 2
+		}
+		for _, p := range pages {
+			state := "unchanged"
+			if p.Changed {
+				state = "changed"
+			}
+			fmt.Fprintf(stderr, "docscheck fetch: %s: %s (%s)\n", p.File, state, p.URL)
+		}
+	}
+
 	rep, err := docscheck.Check(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "docscheck: %v\n", err)

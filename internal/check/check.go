@@ -3,9 +3,12 @@
 package check
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/portsdk/portsdk/wrapper"
 )
@@ -31,9 +34,11 @@ func Port(field string, p int) error {
 	return nil
 }
 
-// Credential refuses an empty token or key, one with spaces or control characters around or in it,
-// and one that already carries a "Bearer " scheme (the client adds whatever the server needs). The
-// value itself never appears in the error.
+// Credential refuses an empty token or key, one that already carries a "Bearer " scheme (the
+// client adds whatever the server needs), one that is not UTF-8, and one with any Unicode space
+// (U+0020, U+00A0, U+3000, U+2028, ...), control character (C0, DEL, C1 such as U+0085 and U+009B)
+// or invisible format character (U+200B, U+FEFF, ...) around or in it. The value itself never
+// appears in the error.
 func Credential(field, v string) error {
 	if v == "" {
 		return &wrapper.ValidationError{Field: field, Reason: "must not be empty"}
@@ -41,33 +46,67 @@ func Credential(field, v string) error {
 	if len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
 		return &wrapper.ValidationError{Field: field, Reason: `must be the bare value, without a "Bearer " prefix`}
 	}
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c <= ' ' || c == 0x7f {
-			return &wrapper.ValidationError{Field: field, Reason: "must not contain spaces or control characters"}
-		}
+	if !utf8.ValidString(v) {
+		return &wrapper.ValidationError{Field: field, Reason: "must be UTF-8 text"}
+	}
+	if strings.ContainsFunc(v, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Zs)
+	}) {
+		return &wrapper.ValidationError{Field: field, Reason: "must not contain spaces, control or format characters (Unicode ones included)"}
 	}
 	return nil
 }
 
-// BaseURL checks a base URL: absolute http or https, with a host, no query, fragment or user
-// information. A path prefix (https://console.example.com/rainbond) is kept.
+// BaseURL checks a base URL: absolute http or https, with a host name, no query, fragment or user
+// information. A path prefix (https://console.example.com/rainbond) is kept. The error never quotes
+// the URL, which may carry a password.
 func BaseURL(field, raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, &wrapper.ValidationError{Field: field, Reason: "must not be empty"}
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, &wrapper.ValidationError{Field: field, Reason: "is not a URL: " + err.Error()}
+		// url.Parse's error quotes the whole URL; its cause quotes at most the part that is wrong,
+		// which may still be the user information: take that out too.
+		reason := err.Error()
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			reason = ue.Err.Error()
+		}
+		if info := userInfo(raw); info != "" {
+			for _, part := range append([]string{info}, strings.Split(info, ":")...) {
+				if part != "" {
+					reason = strings.ReplaceAll(reason, part, "[REDACTED]")
+				}
+			}
+		}
+		return nil, &wrapper.ValidationError{Field: field, Reason: "is not a URL: " + reason}
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, &wrapper.ValidationError{Field: field, Reason: "must start with http:// or https://"}
-	case u.Host == "":
-		return nil, &wrapper.ValidationError{Field: field, Reason: "has no host"}
+	case u.Hostname() == "":
+		return nil, &wrapper.ValidationError{Field: field, Reason: "has no host name"}
 	case u.User != nil:
 		return nil, &wrapper.ValidationError{Field: field, Reason: "must not carry user information"}
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return nil, &wrapper.ValidationError{Field: field, Reason: "must not have a query or fragment"}
 	}
 	return u, nil
+}
+
+// userInfo returns what stands between "//" and the last "@" of the authority of raw, if anything.
+func userInfo(raw string) string {
+	i := strings.Index(raw, "//")
+	if i < 0 {
+		i = -2
+	}
+	rest := raw[i+2:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		return rest[:at]
+	}
+	return ""
 }

@@ -17,8 +17,9 @@ type AllowEntry struct {
 	Item string
 	// Reason says why the spec differs from the page.
 	Reason string
-	// NoteFile is the note in the docs folder that backs the difference; NoteSection, if set, is
-	// text that one of the note's headings contains.
+	// NoteFile is the note that backs the difference, a path from the repository root such as
+	// docs/servers/rainbond.md (a bare file name is a note of docs/servers/); NoteSection, if set,
+	// is text that one of the note's headings contains.
 	NoteFile, NoteSection string
 	Line                  int // where the entry starts in the allow-list
 }
@@ -34,7 +35,7 @@ type AllowList struct {
 //	# a comment; blank lines are ignored
 //	METHOD /path: the finding's message, exactly as the tool prints it after "file:line: "
 //	    reason: why the spec differs from the page
-//	    note: <file in the docs folder> [text of a heading of that note]
+//	    note: <note, e.g. docs/servers/rainbond.md> [text of a heading of that note]
 //
 // Each entry is one unindented item line followed by exactly one indented reason line and one
 // indented note line.
@@ -128,20 +129,38 @@ func (al *AllowList) apply(findings []Finding) (kept []Finding, allowed int) {
 	return kept, allowed
 }
 
-// checkNotes reports entries whose note is not a file of the docs folder, or has no heading
-// containing the entry's section text.
-func (al *AllowList) checkNotes(docsDir string) []Finding {
+// NotesDir is the folder, from the repository root, of the notes an allow-list entry may name by
+// their bare file name.
+const NotesDir = "docs/servers"
+
+// notePath is where the note of an entry is, from the repository root; "" when the entry names a
+// path that leaves the repository.
+func notePath(note string) string {
+	if !strings.ContainsAny(note, `/\`) {
+		return NotesDir + "/" + note
+	}
+	if filepath.IsAbs(note) || strings.Contains(note, `\`) || !filepath.IsLocal(note) {
+		return ""
+	}
+	return filepath.ToSlash(filepath.Clean(note))
+}
+
+// checkNotes reports entries whose note is not a file of the repository at root, or has no
+// heading containing the entry's section text.
+func (al *AllowList) checkNotes(root string) []Finding {
 	var out []Finding
 	for _, e := range al.Entries {
-		if strings.ContainsAny(e.NoteFile, `/\`) {
-			out = append(out, Finding{File: al.Name, Line: e.Line, Msg: fmt.Sprintf("note %q: name a file of the docs folder, not a path", e.NoteFile)})
+		rel := notePath(e.NoteFile)
+		if rel == "" {
+			out = append(out, Finding{File: al.Name, Line: e.Line,
+				Msg: fmt.Sprintf("note %q: name a file of the repository by its path from the root, e.g. %s/rainbond.md", e.NoteFile, NotesDir)})
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(docsDir, e.NoteFile))
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 		if err != nil {
 			msg := fmt.Sprintf("note %q: %v", e.NoteFile, err)
 			if errors.Is(err, fs.ErrNotExist) {
-				msg = fmt.Sprintf("note %q: no such file in the docs folder %s", e.NoteFile, docsDir)
+				msg = fmt.Sprintf("note %q: no such file %s in the repository", e.NoteFile, rel)
 			}
 			out = append(out, Finding{File: al.Name, Line: e.Line, Msg: msg})
 			continue

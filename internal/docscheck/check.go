@@ -1,13 +1,17 @@
 // Package docscheck compares the vendor pages an OpenAPI spec was transcribed from with the spec:
 // every endpoint, path parameter, request body field, response field and enum value a page shows
 // must be in the spec with the same type and required mark, unless an allow-list entry records the
-// difference as deliberate. It reads two page formats: Markdown pages with tables (Rainbond) and
-// pages flattened to text (Alaya NeW). The command is cmd/docscheck.
+// difference as deliberate. It reads the pages by their structure, in whichever rendering they
+// come: Markdown pages with tables however padded (Rainbond), and the Alaya NeW pages as text, both
+// flattened (one element a line) and compact (name, type, 必填 and description glued on one line).
+// Fetch downloads the pages again from their sources. The command is cmd/docscheck.
 package docscheck
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,8 +24,11 @@ import (
 
 // Options says where the check reads from.
 type Options struct {
-	// DocsDir holds the vendor pages (the *.txt files) and the notes the allow-list cites.
+	// DocsDir holds the vendor pages: the files its sources.txt lists (see ReadSources) and any
+	// other *.txt file.
 	DocsDir string
+	// RootDir is the repository root, from which the allow-list's notes are read (see AllowEntry).
+	RootDir string
 	// SpecsDir holds the specs (*.yaml, *.yml, *.json).
 	SpecsDir string
 	// Allow is the allow-list (see ParseAllow); AllowName is how findings name it.
@@ -103,7 +110,7 @@ func Check(opts Options) (*Report, error) {
 	rep.Items = c.items
 
 	findings, allowed := allow.apply(c.findings)
-	findings = append(findings, allow.checkNotes(opts.DocsDir)...)
+	findings = append(findings, allow.checkNotes(cmp.Or(opts.RootDir, "."))...)
 	rep.Allowed = allowed
 	slices.SortStableFunc(findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Key(), b.Key()))
@@ -146,25 +153,38 @@ func loadSpecs(dir string) ([]spec, error) {
 	return out, nil
 }
 
-// readPages reads every *.txt file of dir as a vendor page.
+// readPages reads the pages of dir: those its sources file lists, each of which must exist, and
+// every other *.txt file.
 func readPages(dir string) ([]*page, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("docs folder: %w", err)
 	}
-	var pages []*page
-	for _, e := range entries {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".txt" {
-			continue
+	var names []string
+	srcs, err := ReadSources(filepath.Join(dir, SourcesFile))
+	switch {
+	case err == nil:
+		for _, s := range srcs {
+			names = append(names, s.File)
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		pages = append(pages, parsePage(e.Name(), string(data)))
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
 	}
-	if len(pages) == 0 {
+	for _, e := range entries {
+		if !e.IsDir() && filepath.Ext(e.Name()) == ".txt" && e.Name() != SourcesFile && !slices.Contains(names, e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
 		return nil, fmt.Errorf("docs folder %s: no page (*.txt)", dir)
+	}
+	var pages []*page
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("page %s: %w", name, err)
+		}
+		pages = append(pages, parsePage(name, string(data)))
 	}
 	return pages, nil
 }

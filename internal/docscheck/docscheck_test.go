@@ -14,6 +14,8 @@ import (
 
 const (
 	alayaPage    = "000_a9fa08e9ec2010c1.txt"
+	alayaOpen    = "alaya-open-port.txt"
+	alayaClose   = "alaya-close-port.txt"
 	rainbondPage = "003_502f989c638d739b.txt"
 	rbPorts      = "/openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports"
 	alayaList    = "GET /v1/cci/instance/{id}/open-port/list"
@@ -21,21 +23,39 @@ const (
 	allowName    = "cmd/docscheck/allow.txt"
 )
 
-// fixture copies the pages and notes (testdata/docs, copies of ../shared/docs) and the specs into
-// temporary folders, to be mutated by a test.
+// fixture makes a repository root in a temporary folder, to be mutated by a test: docs/vendor
+// holds the test copies of the four pages (testdata/vendor, the pages as this test was written
+// against, so that line numbers stay put when docs/vendor is updated), docs/servers the project's
+// notes the allow-list cites, and specs the specs.
 func fixture(t *testing.T) (docsDir, specsDir string) {
 	t.Helper()
-	docsDir, specsDir = t.TempDir(), t.TempDir()
-	entries, err := os.ReadDir("testdata/docs")
-	require.NoError(t, err)
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join("testdata/docs", e.Name()))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(docsDir, e.Name()), data, 0o644))
-	}
+	root := t.TempDir()
+	docsDir, specsDir = filepath.Join(root, "docs", "vendor"), filepath.Join(root, "specs")
+	copyDir(t, "testdata/vendor", docsDir)
+	copyDir(t, "../../docs/servers", filepath.Join(root, "docs", "servers"))
+	require.NoError(t, os.MkdirAll(specsDir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(specsDir, "alaya.yaml"), specs.Alaya, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(specsDir, "rainbond.yaml"), specs.Rainbond, 0o644))
 	return docsDir, specsDir
+}
+
+// rootOf is the repository root of a fixture's docs folder.
+func rootOf(docsDir string) string { return filepath.Dir(filepath.Dir(docsDir)) }
+
+// copyDir copies the files of src into dst (made if missing).
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(dst, 0o755))
+	entries, err := os.ReadDir(src)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644))
+	}
 }
 
 func realAllow(t *testing.T) []byte {
@@ -47,7 +67,7 @@ func realAllow(t *testing.T) []byte {
 
 func check(t *testing.T, docsDir, specsDir string, allow []byte) *Report {
 	t.Helper()
-	rep, err := Check(Options{DocsDir: docsDir, SpecsDir: specsDir, Allow: allow, AllowName: allowName})
+	rep, err := Check(Options{DocsDir: docsDir, SpecsDir: specsDir, RootDir: rootOf(docsDir), Allow: allow, AllowName: allowName})
 	require.NoError(t, err)
 	return rep
 }
@@ -108,28 +128,27 @@ func TestRealPagesPass(t *testing.T) {
 	docsDir, specsDir := fixture(t)
 	rep := check(t, docsDir, specsDir, realAllow(t))
 	require.Empty(t, lines(rep))
-	require.Equal(t, 2, rep.Pages)
-	require.Equal(t, 5, rep.Endpoints)
+	require.Equal(t, 4, rep.Pages)
+	require.Equal(t, 7, rep.Endpoints)
 	require.Equal(t, 2, rep.Specs)
 	require.Equal(t, 9, rep.Allowed)
-	// 5 endpoints, 19 path parameters, 8 request and 37 response fields, 16 enum values.
-	require.Equal(t, 85, rep.Items)
+	// 7 endpoints, 21 path parameters, 11 request and 43 response fields, 16 enum values.
+	require.Equal(t, 98, rep.Items)
 }
 
-// TestSharedDocsPass runs the check on the docs folder itself ($DOCS, else ../shared/docs beside
-// the repository), as "make docs-check" does, when that folder is present.
-func TestSharedDocsPass(t *testing.T) {
-	dir := os.Getenv("DOCS")
-	if dir == "" {
-		dir = "../../../shared/docs"
-	} else if !filepath.IsAbs(dir) {
-		dir = filepath.Join("../..", dir) // DOCS is relative to the repository root, as in the Makefile
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no docs folder at %s: %v", dir, err)
-	}
-	rep := check(t, dir, "../../specs", realAllow(t))
+// TestVendorPagesPass runs the check on the repository's own pages, docs/vendor, with the real
+// specs, allow-list and notes, as "make docs-check" does: every page its sources.txt lists is read,
+// and none gives a finding.
+func TestVendorPagesPass(t *testing.T) {
+	rep, err := Check(Options{DocsDir: "../../docs/vendor", SpecsDir: "../../specs", RootDir: "../..",
+		Allow: realAllow(t), AllowName: allowName})
+	require.NoError(t, err)
 	require.Empty(t, lines(rep))
+	srcs, err := ReadSources("../../docs/vendor/" + SourcesFile)
+	require.NoError(t, err)
+	require.Len(t, srcs, 4)
+	require.Equal(t, len(srcs), rep.Pages)
+	require.Equal(t, 7, rep.Endpoints)
 }
 
 func TestMutations(t *testing.T) {
@@ -282,6 +301,34 @@ func TestMutations(t *testing.T) {
 			want: []string{al(41, alayaList, `line "protocolenum<string>" looks like a property but is not understood`)},
 		},
 		{
+			name: "changed Alaya request field type (open-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				editLine(t, filepath.Join(docs, alayaOpen), 27, "portInteger必填", "portString必填")
+			},
+			want: []string{alayaOpen + ":27: POST /v1/cci/instance/{id}/open-port: " + `request field "port": page type string, spec type integer`},
+		},
+		{
+			name: "dropped Alaya required mark (open-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				editLine(t, filepath.Join(docs, alayaOpen), 23, "protocolString必填", "protocolString")
+			},
+			want: []string{alayaOpen + ":23: POST /v1/cci/instance/{id}/open-port: " + `request field "protocol": page marks it optional, spec requires it`},
+		},
+		{
+			name: "renamed Alaya request field (close-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				editLine(t, filepath.Join(docs, alayaClose), 23, "portInteger必填", "containerPortInteger必填")
+			},
+			want: []string{alayaClose + ":23: POST /v1/cci/instance/{id}/close-port: " + `request field "containerPort": missing in spec`},
+		},
+		{
+			name: "new Alaya response field (close-port)",
+			mutate: func(t *testing.T, docs, _ string) {
+				insertAfter(t, filepath.Join(docs, alayaClose), 34, "\nrequestIdString\n\n请求ID。")
+			},
+			want: []string{alayaClose + ":36: POST /v1/cci/instance/{id}/close-port: " + `response field "requestId": missing in spec`},
+		},
+		{
 			name: "spec follows the page: allow-list entry goes stale",
 			mutate: func(t *testing.T, _, specsDir string) {
 				replaceOnce(t, filepath.Join(specsDir, "rainbond.yaml"),
@@ -301,8 +348,9 @@ func TestMutations(t *testing.T) {
 	}
 }
 
-// openPortPage is the Alaya page "开放端口" as alaya-notes.md describes it, in the format of the
-// list page.
+// openPortPage is a variant of the Alaya page "开放端口" (docs/vendor/alaya-open-port.txt): its
+// request body under the section word "Body", and its response's data model spelt out under
+// "显示 properties", as the list page does.
 const openPortPage = `九章智算云
 
 开放端口
@@ -368,7 +416,7 @@ func TestAlayaBody(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, []byte(openPortPage), 0o644))
 	rep := check(t, docsDir, specsDir, realAllow(t))
 	require.Empty(t, lines(rep))
-	require.Equal(t, 3, rep.Pages)
+	require.Equal(t, 5, rep.Pages)
 
 	editLine(t, file, 23, "portInteger必填", "portInteger")
 	insertAfter(t, file, 45, "retryBoolean\n")
@@ -383,7 +431,7 @@ func TestPageWithoutEndpoint(t *testing.T) {
 	docsDir, specsDir := fixture(t)
 	require.NoError(t, os.WriteFile(filepath.Join(docsDir, "004_other.txt"), []byte("# 其他\n\nno request line here\n"), 0o644))
 	require.Equal(t, []string{
-		"004_other.txt:1: no endpoint found: neither a Markdown page with request lines in fenced blocks nor a flattened page with METHODhttps://... lines",
+		"004_other.txt:1: no endpoint found: the page is not one docscheck can read (neither a Markdown page with request lines in fenced blocks nor an Alaya page with a METHOD https://... request line)",
 	}, lines(check(t, docsDir, specsDir, realAllow(t))))
 }
 
@@ -392,7 +440,7 @@ func TestStaleAllowEntry(t *testing.T) {
 	allow := string(realAllow(t))
 	n := strings.Count(allow, "\n")
 	extra := "PUT " + rbPorts + `/{port}: request field "protocol": page type string, spec type integer` +
-		"\n    reason: made up\n    note: rainbond-server-behaviour.md PUT body\n"
+		"\n    reason: made up\n    note: docs/servers/rainbond.md POST body\n"
 	rep := check(t, docsDir, specsDir, []byte(allow+extra))
 	require.Equal(t, []string{
 		allowName + ":" + strconv.Itoa(n+1) + `: stale allow-list entry, no finding matches it: PUT ` + rbPorts +
@@ -416,20 +464,39 @@ func TestEveryAllowEntryIsNeeded(t *testing.T) {
 			rep := check(t, docsDir, specsDir, []byte(strings.Join(without, "\n")))
 			require.Len(t, rep.Findings, 1)
 			require.Equal(t, e.Item, rep.Findings[0].Key())
-			require.Contains(t, []string{rainbondPage, alayaPage}, rep.Findings[0].File)
+			require.Contains(t, []string{rainbondPage, alayaPage, alayaOpen, alayaClose}, rep.Findings[0].File)
 		})
 	}
 }
 
 func TestAllowNotes(t *testing.T) {
 	docsDir, specsDir := fixture(t)
-	allow := strings.Replace(string(realAllow(t)), "note: rainbond-server-behaviour.md Paths", "note: rainbond-server-behavior.md Paths", 1)
-	allow = strings.Replace(allow, "note: rainbond-server-behaviour.md Success envelope", "note: rainbond-server-behaviour.md Failure envelope", 1)
-	rep := check(t, docsDir, specsDir, []byte(allow))
-	got := lines(rep)
-	require.Len(t, got, 2)
-	require.Contains(t, got[0], `note "rainbond-server-behaviour.md" has no heading containing "Failure envelope"`)
-	require.Contains(t, got[1], `note "rainbond-server-behavior.md": no such file in the docs folder`)
+	allow := string(realAllow(t))
+	for old, new := range map[string]string{
+		"note: docs/servers/rainbond.md Paths":            "note: docs/servers/rainbond-server.md Paths",
+		"note: docs/servers/rainbond.md Success envelope": "note: docs/servers/rainbond.md Failure envelope",
+		"note: docs/servers/rainbond.md POST body":        "note: ../outside/rainbond-server-behaviour.md POST body",
+	} {
+		require.Contains(t, allow, old)
+		allow = strings.Replace(allow, old, new, 1)
+	}
+	got := lines(check(t, docsDir, specsDir, []byte(allow)))
+	require.Len(t, got, 3)
+	all := strings.Join(got, "\n")
+	require.Contains(t, all, `note "docs/servers/rainbond.md" has no heading containing "Failure envelope"`)
+	require.Contains(t, all, `note "docs/servers/rainbond-server.md": no such file docs/servers/rainbond-server.md in the repository`)
+	require.Contains(t, all, `note "../outside/rainbond-server-behaviour.md": name a file of the repository by its path from the root`)
+}
+
+// TestAllowNoteBareName: a note named without its folder is read from docs/servers.
+func TestAllowNoteBareName(t *testing.T) {
+	docsDir, specsDir := fixture(t)
+	allow := strings.ReplaceAll(string(realAllow(t)), "note: docs/servers/rainbond.md ", "note: rainbond.md ")
+	require.Empty(t, lines(check(t, docsDir, specsDir, []byte(allow))))
+	allow = strings.Replace(allow, "note: rainbond.md Paths", "note: no-such-note.md Paths", 1)
+	got := lines(check(t, docsDir, specsDir, []byte(allow)))
+	require.Len(t, got, 1)
+	require.Contains(t, got[0], `no such file docs/servers/no-such-note.md in the repository`)
 }
 
 func TestParseAllowErrors(t *testing.T) {

@@ -53,38 +53,29 @@ type pageField struct {
 const methods = `GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS`
 
 var (
-	// flatEndpointRe is the Alaya request line, e.g. GEThttps://api.alayanew.com/v1/x/{id}.
-	flatEndpointRe = regexp.MustCompile(`^(` + methods + `)https?://[^/\s]+(/[^\s?#]*)\S*$`)
 	// mdEndpointRe is a request line in a fenced block of a Markdown page, e.g. " GET /openapi/v1/x".
 	mdEndpointRe = regexp.MustCompile(`^\s*(` + methods + `)\s+(?:https?://[^/\s]+)?(/[^\s?#]*)\S*\s*$`)
 	headingRe    = regexp.MustCompile(`^(#{1,6})\s+(.*)$`)
-	// flatFieldRe is an Alaya property line: the name glued to its type, then 必填 when required.
-	flatFieldRe = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$-]*?)(String|Integer|Number|Boolean|Object|Array(?:<[A-Za-z]+>)?)(必填)?$`)
-	// flatSuspectRe is a line in a field list that looks like a property but is not one the reader
-	// knows, e.g. a new type spelling such as "fooenum<string>必填".
-	flatSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填)?$`)
-	enumTokenRe   = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+$`)
+	enumTokenRe  = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+$`)
 )
 
-// parsePage reads one page in whichever of the two formats it is written.
+// parsePage reads one page in whichever rendering it comes: an Alaya page (a request line
+// "METHODhttps://...", or the method and the URL on two lines) or a Markdown page (request lines in
+// fenced blocks, tables of parameters and fields). A page in which no endpoint is found is a
+// problem naming the file, never a silent pass.
 func parsePage(file, text string) *page {
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	text = strings.TrimPrefix(text, "\ufeff")
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(text, "\n")
 	p := &page{File: file}
-	flat := false
-	for _, l := range lines {
-		if flatEndpointRe.MatchString(strings.TrimSpace(l)) {
-			flat = true
-			break
-		}
-	}
-	if flat {
-		parseFlat(p, lines)
+	if isAlayaPage(lines) {
+		parseAlaya(p, lines)
 	} else {
 		parseMarkdown(p, lines)
 	}
 	if len(p.Endpoints) == 0 {
 		p.Problems = append(p.Problems, Finding{File: file, Line: 1,
-			Msg: "no endpoint found: neither a Markdown page with request lines in fenced blocks nor a flattened page with METHODhttps://... lines"})
+			Msg: "no endpoint found: the page is not one docscheck can read (neither a Markdown page with request lines in fenced blocks nor an Alaya page with a METHOD https://... request line)"})
 	}
 	return p
 }
@@ -135,19 +126,20 @@ func parseMarkdown(p *page, lines []string) {
 			}
 			continue
 		}
-		if !strings.HasPrefix(line, "|") {
+		if !strings.Contains(line, "|") {
 			tbl = nil
 			continue
 		}
 		cells := splitRow(line)
 		if tbl == nil {
-			tbl = newMDTable(cells, ln)
+			// A table is a header row, then a separator row, then its rows; the outer pipes and
+			// the padding of the cells are optional.
+			if i+1 < len(lines) && isSeparatorRow(lines[i+1]) {
+				tbl = newMDTable(cells, ln)
+			}
 			continue
 		}
 		if !tbl.sepSeen {
-			if !isSeparator(cells) {
-				tbl.kind = tableOther // not a table after all; ignore its rows
-			}
 			tbl.sepSeen = true
 			continue
 		}
@@ -220,7 +212,7 @@ type mdTable struct {
 func newMDTable(header []string, line int) *mdTable {
 	t := &mdTable{cols: map[string]int{}, line: line}
 	for i, c := range header {
-		t.cols[c] = i
+		t.cols[strings.Trim(c, "*` ")] = i
 	}
 	switch {
 	case t.has("名称") && t.has("位置") && t.has("类型"):
@@ -242,6 +234,7 @@ func (t *mdTable) cell(cells []string, col string) string {
 }
 
 func splitRow(line string) []string {
+	line = strings.TrimSpace(line)
 	line = strings.TrimPrefix(line, "|")
 	line = strings.TrimSuffix(line, "|")
 	cells := strings.Split(line, "|")
@@ -251,14 +244,22 @@ func splitRow(line string) []string {
 	return cells
 }
 
-func isSeparator(cells []string) bool {
-	for _, c := range cells {
-		if strings.Trim(c, "-: ") != "" {
+// isSeparatorRow reports whether line is the row under a table's header: cells of dashes, each
+// maybe with a colon at either end ("| --- | :-: |", "---|---").
+func isSeparatorRow(line string) bool {
+	line = strings.TrimSpace(line)
+	if !strings.Contains(line, "|") || !strings.Contains(line, "-") {
+		return false
+	}
+	for _, c := range splitRow(line) {
+		if !separatorCellRe.MatchString(c) {
 			return false
 		}
 	}
 	return true
 }
+
+var separatorCellRe = regexp.MustCompile(`^:?-+:?$`)
 
 func cleanName(s string) string {
 	s = strings.ReplaceAll(s, "»", "")
@@ -288,94 +289,4 @@ func parseConstraint(c string) ([]string, bool) {
 		vals = append(vals, v)
 	}
 	return vals, true
-}
-
-// parseFlat reads an Alaya page flattened to text: a request line METHODhttps://host/path, then
-// sections "Path Parameters", "Query Parameters", "Body", "Response", each a list of property lines
-// (name glued to its type, 必填 when required) with description lines between them. A line
-// "显示 properties" nests the properties that follow under the one before it; the page does not say
-// where such a nested list ends, so the check places each property by the spec (see nestFields).
-func parseFlat(p *page, lines []string) {
-	const (
-		secNone = iota
-		secSkip
-		secPath
-		secQuery
-		secHeader
-		secBody
-		secResponse
-	)
-	var (
-		cur *endpoint
-		sec = secNone
-	)
-	for i, raw := range lines {
-		ln := i + 1
-		line := strings.TrimSpace(raw)
-		if m := flatEndpointRe.FindStringSubmatch(line); m != nil {
-			cur = &endpoint{Method: m[1], Path: m[2], Line: ln}
-			p.Endpoints = append(p.Endpoints, cur)
-			sec = secNone
-			continue
-		}
-		if cur == nil || line == "" {
-			continue
-		}
-		switch {
-		case strings.Contains(line, "Authorizations"):
-			sec = secSkip
-			continue
-		case line == "Path Parameters":
-			sec = secPath
-			continue
-		case line == "Query Parameters":
-			sec = secQuery
-			continue
-		case line == "Header Parameters" || line == "Headers":
-			sec = secHeader
-			continue
-		case line == "Body" || strings.HasPrefix(line, "Body ") || line == "Request Body":
-			sec = secBody
-			cur.BodyLine = ln
-			continue
-		case line == "Response" || strings.HasPrefix(line, "Response "):
-			sec = secResponse
-			cur.ResponseLine = ln
-			continue
-		case strings.HasPrefix(line, "curl "):
-			sec = secSkip // the code samples follow
-			continue
-		}
-		if sec == secNone || sec == secSkip {
-			continue
-		}
-		var list *[]pageField
-		switch sec {
-		case secBody:
-			list = &cur.Body
-		case secResponse:
-			list = &cur.Response
-		}
-		if line == "显示 properties" || line == "Show properties" || line == "显示 child attributes" || line == "Show child attributes" {
-			if list != nil && len(*list) > 0 {
-				(*list)[len(*list)-1].Opens = true
-			}
-			continue
-		}
-		m := flatFieldRe.FindStringSubmatch(line)
-		if m == nil {
-			if flatSuspectRe.MatchString(line) {
-				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
-					Msg: "line " + quote(line) + " looks like a property but is not understood"})
-			}
-			continue // a description line
-		}
-		required := m[3] != ""
-		if list == nil {
-			in := map[int]string{secPath: "path", secQuery: "query", secHeader: "header"}[sec]
-			cur.Params = append(cur.Params, pageParam{Name: m[1], In: in, RawType: m[2], Required: required, Line: ln})
-			continue
-		}
-		*list = append(*list, pageField{Name: m[1], RawType: m[2], Line: ln, Required: boolPtr(required), Depth: -1})
-	}
 }

@@ -6,7 +6,10 @@ package options
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/portsdk/portsdk/wrapper"
 )
 
 // Defaults of every client; the With* options of the client packages document them.
@@ -63,6 +66,14 @@ func New(sets ...func(*Config)) Config {
 		cfg.HTTPClient = DefaultHTTPClient()
 	}
 	return cfg
+}
+
+// Check refuses settings that would make every call fail, naming the option.
+func (c *Config) Check() error {
+	if strings.ContainsFunc(c.UserAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return &wrapper.ValidationError{Field: "WithUserAgent", Reason: "must not contain control characters (CR, LF, ...)"}
+	}
+	return nil
 }
 
 // DefaultHTTPClient returns the http.Client a client uses when WithHTTPClient is not given: one

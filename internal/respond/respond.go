@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/portsdk/portsdk/internal/errhook"
@@ -44,6 +45,9 @@ func Decode[T any](r Redactor, op string, rsp *http.Response, err error, parse f
 		errhook.SetCause(e, err)
 		return nil, body, e
 	}
+	if rsp.StatusCode/100 == 3 && rsp.Header.Get("Location") != "" {
+		return nil, body, redirect(r, op, rsp, body)
+	}
 	// Media types are case-insensitive; the generated parse functions look for "json" in lower case.
 	ct := rsp.Header.Get("Content-Type")
 	if lower := strings.ToLower(ct); lower != ct {
@@ -66,6 +70,26 @@ func Decode[T any](r Redactor, op string, rsp *http.Response, err error, parse f
 		return nil, body, Failure(r, op, rsp, body, err)
 	}
 	return nil, body, nil
+}
+
+// redirect builds the *APIError for a redirect the Doer did not follow: its status, why, and the
+// Location (without user information, and with the credential redacted).
+func redirect(r Redactor, op string, rsp *http.Response, body []byte) *wrapper.APIError {
+	why := "redirect not followed"
+	if b, ok := rsp.Body.(*transport.Body); ok && b.Note() != "" {
+		why += ": " + b.Note()
+	}
+	loc := rsp.Header.Get("Location")
+	if u, err := url.Parse(loc); err == nil && u.User != nil {
+		loc = u.Redacted()
+	}
+	return &wrapper.APIError{
+		Operation:  op,
+		StatusCode: rsp.StatusCode,
+		Message:    r.Redact(why + " (Location: " + loc + ")"),
+		Body:       body,
+		Attempts:   attempts(rsp),
+	}
 }
 
 type nopCloser struct{ *bytes.Reader }

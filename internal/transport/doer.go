@@ -46,7 +46,13 @@ type Doer struct {
 	budget     time.Duration
 	baseWait   time.Duration
 	log        *slog.Logger
+	// checkRedirect is the redirect policy of the caller's http.Client, if any.
+	checkRedirect func(*http.Request, []*http.Request) error
 }
+
+// maxRedirects is how many requests one attempt of a GET may send while following redirects,
+// net/http's own limit.
+const maxRedirects = 10
 
 var acceptJSON = []string{"application/json"}
 
@@ -67,26 +73,16 @@ func New(cfg options.Config, base *url.URL, auth Authorizer) *Doer {
 	if cfg.UserAgent != "" {
 		d.userAgent = []string{cfg.UserAgent + " " + d.userAgent[0]}
 	}
-	// A shallow copy shares the caller's Transport, Jar and Timeout; only the redirect policy is
-	// wrapped, so that the credential never follows a redirect to another origin.
+	// A shallow copy shares the caller's Transport, Jar and Timeout. The Doer follows redirects
+	// itself (see follow), so the copy never does; the caller's own policy is still consulted.
 	hc := *cfg.HTTPClient
-	prev := hc.CheckRedirect
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if d.sameOrigin(req.URL) {
-			if err := d.auth.Authorize(req); err != nil {
-				return err
-			}
-		} else {
-			req.Header.Del("Authorization")
-		}
-		if prev != nil {
-			return prev(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
+	d.checkRedirect = hc.CheckRedirect
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
 	}
+	hc.Transport = stashLocation{next: next}
 	d.client = &hc
 	return d
 }
@@ -161,6 +157,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	start := time.Now()
+	sent := 0 // requests sent by this call
 	for attempt := 0; ; attempt++ {
 		r := req
 		if attempt > 0 {
@@ -171,13 +168,11 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		sent := time.Now()
-		resp, err := d.client.Do(r)
+		resp, err := d.follow(ctx, r, attempt+1, &sent)
 		var bodyErr error
 		if err == nil {
-			bodyErr = d.buffer(resp, attempt+1)
+			bodyErr = d.buffer(resp, sent)
 		}
-		d.logAttempt(ctx, r, attempt+1, resp, err, bodyErr, time.Since(sent))
 		if attempt >= retries || !retryable(ctx, resp, err, bodyErr) {
 			return resp, err
 		}
@@ -201,6 +196,130 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		case <-t.C:
 		}
 	}
+}
+
+// follow sends r and, for a GET or HEAD, follows the redirects it is allowed to, counting every
+// request in *sent. It returns the last response with its body unread; when that response is a
+// redirect the Doer did not follow, its body reader says why (see Body.Note).
+//
+// The policy: POST, PUT and DELETE never follow a redirect (a write must not be sent twice); a GET
+// follows 301, 302, 303, 307 and 308 to an http or https Location, up to maxRedirects requests,
+// subject to the caller's own CheckRedirect; the credential is authorized again for a Location on
+// the base URL's origin and dropped (with Cookie) for any other origin.
+func (d *Doer) follow(ctx context.Context, r *http.Request, attempt int, sent *int) (*http.Response, error) {
+	var via []*http.Request
+	for {
+		*sent++
+		began := time.Now()
+		resp, err := d.client.Do(r)
+		if err != nil {
+			d.logAttempt(ctx, r, attempt, nil, err, nil, time.Since(began))
+			return nil, err
+		}
+		if loc, ok := resp.Header[stashedLocation]; ok {
+			resp.Header["Location"] = loc
+			delete(resp.Header, stashedLocation)
+		}
+		if !isRedirect(resp.StatusCode) || resp.Header.Get("Location") == "" {
+			return d.timed(resp, r, attempt, began), nil
+		}
+		next, why := d.nextHop(r, resp, via)
+		if next == nil {
+			resp = d.timed(resp, r, attempt, began)
+			resp.Body = &noteBody{ReadCloser: resp.Body, note: why}
+			return resp, nil
+		}
+		d.logAttempt(ctx, r, attempt, resp, nil, nil, time.Since(began))
+		_, _ = io.CopyN(io.Discard, resp.Body, 2<<10) // lets the connection be reused
+		_ = resp.Body.Close()
+		via = append(via, r)
+		r = next
+	}
+}
+
+// stashLocation hides the Location header of a redirect from http.Client, which would otherwise
+// fail on a Location it cannot parse before consulting CheckRedirect, losing the response; follow
+// puts it back.
+type stashLocation struct{ next http.RoundTripper }
+
+const stashedLocation = "Portsdk-Stashed-Location"
+
+func (s stashLocation) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := s.next.RoundTrip(r)
+	if err == nil && isRedirect(resp.StatusCode) {
+		if loc, ok := resp.Header["Location"]; ok {
+			resp.Header[stashedLocation] = loc
+			delete(resp.Header, "Location")
+		}
+	}
+	return resp, err
+}
+
+// timed keeps the request and the time it was sent with resp, for the attempt's log record.
+func (d *Doer) timed(resp *http.Response, r *http.Request, attempt int, began time.Time) *http.Response {
+	if d.log != nil {
+		resp.Body = &timedBody{ReadCloser: resp.Body, req: r, attempt: attempt, began: began}
+	}
+	return resp
+}
+
+type timedBody struct {
+	io.ReadCloser
+	req     *http.Request
+	attempt int
+	began   time.Time
+}
+
+type noteBody struct {
+	io.ReadCloser
+	note string
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// nextHop returns the request that follows the redirect resp answered to r, or nil and why the
+// redirect is not followed.
+func (d *Doer) nextHop(r *http.Request, resp *http.Response, via []*http.Request) (*http.Request, string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return nil, r.Method + " requests never follow a redirect (a write must not be sent twice)"
+	}
+	if len(via)+1 >= maxRedirects {
+		return nil, "stopped after " + strconv.Itoa(maxRedirects) + " redirects"
+	}
+	u, err := r.URL.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		return nil, "the Location is not a URL"
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return nil, "the Location is not an http or https URL"
+	}
+	next := r.Clone(r.Context())
+	next.URL, next.Host = u, ""
+	next.Header.Del("Authorization")
+	if d.sameOrigin(u) {
+		if err := d.auth.Authorize(next); err != nil {
+			return nil, "authorizing the redirected request: " + err.Error()
+		}
+	} else {
+		next.Header.Del("Cookie")
+		next.Header.Del("Www-Authenticate")
+	}
+	if d.checkRedirect != nil {
+		if err := d.checkRedirect(next, append(via, r)); err != nil {
+			if errors.Is(err, http.ErrUseLastResponse) {
+				return nil, "the http.Client's CheckRedirect returned ErrUseLastResponse"
+			}
+			return nil, "the http.Client's CheckRedirect refused it: " + err.Error()
+		}
+	}
+	return next, ""
 }
 
 // logAttempt writes the Debug record of one attempt: operation, method, escaped path (never the
@@ -316,10 +435,11 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs < 0 {
-			return 0, false
+			return 0, false // a negative value; one below math.MinInt64 is math.MinInt64 here
 		}
+		// A value beyond int64 (ParseInt returns math.MaxInt64 with ErrRange) is "very long".
 		if secs > int64(options.MaxRetryWait/time.Second) {
 			return options.MaxRetryWait, true
 		}
@@ -331,22 +451,39 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// maxPresize bounds the buffer sized from a declared Content-Length: a peer's claim never makes
+// the client allocate more than this before the bytes arrive (the buffer grows as they do).
+const maxPresize = 1 << 20
+
 // buffer reads resp's body, up to the cap, and closes it, replacing it with a *Body that gives back
-// what was read and then the error that stopped the reading, if any.
-func (d *Doer) buffer(resp *http.Response, attempts int) error {
-	if resp.Body == nil || resp.Body == http.NoBody {
-		resp.Body = &Body{attempts: attempts}
-		return nil
+// what was read and then the error that stopped the reading, if any. It writes the attempt's log
+// record.
+func (d *Doer) buffer(resp *http.Response, sent int) error {
+	b := &Body{attempts: sent}
+	rc := resp.Body
+	if nb, ok := rc.(*noteBody); ok {
+		b.note, rc = nb.note, nb.ReadCloser
 	}
-	size := int64(512)
-	if n := resp.ContentLength; n > 0 {
-		// bytes.Buffer.ReadFrom grows the buffer whenever less than MinRead bytes are free.
-		size = min(n, d.maxBody) + bytes.MinRead
+	tb, timed := rc.(*timedBody)
+	if timed {
+		rc = tb.ReadCloser
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(&cappedBody{rc: resp.Body, left: d.maxBody})
-	_ = resp.Body.Close()
-	resp.Body = &Body{data: buf.Bytes(), err: err, attempts: attempts}
+	var err error
+	if rc != nil && rc != http.NoBody {
+		size := int64(512)
+		if n := resp.ContentLength; n > 0 {
+			// bytes.Buffer.ReadFrom grows the buffer whenever less than MinRead bytes are free.
+			size = min(n, d.maxBody, maxPresize) + bytes.MinRead
+		}
+		buf := bytes.NewBuffer(make([]byte, 0, size))
+		_, err = buf.ReadFrom(&cappedBody{rc: rc, left: d.maxBody})
+		_ = rc.Close()
+		b.data, b.err = buf.Bytes(), err
+	}
+	resp.Body = b
+	if timed {
+		d.logAttempt(tb.req.Context(), tb.req, tb.attempt, resp, nil, err, time.Since(tb.began))
+	}
 	return err
 }
 
@@ -357,6 +494,7 @@ type Body struct {
 	off      int
 	err      error
 	attempts int
+	note     string
 }
 
 // Read implements io.Reader.
@@ -384,6 +522,9 @@ func (b *Body) Bytes() ([]byte, error) { return b.data, b.err }
 // Attempts returns how many requests the call sent.
 func (b *Body) Attempts() int { return b.attempts }
 
+// Note says why the response, a redirect, was not followed ("" when it was not a redirect).
+func (b *Body) Note() string { return b.note }
+
 // cappedBody returns ErrBodyTooLarge once more than its cap has been read.
 type cappedBody struct {
 	rc   io.ReadCloser
@@ -394,7 +535,7 @@ func (c *cappedBody) Read(p []byte) (int, error) {
 	if c.left < 0 {
 		return 0, wrapper.ErrBodyTooLarge
 	}
-	if int64(len(p)) > c.left+1 {
+	if int64(len(p)) > c.left { // so c.left+1 <= len(p): no overflow, even for a cap of math.MaxInt64
 		p = p[:c.left+1]
 	}
 	n, err := c.rc.Read(p)

@@ -26,7 +26,7 @@ func TestRetryAfter(t *testing.T) {
 		{"3", 3 * time.Second, true},
 		{" 7 ", 7 * time.Second, true},
 		{"86400", options.MaxRetryWait, true},
-		{"99999999999999999999", 0, false},
+		{"99999999999999999999", options.MaxRetryWait, true}, // beyond int64: very long
 		{"-1", 0, false},
 		{"", 0, false},
 		{"soon", 0, false},

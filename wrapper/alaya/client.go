@@ -52,6 +52,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		sets = append(sets, o.set)
 	}
 	cfg := options.New(sets...)
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
 	base, err := check.BaseURL("baseURL", cfg.BaseURL)
 	if err != nil {
 		return nil, err

@@ -906,8 +906,27 @@ func TestErrorsCarryNoSecret(t *testing.T) {
 	}
 }
 
+// TestRedirects protects the redirect policy: a GET follows (the credential stays with its origin
+// and is sent again within it); OpenPort and ClosePort never follow, and the 3xx comes back as an
+// *APIError with its status and Location after one request.
 func TestRedirects(t *testing.T) {
 	for _, op := range ops {
+		if op.method != http.MethodGet {
+			t.Run(op.name+"/a write does not follow", func(t *testing.T) {
+				other := newFake(t, answer(http.StatusOK, op.ok))
+				f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+					http.Redirect(w, r, other.srv.URL+prefix+"/moved", http.StatusTemporaryRedirect)
+				})
+				_, err := op.call(context.Background(), f.client(t), instance)
+				var ae *wrapper.APIError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, http.StatusTemporaryRedirect, ae.StatusCode)
+				assert.Contains(t, ae.Message, "Location: "+other.srv.URL+prefix+"/moved")
+				assert.Len(t, f.requests(), 1)
+				assert.Empty(t, other.requests())
+			})
+			continue
+		}
 		t.Run(op.name+"/to another host drops Authorization", func(t *testing.T) {
 			other := newFake(t, answer(http.StatusOK, op.ok))
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request) {

@@ -34,6 +34,9 @@ type client struct {
 // spaces or control characters.
 func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	cfg := config(opts)
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
 	base, err := check.BaseURL("baseURL", baseURL)
 	if err != nil {
 		return nil, err

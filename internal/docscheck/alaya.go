@@ -1,0 +1,341 @@
+package docscheck
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The Alaya NeW pages come as text in more than one rendering of the same HTML: the flattened one
+// (each element on its own line: "idString必填", then the description on a later line) and a compact
+// one (the method on its own line, the URL glued to "鉴权(Authorizations)", and a field's name, type,
+// 必填 mark and description glued on one line), and a rendering may as well put each piece of an
+// element on a line of its own. The reader below does not depend on where the line breaks fall: it
+// first joins the pieces of one element (see alayaLines), then looks at the start of each line for
+// the structure words of the page (the request line, the section words, the "显示 properties" mark,
+// a media type and status) and for a field (a name glued to one of the known type names, then 必填
+// when required); the rest of a line is text, which may end with a nesting mark.
+
+var (
+	// alayaRequestRe is a request line: the method, then (maybe after a line break, see
+	// alayaMethodRe) the URL; the path is the URL's ASCII path, and what follows it on the line (such
+	// as "鉴权(Authorizations)") is read as the start of the page's next part.
+	alayaRequestRe = regexp.MustCompile(`^(` + methods + `)\s*https?://[^/\s]+(/[A-Za-z0-9._~{}/%-]*)(?:\?[A-Za-z0-9._~{}/%=&-]*)?(.*)$`)
+	// alayaMethodRe is a method alone on its line, the URL following on the next non-blank line.
+	alayaMethodRe = regexp.MustCompile(`^(` + methods + `)$`)
+	alayaURLRe    = regexp.MustCompile(`^https?://`)
+	// alayaTypeRe is a known type name at the start of a string.
+	alayaTypeRe = regexp.MustCompile(`^(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)`)
+	// alayaMediaRe is a response's media type and status, e.g. "application/json · 200".
+	alayaMediaRe = regexp.MustCompile(`^[a-z]+/[A-Za-z0-9.+-]+(?:\s*[·•|-]\s*(\d{3}))?`)
+	// alayaSuspectRe is text that starts like a field but is not one the reader knows: an ASCII
+	// word alone on its line or followed by 必填 (e.g. "protocolenum<string>必填"), or a name glued to
+	// an unknown generic type (e.g. "protocolenum<string>协议").
+	alayaSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填.*)?$|^[A-Za-z_$][A-Za-z0-9_$-]*<[\x21-\x7e]*>`)
+)
+
+// alayaSection is a part of an Alaya page.
+type alayaSection int
+
+const (
+	alayaNone alayaSection = iota
+	alayaSkip              // the credentials, another status's model, the code samples
+	alayaPath
+	alayaQuery
+	alayaHeader
+	alayaBody
+	alayaResponse
+)
+
+// alayaSectionWords are the words that start a part of the page, longest first where one is the
+// start of another.
+var alayaSectionWords = []struct {
+	word string
+	sec  alayaSection
+}{
+	{"鉴权(Authorizations)", alayaSkip},
+	{"Authorizations", alayaSkip},
+	{"Path Parameters", alayaPath},
+	{"Query Parameters", alayaQuery},
+	{"Header Parameters", alayaHeader},
+	{"Headers", alayaHeader},
+	{"Request body", alayaBody},
+	{"Request Body", alayaBody},
+	{"Body", alayaBody},
+	{"Responses", alayaResponse},
+	{"Response", alayaResponse},
+	// The same words as a Chinese rendering of the site may write them.
+	{"鉴权", alayaSkip},
+	{"路径参数", alayaPath},
+	{"查询参数", alayaQuery},
+	{"请求头参数", alayaHeader},
+	{"请求头", alayaHeader},
+	{"请求体", alayaBody},
+	{"响应参数", alayaResponse},
+	{"响应", alayaResponse},
+}
+
+// alayaNestWords say that the fields that follow are nested under the one before.
+var alayaNestWords = []string{"显示 properties", "Show properties", "显示 child attributes", "Show child attributes"}
+
+// isAlayaPage reports whether lines hold an Alaya request line, in either rendering.
+func isAlayaPage(lines []string) bool {
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if alayaRequestRe.MatchString(l) {
+			return true
+		}
+		if alayaMethodRe.MatchString(l) {
+			if next, _ := nextNonBlank(lines, i+1); alayaURLRe.MatchString(next) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nextNonBlank is the first non-blank line of lines from index i on, trimmed, and its index (-1
+// when there is none).
+func nextNonBlank(lines []string, i int) (string, int) {
+	for ; i < len(lines); i++ {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			return l, i
+		}
+	}
+	return "", -1
+}
+
+// alayaField splits s into a field's name, type and required mark, and the text after them. A name
+// may itself contain a type word ("externalHostString"), so every place where a known type follows
+// the name's characters is a candidate; the first whose type is followed by 必填, by the end or by
+// text that cannot continue a name wins, else the first candidate.
+func alayaField(s string) (name, typ string, required bool, rest string, ok bool) {
+	first := -1
+	var firstType string
+	for i := 1; i < len(s); i++ {
+		c := s[i-1]
+		if !(c == '_' || c == '$' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			break
+		}
+		if i == 1 && (c == '-' || c >= '0' && c <= '9') {
+			break
+		}
+		t := alayaTypeRe.FindString(s[i:])
+		if t == "" {
+			continue
+		}
+		after := s[i+len(t):]
+		if first < 0 {
+			first, firstType = i, t
+		}
+		if after == "" || strings.HasPrefix(after, "必填") || !isNameByte(after[0]) {
+			first, firstType = i, t
+			break
+		}
+	}
+	if first < 0 {
+		return "", "", false, "", false
+	}
+	rest = s[first+len(firstType):]
+	if r, cut := strings.CutPrefix(rest, "必填"); cut {
+		required, rest = true, r
+	}
+	return s[:first], firstType, required, strings.TrimSpace(rest), true
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// cutSectionWord reports the section s starts with, and the text after the word. The word counts
+// only when what follows it is nothing or page structure (a field, a media type, a nesting mark):
+// "Response" starts a section, "Response code of the call" is text.
+func cutSectionWord(s string) (alayaSection, string, bool) {
+	for _, w := range alayaSectionWords {
+		rest, ok := strings.CutPrefix(s, w.word)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimSpace(rest)
+		if rest == "" || alayaMediaRe.MatchString(rest) || hasNestWord(rest) {
+			return w.sec, rest, true
+		}
+		if _, _, _, _, ok := alayaField(rest); ok {
+			return w.sec, rest, true
+		}
+	}
+	return alayaNone, s, false
+}
+
+func hasNestWord(s string) bool { return nestWordPrefix(s) != "" }
+
+// parseAlaya reads an Alaya page: a request line, then the parts "鉴权(Authorizations)", "Path
+// Parameters", "Query Parameters", "Request body" (or "Body"), "Response", each a list of fields
+// with their descriptions, then the code samples (from "curl "). A "显示 properties" mark nests the
+// fields that follow under the one before it; the page does not say where such a nested list ends,
+// so the check places each field by the spec (see checker.fields).
+func parseAlaya(p *page, lines []string) {
+	var (
+		cur *endpoint
+		sec = alayaNone
+	)
+	for _, al := range alayaLines(lines) {
+		ln, line, rest := al.line, al.text, ""
+		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
+			path, tail := m[2], m[3]
+			for _, w := range alayaSectionWords { // an English rendering may glue "Authorizations" to the path
+				if p, ok := strings.CutSuffix(path, w.word); ok && w.sec == alayaSkip {
+					path, tail = p, w.word+tail
+				}
+			}
+			cur = &endpoint{Method: m[1], Path: path, Line: ln}
+			p.Endpoints = append(p.Endpoints, cur)
+			sec = alayaNone
+			if rest = strings.TrimSpace(tail); rest == "" {
+				continue
+			}
+		} else {
+			rest = line
+		}
+		if cur == nil {
+			continue
+		}
+		// The structure words at the start of the line, in any order, until a field or text.
+		for rest != "" {
+			if s, after, ok := cutSectionWord(rest); ok {
+				sec, rest = s, after
+				switch s {
+				case alayaBody:
+					cur.BodyLine = ln
+				case alayaResponse:
+					cur.ResponseLine = ln
+				}
+				continue
+			}
+			if m := alayaMediaRe.FindStringSubmatch(rest); m != nil && (sec == alayaBody || sec == alayaResponse || sec == alayaSkip) {
+				if m[1] != "" && sec != alayaBody {
+					// Only the success model is compared; another status's model is skipped.
+					if m[1][0] == '2' {
+						sec = alayaResponse
+					} else {
+						sec = alayaSkip
+					}
+				}
+				rest = strings.TrimSpace(rest[len(m[0]):])
+				continue
+			}
+			if w := nestWordPrefix(rest); w != "" {
+				markOpens(cur, sec)
+				rest = strings.TrimSpace(rest[len(w):])
+				continue
+			}
+			break
+		}
+		if strings.HasPrefix(rest, "curl ") {
+			sec = alayaSkip // the code samples follow
+			continue
+		}
+		if rest == "" || sec == alayaNone || sec == alayaSkip {
+			continue
+		}
+		name, typ, required, text, ok := alayaField(rest)
+		switch {
+		case !ok:
+			if alayaSuspectRe.MatchString(rest) {
+				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
+					Msg: "line " + quote(line) + " looks like a property but is not understood"})
+			}
+			text = rest // a description
+		case sectionList(cur, sec) != nil:
+			list := sectionList(cur, sec)
+			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1})
+		default:
+			in := map[alayaSection]string{alayaPath: "path", alayaQuery: "query", alayaHeader: "header"}[sec]
+			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
+		}
+		// A rendering may glue the nesting mark to the end of a description.
+		for _, w := range alayaNestWords {
+			if strings.HasSuffix(text, w) {
+				markOpens(cur, sec)
+			}
+		}
+	}
+}
+
+// markOpens records that the fields that follow nest under the last field of the section.
+func markOpens(cur *endpoint, sec alayaSection) {
+	if list := sectionList(cur, sec); list != nil && len(*list) > 0 {
+		(*list)[len(*list)-1].Opens = true
+	}
+}
+
+// nestWordPrefix is the nesting mark s starts with, or "".
+func nestWordPrefix(s string) string {
+	for _, w := range alayaNestWords {
+		if strings.HasPrefix(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// An alayaLine is a logical line of an Alaya page: text, and the line of the page where it starts.
+type alayaLine struct {
+	text string
+	line int
+}
+
+var (
+	alayaBareNameRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
+	alayaBareTypeRe = regexp.MustCompile(`^(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)(?:必填)?$`)
+)
+
+// alayaLines are the non-blank lines of a page, trimmed, with the pieces of one element that a
+// rendering put on lines of their own joined again: a method alone and the URL after it; a name
+// alone and its type (and 必填) after it; a field and a 必填 alone after it.
+func alayaLines(lines []string) []alayaLine {
+	var out []alayaLine
+	for i := 0; i < len(lines); i++ {
+		text := strings.TrimSpace(lines[i])
+		if text == "" {
+			continue
+		}
+		l := alayaLine{text: text, line: i + 1}
+		for {
+			next, j := nextNonBlank(lines, i+1)
+			if j < 0 {
+				break
+			}
+			joined := l.text + next
+			switch {
+			case alayaMethodRe.MatchString(l.text) && alayaURLRe.MatchString(next):
+			case alayaBareNameRe.MatchString(l.text) && alayaBareTypeRe.MatchString(next):
+			case next == "必填" && isBareField(l.text):
+			default:
+				joined = ""
+			}
+			if joined == "" {
+				break
+			}
+			l.text, i = joined, j
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// isBareField reports whether s is a field with no 必填 mark and nothing after its type.
+func isBareField(s string) bool {
+	_, _, required, rest, ok := alayaField(s)
+	return ok && !required && rest == ""
+}
+
+// sectionList is the field list a section fills; nil for a parameter section.
+func sectionList(cur *endpoint, sec alayaSection) *[]pageField {
+	switch sec {
+	case alayaBody:
+		return &cur.Body
+	case alayaResponse:
+		return &cur.Response
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package docscheck
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// FetchOptions says where Fetch reads the sources and writes the pages.
+type FetchOptions struct {
+	// DocsDir is the folder of the pages; its sources.txt lists what to download.
+	DocsDir string
+	// BaseURL, when set, replaces the scheme and host of every source URL (the path and query are
+	// kept): tests serve the pages from a local server this way.
+	BaseURL string
+	// Client sends the requests; nil means one with a 60 s timeout.
+	Client *http.Client
+	// MaxBytes caps each page; 0 means 8 MiB.
+	MaxBytes int64
+}
+
+// A Fetched page is one page Fetch wrote.
+type Fetched struct {
+	File    string
+	URL     string // where it was downloaded from
+	HTML    bool   // the answer was HTML, turned into text
+	Changed bool   // the new text differs from the file it replaced
+}
+
+const defaultMaxPageBytes = 8 << 20
+
+// Fetch downloads every page of the sources file and writes it into the docs folder, an HTML answer
+// turned into text by HTMLToText. It writes nothing unless every download succeeded: on an error
+// (offline, a status other than 200, a page too large or not text) the folder is left as it was,
+// and the error names each page that failed.
+func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
+	sources, err := ReadSources(filepath.Join(opts.DocsDir, SourcesFile))
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	var base *url.URL
+	if opts.BaseURL != "" {
+		base, err = url.Parse(opts.BaseURL)
+		if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || base.User != nil {
+			shown := "(does not parse)"
+			if err == nil {
+				shown = strconv.Quote(base.Redacted())
+			}
+			return nil, fmt.Errorf("base URL %s: want an http or https URL with a host and no user information", shown)
+		}
+	}
+	client := opts.Client
+	if client == nil {
+		client = &http.Client{Timeout: 60 * time.Second}
+	}
+	limit := opts.MaxBytes
+	if limit <= 0 {
+		limit = defaultMaxPageBytes
+	}
+
+	type result struct {
+		Fetched
+		text []byte
+	}
+	var (
+		results []result
+		errs    []error
+	)
+	for _, s := range sources {
+		u, err := url.Parse(s.URL)
+		if err != nil {
+			return nil, fmt.Errorf("sources: %s: %w", s.File, err)
+		}
+		if base != nil {
+			u.Scheme, u.Host = base.Scheme, base.Host
+			u.Path = strings.TrimSuffix(base.Path, "/") + u.Path
+			u.RawPath = ""
+		}
+		text, isHTML, err := download(ctx, client, u.String(), limit)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.File, err))
+			continue
+		}
+		r := result{Fetched: Fetched{File: s.File, URL: u.String(), HTML: isHTML}, text: text}
+		old, err := os.ReadFile(filepath.Join(opts.DocsDir, s.File))
+		r.Changed = err != nil || !bytes.Equal(old, text)
+		results = append(results, r)
+	}
+	if len(errs) > 0 {
+		return nil, &FetchError{Failed: errs, Pages: len(sources), DocsDir: opts.DocsDir}
+	}
+
+	// Every page is here: write each to a temporary file beside it, then rename them all.
+	var tmps []string
+	defer func() {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}()
+	for _, r := range results {
+		f, err := os.CreateTemp(opts.DocsDir, "."+r.File+".*")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w; nothing written", r.File, err)
+		}
+		tmps = append(tmps, f.Name())
+		_, werr := f.Write(r.text)
+		cerr := f.Close()
+		if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
+			return nil, fmt.Errorf("%s: %w; nothing written", r.File, err)
+		}
+	}
+	out := make([]Fetched, 0, len(results))
+	for i, r := range results {
+		if err := os.Rename(tmps[i], filepath.Join(opts.DocsDir, r.File)); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.File, err)
+		}
+		out = append(out, r.Fetched)
+	}
+	tmps = nil
+	return out, nil
+}
+
+// FetchError is the error of a Fetch that could not download every page; it wrote nothing.
+type FetchError struct {
+	Failed  []error // one per page, naming it
+	Pages   int     // pages the sources file lists
+	DocsDir string
+}
+
+func (e *FetchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d pages could not be downloaded; nothing written, %s is unchanged:", len(e.Failed), e.Pages, e.DocsDir)
+	for _, err := range e.Failed {
+		b.WriteString("\n  " + err.Error())
+	}
+	return b.String()
+}
+
+func (e *FetchError) Unwrap() []error { return e.Failed }
+
+// download gets one page: its text, and whether it was HTML.
+func download(ctx context.Context, client *http.Client, rawURL string, limit int64) ([]byte, bool, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	req.Header.Set("User-Agent", "portsdk-docscheck")
+	req.Header.Set("Accept", "text/html, text/markdown, text/plain;q=0.9, */*;q=0.5")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, false, fmt.Errorf("GET %s: %w (offline, or the site is down?)", rawURL, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, false, fmt.Errorf("GET %s: %s", rawURL, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, false, fmt.Errorf("GET %s: reading the body: %w", rawURL, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, false, fmt.Errorf("GET %s: the page is larger than %d bytes", rawURL, limit)
+	}
+	if !utf8.Valid(data) {
+		return nil, false, fmt.Errorf("GET %s: the page is not UTF-8 text", rawURL)
+	}
+	if isHTML(resp.Header.Get("Content-Type"), data) {
+		text, err := HTMLToText(data)
+		if err != nil {
+			return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
+		}
+		return []byte(text), true, nil
+	}
+	return data, false, nil
+}
+
+// isHTML reports whether an answer is HTML: by its declared media type, else by its content.
+func isHTML(contentType string, data []byte) bool {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt != "" && mt != "application/octet-stream" {
+		return mt == "text/html" || mt == "application/xhtml+xml"
+	}
+	return strings.HasPrefix(http.DetectContentType(data), "text/html")
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose text repeats the method and URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

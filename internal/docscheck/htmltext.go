@@ -1,0 +1,174 @@
+package docscheck
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// HTMLToText turns a published HTML page into the text docscheck reads: the text of the page's
+// main content (<main>, else <article>, else <body>), one block element a line, the inline
+// elements of a block glued together as a browser shows them (so a field's name, type and 必填
+// mark, each in its own span, become "idString必填"), preformatted blocks kept line by line.
+// Scripts, styles, navigation, side bars, hidden elements and page controls (ARIA tab lists, tool
+// bars, menus) are left out.
+func HTMLToText(data []byte) (string, error) {
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		return "", fmt.Errorf("parse HTML: %w", err)
+	}
+	root := findElement(doc, atom.Main)
+	if root == nil {
+		root = findElement(doc, atom.Article)
+	}
+	if root == nil {
+		root = findElement(doc, atom.Body)
+	}
+	if root == nil {
+		return "", fmt.Errorf("parse HTML: no body")
+	}
+	w := &textWriter{}
+	w.node(root, false)
+	w.flush()
+	return strings.Join(w.lines, "\n\n") + "\n", nil
+}
+
+func findElement(n *html.Node, a atom.Atom) *html.Node {
+	if n.Type == html.ElementNode && n.DataAtom == a {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := findElement(c, a); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// skipped are the elements whose text is not part of the page's content.
+var skipped = map[atom.Atom]bool{
+	atom.Head: true, atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Svg: true, atom.Math: true, atom.Iframe: true, atom.Object: true, atom.Canvas: true,
+	atom.Nav: true, atom.Aside: true,
+}
+
+// skippedRoles are the ARIA roles of page controls, whose labels are not content: the language tabs
+// over the code samples ("cURL", "Python"), tool bars, menus.
+var skippedRoles = map[string]bool{
+	"tablist": true, "tab": true, "navigation": true, "toolbar": true, "menu": true, "menubar": true,
+	"search": true, "banner": true, "contentinfo": true,
+}
+
+// blocks are the elements that start and end a line.
+var blocks = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Blockquote: true, atom.Dd: true, atom.Details: true,
+	atom.Dialog: true, atom.Div: true, atom.Dl: true, atom.Dt: true, atom.Fieldset: true,
+	atom.Figcaption: true, atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true,
+	atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true,
+	atom.Hr: true, atom.Li: true, atom.Main: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tbody: true, atom.Thead: true,
+	atom.Tfoot: true, atom.Tr: true, atom.Td: true, atom.Th: true, atom.Ul: true, atom.Caption: true,
+}
+
+// textWriter collects the blocks of the text (a line, or the lines of a preformatted block); cur is
+// the line being built from inline text.
+type textWriter struct {
+	lines []string
+	cur   strings.Builder
+}
+
+func (w *textWriter) flush() {
+	if s := strings.TrimSpace(w.cur.String()); s != "" {
+		w.lines = append(w.lines, s)
+	}
+	w.cur.Reset()
+}
+
+func (w *textWriter) node(n *html.Node, pre bool) {
+	switch n.Type {
+	case html.TextNode:
+		if pre {
+			w.cur.WriteString(n.Data)
+			return
+		}
+		text := strings.Join(strings.Fields(n.Data), " ")
+		if text == "" {
+			if n.Data != "" && w.cur.Len() > 0 {
+				w.space()
+			}
+			return
+		}
+		if startsWithSpace(n.Data) {
+			w.space()
+		}
+		w.cur.WriteString(text)
+		if endsWithSpace(n.Data) {
+			w.space()
+		}
+		return
+	case html.ElementNode:
+		if skipped[n.DataAtom] {
+			return
+		}
+		if _, hidden := attr(n, "hidden"); hidden {
+			return
+		}
+		if role, _ := attr(n, "role"); skippedRoles[role] {
+			return
+		}
+		if n.DataAtom == atom.Br {
+			w.flush()
+			return
+		}
+		if n.DataAtom == atom.Pre {
+			w.flush()
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				w.node(c, true)
+			}
+			text := strings.Trim(w.cur.String(), "\n")
+			w.cur.Reset()
+			if strings.TrimSpace(text) != "" {
+				ls := strings.Split(text, "\n")
+				for i, l := range ls {
+					ls[i] = strings.TrimRight(l, " \t\r")
+				}
+				w.lines = append(w.lines, strings.Join(ls, "\n"))
+			}
+			return
+		}
+	case html.CommentNode, html.DoctypeNode:
+		return
+	}
+	block := n.Type == html.ElementNode && blocks[n.DataAtom]
+	if block {
+		w.flush()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.node(c, pre)
+	}
+	if block {
+		w.flush()
+	}
+}
+
+func (w *textWriter) space() {
+	s := w.cur.String()
+	if s != "" && !strings.HasSuffix(s, " ") {
+		w.cur.WriteByte(' ')
+	}
+}
+
+func startsWithSpace(s string) bool { return s != "" && strings.TrimLeft(s, " \t\r\n\f") != s }
+func endsWithSpace(s string) bool   { return s != "" && strings.TrimRight(s, " \t\r\n\f") != s }
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
