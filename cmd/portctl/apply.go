@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/portsdk/portsdk/internal/portfile"
+	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -110,11 +112,32 @@ func readPortsFile(cfg applyConfig) (*portfile.File, error) {
 		}
 		return nil, &portfile.Error{File: cfg.file, Msg: "cannot read: " + msg}
 	}
-	name := cfg.file
-	if name == "-" {
-		name = "stdin"
+	return portfile.Parse(cfg.fileName(), data)
+}
+
+// fileName is how messages name the ports file.
+func (cfg applyConfig) fileName() string {
+	if cfg.file == "-" {
+		return "stdin"
 	}
-	return portfile.Parse(name, data)
+	return cfg.file
+}
+
+// applyStateError is a file the current ports make impossible (e.g. an alias that an unlisted port
+// keeps), placed at the file's line. Only lists were sent. Exit 2.
+type applyStateError struct{ err error }
+
+func (e *applyStateError) Error() string { return e.err.Error() }
+func (e *applyStateError) Unwrap() error { return e.err }
+
+// planError places a planner's refusal at the file's line; any other error (a failed list) names
+// the target.
+func planError(cfg applyConfig, platform string, index int, target string, line int, portLines []int, err error) error {
+	var ve *wrapper.ValidationError
+	if errors.As(err, &ve) {
+		return &applyStateError{portfile.At(cfg.fileName(), fmt.Sprintf("%s[%d]", platform, index), line, portLines, err)}
+	}
+	return fmt.Errorf("%s %s (line %d): %w", platform, target, line, err)
 }
 
 // runApply reads the file, plans every target (sending only lists), prints the plan and, unless
@@ -142,7 +165,7 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 		t := &f.Rainbond[i]
 		steps, err := rc.Plan(ctx, t.Component, t.Desired)
 		if err != nil {
-			return fmt.Errorf("rainbond %s (line %d): %w", t.Name(), t.Line, err)
+			return planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
 		}
 		at := &applyTarget{Platform: "rainbond", Target: t.Name(), Steps: nonNil(steps), rb: t}
 		for _, s := range steps {
@@ -158,7 +181,7 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 		t := &f.Alaya[i]
 		steps, err := ac.Plan(ctx, t.Instance, t.Desired)
 		if err != nil {
-			return fmt.Errorf("alaya %s (line %d): %w", t.Instance, t.Line, err)
+			return planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
 		}
 		at := &applyTarget{Platform: "alaya", Target: t.Instance, Steps: nonNil(steps), al: t}
 		for _, s := range steps {

@@ -106,11 +106,18 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) apply
 	}
 }
 
-// applyExit turns a file error into exit 2 (after saying that nothing was sent); other errors go to
-// exitCode as they are.
+// applyExit turns a file error into exit 2, saying what was sent; other errors go to exitCode as
+// they are.
 func (e *env) applyExit(err error) error {
-	var fe *portfile.Error
-	if errors.As(err, &fe) {
+	var (
+		se *applyStateError
+		fe *portfile.Error
+	)
+	switch {
+	case errors.As(err, &se):
+		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.redact(err.Error()))
+		return &exitError{code: exitUsage}
+	case errors.As(err, &fe):
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return &exitError{code: exitUsage}
 	}

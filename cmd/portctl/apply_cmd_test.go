@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
 // fakeApplyFile names the fake's component and instance.
@@ -137,6 +139,14 @@ func TestApplyCommandRefusesFile(t *testing.T) {
 	r = runWith(t, without(f.vars, "RAINBOND_URL", "RAINBOND_TOKEN"), "diff", "-f", writeFile(t, alayaOnly))
 	assert.Equal(t, 0, r.code, r)
 	assert.Equal(t, 0, f.rainbond.RequestCount())
+	assert.Zero(t, fakeWrites(f))
+
+	// A file the current ports make impossible: exit 2 at the port's line, after the lists only.
+	require.NoError(t, f.rainbond.SetPort(fakeComponent, rainbond.Port{ContainerPort: 9000, Protocol: "tcp", PortAlias: "WEB", K8sServiceName: "gr1a2b3c"}))
+	r = runWith(t, f.vars, "apply", "-f", writeFile(t, strings.Replace(fakeApplyFile, "prune: true", "prune: false", 1)))
+	assert.Equal(t, 2, r.code, r)
+	assert.Contains(t, r.stderr, "ports.yaml:8: rainbond[0].ports[0].alias: WEB is the alias of port 9000")
+	assert.Contains(t, r.stderr, "(only lists were sent; nothing was written)")
 	assert.Zero(t, fakeWrites(f))
 }
 

@@ -265,8 +265,11 @@ func TestApplyStateRefusal(t *testing.T) {
 	var out bytes.Buffer
 	file := strings.Replace(applyTestFile, "    prune: true\n", "    prune: false\n", 1)
 	err := runApply(context.Background(), s.config(t, file, &out))
+	var se *applyStateError
+	require.True(t, errors.As(err, &se), "%v", err)
 	var ve *wrapper.ValidationError
-	require.True(t, errors.As(err, &ve), "%v", err)
-	assert.Contains(t, err.Error(), "rainbond demo-team/1/gr1a2b3c (line 2)")
+	assert.False(t, errors.As(err, &ve), "placed at the file's line instead")
+	assert.Contains(t, err.Error(), "ports.yaml:8: rainbond[0].ports[0].alias: WEB is the alias of port 9000, which is neither listed nor pruned")
 	assert.Zero(t, s.writeCount())
+	assert.Empty(t, out.String())
 }

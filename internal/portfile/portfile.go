@@ -57,6 +57,8 @@ type RainbondTarget struct {
 	Desired   rainbond.Desired
 	// Line is where the entry starts in the file.
 	Line int
+	// PortLines are where the entries of Desired.Ports start, in the same order.
+	PortLines []int
 }
 
 // Name is how a plan line names the component: team/app/component.
@@ -70,6 +72,8 @@ type AlayaTarget struct {
 	Desired  alaya.Desired
 	// Line is where the entry starts in the file.
 	Line int
+	// PortLines are where the entries of Desired.Ports start, in the same order.
+	PortLines []int
 }
 
 // Error is a problem of the file, at a line (0 when the problem is the whole file).
@@ -381,6 +385,7 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 			}
 		}
 		t.Desired.Ports = append(t.Desired.Ports, d)
+		t.PortLines = append(t.PortLines, pn.Line)
 	}
 	// The planner's own checks on an empty current state are exactly the checks of the file.
 	if _, err := rainbond.PlanPorts(nil, t.Desired); err != nil {
@@ -440,6 +445,7 @@ func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 			}
 		}
 		t.Desired.Ports = append(t.Desired.Ports, d)
+		t.PortLines = append(t.PortLines, pn.Line)
 	}
 	if _, err := alaya.PlanPorts(nil, t.Desired); err != nil {
 		return t, p.planError(err, path, n, portNodes, fieldNodes)
@@ -448,6 +454,22 @@ func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 }
 
 var portField = regexp.MustCompile(`^ports\[(\d+)\]\.(\w+)$`)
+
+// At places a planner's *wrapper.ValidationError about the desired state of the target that starts
+// at line (e.g. Field "ports[1].alias") at the line of that port; path names the target
+// ("rainbond[0]"). Any other error is returned as it is.
+func At(file, path string, line int, portLines []int, err error) error {
+	var ve *wrapper.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	if m := portField.FindStringSubmatch(ve.Field); m != nil {
+		if i, _ := strconv.Atoi(m[1]); i < len(portLines) {
+			line = portLines[i]
+		}
+	}
+	return &Error{File: file, Line: line, Msg: path + "." + ve.Field + ": " + ve.Reason}
+}
 
 // planError places a planner's *wrapper.ValidationError ("ports[1].outer") at its line.
 func (p *parser) planError(err error, path string, target *yaml.Node, portNodes []*yaml.Node, fieldNodes []map[string]*yaml.Node) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portsdk/portsdk/internal/portfile"
+	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -53,7 +54,8 @@ func TestParseExample(t *testing.T) {
 	assert.Equal(t, 2, rb.Line)
 	assert.Equal(t, "demo-team/1/gr1a2b3c", rb.Name())
 	require.Len(t, f.Alaya, 1)
-	assert.Equal(t, portfile.AlayaTarget{Instance: "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0", Line: 17,
+	assert.Equal(t, []int{8, 14}, rb.PortLines)
+	assert.Equal(t, portfile.AlayaTarget{Instance: "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0", Line: 17, PortLines: []int{20, 22},
 		Desired: alaya.Desired{Prune: true, Ports: []alaya.DesiredPort{{Port: 8080, Protocol: "http/https"}, {Port: 7000}}}}, f.Alaya[0])
 }
 
@@ -126,6 +128,17 @@ func TestParseRefuses(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), prefix), "%v", err)
 		})
 	}
+}
+
+// TestAt protects the placing of a planner's refusal at the line of the port it names.
+func TestAt(t *testing.T) {
+	err := portfile.At("ports.yaml", "rainbond[0]", 2, []int{8, 14},
+		&wrapper.ValidationError{Field: "ports[1].alias", Reason: "taken"})
+	assert.EqualError(t, err, "ports.yaml:14: rainbond[0].ports[1].alias: taken")
+	err = portfile.At("ports.yaml", "alaya[1]", 17, nil, &wrapper.ValidationError{Field: "ports", Reason: "too many"})
+	assert.EqualError(t, err, "ports.yaml:17: alaya[1].ports: too many")
+	other := errors.New("list failed")
+	assert.Same(t, other, portfile.At("ports.yaml", "alaya[1]", 17, nil, other))
 }
 
 // FuzzParse checks that no input makes Parse panic, and that what it accepts the planners accept.
