@@ -149,21 +149,30 @@ func (s Summary) String() string {
 // Summarize counts the ports of a plan: a port with an OpAdd step is added, one with an OpDelete
 // step deleted, any other port with a step changed.
 func Summarize(steps []Step) Summary {
-	kind := make(map[int]Op)
+	const (
+		changed = iota + 1
+		added
+		deleted
+	)
+	kind := make(map[int]int)
 	for _, s := range steps {
-		switch {
-		case s.Op == OpAdd || s.Op == OpDelete:
-			kind[s.Port] = s.Op
-		case kind[s.Port] == "":
-			kind[s.Port] = OpChangeProtocol // any change
+		switch s.Op {
+		case OpAdd:
+			kind[s.Port] = added
+		case OpDelete:
+			kind[s.Port] = deleted
+		default:
+			if kind[s.Port] == 0 {
+				kind[s.Port] = changed
+			}
 		}
 	}
 	var sum Summary
-	for _, op := range kind {
-		switch op {
-		case OpAdd:
+	for _, k := range kind {
+		switch k {
+		case added:
 			sum.Add++
-		case OpDelete:
+		case deleted:
 			sum.Delete++
 		default:
 			sum.Change++
