@@ -64,17 +64,19 @@ var (
 	_ func(*rainbond.Client, context.Context, rainbond.Component, int, rainbond.Protocol) (*rainbond.Port, error)          = (*rainbond.Client).ChangeProtocol
 	_ func(*rainbond.Client, context.Context, rainbond.Component, int, string, string) (*rainbond.Port, error)             = (*rainbond.Client).ChangeAlias
 
-	_ func(string, ...alaya.Option) (*alaya.Client, error) = alaya.NewClient
-	_ func(string) alaya.Option                            = alaya.WithBaseURL
-	_ func(*http.Client) alaya.Option                      = alaya.WithHTTPClient
-	_ func(string) alaya.Option                            = alaya.WithUserAgent
-	_ func(int) alaya.Option                               = alaya.WithMaxRetries
-	_ func(int64) alaya.Option                             = alaya.WithMaxBodyBytes
-	_ func(time.Duration) alaya.Option                     = alaya.WithRetryBudget
-	_ func(*slog.Logger) alaya.Option                      = alaya.WithLogger
-	_                                                      = alaya.OpenPort{Protocol: "", Port: 0, ExternalHost: "", ExternalPort: 0}
-	_                                                      = alaya.OpenPorts{Ports: []alaya.OpenPort{}, CustomPorts: []alaya.OpenPort{}}
-	_                                                      = alaya.PortMapping{ExternalPort: 0, InternalPort: 0, Protocol: ""}
+	_ func(alaya.Credential, ...alaya.Option) (*alaya.Client, error) = alaya.NewClient
+	_ alaya.Credential                                               = alaya.AccessKey{ID: "", Secret: ""}
+	_ alaya.Credential                                               = alaya.BearerKey("")
+	_ func(string) alaya.Option                                      = alaya.WithBaseURL
+	_ func(*http.Client) alaya.Option                                = alaya.WithHTTPClient
+	_ func(string) alaya.Option                                      = alaya.WithUserAgent
+	_ func(int) alaya.Option                                         = alaya.WithMaxRetries
+	_ func(int64) alaya.Option                                       = alaya.WithMaxBodyBytes
+	_ func(time.Duration) alaya.Option                               = alaya.WithRetryBudget
+	_ func(*slog.Logger) alaya.Option                                = alaya.WithLogger
+	_                                                                = alaya.OpenPort{Protocol: "", Port: 0, ExternalHost: "", ExternalPort: 0}
+	_                                                                = alaya.OpenPorts{Ports: []alaya.OpenPort{}, CustomPorts: []alaya.OpenPort{}}
+	_                                                                = alaya.PortMapping{ExternalPort: 0, InternalPort: 0, Protocol: ""}
 
 	_ func(*alaya.Client, context.Context, string) (*alaya.OpenPorts, error)                = (*alaya.Client).ListOpenPorts
 	_ func(*alaya.Client, context.Context, string, int, string) (*alaya.PortMapping, error) = (*alaya.Client).OpenPort
@@ -87,12 +89,12 @@ var (
 	_ func(*alayatest.Server, string)                = (*alayatest.Server).AddInstance
 	_ func(*alayatest.Server)                        = (*alayatest.Server).Close
 	_                                                = rainbondtest.Server{URL: "", Token: ""}
-	_                                                = alayatest.Server{URL: "", APIKey: ""}
+	_                                                = alayatest.Server{URL: "", AccessKey: alaya.AccessKey{}, APIKey: ""}
 )
 
 // TestContractValues pins the constants of the contract.
 func TestContractValues(t *testing.T) {
-	if alaya.DefaultBaseURL != "https://api.alayanew.com" {
+	if alaya.DefaultBaseURL != "https://api.alayanew.com/api/osm" {
 		t.Errorf("DefaultBaseURL = %q", alaya.DefaultBaseURL)
 	}
 	protocols := map[rainbond.Protocol]string{rainbond.ProtocolTCP: "tcp", rainbond.ProtocolHTTP: "http",

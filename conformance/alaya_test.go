@@ -1,15 +1,19 @@
 package conformance_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/internal/alayasign"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
@@ -77,21 +81,26 @@ func TestAlayaSweep(t *testing.T) {
 	reqs := r.srv.Requests()
 	require.Len(t, reqs, 14)
 	for _, req := range reqs[7:] {
-		assert.True(t, strings.HasPrefix(req.URI, "/alaya/v1/cci/instance/inst%2Fa%20b%3Fc%23d%252F%E5%AE%9E%E4%BE%8B/"), req.URI)
+		assert.True(t, strings.HasPrefix(req.URI, alayatest.PathPrefix+"/v1/cci/instance/inst%2Fa%20b%3Fc%23d%252F%E5%AE%9E%E4%BE%8B/"), req.URI)
 	}
 	assert.Equal(t, 14, r.v.Requests())
 	requireConforms(t, r.v)
 }
 
 // TestAlayaErrorStatuses covers, through the public client, every error status the test server
-// produces from a client request: 401 (wrong key), 403 (unknown instance), 400 (reserved,
+// produces from a client request: 401 (wrong secret 40003, unknown access key 40006, a clock six
+// minutes off 40002, the pages' bearer key 40001), 403 (unknown instance), 400 (reserved,
 // duplicate, too many, not open; answered under the spec's default response) and 500 (no
 // external port left). Each answer must conform; the client returns a *wrapper.APIError with
 // the HTTP status and the envelope status.
 func TestAlayaErrorStatuses(t *testing.T) {
 	r := newAlayaRig(t)
 	c := ctx(t)
-	wrongKey := r.client(t, "wrong-key")
+	key := r.srv.AccessKey
+	wrongSecret := r.client(t, alaya.AccessKey{ID: key.ID, Secret: key.Secret + "x"})
+	unknownKey := r.client(t, alaya.AccessKey{ID: key.ID + "x", Secret: key.Secret})
+	slowClock := r.client(t, key, alaya.WithClock(func() time.Time { return time.Now().Add(-6 * time.Minute) }))
+	bearer := r.client(t, alaya.BearerKey(r.srv.APIKey))
 	list := func(cl *alaya.Client, id string) error { _, err := cl.ListOpenPorts(c, id); return err }
 	open := func(port int) func(*alaya.Client, string) error {
 		return func(cl *alaya.Client, id string) error { _, err := cl.OpenPort(c, id, port, "tcp"); return err }
@@ -111,7 +120,10 @@ func TestAlayaErrorStatuses(t *testing.T) {
 	var cases []tcase
 	for _, op := range []string{"list", "open", "close"} {
 		cases = append(cases,
-			tcase{op + "/401 wrong key", wrongKey, inst, ops[op], http.StatusUnauthorized, 40006},
+			tcase{op + "/401 wrong secret", wrongSecret, inst, ops[op], http.StatusUnauthorized, 40003},
+			tcase{op + "/401 unknown access key", unknownKey, inst, ops[op], http.StatusUnauthorized, 40006},
+			tcase{op + "/401 clock six minutes behind", slowClock, inst, ops[op], http.StatusUnauthorized, 40002},
+			tcase{op + "/401 bearer key", bearer, inst, ops[op], http.StatusUnauthorized, 40001},
 			tcase{op + "/403 unknown instance", r.c, "no-such-instance", ops[op], http.StatusForbidden, 403},
 		)
 	}
@@ -166,7 +178,12 @@ func TestAlayaErrorStatuses(t *testing.T) {
 func TestAlayaRawRequests(t *testing.T) {
 	r := newAlayaRig(t)
 	base := r.srv.URL + "/v1/cci/instance/" + inst
-	bearer := "Bearer " + r.srv.APIKey
+	// sign is the signed Authorization header of a request, as the client computes it.
+	sign := func(method, rawURL string) string {
+		u, err := url.Parse(rawURL)
+		require.NoError(t, err)
+		return alayasign.Authorization(r.srv.AccessKey.ID, r.srv.AccessKey.Secret, time.Now(), method, alayasign.RequestPath(u))
+	}
 
 	t.Run("401 no key", func(t *testing.T) {
 		// The client refuses an empty key; the spec's bearer scheme needs one.
@@ -176,37 +193,65 @@ func TestAlayaRawRequests(t *testing.T) {
 		requireRequestFailure(t, r.v, "security requirements failed")
 	})
 	t.Run("401 key without Bearer", func(t *testing.T) {
+		// Neither a signed header nor a bearer one: malformed.
 		res := raw(t, r.v, http.MethodGet, base+"/open-port/list", r.srv.APIKey, "")
 		assert.Equal(t, http.StatusUnauthorized, res.status, res.body)
-		assert.Contains(t, res.body, `"status":40006`)
+		assert.Contains(t, res.body, `"status":40001`)
 		requireRequestFailure(t, r.v, "security requirements failed")
 	})
 	t.Run("400 port out of range", func(t *testing.T) {
 		for _, port := range []string{"0", "65536", "-1"} {
-			res := raw(t, r.v, http.MethodPost, base+"/open-port", bearer, `{"port": `+port+`, "protocol": "tcp"}`)
+			res := raw(t, r.v, http.MethodPost, base+"/open-port", sign(http.MethodPost, base+"/open-port"), `{"port": `+port+`, "protocol": "tcp"}`)
 			assert.Equal(t, http.StatusBadRequest, res.status, res.body)
 			requireRequestFailure(t, r.v, "port")
 		}
-		res := raw(t, r.v, http.MethodPost, base+"/close-port", bearer, `{"port": 0}`)
+		res := raw(t, r.v, http.MethodPost, base+"/close-port", sign(http.MethodPost, base+"/close-port"), `{"port": 0}`)
 		assert.Equal(t, http.StatusBadRequest, res.status, res.body)
 		requireRequestFailure(t, r.v, "port")
 	})
 	t.Run("400 empty or missing protocol", func(t *testing.T) {
-		res := raw(t, r.v, http.MethodPost, base+"/open-port", bearer, `{"port": 80, "protocol": ""}`)
+		res := raw(t, r.v, http.MethodPost, base+"/open-port", sign(http.MethodPost, base+"/open-port"), `{"port": 80, "protocol": ""}`)
 		assert.Equal(t, http.StatusBadRequest, res.status, res.body)
 		requireRequestFailure(t, r.v, "protocol")
-		res = raw(t, r.v, http.MethodPost, base+"/open-port", bearer, `{"port": 80}`)
+		res = raw(t, r.v, http.MethodPost, base+"/open-port", sign(http.MethodPost, base+"/open-port"), `{"port": 80}`)
 		assert.Equal(t, http.StatusBadRequest, res.status, res.body)
 		requireRequestFailure(t, r.v, "protocol")
 	})
+	t.Run("401 signed forms", func(t *testing.T) {
+		// A signed header in the scheme's form conforms, whether the server accepts it or not.
+		list := base + "/open-port/list"
+		listPath := alayatest.PathPrefix + "/v1/cci/instance/" + inst + "/open-port/list"
+		for _, tc := range []struct {
+			name, auth string
+			code       int
+		}{
+			{"stale timestamp", alayasign.Authorization(r.srv.AccessKey.ID, r.srv.AccessKey.Secret, time.Now().Add(-time.Hour), http.MethodGet, listPath), 40002},
+			{"signed without the prefix", alayasign.Authorization(r.srv.AccessKey.ID, r.srv.AccessKey.Secret, time.Now(), http.MethodGet, strings.TrimPrefix(listPath, alayatest.PathPrefix)), 40003},
+			{"the pages' bearer key", "Bearer " + r.srv.APIKey, 40001},
+		} {
+			res := raw(t, r.v, http.MethodGet, list, tc.auth, "")
+			assert.Equal(t, http.StatusUnauthorized, res.status, tc.name)
+			assert.JSONEq(t, fmt.Sprintf(`{"status": %d, "message": %q}`, tc.code, res.bodyMessage(t)), res.body, tc.name)
+			requireConforms(t, r.v)
+		}
+		res := raw(t, r.v, http.MethodGet, list, sign(http.MethodGet, list), "")
+		assert.Equal(t, http.StatusOK, res.status, res.body)
+		requireConforms(t, r.v)
+	})
+	t.Run("401 malformed signed header", func(t *testing.T) {
+		res := raw(t, r.v, http.MethodGet, base+"/open-port/list", alayasign.Scheme+" "+r.srv.AccessKey.ID+" 1 2", "")
+		assert.Equal(t, http.StatusUnauthorized, res.status, res.body)
+		assert.Contains(t, res.body, `"status":40001`)
+		requireRequestFailure(t, r.v, "security requirements failed")
+	})
 	t.Run("405 GET on open-port", func(t *testing.T) {
-		res := raw(t, r.v, http.MethodGet, base+"/open-port", bearer, "")
+		res := raw(t, r.v, http.MethodGet, base+"/open-port", sign(http.MethodGet, base+"/open-port"), "")
 		assert.Equal(t, http.StatusMethodNotAllowed, res.status, res.body)
 		f := requireRequestFailure(t, r.v)
 		assert.ErrorIs(t, f.Err, routers.ErrMethodNotAllowed)
 	})
 	t.Run("website page for a wrong path", func(t *testing.T) {
-		res := raw(t, r.v, http.MethodGet, base+"/open-ports", bearer, "")
+		res := raw(t, r.v, http.MethodGet, base+"/open-ports", sign(http.MethodGet, base+"/open-ports"), "")
 		assert.Equal(t, http.StatusOK, res.status)
 		assert.Contains(t, res.body, "<html")
 		f := requireRequestFailure(t, r.v)
@@ -214,11 +259,21 @@ func TestAlayaRawRequests(t *testing.T) {
 	})
 	t.Run("a conforming raw request", func(t *testing.T) {
 		body := `{"protocol": "http/https", "port": 3000}`
-		res := raw(t, r.v, http.MethodPost, base+"/open-port", bearer, body)
+		res := raw(t, r.v, http.MethodPost, base+"/open-port", sign(http.MethodPost, base+"/open-port"), body)
 		assert.Equal(t, http.StatusOK, res.status, res.body)
 		reqs := r.srv.Requests()
 		assert.Equal(t, body, string(reqs[len(reqs)-1].Body))
 		requireConforms(t, r.v)
 	})
 	assert.Equal(t, r.srv.RequestCount(), r.v.Requests())
+}
+
+// bodyMessage returns the "message" of a JSON answer.
+func (r rawResult) bodyMessage(t testing.TB) string {
+	t.Helper()
+	var env struct {
+		Message string `json:"message"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.body), &env), r.body)
+	return env.Message
 }

@@ -129,7 +129,7 @@ func TestAlayaConcurrent(t *testing.T) {
 		r.srv.AddInstance(fmt.Sprintf("inst-c%d", i))
 	}
 	runWorkers(t, func(i int) error {
-		cl, err := alaya.NewClient(r.srv.APIKey, alaya.WithBaseURL(r.srv.URL), alaya.WithHTTPClient(r.v.HTTPClient()), alaya.WithMaxRetries(0))
+		cl, err := alaya.NewClient(r.srv.AccessKey, alaya.WithBaseURL(r.srv.URL), alaya.WithHTTPClient(r.v.HTTPClient()), alaya.WithMaxRetries(0))
 		if err != nil {
 			return err
 		}

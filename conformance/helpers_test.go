@@ -83,13 +83,15 @@ func newAlayaRig(t *testing.T) *alayaRig {
 	t.Cleanup(func() { v.Report(t) })
 	srv.AddInstance(inst)
 	r := &alayaRig{srv: srv, v: v}
-	r.c = r.client(t, srv.APIKey)
+	r.c = r.client(t, srv.AccessKey)
 	return r
 }
 
-func (r *alayaRig) client(t testing.TB, key string) *alaya.Client {
+// client returns another client of the rig's server and Validator, with cred and opts.
+func (r *alayaRig) client(t testing.TB, cred alaya.Credential, opts ...alaya.Option) *alaya.Client {
 	t.Helper()
-	c, err := alaya.NewClient(key, alaya.WithBaseURL(r.srv.URL), alaya.WithHTTPClient(r.v.HTTPClient()), alaya.WithMaxRetries(0))
+	opts = append([]alaya.Option{alaya.WithBaseURL(r.srv.URL), alaya.WithHTTPClient(r.v.HTTPClient()), alaya.WithMaxRetries(0)}, opts...)
+	c, err := alaya.NewClient(cred, opts...)
 	require.NoError(t, err)
 	return c
 }

@@ -229,16 +229,22 @@ func TestValidationAlaya(t *testing.T) {
 	cases = append(cases,
 		tcase{"OpenPort/empty protocol", "protocol", func() error { _, err := r.c.OpenPort(c, inst, 80, ""); return err }},
 	)
-	newClient := func(key string, opts ...alaya.Option) func() error {
-		return func() error { _, err := alaya.NewClient(key, opts...); return err }
+	newClient := func(cred alaya.Credential, opts ...alaya.Option) func() error {
+		return func() error { _, err := alaya.NewClient(cred, opts...); return err }
 	}
+	key := r.srv.AccessKey
 	cases = append(cases,
-		tcase{"NewClient/empty key", "apiKey", newClient("", alaya.WithBaseURL(r.srv.URL))},
-		tcase{"NewClient/Bearer key", "apiKey", newClient("Bearer "+r.srv.APIKey, alaya.WithBaseURL(r.srv.URL))},
-		tcase{"NewClient/key with space", "apiKey", newClient("a b", alaya.WithBaseURL(r.srv.URL))},
-		tcase{"NewClient/empty base URL", "baseURL", newClient(r.srv.APIKey, alaya.WithBaseURL(""))},
-		tcase{"NewClient/base URL with fragment", "baseURL", newClient(r.srv.APIKey, alaya.WithBaseURL(r.srv.URL+"#x"))},
-		tcase{"NewClient/base URL with user", "baseURL", newClient(r.srv.APIKey, alaya.WithBaseURL("http://u:p@127.0.0.1/alaya"))},
+		tcase{"NewClient/no credential", "cred", newClient(nil, alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/empty access key ID", "AccessKey.ID", newClient(alaya.AccessKey{Secret: key.Secret}, alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/access key ID with colon", "AccessKey.ID", newClient(alaya.AccessKey{ID: "a:b", Secret: key.Secret}, alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/empty secret", "AccessKey.Secret", newClient(alaya.AccessKey{ID: key.ID}, alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/secret with space", "AccessKey.Secret", newClient(alaya.AccessKey{ID: key.ID, Secret: "a b"}, alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/empty bearer key", "BearerKey", newClient(alaya.BearerKey(""), alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/Bearer key", "BearerKey", newClient(alaya.BearerKey("Bearer "+r.srv.APIKey), alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/key with space", "BearerKey", newClient(alaya.BearerKey("a b"), alaya.WithBaseURL(r.srv.URL))},
+		tcase{"NewClient/empty base URL", "baseURL", newClient(key, alaya.WithBaseURL(""))},
+		tcase{"NewClient/base URL with fragment", "baseURL", newClient(key, alaya.WithBaseURL(r.srv.URL+"#x"))},
+		tcase{"NewClient/base URL with user", "baseURL", newClient(key, alaya.WithBaseURL("http://u:p@127.0.0.1/alaya"))},
 	)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -230,7 +230,9 @@ func (v *Validator) validateRequest(req *http.Request, body []byte) *openapi3fil
 // Authenticate is the openapi3filter.AuthenticationFunc of a Validator. It checks that the
 // request carries the credential in the form the security scheme names, not that the
 // credential is right (the server decides that, and answers 401):
-//   - http bearer (Alaya): exactly one `Authorization: Bearer <credential>` header;
+//   - http with a scheme (Alaya's bearer key, and its signed requests, scheme
+//     alayanew-HMAC-SHA256): exactly one `Authorization: <scheme> <credential>` header, the
+//     scheme in any case, the credential without spaces;
 //   - apiKey in a header (Rainbond's `Authorization: <token>`): exactly one non-empty header
 //     holding the bare credential, with no scheme such as "Bearer " and no spaces;
 //   - apiKey in the query or a cookie: present and non-empty.
@@ -243,14 +245,18 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 		return in.NewError(errors.New("no security scheme"))
 	}
 	switch {
-	case scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "bearer"):
+	case scheme.Type == "http" && scheme.Scheme != "":
+		name := scheme.Scheme
+		if strings.EqualFold(name, "bearer") {
+			name = "Bearer"
+		}
 		values := req.Header.Values("Authorization")
 		if len(values) != 1 {
 			return in.NewError(fmt.Errorf("want one Authorization header, got %d", len(values)))
 		}
 		s, cred, _ := strings.Cut(values[0], " ")
-		if !strings.EqualFold(s, "Bearer") || cred == "" || strings.ContainsAny(cred, " \t") {
-			return in.NewError(errors.New(`Authorization is not "Bearer <credential>"`))
+		if !strings.EqualFold(s, name) || cred == "" || strings.ContainsAny(cred, " \t") {
+			return in.NewError(fmt.Errorf(`Authorization is not "%s <credential>"`, name))
 		}
 		return nil
 	case scheme.Type == "apiKey" && scheme.In == "header":

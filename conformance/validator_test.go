@@ -166,7 +166,7 @@ func TestValidatorCatchesBrokenResponses(t *testing.T) {
 			base := brokenServer(t, tc.status, tc.contentType, tc.body)
 			v, err := conformance.NewAlaya(base, nil)
 			require.NoError(t, err)
-			cl, err := alaya.NewClient("key", alaya.WithBaseURL(base), alaya.WithHTTPClient(v.HTTPClient()), alaya.WithMaxRetries(0))
+			cl, err := alaya.NewClient(alaya.BearerKey("key"), alaya.WithBaseURL(base), alaya.WithHTTPClient(v.HTTPClient()), alaya.WithMaxRetries(0))
 			require.NoError(t, err)
 			_ = tc.call(cl)
 			requireResponseFailure(t, v, tc.status, tc.want...)

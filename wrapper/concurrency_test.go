@@ -97,7 +97,7 @@ func TestSharedAlayaClient(t *testing.T) {
 	for i := range goroutines {
 		srv.AddInstance(fmt.Sprintf("inst-%d", i))
 	}
-	c, err := alaya.NewClient(srv.APIKey, alaya.WithBaseURL(srv.URL))
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 
 	ctx := context.Background()

@@ -296,7 +296,7 @@ func TestFaultRedirects(t *testing.T) {
 			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 		}))
 		defer srv.Close()
-		c, err := alaya.NewClient(secret, alaya.WithBaseURL(srv.URL))
+		c, err := alaya.NewClient(alaya.BearerKey(secret), alaya.WithBaseURL(srv.URL))
 		require.NoError(t, err)
 		_, err = c.ListOpenPorts(context.Background(), "i-1")
 		require.NoError(t, err)
@@ -390,7 +390,7 @@ func TestFaultChineseTextArrivesIntact(t *testing.T) {
 	assert.Equal(t, "组件端口已存在", ae.Message)
 	assert.Contains(t, err.Error(), "组件端口已存在")
 
-	c, err := alaya.NewClient(secret, alaya.WithBaseURL(srv.URL))
+	c, err := alaya.NewClient(alaya.BearerKey(secret), alaya.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = c.OpenPort(context.Background(), "i-1", 8080, "http/https")
 	require.ErrorAs(t, err, &ae)

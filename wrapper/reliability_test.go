@@ -44,7 +44,7 @@ func operations(ropts []rainbond.Option, aopts []alaya.Option) []operation {
 		return c
 	}
 	al := func(t *testing.T, base string) *alaya.Client {
-		c, err := alaya.NewClient(secret, append([]alaya.Option{alaya.WithBaseURL(base)}, aopts...)...)
+		c, err := alaya.NewClient(alaya.BearerKey(secret), append([]alaya.Option{alaya.WithBaseURL(base)}, aopts...)...)
 		require.NoError(t, err)
 		return c
 	}
@@ -146,7 +146,7 @@ func TestNoURLPasswordInErrors(t *testing.T) {
 		require.ErrorAs(t, err, &ve, raw)
 		assert.Equal(t, "baseURL", ve.Field)
 		assert.NotContains(t, err.Error(), "PASSWORD", raw)
-		_, err = alaya.NewClient(secret, alaya.WithBaseURL(raw))
+		_, err = alaya.NewClient(alaya.BearerKey(secret), alaya.WithBaseURL(raw))
 		require.ErrorAs(t, err, &ve, raw)
 		assert.NotContains(t, err.Error(), "PASSWORD", raw)
 	}
@@ -162,9 +162,13 @@ func TestCredentialRefusesUnicodeSpaceAndControls(t *testing.T) {
 		require.ErrorAs(t, err, &ve, "%U", r)
 		assert.Equal(t, "token", ve.Field)
 		assert.NotContains(t, err.Error(), "sEcr")
-		_, err = alaya.NewClient(cred)
+		_, err = alaya.NewClient(alaya.BearerKey(cred))
 		require.ErrorAs(t, err, &ve, "%U", r)
-		assert.Equal(t, "apiKey", ve.Field)
+		assert.Equal(t, "BearerKey", ve.Field)
+		_, err = alaya.NewClient(alaya.AccessKey{ID: "ak-1", Secret: cred})
+		require.ErrorAs(t, err, &ve, "%U", r)
+		assert.Equal(t, "AccessKey.Secret", ve.Field)
+		assert.NotContains(t, err.Error(), "sEcr")
 	}
 	_, err := rainbond.NewClient("https://console.example.com", "tok\xffen")
 	assert.Error(t, err, "invalid UTF-8 is refused")
@@ -180,7 +184,7 @@ func TestBaseURLNeedsAHostName(t *testing.T) {
 		var ve *wrapper.ValidationError
 		require.ErrorAs(t, err, &ve, raw)
 		assert.Equal(t, "baseURL", ve.Field)
-		_, err = alaya.NewClient(secret, alaya.WithBaseURL(raw))
+		_, err = alaya.NewClient(alaya.BearerKey(secret), alaya.WithBaseURL(raw))
 		require.ErrorAs(t, err, &ve, raw)
 	}
 }
@@ -267,7 +271,7 @@ func TestUserAgentWithControlsRefused(t *testing.T) {
 		var ve *wrapper.ValidationError
 		require.ErrorAs(t, err, &ve, "%q", ua)
 		assert.Equal(t, "WithUserAgent", ve.Field)
-		_, err = alaya.NewClient(secret, alaya.WithUserAgent(ua))
+		_, err = alaya.NewClient(alaya.BearerKey(secret), alaya.WithUserAgent(ua))
 		require.ErrorAs(t, err, &ve, "%q", ua)
 		assert.Equal(t, "WithUserAgent", ve.Field)
 	}
@@ -278,7 +282,7 @@ func TestUserAgentWithControlsRefused(t *testing.T) {
 func TestClientNeverPrintsItsCredential(t *testing.T) {
 	rc, err := rainbond.NewClient("https://console.example.com", secret)
 	require.NoError(t, err)
-	ac, err := alaya.NewClient(secret)
+	ac, err := alaya.NewClient(alaya.BearerKey(secret))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t", "%p", "%T"} {
 		for _, v := range []any{rc, *rc, ac, *ac} {

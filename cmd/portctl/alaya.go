@@ -43,7 +43,7 @@ func (e *env) alayaClient(cmd *cobra.Command) (*alaya.Client, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	c, err := alaya.NewClient(key, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent))
+	c, err := alaya.NewClient(alaya.BearerKey(key), alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent))
 	if err != nil {
 		return nil, "", e.asFlagError(err, alayaFields)
 	}

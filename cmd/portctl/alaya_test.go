@@ -18,6 +18,7 @@ const testInstance = "inst-1"
 func newAlaya(t *testing.T) (*alayatest.Server, map[string]string) {
 	t.Helper()
 	s := alayatest.NewServer()
+	s.AcceptAPIKey()
 	t.Cleanup(s.Close)
 	s.AddInstance(testInstance)
 	return s, map[string]string{"ALAYA_URL": s.URL, "ALAYA_API_KEY": s.APIKey, "ALAYA_INSTANCE": testInstance}

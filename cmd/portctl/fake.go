@@ -64,7 +64,8 @@ func startFake(addr string) (*fake, error) {
 	token, key := randomHex(24), randomHex(24)
 	f.rainbond = rainbondtest.NewHandler(token)
 	f.rainbond.AddComponent(fakeComponent)
-	f.alaya = alayatest.NewHandler(key)
+	f.alaya = alayatest.NewHandler()
+	f.alaya.SetAPIKey(key)
 	f.alaya.AddInstance(fakeInstance)
 	f.vars = map[string]string{
 		"RAINBOND_URL":       f.base + "/rainbond",

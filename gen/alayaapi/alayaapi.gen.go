@@ -18,6 +18,62 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AuthErrorEnvelopeStatus.
+const (
+	AuthErrorEnvelopeStatusKeyDisabled  AuthErrorEnvelopeStatus = 40004
+	AuthErrorEnvelopeStatusKeyExpired   AuthErrorEnvelopeStatus = 40005
+	AuthErrorEnvelopeStatusKeyNotFound  AuthErrorEnvelopeStatus = 40006
+	AuthErrorEnvelopeStatusMalformed    AuthErrorEnvelopeStatus = 40001
+	AuthErrorEnvelopeStatusNoCredential AuthErrorEnvelopeStatus = 40401
+	AuthErrorEnvelopeStatusSignature    AuthErrorEnvelopeStatus = 40003
+	AuthErrorEnvelopeStatusTimestamp    AuthErrorEnvelopeStatus = 40002
+)
+
+// Valid indicates whether the value is a known member of the AuthErrorEnvelopeStatus enum.
+func (e AuthErrorEnvelopeStatus) Valid() bool {
+	switch e {
+	case AuthErrorEnvelopeStatusKeyDisabled:
+		return true
+	case AuthErrorEnvelopeStatusKeyExpired:
+		return true
+	case AuthErrorEnvelopeStatusKeyNotFound:
+		return true
+	case AuthErrorEnvelopeStatusMalformed:
+		return true
+	case AuthErrorEnvelopeStatusNoCredential:
+		return true
+	case AuthErrorEnvelopeStatusSignature:
+		return true
+	case AuthErrorEnvelopeStatusTimestamp:
+		return true
+	default:
+		return false
+	}
+}
+
+// AuthErrorEnvelope The answer to a missing or refused credential, HTTP 401 (docs/servers/alaya.md).
+type AuthErrorEnvelope struct {
+	// Message Why the credential was refused.
+	//
+	// Example: API key not found
+	Message string `json:"message"`
+
+	// Status 40001 Authorization header missing or malformed; 40002 timestamp malformed or outside ±5 minutes;
+	// 40003 signature does not verify; 40004 access key disabled; 40005 access key expired; 40006
+	// access key (or API key) does not exist; 40401 no credential at all.
+	//
+	//
+	// Example: 40006
+	Status AuthErrorEnvelopeStatus `json:"status"`
+}
+
+// AuthErrorEnvelopeStatus 40001 Authorization header missing or malformed; 40002 timestamp malformed or outside ±5 minutes;
+// 40003 signature does not verify; 40004 access key disabled; 40005 access key expired; 40006
+// access key (or API key) does not exist; 40401 no credential at all.
+//
+// Example: 40006
+type AuthErrorEnvelopeStatus int
+
 // ClosePortEnvelope The envelope of 关闭端口; data is {}.
 type ClosePortEnvelope struct {
 	// Data An empty object ({}), as in the close result and the error examples.
@@ -34,7 +90,7 @@ type ClosePortEnvelope struct {
 	Status int `json:"status"`
 }
 
-// ClosePortRequest Body of 关闭端口 (alaya-notes.md).
+// ClosePortRequest Body of 关闭端口 (docs/vendor/alaya-close-port.txt).
 type ClosePortRequest struct {
 	// Port 端口。例如: 7778
 	//
@@ -46,7 +102,7 @@ type ClosePortRequest struct {
 type EmptyData map[string]interface{}
 
 // ErrorEnvelope The error envelope, e.g. {"status": 403, "message": "Forbidden", "data": {}}. The envelope status
-// need not equal the HTTP status (alaya-notes.md).
+// need not equal the HTTP status (docs/servers/alaya.md).
 type ErrorEnvelope struct {
 	// Data An empty object ({}), as in the close result and the error examples.
 	Data EmptyData `json:"data,omitempty"`
@@ -112,7 +168,7 @@ type OpenPortListEnvelope struct {
 	Status int `json:"status"`
 }
 
-// OpenPortRequest Body of 开放端口 (alaya-notes.md); both fields required.
+// OpenPortRequest Body of 开放端口 (docs/vendor/alaya-open-port.txt); both fields required.
 type OpenPortRequest struct {
 	// Port 端口。例如: 80
 	//
@@ -165,20 +221,19 @@ type PortMappingEnvelope struct {
 type InstanceID = string
 
 // Error The error envelope, e.g. {"status": 403, "message": "Forbidden", "data": {}}. The envelope status
-// need not equal the HTTP status (alaya-notes.md).
+// need not equal the HTTP status (docs/servers/alaya.md).
 type Error = ErrorEnvelope
 
 // Forbidden The error envelope, e.g. {"status": 403, "message": "Forbidden", "data": {}}. The envelope status
-// need not equal the HTTP status (alaya-notes.md).
+// need not equal the HTTP status (docs/servers/alaya.md).
 type Forbidden = ErrorEnvelope
 
 // InternalServerError The error envelope, e.g. {"status": 403, "message": "Forbidden", "data": {}}. The envelope status
-// need not equal the HTTP status (alaya-notes.md).
+// need not equal the HTTP status (docs/servers/alaya.md).
 type InternalServerError = ErrorEnvelope
 
-// Unauthorized The error envelope, e.g. {"status": 403, "message": "Forbidden", "data": {}}. The envelope status
-// need not equal the HTTP status (alaya-notes.md).
-type Unauthorized = ErrorEnvelope
+// Unauthorized The answer to a missing or refused credential, HTTP 401 (docs/servers/alaya.md).
+type Unauthorized = AuthErrorEnvelope
 
 // ClosePortJSONRequestBody defines body for ClosePort for application/json ContentType.
 type ClosePortJSONRequestBody = ClosePortRequest
@@ -263,7 +318,7 @@ type ClientInterface interface {
 	// ClosePortWithBody 关闭端口 (close a port on an instance)
 	//
 	// 关闭CCI容器计算实例的端口。
-	// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+	// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -273,7 +328,7 @@ type ClientInterface interface {
 	// ClosePort 关闭端口 (close a port on an instance)
 	//
 	// 关闭CCI容器计算实例的端口。
-	// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+	// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -283,7 +338,7 @@ type ClientInterface interface {
 	// OpenPortWithBody 开放端口 (open a port on an instance)
 	//
 	// 开放CCI容器计算实例的端口。
-	// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+	// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -293,7 +348,7 @@ type ClientInterface interface {
 	// OpenPort 开放端口 (open a port on an instance)
 	//
 	// 开放CCI容器计算实例的端口。
-	// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+	// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -312,7 +367,7 @@ type ClientInterface interface {
 // ClosePortWithBody 关闭端口 (close a port on an instance)
 //
 // 关闭CCI容器计算实例的端口。
-// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 //
 // Takes any type of body and a specified content type.
 //
@@ -332,7 +387,7 @@ func (c *Client) ClosePortWithBody(ctx context.Context, id InstanceID, contentTy
 // ClosePort 关闭端口 (close a port on an instance)
 //
 // 关闭CCI容器计算实例的端口。
-// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -352,7 +407,7 @@ func (c *Client) ClosePort(ctx context.Context, id InstanceID, body ClosePortJSO
 // OpenPortWithBody 开放端口 (open a port on an instance)
 //
 // 开放CCI容器计算实例的端口。
-// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 //
 // Takes any type of body and a specified content type.
 //
@@ -372,7 +427,7 @@ func (c *Client) OpenPortWithBody(ctx context.Context, id InstanceID, contentTyp
 // OpenPort 开放端口 (open a port on an instance)
 //
 // 开放CCI容器计算实例的端口。
-// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -582,7 +637,7 @@ type ClientWithResponsesInterface interface {
 	// ClosePortWithBodyWithResponse 关闭端口 (close a port on an instance)
 	//
 	// 关闭CCI容器计算实例的端口。
-	// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+	// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -592,7 +647,7 @@ type ClientWithResponsesInterface interface {
 	// ClosePortWithResponse 关闭端口 (close a port on an instance)
 	//
 	// 关闭CCI容器计算实例的端口。
-	// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+	// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -602,7 +657,7 @@ type ClientWithResponsesInterface interface {
 	// OpenPortWithBodyWithResponse 开放端口 (open a port on an instance)
 	//
 	// 开放CCI容器计算实例的端口。
-	// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+	// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -612,7 +667,7 @@ type ClientWithResponsesInterface interface {
 	// OpenPortWithResponse 开放端口 (open a port on an instance)
 	//
 	// 开放CCI容器计算实例的端口。
-	// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+	// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -840,7 +895,7 @@ func (r ListOpenPortsResponse) ContentType() string {
 // ClosePortWithBodyWithResponse 关闭端口 (close a port on an instance)
 //
 // 关闭CCI容器计算实例的端口。
-// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -856,7 +911,7 @@ func (c *ClientWithResponses) ClosePortWithBodyWithResponse(ctx context.Context,
 // ClosePortWithResponse 关闭端口 (close a port on an instance)
 //
 // 关闭CCI容器计算实例的端口。
-// Closes a custom port of the instance (page "关闭端口", see alaya-notes.md).
+// Closes a custom port of the instance (page "关闭端口", docs/vendor/alaya-close-port.txt).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -872,7 +927,7 @@ func (c *ClientWithResponses) ClosePortWithResponse(ctx context.Context, id Inst
 // OpenPortWithBodyWithResponse 开放端口 (open a port on an instance)
 //
 // 开放CCI容器计算实例的端口。
-// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -888,7 +943,7 @@ func (c *ClientWithResponses) OpenPortWithBodyWithResponse(ctx context.Context, 
 // OpenPortWithResponse 开放端口 (open a port on an instance)
 //
 // 开放CCI容器计算实例的端口。
-// Opens a container port and maps it to an external port (page "开放端口", see alaya-notes.md).
+// Opens a container port and maps it to an external port (page "开放端口", docs/vendor/alaya-open-port.txt).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1312,7 +1367,7 @@ type ForbiddenJSONResponse ErrorEnvelope
 
 type InternalServerErrorJSONResponse ErrorEnvelope
 
-type UnauthorizedJSONResponse ErrorEnvelope
+type UnauthorizedJSONResponse AuthErrorEnvelope
 
 type ClosePortRequestObject struct {
 	Id   InstanceID `json:"id"`

@@ -154,7 +154,7 @@ func BenchmarkAlayaListOpenPorts(b *testing.B) {
 			}))
 			defer srv.Close()
 			b.Run("portsdk", func(b *testing.B) {
-				c, err := alaya.NewClient(benchKey, alaya.WithBaseURL(srv.URL), alaya.WithHTTPClient(srv.Client()))
+				c, err := alaya.NewClient(alaya.BearerKey(benchKey), alaya.WithBaseURL(srv.URL), alaya.WithHTTPClient(srv.Client()))
 				if err != nil {
 					b.Fatal(err)
 				}

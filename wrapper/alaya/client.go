@@ -2,20 +2,23 @@ package alaya
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
 	"github.com/portsdk/portsdk/internal/check"
-	"github.com/portsdk/portsdk/internal/options"
 	"github.com/portsdk/portsdk/internal/respond"
 	"github.com/portsdk/portsdk/internal/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
-// DefaultBaseURL is the public Alaya NeW Open API endpoint.
-const DefaultBaseURL = "https://api.alayanew.com"
+// DefaultBaseURL is the Alaya NeW Open API: the pages' host with the prefix /api/osm, under which
+// the live service answers (the pages' https://api.alayanew.com/v1/... answers the console's HTML
+// page; see docs/servers/alaya.md in the repository).
+const DefaultBaseURL = "https://api.alayanew.com/api/osm"
 
 // OpenPort is an open port of an instance, as ListOpenPorts returns it. Protocol may be empty for
 // system ports.
@@ -29,7 +32,7 @@ type OpenPorts = alayaapi.OpenPortList
 type PortMapping = alayaapi.PortMapping
 
 // Client calls the CCI port operations of Alaya NeW. It is safe for concurrent use. Printing it
-// never shows the API key.
+// never shows the credential.
 type Client struct {
 	c *client
 }
@@ -40,18 +43,17 @@ type client struct {
 	api  *alayaapi.Client
 }
 
-// NewClient returns a client that authenticates with the Open API key, sent as
-// "Authorization: Bearer <key>".
+// NewClient returns a client that authenticates with cred: an AccessKey pair, which signs every
+// request (what the live service requires), or a BearerKey (what the API pages show).
 //
-// It returns a *wrapper.ValidationError, and makes no request, when the key is empty or has spaces
-// or control characters, or the base URL (see WithBaseURL) is not usable.
-func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	sets := make([]func(*options.Config), 0, len(opts)+1)
-	sets = append(sets, func(c *options.Config) { c.BaseURL = DefaultBaseURL })
-	for _, o := range opts {
-		sets = append(sets, o.set)
-	}
-	cfg := options.New(sets...)
+//	c, err := alaya.NewClient(alaya.AccessKey{ID: os.Getenv("ALAYA_ACCESS_KEY"), Secret: os.Getenv("ALAYA_SECRET_KEY")})
+//
+// It returns a *wrapper.ValidationError, and makes no request, when the credential is missing, its
+// ID, secret or key is empty or has spaces or control characters (an AccessKey ID also ':'), or
+// the base URL (see WithBaseURL) is not usable. The error names the field (AccessKey.ID,
+// AccessKey.Secret, BearerKey, cred, baseURL) and never quotes a secret.
+func NewClient(cred Credential, opts ...Option) (*Client, error) {
+	cfg, local := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
@@ -59,10 +61,11 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := check.Credential("apiKey", apiKey); err != nil {
+	auth, err := authorizer(cred, local.now)
+	if err != nil {
 		return nil, err
 	}
-	d := transport.New(cfg, base, transport.NewHeaderAuth("Bearer", transport.NewSecret(apiKey)))
+	d := transport.New(cfg, base, auth)
 	api, err := alayaapi.NewClient(base.String(), alayaapi.WithHTTPClient(d))
 	if err != nil {
 		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
@@ -98,7 +101,7 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 	rsp, err := c.c.api.ListOpenPorts(c.c.d.WithOperation(ctx, op), instanceID)
 	env, body, err := respond.Decode[alayaapi.OpenPortListEnvelope](c.c.d, op, rsp, err, parseList)
 	if err != nil {
-		return nil, err
+		return nil, c.c.hint(rsp, err)
 	}
 	if env != nil && env.Status == http.StatusOK {
 		ports := env.Data
@@ -110,7 +113,7 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 		}
 		return &ports, nil
 	}
-	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
+	return nil, c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
 }
 
 // OpenPort opens a container port of an instance with the given protocol (the pages show
@@ -130,13 +133,13 @@ func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, prot
 	rsp, err := c.c.api.OpenPort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
 	env, body, err := respond.Decode[alayaapi.PortMappingEnvelope](c.c.d, op, rsp, err, parseOpen)
 	if err != nil {
-		return nil, err
+		return nil, c.c.hint(rsp, err)
 	}
 	if env != nil && env.Status == http.StatusOK && env.Data.ExternalPort != 0 {
 		m := env.Data
 		return &m, nil
 	}
-	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
+	return nil, c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
 }
 
 // ClosePort closes a port of an instance. It is never retried.
@@ -151,10 +154,26 @@ func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) err
 	rsp, err := c.c.api.ClosePort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.ClosePortRequest{Port: port})
 	env, body, err := respond.Decode[alayaapi.ClosePortEnvelope](c.c.d, op, rsp, err, parseClose)
 	if err != nil {
-		return err
+		return c.c.hint(rsp, err)
 	}
 	if env != nil && env.Status == http.StatusOK {
 		return nil
 	}
-	return respond.Failure(c.c.d, op, rsp, body, nil)
+	return c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
+}
+
+// hint makes the *wrapper.APIError for an HTTP 200 text/html answer say what it most likely
+// means: the live service answers a path outside its API (the pages' unprefixed
+// https://api.alayanew.com/v1/...) with the console's HTML page.
+func (c *client) hint(rsp *http.Response, err error) error {
+	var ae *wrapper.APIError
+	if rsp == nil || rsp.StatusCode != http.StatusOK || !errors.As(err, &ae) || ae.StatusCode != http.StatusOK {
+		return err
+	}
+	if mt, _, _ := mime.ParseMediaType(rsp.Header.Get("Content-Type")); mt != "text/html" {
+		return err
+	}
+	ae.Message = "the answer is an HTML page (Content-Type text/html), not the API: the base URL " + c.base +
+		" probably misses the API prefix /api/osm (DefaultBaseURL is " + DefaultBaseURL + ")"
+	return err
 }

@@ -89,7 +89,7 @@ func init() { options.RetryBaseWait = time.Millisecond }
 func (f *fake) client(t *testing.T, opts ...alaya.Option) *alaya.Client {
 	t.Helper()
 	opts = append([]alaya.Option{alaya.WithBaseURL(f.srv.URL + prefix)}, opts...)
-	c, err := alaya.NewClient(apiKey, opts...)
+	c, err := alaya.NewClient(alaya.BearerKey(apiKey), opts...)
 	require.NoError(t, err)
 	return c
 }
@@ -292,7 +292,7 @@ func TestBaseURLPrefix(t *testing.T) {
 	for _, suffix := range []string{"", "/"} {
 		t.Run(fmt.Sprintf("%q", prefix+suffix), func(t *testing.T) {
 			f := newFake(t, answer(http.StatusOK, listOK))
-			c, err := alaya.NewClient(apiKey, alaya.WithBaseURL(f.srv.URL+prefix+suffix))
+			c, err := alaya.NewClient(alaya.BearerKey(apiKey), alaya.WithBaseURL(f.srv.URL+prefix+suffix))
 			require.NoError(t, err)
 			_, err = c.ListOpenPorts(context.Background(), instance)
 			require.NoError(t, err)
@@ -304,9 +304,9 @@ func TestBaseURLPrefix(t *testing.T) {
 }
 
 func TestDefaultBaseURL(t *testing.T) {
-	c, err := alaya.NewClient(apiKey)
+	c, err := alaya.NewClient(alaya.BearerKey(apiKey))
 	require.NoError(t, err)
-	assert.Equal(t, "https://api.alayanew.com", alaya.DefaultBaseURL)
+	assert.Equal(t, "https://api.alayanew.com/api/osm", alaya.DefaultBaseURL, "the live service's prefix (docs/servers/alaya.md)")
 	assert.Contains(t, c.String(), alaya.DefaultBaseURL)
 }
 
@@ -470,14 +470,14 @@ func TestNewClientValidation(t *testing.T) {
 		base  string // "" keeps the default
 		field string
 	}{
-		{"empty key", "", "", "apiKey"},
-		{"Bearer prefix", "Bearer " + apiKey, "", "apiKey"},
-		{"lower-case bearer prefix", "bearer " + apiKey, "", "apiKey"},
-		{"space inside", apiKey[:6] + " " + apiKey[6:], "", "apiKey"},
-		{"leading space", " " + apiKey, "", "apiKey"},
-		{"trailing newline", apiKey + "\n", "", "apiKey"},
-		{"newline inside", apiKey[:6] + "\r\n" + apiKey[6:], "", "apiKey"},
-		{"tab", apiKey + "\t", "", "apiKey"},
+		{"empty key", "", "", "BearerKey"},
+		{"Bearer prefix", "Bearer " + apiKey, "", "BearerKey"},
+		{"lower-case bearer prefix", "bearer " + apiKey, "", "BearerKey"},
+		{"space inside", apiKey[:6] + " " + apiKey[6:], "", "BearerKey"},
+		{"leading space", " " + apiKey, "", "BearerKey"},
+		{"trailing newline", apiKey + "\n", "", "BearerKey"},
+		{"newline inside", apiKey[:6] + "\r\n" + apiKey[6:], "", "BearerKey"},
+		{"tab", apiKey + "\t", "", "BearerKey"},
 		{"ftp scheme", apiKey, "ftp://x", "baseURL"},
 		{"not a url", apiKey, "not a url", "baseURL"},
 		{"no host", apiKey, "http://", "baseURL"},
@@ -492,7 +492,7 @@ func TestNewClientValidation(t *testing.T) {
 			if tc.base != "" {
 				opts = append(opts, alaya.WithBaseURL(tc.base))
 			}
-			c, err := alaya.NewClient(tc.key, opts...)
+			c, err := alaya.NewClient(alaya.BearerKey(tc.key), opts...)
 			require.Error(t, err)
 			assert.Nil(t, c)
 			var ve *wrapper.ValidationError
@@ -525,7 +525,7 @@ var apiErrorCases = []apiErrorCase{
 	{"HTTP 200 envelope without status", 200, "application/json", `{"message":"OK","data":{}}`, 0, "", false},
 	{"HTTP 409 envelope (default response)", 409, "application/json", `{"status":40901,"message":"port already open","data":{}}`, 40901, "port already open", true},
 	{"HTTP 500 envelope saying 200", 500, "application/json", `{"status":200,"message":"OK","data":{}}`, 200, "OK", true},
-	{"HTML page under HTTP 200", 200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body>Alaya NeW</body></html>", 0, "not JSON", false},
+	{"HTML page under HTTP 200", 200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body>Alaya NeW</body></html>", 0, "probably misses the API prefix /api/osm", false},
 	{"HTML labelled application/json", 200, "application/json", "<!DOCTYPE html><html><body>Alaya NeW</body></html>", 0, "not JSON", false},
 	{"HTML 404 page", 404, "text/html", "<html>404 page not found</html>", 0, "not JSON", false},
 	{"truncated JSON", 200, "application/json", `{"status":200,"message":"OK","data":{"po`, 0, "does not decode", false},
@@ -872,7 +872,7 @@ func TestContext(t *testing.T) {
 }
 
 func TestClientPrintsNoSecret(t *testing.T) {
-	c, err := alaya.NewClient(apiKey, alaya.WithBaseURL("https://alaya.example.com/prefix"))
+	c, err := alaya.NewClient(alaya.BearerKey(apiKey), alaya.WithBaseURL("https://alaya.example.com/prefix"))
 	require.NoError(t, err)
 	holder := struct{ C *alaya.Client }{c}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
@@ -897,7 +897,7 @@ func TestErrorsCarryNoSecret(t *testing.T) {
 	// A server that is gone.
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close()
-	c, err := alaya.NewClient(apiKey, alaya.WithBaseURL(gone.URL+prefix), alaya.WithMaxRetries(0))
+	c, err := alaya.NewClient(alaya.BearerKey(apiKey), alaya.WithBaseURL(gone.URL+prefix), alaya.WithMaxRetries(0))
 	require.NoError(t, err)
 	for _, op := range ops {
 		_, err := op.call(context.Background(), c, instance)

@@ -1,11 +1,18 @@
 // Package alaya is a client for the port operations of a CCI container compute instance
 // (容器计算实例) on Alaya NeW (九章智算云): list the open ports, open a port, close a port.
 //
-// The client authenticates with an Open API key, sent as "Authorization: Bearer <key>"; pass the
-// bare key, without the "Bearer " prefix. The key is sent only to the base URL's origin (never
-// across a redirect to another host) and never appears in an error or in a printed Client.
+// # Credentials and base URL
 //
-//	c, err := alaya.NewClient(os.Getenv("ALAYA_API_KEY"))
+// The live service authenticates requests signed with an AccessKey pair (created in the console
+// under 客户中心 / 权限管理 / 访问管理): pass an AccessKey, and the client signs every request it
+// sends, each retry afresh, with the scheme alayanew-HMAC-SHA256 (an HMAC-SHA256, under the
+// secret, of the millisecond timestamp, the method and the escaped request path). The secret is
+// never sent. The API pages show a bearer key instead (`Authorization: Bearer <key>`); pass a
+// BearerKey for that form. Either credential goes only to the base URL's origin (never across a
+// redirect to another host), and neither appears in an error, a log record or any fmt form of a
+// value of this package.
+//
+//	c, err := alaya.NewClient(alaya.AccessKey{ID: os.Getenv("ALAYA_ACCESS_KEY"), Secret: os.Getenv("ALAYA_SECRET_KEY")})
 //	if err != nil {
 //		return err
 //	}
@@ -13,6 +20,15 @@
 //	m, err := c.OpenPort(ctx, "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0", 8080, "tcp")
 //	fmt.Println(m.ExternalPort) // the port to reach from outside
 //	err = c.ClosePort(ctx, "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0", 8080)
+//
+// DefaultBaseURL is https://api.alayanew.com/api/osm: the live service serves the API under the
+// prefix /api/osm, and answers the pages' unprefixed https://api.alayanew.com/v1/... with the
+// console's HTML page (HTTP 200). Such an answer is a *wrapper.APIError whose message says that
+// the base URL probably misses the prefix. The service accepts a signature timestamp within five
+// minutes of its own clock; a machine clock further off gets HTTP 401 with status 40002 (WithClock
+// sets the clock the client signs with). The repository's docs/servers/alaya.md gives the sources.
+//
+// The in-memory server wrapper/alaya/alayatest verifies signatures the same way, for tests.
 //
 // WithBaseURL points the client at another endpoint (a proxy or a test server; a path prefix is
 // kept), WithHTTPClient replaces the default http.Client (30 s timeout), WithUserAgent names the
@@ -22,7 +38,9 @@
 //
 // Every argument is checked before anything is sent: an empty instance id, "." or "..", a port
 // outside 1..65535 or an empty protocol is a *wrapper.ValidationError that names the field, and
-// no request is made. NewClient checks the key and the base URL the same way.
+// no request is made. NewClient checks the credential (an AccessKey's ID and secret, or the
+// BearerKey: present, no spaces or control characters, no ':' in the ID) and the base URL the
+// same way.
 //
 // Every answer that is not a success is a *wrapper.APIError that keeps the HTTP status
 // (StatusCode), the envelope's own status (Code), its message and the raw body. The live service
@@ -34,7 +52,11 @@
 //	var apiErr *wrapper.APIError
 //	if errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden { ... }
 //
-// errors.Is matches wrapper.ErrUnauthorized (HTTP 401: the key was refused), wrapper.ErrForbidden
+// A refused credential is HTTP 401 with the status saying why: 40001 malformed Authorization
+// header, 40002 timestamp outside the window, 40003 signature does not verify (a wrong secret),
+// 40004 key disabled, 40005 key expired, 40006 unknown key, 40401 no credential.
+//
+// errors.Is matches wrapper.ErrUnauthorized (HTTP 401: the credential was refused), wrapper.ErrForbidden
 // (HTTP 403, or envelope status 403 under HTTP 200), wrapper.ErrNotFound and wrapper.ErrConflict.
 // APIError.Attempts says how many requests the call sent. A failure with no answer at all (the
 // connection failed, the context ended) is a plain error naming the operation and wrapping the cause.
@@ -48,7 +70,7 @@
 //
 // # Logging and tracing
 //
-// WithLogger writes a Debug record per request sent and per wait before a retry, without the key,
-// query or body. For tracing, give WithHTTPClient an http.Client whose Transport records each
+// WithLogger writes a Debug record per request sent and per wait before a retry, without the
+// credential, query or body. For tracing, give WithHTTPClient an http.Client whose Transport records each
 // request (for example otelhttp.NewTransport).
 package alaya

@@ -2,112 +2,37 @@ package alaya_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
-	"net/http/httptest"
-	"sort"
-	"sync"
+	"strings"
+	"time"
 
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
+	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
 
-// exampleKey is the Open API key the example server accepts.
-const exampleKey = "example-open-api-key"
-
-// exampleInstance is the one instance the example server knows.
+// exampleInstance is the instance the examples register on their in-memory server.
 const exampleInstance = "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0"
 
-// newExampleServer starts a server that answers like Alaya NeW under the path prefix /alaya: every
-// body is a {status, message, data} envelope, a missing key is HTTP 401 with status 40401, an unknown
-// key HTTP 401 with status 40006, and an unknown instance HTTP 403 with status 403.
-func newExampleServer() *httptest.Server {
-	var mu sync.Mutex
-	custom := map[int]int{7778: 31778} // container port -> external port
-	next := 30001
-
-	reply := func(w http.ResponseWriter, httpStatus, status int, message string, data any) {
-		if data == nil {
-			data = struct{}{}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(httpStatus)
-		_ = json.NewEncoder(w).Encode(map[string]any{"status": status, "message": message, "data": data})
-	}
-	guard := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			switch r.Header.Get("Authorization") {
-			case "":
-				reply(w, http.StatusUnauthorized, 40401, "Unauthorized", nil)
-			case "Bearer " + exampleKey:
-				if r.PathValue("id") != exampleInstance {
-					reply(w, http.StatusForbidden, 403, "Forbidden", nil)
-					return
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				h(w, r)
-			default:
-				reply(w, http.StatusUnauthorized, 40006, "invalid api key", nil)
-			}
-		}
-	}
-	type port struct {
-		Protocol     string `json:"protocol,omitempty"`
-		Port         int    `json:"port"`
-		ExternalHost string `json:"externalHost"`
-		ExternalPort int    `json:"externalPort"`
-	}
-
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /alaya/v1/cci/instance/{id}/open-port/list", guard(func(w http.ResponseWriter, _ *http.Request) {
-		ports := []port{{Port: 22, ExternalHost: "192.168.1.1", ExternalPort: 30022}}
-		customPorts := []port{}
-		for p, ext := range custom {
-			customPorts = append(customPorts, port{Protocol: "tcp", Port: p, ExternalHost: "192.168.1.1", ExternalPort: ext})
-		}
-		sort.Slice(customPorts, func(i, j int) bool { return customPorts[i].Port < customPorts[j].Port })
-		reply(w, http.StatusOK, 200, "OK", map[string]any{"ports": ports, "customPorts": customPorts})
-	}))
-	mux.HandleFunc("POST /alaya/v1/cci/instance/{id}/open-port", guard(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Protocol string `json:"protocol"`
-			Port     int    `json:"port"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			reply(w, http.StatusBadRequest, 400, "Bad Request", nil)
-			return
-		}
-		custom[req.Port] = next
-		next++
-		reply(w, http.StatusOK, 200, "OK", map[string]any{
-			"external_port": custom[req.Port], "internal_port": req.Port, "protocol": req.Protocol,
-		})
-	}))
-	mux.HandleFunc("POST /alaya/v1/cci/instance/{id}/close-port", guard(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Port int `json:"port"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			reply(w, http.StatusBadRequest, 400, "Bad Request", nil)
-			return
-		}
-		delete(custom, req.Port)
-		reply(w, http.StatusOK, 200, "OK", nil)
-	}))
-	return httptest.NewServer(mux)
+// newExampleServer starts an in-memory Alaya NeW API (alayatest) with one instance. It serves
+// under /api/osm and accepts requests signed with srv.AccessKey, as the live service does.
+func newExampleServer() *alayatest.Server {
+	srv := alayatest.NewServer()
+	srv.AddInstance(exampleInstance)
+	return srv
 }
 
 func ExampleNewClient() {
 	srv := newExampleServer()
 	defer srv.Close()
 
-	// In production: alaya.NewClient(os.Getenv("ALAYA_API_KEY")), which talks to DefaultBaseURL.
-	c, err := alaya.NewClient(exampleKey,
-		alaya.WithBaseURL(srv.URL+"/alaya"),
+	// In production:
+	//	alaya.NewClient(alaya.AccessKey{ID: os.Getenv("ALAYA_ACCESS_KEY"), Secret: os.Getenv("ALAYA_SECRET_KEY")})
+	// which talks to DefaultBaseURL and signs every request.
+	c, err := alaya.NewClient(srv.AccessKey,
+		alaya.WithBaseURL(srv.URL),
 		alaya.WithUserAgent("deploybot/1.2"),
 	)
 	if err != nil {
@@ -117,38 +42,88 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(len(ports.Ports), "system port,", len(ports.CustomPorts), "custom port")
-	// Output: 1 system port, 1 custom port
+	fmt.Println(len(ports.Ports), "system ports,", len(ports.CustomPorts), "custom ports")
+	// Output: 2 system ports, 0 custom ports
+}
+
+// A BearerKey is sent as "Authorization: Bearer <key>", the form the API pages show. The live
+// service is not known to accept it; the in-memory server does when the test asks.
+func ExampleBearerKey() {
+	srv := newExampleServer()
+	defer srv.Close()
+	srv.AcceptAPIKey()
+
+	c, err := alaya.NewClient(alaya.BearerKey(srv.APIKey), alaya.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.ListOpenPorts(context.Background(), exampleInstance)
+	fmt.Println(err, alaya.BearerKey(srv.APIKey))
+	// Output: <nil> alaya.BearerKey([redacted])
+}
+
+// Printing an AccessKey never shows its secret.
+func ExampleAccessKey() {
+	k := alaya.AccessKey{ID: "AKID123", Secret: "do-not-print"}
+	fmt.Println(k)
+	fmt.Printf("%+v %q\n", k, k)
+	// Output:
+	// alaya.AccessKey{ID: "AKID123", Secret: [redacted]}
+	// alaya.AccessKey{ID: "AKID123", Secret: [redacted]} "alaya.AccessKey{ID: \"AKID123\", Secret: [redacted]}"
+}
+
+// WithClock sets the clock requests are signed with. The service refuses a timestamp more than
+// five minutes from its own clock with status 40002.
+func ExampleWithClock() {
+	srv := newExampleServer()
+	defer srv.Close()
+
+	skewed := func() time.Time { return time.Now().Add(-6 * time.Minute) }
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL), alaya.WithClock(skewed))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.ListOpenPorts(context.Background(), exampleInstance)
+	var apiErr *wrapper.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Printf("HTTP %d, status %d\n", apiErr.StatusCode, apiErr.Code)
+	}
+	// Output: HTTP 401, status 40002
 }
 
 func ExampleClient_ListOpenPorts() {
 	srv := newExampleServer()
 	defer srv.Close()
-	c, err := alaya.NewClient(exampleKey, alaya.WithBaseURL(srv.URL+"/alaya"))
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
+	ctx := context.Background()
+	if _, err := c.OpenPort(ctx, exampleInstance, 7778, "tcp"); err != nil {
+		log.Fatal(err)
+	}
 
-	ports, err := c.ListOpenPorts(context.Background(), exampleInstance)
+	ports, err := c.ListOpenPorts(ctx, exampleInstance)
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, p := range ports.Ports {
-		// System ports may come without a protocol.
+		// System ports come without a protocol.
 		fmt.Printf("system %d -> %s:%d\n", p.Port, p.ExternalHost, p.ExternalPort)
 	}
 	for _, p := range ports.CustomPorts {
 		fmt.Printf("custom %d/%s -> %s:%d\n", p.Port, p.Protocol, p.ExternalHost, p.ExternalPort)
 	}
 	// Output:
-	// system 22 -> 192.168.1.1:30022
-	// custom 7778/tcp -> 192.168.1.1:31778
+	// system 9001 -> 127.0.0.1:30000
+	// system 9002 -> 127.0.0.1:30001
+	// custom 7778/tcp -> 127.0.0.1:30002
 }
 
 func ExampleClient_OpenPort() {
 	srv := newExampleServer()
 	defer srv.Close()
-	c, err := alaya.NewClient(exampleKey, alaya.WithBaseURL(srv.URL+"/alaya"))
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -159,17 +134,20 @@ func ExampleClient_OpenPort() {
 		log.Fatal(err)
 	}
 	fmt.Printf("container port %d/%s is reachable on external port %d\n", m.InternalPort, m.Protocol, m.ExternalPort)
-	// Output: container port 8080/tcp is reachable on external port 30001
+	// Output: container port 8080/tcp is reachable on external port 30002
 }
 
 func ExampleClient_ClosePort() {
 	srv := newExampleServer()
 	defer srv.Close()
-	c, err := alaya.NewClient(exampleKey, alaya.WithBaseURL(srv.URL+"/alaya"))
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
+	if _, err := c.OpenPort(ctx, exampleInstance, 7778, "tcp"); err != nil {
+		log.Fatal(err)
+	}
 
 	if err := c.ClosePort(ctx, exampleInstance, 7778); err != nil {
 		log.Fatal(err)
@@ -189,23 +167,38 @@ func Example_errors() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	c, err := alaya.NewClient("wrong-key", alaya.WithBaseURL(srv.URL+"/alaya"))
+	_, err := alaya.NewClient(alaya.AccessKey{ID: srv.AccessKey.ID})
+	var bad *wrapper.ValidationError
+	if errors.As(err, &bad) {
+		fmt.Println("refused, nothing sent:", bad.Field, bad.Reason)
+	}
+
+	wrong := alaya.AccessKey{ID: srv.AccessKey.ID, Secret: "not-the-secret"}
+	c, err := alaya.NewClient(wrong, alaya.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
-
 	_, err = c.OpenPort(ctx, exampleInstance, 70000, "tcp")
-	var bad *wrapper.ValidationError
 	if errors.As(err, &bad) {
 		fmt.Println("not sent, bad argument:", bad.Field)
 	}
-
 	_, err = c.ListOpenPorts(ctx, exampleInstance)
 	var apiErr *wrapper.APIError
 	if errors.As(err, &apiErr) {
-		fmt.Printf("HTTP %d, status %d: %s\n", apiErr.StatusCode, apiErr.Code, apiErr.Message)
+		fmt.Printf("HTTP %d, status %d: %s (credential refused: %t)\n", apiErr.StatusCode, apiErr.Code, apiErr.Message, errors.Is(err, wrapper.ErrUnauthorized))
 	}
+
+	// The pages' URL, without the API prefix, answers the console's HTML page.
+	noPrefix := strings.TrimSuffix(srv.URL, "/api/osm")
+	c, err = alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(noPrefix))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.ListOpenPorts(ctx, exampleInstance)
+	fmt.Println(strings.Contains(err.Error(), "probably misses the API prefix /api/osm"))
 	// Output:
+	// refused, nothing sent: AccessKey.Secret must not be empty
 	// not sent, bad argument: port
-	// HTTP 401, status 40006: invalid api key
+	// HTTP 401, status 40003: Signature verification failed (credential refused: true)
+	// true
 }

@@ -43,7 +43,7 @@ func FuzzAlayaResponse(f *testing.F) {
 		if status >= 300 && status < 400 || status == http.StatusSwitchingProtocols {
 			status = 200
 		}
-		c, err := alaya.NewClient("key", alaya.WithBaseURL("http://fuzz.invalid/alaya"), alaya.WithMaxRetries(0),
+		c, err := alaya.NewClient(alaya.AccessKey{ID: "AK", Secret: "key"}, alaya.WithBaseURL("http://fuzz.invalid/alaya"), alaya.WithMaxRetries(0),
 			alaya.WithHTTPClient(&http.Client{Transport: fuzzTransport{status, contentType, body}}))
 		if err != nil {
 			t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 )
 
 // api implements alayaapi.StrictServerInterface on the state of a Handler. Requests reach it
-// authenticated and validated against the spec.
+// authenticated and with their bodies checked (checkBody).
 type api struct {
 	h *Handler
 }

@@ -5,11 +5,14 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/portsdk/portsdk/internal/alayasign"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
 
-// The server answers like the Alaya NeW Open API; here it is called with net/http directly.
+// The server answers like the Alaya NeW Open API; here it is called with net/http directly, the
+// request signed with the server's AccessKey pair as the alaya client signs it.
 func Example() {
 	s := alayatest.NewServer()
 	defer s.Close()
@@ -17,7 +20,8 @@ func Example() {
 
 	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1/cci/instance/inst-1/close-port", strings.NewReader(`{"port": 7778}`))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+s.APIKey)
+	key := s.AccessKey
+	req.Header.Set("Authorization", alayasign.Authorization(key.ID, key.Secret, time.Now(), req.Method, req.URL.EscapedPath()))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		panic(err)
@@ -33,11 +37,12 @@ func Example() {
 
 // A Handler can be mounted under any prefix, next to other handlers on one listener.
 func ExampleNewHandler() {
-	h := alayatest.NewHandler("my-key")
+	h := alayatest.NewHandler()
 	h.AddInstance("inst-1")
 	mux := http.NewServeMux()
-	mux.Handle("/alaya/", http.StripPrefix("/alaya", h))
-	// The base URL for the Alaya client is then the listener's URL + "/alaya".
+	mux.Handle("/api/osm/", http.StripPrefix("/api/osm", h))
+	// The base URL for the Alaya client is then the listener's URL + "/api/osm", and its
+	// credential h.AccessKey().
 
 	ports, ok := h.Ports("inst-1")
 	fmt.Println(len(ports.Ports), len(ports.CustomPorts), ok)

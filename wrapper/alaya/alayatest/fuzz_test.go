@@ -25,7 +25,8 @@ func handlerForFuzz() *alayatest.Handler {
 	fuzzMu.Lock()
 	defer fuzzMu.Unlock()
 	if fuzzHandler == nil || fuzzCalls%500 == 0 {
-		fuzzHandler = alayatest.NewHandler("key")
+		fuzzHandler = alayatest.NewHandler()
+		fuzzHandler.SetAPIKey("key")
 		fuzzHandler.AddInstance("inst-1")
 	}
 	fuzzCalls++

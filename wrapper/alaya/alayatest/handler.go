@@ -2,7 +2,6 @@ package alayatest
 
 import (
 	"bytes"
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -10,17 +9,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
+	"time"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
+	"github.com/portsdk/portsdk/internal/alayasign"
 	"github.com/portsdk/portsdk/internal/testserver"
-	"github.com/portsdk/portsdk/specs"
+	"github.com/portsdk/portsdk/wrapper/alaya"
 )
 
 const (
@@ -36,36 +33,40 @@ const (
 )
 
 // ReservedPorts are the container ports the platform keeps for itself: opening or closing them
-// is refused. 22 and 8888 are listed as the instance's system ports.
+// is refused. 9001 and 9002 are the system ports every instance lists.
 var ReservedPorts = []int{22, 8888, 9001, 9002}
 
-// systemPorts are the system ports every instance lists, with their protocols ("" = none, as
-// the list page says system ports have no protocol).
-var systemPorts = []struct {
-	port     int
-	protocol string
-}{{22, ""}, {8888, "http/https"}}
+// SystemPorts are the system ports every instance lists under "ports", without a protocol: open
+// to the internet by default (用于应用对外开放).
+var SystemPorts = []int{9001, 9002}
 
 // Request is one request the handler received, as recorded by Handler.Requests: its method, its
 // target exactly as sent (escaped path and query, with any mount prefix), its headers and its body
 // (at most 1 MiB of it).
 type Request = testserver.Request
 
+// randomAccessKey returns a random AccessKey pair.
+func randomAccessKey() alaya.AccessKey {
+	return alaya.AccessKey{ID: "AK" + testserver.RandomHex(12), Secret: testserver.RandomHex(24)}
+}
+
 // Handler is the in-memory Alaya NeW CCI API behind a Server. It serves the port operations at
 // paths relative to where it is mounted (/v1/cci/instance/...), so it can share one listener
 // with other handlers:
 //
+//	h := alayatest.NewHandler()
 //	mux := http.NewServeMux()
-//	mux.Handle("/alaya/", http.StripPrefix("/alaya", alayatest.NewHandler(apiKey)))
+//	mux.Handle("/api/osm/", http.StripPrefix("/api/osm", h))
 //
-// The base URL for the client is then the listener's URL + "/alaya". A Handler is safe for
-// concurrent use.
+// The base URL for the client is then the listener's URL + "/api/osm". Signatures are verified
+// over the path as the client sent it, mount prefix included. A Handler is safe for concurrent use.
 type Handler struct {
-	apiKey string
-	routes map[string]*routers.Route // "METHOD /spec/path" -> operation
-	api    *alayaapi.ServerInterfaceWrapper
+	api *alayaapi.ServerInterfaceWrapper
 
 	mu        sync.Mutex
+	accessKey alaya.AccessKey
+	apiKey    string           // "" refuses bearer keys
+	now       func() time.Time // the clock signed timestamps are checked against
 	instances map[string]*instance
 	used      map[int]bool // allocated external ports
 	next      int          // where the next allocation starts looking
@@ -78,28 +79,16 @@ type instance struct {
 	custom []alayaapi.OpenPort // in opening order
 }
 
-// NewHandler returns a Handler with no instances that accepts the Open API key apiKey (sent as
-// `Authorization: Bearer <apiKey>`). It panics if the embedded spec does not load, which cannot
-// happen with a spec that passed the repository's tests.
-func NewHandler(apiKey string) *Handler {
-	doc, err := openapi3.NewLoader().LoadFromData(specs.Alaya)
-	if err == nil {
-		err = doc.Validate(context.Background())
-	}
-	if err != nil {
-		panic("alayatest: spec: " + err.Error())
-	}
+// NewHandler returns a Handler with no instances that accepts requests signed with a random
+// AccessKey pair (see AccessKey and SetAccessKey) and, as the live service, no bearer key (see
+// SetAPIKey).
+func NewHandler() *Handler {
 	h := &Handler{
-		apiKey:    apiKey,
-		routes:    make(map[string]*routers.Route),
+		accessKey: randomAccessKey(),
+		now:       time.Now,
 		instances: make(map[string]*instance),
 		used:      make(map[int]bool),
 		next:      ExternalPortMin,
-	}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			h.routes[method+" "+path] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
-		}
 	}
 	strict := alayaapi.NewStrictHandlerWithOptions(&api{h: h}, nil, alayaapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
@@ -118,7 +107,47 @@ func NewHandler(apiKey string) *Handler {
 	return h
 }
 
-// AddInstance registers an instance with its system ports (22 and 8888, each with an allocated
+// AccessKey returns the AccessKey pair whose signed requests the handler accepts.
+func (h *Handler) AccessKey() alaya.AccessKey {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.accessKey
+}
+
+// SetAccessKey makes the handler accept requests signed with k, and no longer the previous pair.
+func (h *Handler) SetAccessKey(k alaya.AccessKey) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.accessKey = k
+}
+
+// APIKey returns the bearer key the handler accepts, "" when it accepts none (the default).
+func (h *Handler) APIKey() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.apiKey
+}
+
+// SetAPIKey makes the handler also accept `Authorization: Bearer <key>`, the form the API pages
+// show, with the key compared exactly; "" accepts no bearer key again, as the live service.
+func (h *Handler) SetAPIKey(key string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.apiKey = key
+}
+
+// SetClock replaces time.Now as the clock signed timestamps must fall within five minutes of;
+// nil restores time.Now.
+func (h *Handler) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.now = now
+}
+
+// AddInstance registers an instance with its system ports (SystemPorts, each with an allocated
 // external port) and no custom ports. Adding an instance that exists keeps its state. It panics
 // if the external port range is exhausted (more than a thousand instances).
 func (h *Handler) AddInstance(id string) {
@@ -128,12 +157,12 @@ func (h *Handler) AddInstance(id string) {
 		return
 	}
 	inst := &instance{custom: []alayaapi.OpenPort{}}
-	for _, sp := range systemPorts {
+	for _, port := range SystemPorts {
 		ext, ok := h.allocate()
 		if !ok {
 			panic("alayatest: no external port left for the system ports of " + id)
 		}
-		inst.system = append(inst.system, alayaapi.OpenPort{Port: sp.port, Protocol: sp.protocol, ExternalHost: ExternalHost, ExternalPort: ext})
+		inst.system = append(inst.system, alayaapi.OpenPort{Port: port, ExternalHost: ExternalHost, ExternalPort: ext})
 	}
 	h.instances[id] = inst
 }
@@ -191,30 +220,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
-// which only get the website's HTML page.
+// which only get the console's HTML page.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	body, tooLarge := h.log.Record(r, maxBodyBytes)
 	m, ok := matchPath(r.URL.EscapedPath())
 	if !routable || !ok {
-		// The live service answers a wrong path with its website, HTTP 200 (alaya-notes.md).
+		// The live service answers a path outside its API with the console's page, HTTP 200.
 		writeWebsite(w)
 		return
 	}
-	switch key := h.apiKeyOf(r.Header.Values("Authorization")); {
-	case key == "":
-		writeEnvelope(w, http.StatusUnauthorized, 40401, "Unauthorized: no credentials", emptyData())
-		return
-	case subtle.ConstantTimeCompare([]byte(key), []byte(h.apiKey)) != 1 || h.apiKey == "":
-		writeEnvelope(w, http.StatusUnauthorized, 40006, "Unauthorized: invalid API key", emptyData())
+	if status, msg := h.authenticate(r); status != 0 {
+		writeEnvelope(w, http.StatusUnauthorized, status, msg, nil)
 		return
 	}
-	route := h.routes[r.Method+" "+m.specPath]
-	if route == nil {
-		for _, method := range []string{http.MethodGet, http.MethodPost} {
-			if h.routes[method+" "+m.specPath] != nil {
-				w.Header().Set("Allow", method)
-			}
-		}
+	if r.Method != m.method {
+		w.Header().Set("Allow", m.method)
 		writeEnvelope(w, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method Not Allowed", emptyData())
 		return
 	}
@@ -222,49 +242,101 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 		writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: body too large", emptyData())
 		return
 	}
-	if msg := validate(r, body, route, m.id); msg != "" {
+	if msg := checkBody(m.op, body); msg != "" {
 		writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: "+msg, emptyData())
 		return
 	}
 	r.SetPathValue("id", m.id)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
-	switch route.Operation.OperationID {
-	case "listOpenPorts":
+	switch m.op {
+	case opList:
 		h.api.ListOpenPorts(w, r)
-	case "openPort":
+	case opOpen:
 		h.api.OpenPort(w, r)
-	case "closePort":
+	case opClose:
 		h.api.ClosePort(w, r)
-	default:
-		writeEnvelope(w, http.StatusInternalServerError, http.StatusInternalServerError, "Internal Server Error", emptyData())
 	}
 }
 
-// apiKeyOf returns the key of a single `Authorization: Bearer <key>` header (the scheme is
-// case-insensitive), "" when there is none, and a non-empty value that never matches for any
-// other form.
-func (h *Handler) apiKeyOf(values []string) string {
-	if len(values) == 0 || len(values) == 1 && values[0] == "" {
-		return ""
+// The messages of the 401 answers. 40006 and 40401 are the live service's own (as measured);
+// the others paraphrase its error table.
+const (
+	msgNoCredential = "Login credential expired, please log in again"
+	msgMalformed    = "Authorization header is missing or malformed"
+	msgTimestamp    = "Timestamp is invalid or outside the allowed window"
+	msgSignature    = "Signature verification failed"
+	msgUnknownKey   = "API key not found"
+)
+
+// authenticate checks the Authorization header and returns 0 or the 401 status and message:
+// 40401 without a credential; for a signed header, see alayasign.Verify; a bearer key (accepted
+// only after SetAPIKey) must be the key exactly, else 40006; any other form is 40001.
+func (h *Handler) authenticate(r *http.Request) (int, string) {
+	h.mu.Lock()
+	accessKey, apiKey, now := h.accessKey, h.apiKey, h.now
+	h.mu.Unlock()
+	values := r.Header.Values("Authorization")
+	switch {
+	case len(values) == 0 || len(values) == 1 && values[0] == "":
+		return alayasign.StatusNoCredential, msgNoCredential
+	case len(values) > 1:
+		return alayasign.StatusMalformed, msgMalformed
 	}
-	if len(values) > 1 {
-		return "\x00invalid"
+	v := values[0]
+	if scheme, key, ok := strings.Cut(v, " "); ok && apiKey != "" && strings.EqualFold(scheme, "Bearer") {
+		if subtle.ConstantTimeCompare([]byte(key), []byte(apiKey)) != 1 {
+			return alayasign.StatusUnknownKey, msgUnknownKey
+		}
+		return 0, ""
 	}
-	scheme, key, _ := strings.Cut(strings.TrimSpace(values[0]), " ")
-	if !strings.EqualFold(scheme, "Bearer") {
-		return "\x00invalid"
+	secretOf := func(id string) (string, bool) {
+		if accessKey.ID == "" || subtle.ConstantTimeCompare([]byte(id), []byte(accessKey.ID)) != 1 {
+			return "", false
+		}
+		return accessKey.Secret, true
 	}
-	if key = strings.TrimSpace(key); key == "" {
-		return ""
+	switch alayasign.Verify(v, r.Method, signedPath(r), now(), secretOf) {
+	case 0:
+		return 0, ""
+	case alayasign.StatusTimestamp:
+		return alayasign.StatusTimestamp, msgTimestamp
+	case alayasign.StatusUnknownKey:
+		return alayasign.StatusUnknownKey, msgUnknownKey
+	case alayasign.StatusSignature:
+		return alayasign.StatusSignature, msgSignature
 	}
-	return key
+	return alayasign.StatusMalformed, msgMalformed
 }
 
-// pathMatch is a request path matched against the spec's paths.
+// signedPath returns the escaped path of r as the client sent it (mount prefixes included,
+// which http.StripPrefix removes from r.URL but not from r.RequestURI), without the query.
+func signedPath(r *http.Request) string {
+	uri := r.RequestURI
+	if strings.HasPrefix(uri, "/") {
+		p, _, _ := strings.Cut(uri, "?")
+		return p
+	}
+	if uri != "" && uri != "*" {
+		if u, err := url.ParseRequestURI(uri); err == nil {
+			return alayasign.RequestPath(u)
+		}
+	}
+	return alayasign.RequestPath(r.URL)
+}
+
+// The three operations.
+const (
+	opList = iota
+	opOpen
+	opClose
+)
+
+// pathMatch is a request path matched against the API's paths.
 type pathMatch struct {
-	specPath string
-	id       string // decoded instance id
+	op     int
+	method string
+	id     string // decoded instance id
 }
 
 // matchPath matches an escaped path (relative to the mount point) segment by segment, so an
@@ -280,90 +352,56 @@ func matchPath(escaped string) (pathMatch, bool) {
 	}
 	switch strings.Join(segs[5:], "/") {
 	case "open-port/list":
-		return pathMatch{specPath: "/v1/cci/instance/{id}/open-port/list", id: id}, true
+		return pathMatch{op: opList, method: http.MethodGet, id: id}, true
 	case "open-port":
-		return pathMatch{specPath: "/v1/cci/instance/{id}/open-port", id: id}, true
+		return pathMatch{op: opOpen, method: http.MethodPost, id: id}, true
 	case "close-port":
-		return pathMatch{specPath: "/v1/cci/instance/{id}/close-port", id: id}, true
+		return pathMatch{op: opClose, method: http.MethodPost, id: id}, true
 	}
 	return pathMatch{}, false
 }
 
-// validate checks the request against the spec and returns the failures as one message
-// ("port: number must be at most 65535; ..."), or "".
-func validate(r *http.Request, body []byte, route *routers.Route, id string) string {
-	req := r.Clone(r.Context())
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.ContentLength = int64(len(body))
-	req.GetBody = nil
-	input := &openapi3filter.RequestValidationInput{
-		Request:    req,
-		PathParams: map[string]string{"id": id},
-		Route:      route,
-		Options: &openapi3filter.Options{
-			MultiError:          true,
-			SkipSettingDefaults: true,
-			// Authentication is checked before validation, with the API's own 401 answers.
-			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		},
-	}
-	err := openapi3filter.ValidateRequest(r.Context(), input)
-	if err == nil {
+// checkBody checks the body of an operation as the service does and returns what is wrong
+// ("port: must be between 1 and 65535; protocol: is required"), or "". Open takes a port
+// (an integer in 1..65535) and a non-empty protocol; close a port. Other fields are ignored.
+func checkBody(op int, body []byte) string {
+	if op == opList {
 		return ""
 	}
-	msgs := flattenErrors(err, "")
-	sort.Strings(msgs)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return "body is required"
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		return "body must be a JSON object"
+	}
+	var msgs []string
+	if raw, ok := fields["port"]; !ok {
+		msgs = append(msgs, "port: is required")
+	} else if n, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64); err != nil {
+		msgs = append(msgs, "port: must be an integer")
+	} else if n < 1 || n > 65535 {
+		msgs = append(msgs, "port: must be between 1 and 65535")
+	}
+	if op == opOpen {
+		var protocol string
+		if raw, ok := fields["protocol"]; !ok {
+			msgs = append(msgs, "protocol: is required")
+		} else if raw := bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &protocol) != nil {
+			msgs = append(msgs, "protocol: must be a string")
+		} else if protocol == "" {
+			msgs = append(msgs, "protocol: must not be empty")
+		}
+	}
 	return strings.Join(msgs, "; ")
 }
 
-// flattenErrors turns the (multi-)errors of openapi3filter.ValidateRequest into "field: reason"
-// messages.
-func flattenErrors(err error, field string) []string {
-	prefix := func(f, msg string) string {
-		if f == "" {
-			return msg
-		}
-		return f + ": " + msg
-	}
-	switch e := err.(type) {
-	case openapi3.MultiError:
-		var out []string
-		for _, item := range e {
-			out = append(out, flattenErrors(item, field)...)
-		}
-		return out
-	case *openapi3filter.RequestError:
-		f := field
-		if e.Parameter != nil {
-			f = e.Parameter.Name
-		}
-		switch e.Err.(type) {
-		case openapi3.MultiError, *openapi3.SchemaError:
-			return flattenErrors(e.Err, f)
-		}
-		msg := e.Reason
-		if msg == "" && e.Err != nil {
-			msg = e.Err.Error()
-		}
-		if msg == "" {
-			msg = e.Error()
-		}
-		return []string{prefix(f, msg)}
-	case *openapi3.SchemaError:
-		f := field
-		if ptr := e.JSONPointer(); len(ptr) > 0 {
-			f = strings.Join(ptr, ".")
-		}
-		return []string{prefix(f, e.Reason)}
-	}
-	return []string{prefix(field, err.Error())}
-}
-
-// envelope is the body of every answer: {"status", "message", "data"}, data always present.
+// envelope is the body of every answer: {"status", "message", "data"}; data is left out when nil
+// (the 401 answers have none).
 type envelope struct {
 	Status  int    `json:"status"`
 	Message string `json:"message"`
-	Data    any    `json:"data"`
+	Data    any    `json:"data,omitempty"`
 }
 
 func emptyData() map[string]any { return map[string]any{} }
@@ -379,7 +417,8 @@ func writeEnvelope(w http.ResponseWriter, httpStatus, status int, message string
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// websitePage stands for the website's page the live service answers for a wrong path.
+// websitePage stands for the console's single-page app, which the live service answers for a
+// path outside its API.
 const websitePage = `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>

@@ -11,13 +11,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/internal/alayasign"
 	"github.com/portsdk/portsdk/specs"
+	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
 
@@ -90,11 +93,11 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	return resp, nil
 }
 
-// tc is a test client for one server.
+// tc is a test client for one server: it signs its requests with key.
 type tc struct {
 	t    testing.TB
 	base string
-	key  string
+	key  alaya.AccessKey
 	hc   *http.Client
 }
 
@@ -105,7 +108,7 @@ func newServer(t testing.TB) (*alayatest.Server, *tc) {
 	u, err := url.Parse(s.URL)
 	require.NoError(t, err)
 	hc := &http.Client{Transport: newValidatingTransport(t, u.Path, s.Client().Transport)}
-	return s, &tc{t: t, base: s.URL, key: s.APIKey, hc: hc}
+	return s, &tc{t: t, base: s.URL, key: s.AccessKey, hc: hc}
 }
 
 func newMuxServer(t testing.TB, h http.Handler) string {
@@ -131,6 +134,19 @@ func (r result) data(t testing.TB) map[string]any {
 	return d
 }
 
+// requireAuthError checks a 401 answer: HTTP 401, {"status", "message"} without data.
+func (r result) requireAuthError(t testing.TB, status int) string {
+	t.Helper()
+	require.Equal(t, http.StatusUnauthorized, r.status, "%s", r.raw)
+	require.Equal(t, float64(status), r.body["status"], "%s", r.raw)
+	require.NotContains(t, r.body, "data", "%s", r.raw)
+	require.Len(t, r.body, 2, "%s", r.raw)
+	msg, ok := r.body["message"].(string)
+	require.True(t, ok, "%s", r.raw)
+	require.NotEmpty(t, msg)
+	return msg
+}
+
 // requireError checks an error envelope: HTTP status, envelope status, data {}.
 func (r result) requireError(t testing.TB, httpStatus, status int) string {
 	t.Helper()
@@ -147,14 +163,26 @@ func instPath(id, op string) string {
 	return "/v1/cci/instance/" + url.PathEscape(id) + "/" + op
 }
 
-// do sends a request with "Bearer <key>"; body is JSON-encoded unless it is a string.
-func (c *tc) do(method, path string, body any) result {
-	c.t.Helper()
-	return c.doAuth(method, path, body, "Bearer "+c.key)
+// signed returns an auth function that signs with the client's key at time now.
+func (c *tc) signed(now time.Time) func(*http.Request) string {
+	return func(req *http.Request) string {
+		return alayasign.Authorization(c.key.ID, c.key.Secret, now, req.Method, alayasign.RequestPath(req.URL))
+	}
 }
 
-// doAuth is do with the given Authorization header ("" sends none).
-func (c *tc) doAuth(method, path string, body any, auth string) result {
+// header returns an auth function that sends a fixed Authorization header ("" sends none).
+func header(v string) func(*http.Request) string {
+	return func(*http.Request) string { return v }
+}
+
+// do sends a request signed with the client's key now; body is JSON-encoded unless it is a string.
+func (c *tc) do(method, path string, body any) result {
+	c.t.Helper()
+	return c.doAuth(method, path, body, c.signed(time.Now()))
+}
+
+// doAuth is do with the Authorization header auth returns for the request ("" sends none).
+func (c *tc) doAuth(method, path string, body any, auth func(*http.Request) string) result {
 	c.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -171,8 +199,8 @@ func (c *tc) doAuth(method, path string, body any, auth string) result {
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
+	if v := auth(req); v != "" {
+		req.Header.Set("Authorization", v)
 	}
 	resp, err := c.hc.Do(req)
 	require.NoError(c.t, err)

@@ -2,12 +2,17 @@ package alayatest_test
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/internal/alayasign"
+	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
 
@@ -16,11 +21,18 @@ const inst = "08ba7a0e-af00-4072-a5e5-1298ed6c1aa0"
 func TestNewServer(t *testing.T) {
 	s, _ := newServer(t)
 	assert.True(t, strings.HasPrefix(s.URL, "http://127.0.0.1:"), s.URL)
-	assert.True(t, strings.HasSuffix(s.URL, alayatest.PathPrefix), s.URL)
+	assert.True(t, strings.HasSuffix(s.URL, "/api/osm"), "the API is served under the live service's prefix: %s", s.URL)
+	assert.GreaterOrEqual(t, len(s.AccessKey.ID), 16)
+	assert.GreaterOrEqual(t, len(s.AccessKey.Secret), 32)
 	assert.GreaterOrEqual(t, len(s.APIKey), 32)
+	assert.Empty(t, s.Handler().APIKey(), "no bearer key is accepted unless the test asks for it")
 	other := alayatest.NewServer()
 	defer other.Close()
+	assert.NotEqual(t, s.AccessKey, other.AccessKey, "keys are random")
 	assert.NotEqual(t, s.APIKey, other.APIKey, "keys are random")
+	assert.Equal(t, other.AccessKey, other.Handler().AccessKey())
+	other.AcceptAPIKey()
+	assert.Equal(t, other.APIKey, other.Handler().APIKey())
 }
 
 func TestListNewInstance(t *testing.T) {
@@ -36,58 +48,167 @@ func TestListNewInstance(t *testing.T) {
 	ports, ok := data["ports"].([]any)
 	require.True(t, ok)
 	require.Len(t, ports, 2)
-	ssh := ports[0].(map[string]any)
-	jupyter := ports[1].(map[string]any)
-	assert.Equal(t, float64(22), ssh["port"])
-	assert.NotContains(t, ssh, "protocol", "system ports may have no protocol")
-	assert.Equal(t, float64(8888), jupyter["port"])
-	assert.Equal(t, "http/https", jupyter["protocol"])
-	for _, p := range ports {
-		m := p.(map[string]any)
-		assert.Equal(t, alayatest.ExternalHost, m["externalHost"])
-		ext := m["externalPort"].(float64)
+	for i, want := range []float64{9001, 9002} {
+		p := ports[i].(map[string]any)
+		assert.Equal(t, want, p["port"], "the system ports are 9001 and 9002")
+		assert.NotContains(t, p, "protocol", "system ports have no protocol")
+		assert.Equal(t, alayatest.ExternalHost, p["externalHost"])
+		ext := p["externalPort"].(float64)
 		assert.True(t, ext >= alayatest.ExternalPortMin && ext <= alayatest.ExternalPortMax, "%v", ext)
 	}
-	assert.NotEqual(t, ssh["externalPort"], jupyter["externalPort"])
+	assert.NotEqual(t, ports[0].(map[string]any)["externalPort"], ports[1].(map[string]any)["externalPort"])
 
 	s.AddInstance(inst) // idempotent
 	r2 := c.list(inst)
 	assert.JSONEq(t, string(r.raw), string(r2.raw))
 }
 
-func TestAuthentication(t *testing.T) {
+// authCalls are one request of each operation; the open body is invalid and the close instance
+// unknown, because authentication comes first.
+var authCalls = []struct {
+	method, path string
+	body         any
+}{
+	{http.MethodGet, instPath(inst, "open-port/list"), nil},
+	{http.MethodPost, instPath(inst, "open-port"), map[string]any{"port": 0}},
+	{http.MethodPost, instPath("unknown", "close-port"), map[string]any{"port": 80}},
+}
+
+// TestSignedAuthentication protects the signature check: each way a signed request can fail
+// gets the live service's status, HTTP 401 and {"status", "message"} without data.
+func TestSignedAuthentication(t *testing.T) {
 	s, c := newServer(t)
 	s.AddInstance(inst)
+	now := time.Now()
+	key := s.AccessKey
+	signAs := func(id, secret string, at time.Time, method string, path func(*http.Request) string) func(*http.Request) string {
+		return func(req *http.Request) string {
+			if method == "" {
+				method = req.Method
+			}
+			return alayasign.Authorization(id, secret, at, method, path(req))
+		}
+	}
+	sent := func(req *http.Request) string { return alayasign.RequestPath(req.URL) }
+	good := c.signed(now)
 	tests := []struct {
 		name   string
-		auth   string
+		auth   func(*http.Request) string
 		status int
 	}{
-		{"missing", "", 40401},
-		{"empty bearer", "Bearer ", 40401},
-		{"wrong key", "Bearer nope", 40006},
-		{"raw key without Bearer", s.APIKey, 40006},
-		{"basic scheme", "Basic " + s.APIKey, 40006},
-		{"key with suffix", "Bearer " + s.APIKey + "x", 40006},
+		{"no header", header(""), 40401},
+		{"bearer without WithAPIKey", header("Bearer " + key.Secret), 40001},
+		{"basic scheme", header("Basic " + key.Secret), 40001},
+		{"scheme only", header(alayasign.Scheme), 40001},
+		{"two parts", func(r *http.Request) string { v := good(r); return v[:strings.LastIndex(v, ":")] }, 40001},
+		{"empty id", func(r *http.Request) string { return strings.Replace(good(r), key.ID+":", ":", 1) }, 40001},
+		{"six minutes behind", c.signed(now.Add(-6 * time.Minute)), 40002},
+		{"six minutes ahead", c.signed(now.Add(6 * time.Minute)), 40002},
+		{"timestamp in seconds", func(r *http.Request) string {
+			return alayasign.Scheme + " " + key.ID + ":" + strconv.FormatInt(now.Unix(), 10) + ":" + alayasign.Signature(key.Secret, now.Unix(), r.Method, sent(r))
+		}, 40002},
+		{"unknown access key", signAs("AK-other", key.Secret, now, "", sent), 40006},
+		{"wrong secret", signAs(key.ID, key.Secret+"x", now, "", sent), 40003},
+		{"other method", signAs(key.ID, key.Secret, now, "PUT", sent), 40003},
+		{"path without the prefix", signAs(key.ID, key.Secret, now, "", func(r *http.Request) string {
+			return strings.TrimPrefix(sent(r), alayatest.PathPrefix)
+		}), 40003},
+		{"path with the query", signAs(key.ID, key.Secret, now, "", func(r *http.Request) string { return sent(r) + "?a=1" }), 40003},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, m := range []struct {
-				method, path string
-				body         any
-			}{
-				{http.MethodGet, instPath(inst, "open-port/list"), nil},
-				{http.MethodPost, instPath(inst, "open-port"), map[string]any{"port": 0}}, // invalid: auth comes first
-				{http.MethodPost, instPath("unknown", "close-port"), map[string]any{"port": 80}},
-			} {
-				r := c.doAuth(m.method, m.path, m.body, tt.auth)
-				r.requireError(t, http.StatusUnauthorized, tt.status)
+			for _, m := range authCalls {
+				c.doAuth(m.method, m.path, m.body, tt.auth).requireAuthError(t, tt.status)
 			}
 		})
 	}
 	l, _ := s.Ports(inst)
 	assert.Empty(t, l.CustomPorts)
-	assert.Equal(t, http.StatusOK, c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, "bearer "+s.APIKey).status, "the scheme is case-insensitive")
+
+	// The live service's own messages for the two it was seen to answer.
+	assert.JSONEq(t, `{"status":40401,"message":"Login credential expired, please log in again"}`, string(c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, header("")).raw))
+	assert.JSONEq(t, `{"status":40006,"message":"API key not found"}`, string(c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, signAs("AK-other", "x", now, "", sent)).raw))
+
+	// Accepted: four minutes off either way, the query unsigned, the scheme in any case.
+	for _, auth := range []func(*http.Request) string{
+		c.signed(now.Add(-4 * time.Minute)),
+		c.signed(now.Add(4 * time.Minute)),
+		func(r *http.Request) string {
+			return strings.Replace(good(r), alayasign.Scheme, strings.ToLower(alayasign.Scheme), 1)
+		},
+	} {
+		assert.Equal(t, http.StatusOK, c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, auth).status)
+	}
+	assert.Equal(t, http.StatusOK, c.doAuth(http.MethodGet, instPath(inst, "open-port/list")+"?a=1", nil, good).status, "the query is not signed")
+
+	// The path is signed as sent, escaped: an id with a space and a slash.
+	odd := "a b/c"
+	s.AddInstance(odd)
+	c.doAuth(http.MethodGet, instPath(odd, "open-port/list"), nil, signAs(key.ID, key.Secret, now, "", func(r *http.Request) string { return r.URL.Path })).requireAuthError(t, 40003)
+	assert.Equal(t, http.StatusOK, c.list(odd).status)
+}
+
+// TestServerClock protects SetClock: the window is measured from the server's clock.
+func TestServerClock(t *testing.T) {
+	skew := 2 * time.Hour
+	s, c := newServer(t)
+	s.SetClock(func() time.Time { return time.Now().Add(skew) })
+	s.AddInstance(inst)
+	c.list(inst).requireAuthError(t, 40002)
+	assert.Equal(t, http.StatusOK, c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, c.signed(time.Now().Add(skew))).status)
+	s.SetClock(nil)
+	assert.Equal(t, http.StatusOK, c.list(inst).status)
+}
+
+// TestSetAccessKey protects a fixed AccessKey pair: its signatures are accepted, the old pair's
+// and a wrong secret's refused.
+func TestSetAccessKey(t *testing.T) {
+	k := alaya.AccessKey{ID: "test-access", Secret: "test-secret"}
+	s, c := newServer(t)
+	s.AddInstance(inst)
+	old := s.AccessKey
+	s.SetAccessKey(k)
+	assert.Equal(t, k, s.AccessKey)
+	assert.Equal(t, k, s.Handler().AccessKey())
+	c.list(inst).requireAuthError(t, 40006)
+	c.key = k
+	assert.Equal(t, http.StatusOK, c.list(inst).status)
+	c.key.Secret = old.Secret
+	c.list(inst).requireAuthError(t, 40003)
+}
+
+// TestBearerKey protects the bearer key a test asks for (AcceptAPIKey, SetAPIKey): accepted
+// exactly, next to signed requests. Issue 12 item 10: the key is compared exactly, so a key
+// with a trailing Unicode space (NBSP) or any other change is refused.
+func TestBearerKey(t *testing.T) {
+	s, c := newServer(t)
+	s.AddInstance(inst)
+	bearerList := func() result {
+		return c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, header("Bearer "+s.APIKey))
+	}
+	bearerList().requireAuthError(t, 40001)
+	s.AcceptAPIKey()
+	assert.Equal(t, http.StatusOK, bearerList().status)
+	s.Handler().SetAPIKey("")
+	bearerList().requireAuthError(t, 40001)
+
+	s.Handler().SetAPIKey("my-key")
+	list := func(auth string) result {
+		return c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, header(auth))
+	}
+	assert.Equal(t, http.StatusOK, list("Bearer my-key").status)
+	assert.Equal(t, http.StatusOK, list("bearer my-key").status, "the scheme is case-insensitive")
+	assert.Equal(t, http.StatusOK, c.list(inst).status, "signed requests are still accepted")
+	for _, auth := range []string{
+		"Bearer my-key\u00a0", "Bearer \u00a0my-key", "Bearer my-key\u3000", "Bearer my-key\u2003",
+		"Bearer  my-key", "Bearer my-keyx", "Bearer my-ke", "Bearer MY-KEY",
+	} {
+		list(auth).requireAuthError(t, 40006)
+	}
+	// (Spaces and tabs around a header value are not part of it in HTTP: net/http drops them.)
+	list("my-key").requireAuthError(t, 40001)
+	list("Bearer ").requireAuthError(t, 40001)
+	list("Token my-key").requireAuthError(t, 40001)
 }
 
 func TestUnknownInstance(t *testing.T) {
@@ -207,9 +328,10 @@ func TestCloseErrors(t *testing.T) {
 		want string
 	}{
 		{"not open", map[string]any{"port": 7778}, "not open"},
-		{"system 22", map[string]any{"port": 22}, "reserved"},
-		{"system 8888", map[string]any{"port": 8888}, "reserved"},
-		{"reserved 9001", map[string]any{"port": 9001}, "reserved"},
+		{"reserved 22", map[string]any{"port": 22}, "reserved"},
+		{"reserved 8888", map[string]any{"port": 8888}, "reserved"},
+		{"system 9001", map[string]any{"port": 9001}, "reserved"},
+		{"system 9002", map[string]any{"port": 9002}, "reserved"},
 		{"zero", map[string]any{"port": 0}, "port"},
 		{"above range", map[string]any{"port": 70000}, "port"},
 		{"missing port", map[string]any{}, "port"},
@@ -281,17 +403,23 @@ func TestWrongPathsGetTheWebsite(t *testing.T) {
 		"/v1/cci/instance//open-port/list",
 		"/v2/cci/instance/" + inst + "/open-port/list",
 	} {
-		r := c.doAuth(http.MethodGet, path, nil, "")
+		r := c.doAuth(http.MethodGet, path, nil, header(""))
 		assert.Equal(t, http.StatusOK, r.status, path)
 		assert.Contains(t, r.header.Get("Content-Type"), "text/html", path)
 		assert.Contains(t, string(r.raw), "<!DOCTYPE html>", path)
 	}
+	// The pages' URL, without /api/osm: the console's page, however well signed, as the live
+	// service answers.
 	before := s.RequestCount()
-	resp, err := s.Client().Get(strings.TrimSuffix(s.URL, alayatest.PathPrefix) + instPath(inst, "open-port/list"))
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html", "the API is not served outside the prefix")
-	assert.Equal(t, before+1, s.RequestCount())
+	root := &tc{t: t, base: strings.TrimSuffix(s.URL, alayatest.PathPrefix), key: s.AccessKey, hc: s.Client()}
+	for _, r := range []result{root.list(inst), root.open(inst, 8080, "tcp"), root.closePort(inst, 8080)} {
+		assert.Equal(t, http.StatusOK, r.status)
+		assert.Equal(t, "text/html; charset=utf-8", r.header.Get("Content-Type"), "the API is not served outside the prefix")
+		assert.Contains(t, string(r.raw), "<!DOCTYPE html>")
+	}
+	assert.Equal(t, before+3, s.RequestCount())
+	ports, _ := s.Ports(inst)
+	assert.Empty(t, ports.CustomPorts)
 }
 
 func TestMethodNotAllowed(t *testing.T) {
@@ -310,40 +438,48 @@ func TestRequestLog(t *testing.T) {
 	s.AddInstance(inst)
 	assert.Equal(t, 0, s.RequestCount())
 	c.list(inst)
-	c.doAuth(http.MethodPost, instPath(inst, "open-port"), map[string]any{"port": 1}, "")
+	c.doAuth(http.MethodPost, instPath(inst, "open-port"), map[string]any{"port": 1}, header(""))
 	c.open(inst, 0, "tcp")
 	assert.Equal(t, 3, s.RequestCount())
 	reqs := s.Requests()
 	require.Len(t, reqs, 3)
 	assert.Equal(t, http.MethodGet, reqs[0].Method)
-	assert.Equal(t, "Bearer "+s.APIKey, reqs[0].Header.Get("Authorization"))
+	assert.True(t, strings.HasPrefix(reqs[0].Header.Get("Authorization"), alayasign.Scheme+" "+s.AccessKey.ID+":"), reqs[0].Header.Get("Authorization"))
 	assert.JSONEq(t, `{"port":1}`, string(reqs[1].Body))
 	assert.Empty(t, reqs[1].Header.Get("Authorization"))
 	reqs[1].Body[0] = 'X'
 	assert.JSONEq(t, `{"port":1}`, string(s.Requests()[1].Body), "Requests returns copies")
 }
 
+// TestHandlerMount protects mounting: a Handler under any prefix verifies signatures over the
+// path as sent, mount prefix included.
 func TestHandlerMount(t *testing.T) {
-	h := alayatest.NewHandler("k")
+	h := alayatest.NewHandler()
 	h.AddInstance(inst)
 	mux := http.NewServeMux()
 	mux.Handle("/alaya-api/", http.StripPrefix("/alaya-api", h))
 	mux.HandleFunc("/other/", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })
 	base := newMuxServer(t, mux)
-	c := &tc{t: t, base: base + "/alaya-api", key: "k", hc: &http.Client{Transport: newValidatingTransport(t, "/alaya-api", http.DefaultTransport)}}
+	c := &tc{t: t, base: base + "/alaya-api", key: h.AccessKey(), hc: &http.Client{Transport: newValidatingTransport(t, "/alaya-api", http.DefaultTransport)}}
 	require.Equal(t, http.StatusOK, c.open(inst, 8080, "tcp").status)
 	assert.Len(t, c.list(inst).data(t)["customPorts"], 1)
 	assert.Equal(t, 2, h.RequestCount())
 	_, ok := h.Ports("nope")
 	assert.False(t, ok)
+	c.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, func(r *http.Request) string {
+		return alayasign.Authorization(c.key.ID, c.key.Secret, time.Now(), r.Method, strings.TrimPrefix(r.URL.EscapedPath(), "/alaya-api"))
+	}).requireAuthError(t, 40003)
 
 	s, sc := newServer(t)
 	s.Handler().AddInstance(inst)
 	require.Equal(t, http.StatusOK, sc.list(inst).status)
 	assert.Equal(t, 1, s.Handler().RequestCount())
 
-	empty := alayatest.NewHandler("")
-	empty.AddInstance(inst)
-	ec := &tc{t: t, base: newMuxServer(t, empty), hc: http.DefaultClient}
-	ec.doAuth(http.MethodGet, instPath(inst, "open-port/list"), nil, "Bearer x").requireError(t, http.StatusUnauthorized, 40006)
+	// A handler called directly (no RequestURI) signs over the URL's escaped path.
+	req := httptest.NewRequest(http.MethodGet, "http://alaya.test/v1/cci/instance/"+inst+"/open-port/list", nil)
+	req.RequestURI = ""
+	req.Header.Set("Authorization", alayasign.Authorization(h.AccessKey().ID, h.AccessKey().Secret, time.Now(), http.MethodGet, req.URL.EscapedPath()))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 }

@@ -1,0 +1,86 @@
+package alayasign_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portsdk/portsdk/internal/alayasign"
+)
+
+// TestKnownAnswer protects the signing recipe with the known-answer vector of docs/servers/alaya.md
+// (the independent Swift client's test, re-computed): secret "test-secret", GET,
+// /api/osm/v1/product/list-for-training-task, timestamp 123456 ms.
+func TestKnownAnswer(t *testing.T) {
+	const want = "alayanew-HMAC-SHA256 test-access:123456:75b861affb0513a335904a768af94f065b1fe0eb2fe980b5223883b151db639b"
+	path := "/api/osm/v1/product/list-for-training-task"
+	assert.Equal(t, "123456|GET|"+path, alayasign.StringToSign(123456, "get", path))
+	assert.Equal(t, want, alayasign.Authorization("test-access", "test-secret", time.UnixMilli(123456), "GET", path))
+	assert.Equal(t, want, alayasign.Authorization("test-access", "test-secret", time.UnixMilli(123456), "get", path), "the method is upper-cased")
+}
+
+// TestRequestPath protects what is signed: the escaped path as sent, without the query, "/" when empty.
+func TestRequestPath(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://api.alayanew.com/api/osm/v1/cci/instance/i-1/open-port/list?x=1": "/api/osm/v1/cci/instance/i-1/open-port/list",
+		"https://api.alayanew.com/api/osm/v1/cci/instance/a%2Fb%20c/open-port":    "/api/osm/v1/cci/instance/a%2Fb%20c/open-port",
+		"https://api.alayanew.com":           "/",
+		"http://h/%E5%AE%9E%E4%BE%8B/x#frag": "/%E5%AE%9E%E4%BE%8B/x",
+	} {
+		u, err := url.Parse(raw)
+		require.NoError(t, err)
+		assert.Equal(t, want, alayasign.RequestPath(u), raw)
+	}
+}
+
+// TestVerify protects the server side: each failure gets the service's status, in order, and the
+// window is ±5 minutes inclusive.
+func TestVerify(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	const id, secret, path = "AK1", "s3cret", "/api/osm/v1/cci/instance/i-1/open-port/list"
+	lookup := func(k string) (string, bool) {
+		if k == id {
+			return secret, true
+		}
+		return "", false
+	}
+	sign := func(at time.Time) string { return alayasign.Authorization(id, secret, at, "GET", path) }
+	ts := func(at time.Time) string { return strings.Split(sign(at), ":")[1] }
+	good := sign(now)
+	tests := []struct {
+		name, header, method, path string
+		want                       int
+	}{
+		{"signed now", good, "GET", path, 0},
+		{"scheme case-insensitive", strings.Replace(good, alayasign.Scheme, "ALAYANEW-hmac-sha256", 1), "GET", path, 0},
+		{"4m59s behind", sign(now.Add(-alayasign.Window + time.Second)), "GET", path, 0},
+		{"5m ahead", sign(now.Add(alayasign.Window)), "GET", path, 0},
+		{"5m1ms behind", sign(now.Add(-alayasign.Window - time.Millisecond)), "GET", path, alayasign.StatusTimestamp},
+		{"6m ahead", sign(now.Add(6 * time.Minute)), "GET", path, alayasign.StatusTimestamp},
+		{"timestamp in seconds", alayasign.Scheme + " " + id + ":" + ts(now)[:10] + ":" + strings.Repeat("0", 64), "GET", path, alayasign.StatusTimestamp},
+		{"timestamp not digits", alayasign.Scheme + " " + id + ":12a4:" + strings.Repeat("0", 64), "GET", path, alayasign.StatusTimestamp},
+		{"timestamp signed", alayasign.Scheme + " " + id + ":+" + ts(now) + ":" + strings.Repeat("0", 64), "GET", path, alayasign.StatusTimestamp},
+		{"unknown key", strings.Replace(good, id+":", "AK2:", 1), "GET", path, alayasign.StatusUnknownKey},
+		{"unknown key, stale timestamp", strings.Replace(sign(now.Add(-time.Hour)), id+":", "AK2:", 1), "GET", path, alayasign.StatusTimestamp},
+		{"other method", good, "POST", path, alayasign.StatusSignature},
+		{"other path", good, "GET", path + "/", alayasign.StatusSignature},
+		{"path without prefix", alayasign.Authorization(id, secret, now, "GET", strings.TrimPrefix(path, "/api/osm")), "GET", path, alayasign.StatusSignature},
+		{"wrong secret", alayasign.Authorization(id, "other", now, "GET", path), "GET", path, alayasign.StatusSignature},
+		{"upper-case hex", strings.ToUpper(good[:len(alayasign.Scheme)]) + good[len(alayasign.Scheme):len(good)-64] + strings.ToUpper(good[len(good)-64:]), "GET", path, alayasign.StatusSignature},
+		{"bearer", "Bearer " + secret, "GET", path, alayasign.StatusMalformed},
+		{"no scheme", strings.TrimPrefix(good, alayasign.Scheme+" "), "GET", path, alayasign.StatusMalformed},
+		{"two parts", alayasign.Scheme + " " + id + ":" + ts(now), "GET", path, alayasign.StatusMalformed},
+		{"four parts", good + ":x", "GET", path, alayasign.StatusMalformed},
+		{"empty id", alayasign.Scheme + " :" + ts(now) + ":abc", "GET", path, alayasign.StatusMalformed},
+		{"empty", "", "GET", path, alayasign.StatusMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, alayasign.Verify(tt.header, tt.method, tt.path, now, lookup))
+		})
+	}
+}

@@ -1,0 +1,171 @@
+package alaya
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portsdk/portsdk/internal/alayasign"
+	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/transport"
+	"github.com/portsdk/portsdk/wrapper"
+)
+
+// Credential is what a Client authenticates with: an AccessKey pair, which signs every request
+// the way the live service requires, or a BearerKey, the form the API pages show (a pointer to
+// either works too). Only this package implements it.
+type Credential interface {
+	// authorizer checks the credential and returns what puts it on each request; now is the
+	// clock an AccessKey signs with.
+	authorizer(now func() time.Time) (transport.Authorizer, error)
+}
+
+// authorizer checks cred (nil, or a nil pointer, is refused as field "cred") and returns its
+// transport.Authorizer.
+func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, error) {
+	switch c := cred.(type) {
+	case nil:
+		return nil, errNoCredential
+	case *AccessKey:
+		if c == nil {
+			return nil, errNoCredential
+		}
+	case *BearerKey:
+		if c == nil {
+			return nil, errNoCredential
+		}
+	}
+	return cred.authorizer(now)
+}
+
+var errNoCredential = &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
+
+// AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
+// A Client signs every request with it (scheme alayanew-HMAC-SHA256: an HMAC-SHA256 over the
+// millisecond timestamp, the method and the escaped request path, see docs/servers/alaya.md),
+// each attempt afresh, so a retried request carries a new timestamp. The secret is never sent.
+//
+// Printing an AccessKey with any verb of package fmt (and String, GoString), logging it with
+// log/slog or marshalling it to JSON shows the ID and "[redacted]" in place of the secret. Only
+// %p and %w, which go vet reports as misuse on a value that is neither a pointer nor an error,
+// make fmt print the fields as they are.
+type AccessKey struct {
+	// ID is the AccessKey ID, sent in every request's Authorization header.
+	ID string
+	// Secret is the AccessKey secret: it signs requests and is never sent or printed.
+	Secret string
+}
+
+func (k AccessKey) authorizer(now func() time.Time) (transport.Authorizer, error) {
+	if err := check.Credential("AccessKey.ID", k.ID); err != nil {
+		return nil, err
+	}
+	if strings.Contains(k.ID, ":") {
+		return nil, &wrapper.ValidationError{Field: "AccessKey.ID", Reason: `must not contain ":"`}
+	}
+	if err := check.Credential("AccessKey.Secret", k.Secret); err != nil {
+		return nil, err
+	}
+	return &signer{id: k.ID, secret: transport.NewSecret(k.Secret), now: now}, nil
+}
+
+// signer signs each request with an AccessKey pair (see internal/alayasign), at the time now gives.
+type signer struct {
+	id     string
+	secret transport.Secret
+	now    func() time.Time
+}
+
+// Authorize implements transport.Authorizer: a fresh signature per request sent, over the escaped
+// path as it goes on the wire.
+func (s *signer) Authorize(req *http.Request) error {
+	req.Header["Authorization"] = []string{alayasign.Authorization(s.id, s.secret.Reveal(), s.now(), req.Method, alayasign.RequestPath(req.URL))}
+	return nil
+}
+
+// Secrets implements transport.Authorizer.
+func (s *signer) Secrets() []string { return []string{s.secret.Reveal()} }
+
+// Format implements fmt.Formatter: every verb prints the ID only.
+func (s signer) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprint(f, "alaya.signer{"+strconv.Quote(s.id)+"}")
+}
+
+// String returns the key with its secret redacted: alaya.AccessKey{ID: "...", Secret: [redacted]}
+// (an empty secret shows as "").
+func (k AccessKey) String() string {
+	secret := "[redacted]"
+	if k.Secret == "" {
+		secret = `""`
+	}
+	return "alaya.AccessKey{ID: " + strconv.Quote(k.ID) + ", Secret: " + secret + "}"
+}
+
+// GoString is String.
+func (k AccessKey) GoString() string { return k.String() }
+
+// Format writes String for every verb (quoted for %q), so no verb shows the secret.
+func (k AccessKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.String()) }
+
+// LogValue implements slog.LogValuer: the ID, and the secret redacted.
+func (k AccessKey) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("ID", k.ID), slog.String("Secret", redacted(k.Secret)))
+}
+
+// MarshalJSON writes {"ID": ..., "Secret": "[redacted]"}, so that a configuration dumped as JSON
+// does not carry the secret. (Unmarshalling reads both fields as usual.)
+func (k AccessKey) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct{ ID, Secret string }{k.ID, redacted(k.Secret)})
+}
+
+// BearerKey is an Open API key, sent as "Authorization: Bearer <key>", the form the API pages
+// show. Pass the bare key, without "Bearer ". Printing it with any verb of package fmt (and
+// String, GoString), logging it with log/slog or marshalling it to JSON or text shows
+// "[redacted]" (%p and %w aside, as for AccessKey).
+type BearerKey string
+
+func (k BearerKey) authorizer(func() time.Time) (transport.Authorizer, error) {
+	if err := check.Credential("BearerKey", string(k)); err != nil {
+		return nil, err
+	}
+	return transport.NewHeaderAuth("Bearer", transport.NewSecret(string(k))), nil
+}
+
+// String returns "alaya.BearerKey([redacted])" (alaya.BearerKey("") for an empty key).
+func (k BearerKey) String() string {
+	if k == "" {
+		return `alaya.BearerKey("")`
+	}
+	return "alaya.BearerKey([redacted])"
+}
+
+// GoString is String.
+func (k BearerKey) GoString() string { return k.String() }
+
+// Format writes String for every verb (quoted for %q), so no verb shows the key.
+func (k BearerKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.String()) }
+
+// LogValue implements slog.LogValuer: "[redacted]".
+func (k BearerKey) LogValue() slog.Value { return slog.StringValue(redacted(string(k))) }
+
+// MarshalText writes "[redacted]" (used by encoding/json too). Unmarshalling reads the key as usual.
+func (k BearerKey) MarshalText() ([]byte, error) { return []byte(redacted(string(k))), nil }
+
+// redacted returns "[redacted]", or "" for an empty secret.
+func redacted(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+func formatRedacted(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = fmt.Fprint(f, s)
+}
