@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strconv"
@@ -51,6 +52,7 @@ type env struct {
 	secrets        []string // values that must never be printed (tokens, keys)
 
 	output outputFormat // -o/--output
+	debug  bool         // --debug or PORTCTL_DEBUG
 
 	// fromEnv records, for a setting read from the environment, the variable it came from (by flag
 	// name), so that an error about it names what the user actually set.
@@ -77,6 +79,25 @@ func (e *env) redact(s string) string {
 	return s
 }
 
+// logger is what --debug gives the clients: Debug records on stderr, through redact, or nil.
+func (e *env) logger() *slog.Logger {
+	if !e.debug {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(redactingWriter{e}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// redactingWriter writes to stderr without any remembered secret. The clients never log one; this
+// keeps it so whatever they log.
+type redactingWriter struct{ e *env }
+
+func (w redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(w.e.stderr, w.e.redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 // usageError is bad usage: an unknown command or flag, a missing or malformed flag, a flag the
 // command does not use. Nothing was sent. Exit 2.
 type usageError struct{ msg string }
@@ -86,6 +107,15 @@ func (e *usageError) Error() string { return e.msg }
 func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
+
+// credentialError is a refused credential (HTTP 401) with what to check for its status.
+type credentialError struct {
+	err  error
+	hint string
+}
+
+func (e *credentialError) Error() string { return e.err.Error() }
+func (e *credentialError) Unwrap() error { return e.err }
 
 // exitError ends a command with a status after it printed what it had to say.
 type exitError struct{ code int }
@@ -99,7 +129,6 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		ue  *usageError
 		ve  *wrapper.ValidationError
 		xe  *exitError
-		ae  *wrapper.APIError
 		fve *flagValidationError
 	)
 	path := "portctl"
@@ -120,9 +149,14 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	case errors.As(err, &ve):
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return exitUsage
-	case errors.As(err, &ae) && ae.StatusCode == 401:
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		hint := credentialHint(cmd)
+		var ce *credentialError
+		if errors.As(err, &ce) {
+			hint = ce.hint
+		}
 		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
-		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", credentialHint(cmd))
+		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(hint))
 		return exitCredential
 	default:
 		// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error,
@@ -135,6 +169,7 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 // Command annotations.
 const (
 	annotTakesOutput    = "portctl/output"     // the command prints with -o
+	annotTakesDebug     = "portctl/debug"      // the command sends requests --debug can show
 	annotCredentialHint = "portctl/credential" // on a group: what to check when the server refuses the credential
 	annotEnv            = "portctl/env"        // on a flag: the environment variable it falls back to
 )
@@ -149,12 +184,13 @@ func credentialHint(cmd *cobra.Command) string {
 	return "check the token or key"
 }
 
-// apiCommand marks c as a command that calls an API: it prints with -o.
+// apiCommand marks c as a command that calls an API: it prints with -o and logs with --debug.
 func apiCommand(c *cobra.Command) *cobra.Command {
 	if c.Annotations == nil {
 		c.Annotations = map[string]string{}
 	}
 	c.Annotations[annotTakesOutput] = "true"
+	c.Annotations[annotTakesDebug] = "true"
 	return c
 }
 

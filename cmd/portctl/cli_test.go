@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -68,7 +71,7 @@ func TestModuleVersion(t *testing.T) {
 	}
 }
 
-// -o is global: before the command, between its words, after it; -ojson, -o=json,
+// -o and --debug are global: before the command, between its words, after it; -ojson, -o=json,
 // --output json and --output=json are the same.
 func TestGlobalFlagsAnywhere(t *testing.T) {
 	_, vars := newRainbond(t)
@@ -80,6 +83,7 @@ func TestGlobalFlagsAnywhere(t *testing.T) {
 		{"rainbond", "ports", "list", "-o=json"},
 		{"rainbond", "ports", "list", "--output", "json"},
 		{"--output=json", "rainbond", "ports", "list"},
+		{"--debug=false", "-o", "json", "rainbond", "ports", "list"},
 	} {
 		r := runWith(t, vars, args...)
 		assert.Equal(t, 0, r.code, "%v: %s", args, r)
@@ -171,7 +175,7 @@ func TestStructuredOutputFailureWritesOnlyStderr(t *testing.T) {
 	}
 }
 
-// A global flag the command does not use is refused.
+// A global flag the command does not use is refused, and so is an invalid PORTCTL_DEBUG.
 func TestGlobalFlagsRefusedWhereUnused(t *testing.T) {
 	_, vars := newRainbond(t)
 	cases := []struct {
@@ -182,7 +186,12 @@ func TestGlobalFlagsRefusedWhereUnused(t *testing.T) {
 		{nil, []string{"demo", "-o", "json"}, "-o/--output does not apply to portctl demo"},
 		{nil, []string{"-o", "yaml", "completion", "bash"}, "-o/--output does not apply to portctl completion bash"},
 		{nil, []string{"docs", "--dir", t.TempDir(), "-o", "json"}, "-o/--output does not apply to portctl docs"},
-		{vars, []string{"rainbond", "ports", "list", "-o"}, "flag needs an argument: 'o' in -o"},
+		{nil, []string{"demo", "--debug"}, "--debug does not apply to portctl demo"},
+		{nil, []string{"fake", "--debug"}, "--debug does not apply to portctl fake"},
+		{nil, []string{"--debug", "version"}, "--debug does not apply to portctl version"},
+		{merge(vars, map[string]string{"PORTCTL_DEBUG": "yes please"}), []string{"rainbond", "ports", "list"},
+			`invalid PORTCTL_DEBUG "yes please": must be 1 or 0`},
+		{vars, []string{"rainbond", "ports", "list", "--debug=maybe"}, `invalid --debug "maybe": must be true or false`},
 	}
 	for _, tc := range cases {
 		r := runWith(t, tc.vars, tc.args...)
@@ -190,6 +199,9 @@ func TestGlobalFlagsRefusedWhereUnused(t *testing.T) {
 		assert.Empty(t, r.stdout)
 		assert.Contains(t, r.stderr, tc.stderr)
 	}
+	// PORTCTL_DEBUG is read only by commands that send requests: elsewhere it is not an error.
+	r := runWith(t, map[string]string{"PORTCTL_DEBUG": "yes please"}, "version")
+	assert.Equal(t, 0, r.code, r)
 }
 
 func TestCompletion(t *testing.T) {
@@ -244,7 +256,7 @@ func TestEveryVariableDocumented(t *testing.T) {
 		names = append(names, v)
 	}
 	sort.Strings(names)
-	assert.Equal(t, []string{"ALAYA_API_KEY", "ALAYA_INSTANCE", "ALAYA_URL",
+	assert.Equal(t, []string{"ALAYA_ACCESS_KEY", "ALAYA_API_KEY", "ALAYA_INSTANCE", "ALAYA_SECRET_KEY", "ALAYA_URL", "PORTCTL_DEBUG",
 		"RAINBOND_APP", "RAINBOND_COMPONENT", "RAINBOND_REGION", "RAINBOND_TEAM", "RAINBOND_TOKEN", "RAINBOND_URL"}, names)
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
@@ -270,7 +282,7 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"rainbond", "ports", "delete"}, exitUsage},
 		{[]string{"alaya", "ports", "open", "--port", "0", "--protocol", "tcp"}, exitUsage},
 		{[]string{"rainbond", "ports", "list", "--token", "nope"}, exitCredential},
-		{[]string{"alaya", "ports", "list", "--api-key", "nope"}, exitCredential},
+		{[]string{"alaya", "ports", "list", "--secret-key", "nope"}, exitCredential},
 	}
 	for _, tc := range cases {
 		r := runWith(t, vars, tc.args...)
@@ -362,4 +374,114 @@ func keys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// --debug and PORTCTL_DEBUG=1 log each attempt and each retry wait on stderr, never a credential;
+// stdout keeps only the data.
+func TestDebug(t *testing.T) {
+	rs, rvars := newRainbond(t)
+	as, avars := newAlaya(t)
+	vars := merge(rvars, avars)
+	attempt := regexp.MustCompile(`level=DEBUG msg="portsdk: attempt" operation=rainbond.ListPorts method=GET ` +
+		`path=/\S+/teams/team-a/regions/region-1/apps/12/services/gr1a2b3c/ports attempt=1 status=200 duration=\S+\n`)
+	for _, tc := range []struct {
+		vars map[string]string
+		args []string
+	}{
+		{vars, []string{"--debug", "-o", "json", "rainbond", "ports", "list"}},
+		{vars, []string{"rainbond", "ports", "list", "-ojson", "--debug"}},
+		{merge(vars, map[string]string{"PORTCTL_DEBUG": "1"}), []string{"rainbond", "ports", "list", "-o", "json"}},
+	} {
+		r := runWith(t, tc.vars, tc.args...)
+		require.Equal(t, 0, r.code, r)
+		assert.JSONEq(t, `[]`, r.stdout, "stdout is only the data")
+		assert.Regexp(t, attempt, r.stderr)
+		assert.NotContains(t, r.stderr, rs.Token)
+	}
+
+	r := runWith(t, vars, "--debug", "alaya", "ports", "list", "--instance", "nope")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, `msg="portsdk: attempt" operation=alaya.ListOpenPorts method=GET`)
+	assert.Contains(t, r.stderr, "status=403")
+	assert.NotContains(t, r.stderr, as.APIKey)
+
+	// Without --debug nothing is logged; PORTCTL_DEBUG=0 and --debug=false turn it off.
+	for _, tc := range []struct {
+		vars map[string]string
+		args []string
+	}{
+		{vars, []string{"rainbond", "ports", "list"}},
+		{merge(vars, map[string]string{"PORTCTL_DEBUG": "0"}), []string{"rainbond", "ports", "list"}},
+		{merge(vars, map[string]string{"PORTCTL_DEBUG": "1"}), []string{"rainbond", "ports", "list", "--debug=false"}},
+	} {
+		r := runWith(t, tc.vars, tc.args...)
+		require.Equal(t, 0, r.code, r)
+		assert.Empty(t, r.stderr, tc.args)
+	}
+}
+
+// A retried GET shows each attempt and each wait before a retry.
+func TestDebugShowsRetryWaits(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	_, vars := newRainbond(t)
+	vars["RAINBOND_URL"] = srv.URL + "/console"
+	r := runWith(t, vars, "--debug", "rainbond", "ports", "list")
+	assert.Equal(t, 1, r.code, r)
+	assert.Equal(t, 3, strings.Count(r.stderr, `msg="portsdk: attempt"`), r.stderr)
+	assert.Equal(t, 2, strings.Count(r.stderr, `msg="portsdk: retry wait"`), r.stderr)
+	assert.Contains(t, r.stderr, "status=503")
+	assert.NotContains(t, r.stderr, vars["RAINBOND_TOKEN"])
+}
+
+// Whatever a client logs, a remembered secret does not reach stderr.
+func TestDebugLogIsRedacted(t *testing.T) {
+	var stderr strings.Builder
+	e := newEnv(func(string) string { return "" }, io.Discard, &stderr)
+	e.debug = true
+	e.secret("s3cret-token")
+	e.logger().Debug("echo", "header", "Authorization: s3cret-token")
+	assert.Contains(t, stderr.String(), "Authorization: ***")
+	assert.NotContains(t, stderr.String(), "s3cret-token")
+}
+
+// docs --readme rewrites only the table between the markers, and refuses a README without them.
+func TestDocsReadme(t *testing.T) {
+	dir := t.TempDir()
+	readme := filepath.Join(dir, "README.md")
+	require.NoError(t, os.WriteFile(readme, []byte("# x\n\nbefore\n"+readmeTableBegin+"\nold table\n"+readmeTableEnd+"\nafter\n"), 0o644))
+	r := runWith(t, nil, "docs", "--dir", filepath.Join(dir, "ref"), "--readme", readme)
+	require.Equal(t, 0, r.code, r)
+	got, err := os.ReadFile(readme)
+	require.NoError(t, err)
+	assert.Equal(t, "# x\n\nbefore\n"+readmeTableBegin+"\n"+commandTable(testRoot())+readmeTableEnd+"\nafter\n", string(got))
+
+	require.NoError(t, os.WriteFile(readme, []byte("# no markers\n"), 0o644))
+	r = runWith(t, nil, "docs", "--dir", filepath.Join(dir, "ref"), "--readme", readme)
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "the README has no line")
+}
+
+// demo --addr picks the embedded fake's address; a busy one fails before any step.
+func TestDemoAddr(t *testing.T) {
+	f, err := startFake("127.0.0.1:0")
+	require.NoError(t, err)
+	defer func() { _ = f.Close() }()
+	r := runWith(t, nil, "demo", "--addr", strings.TrimPrefix(f.base, "http://"))
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "address already in use")
+	assert.Empty(t, r.stdout)
+}
+
+// cobra's --no-descriptions flag of the completion commands leaves the descriptions out.
+func TestCompletionNoDescriptions(t *testing.T) {
+	with := runWith(t, nil, "completion", "fish")
+	without := runWith(t, nil, "completion", "fish", "--no-descriptions")
+	require.Equal(t, 0, with.code, with)
+	require.Equal(t, 0, without.code, without)
+	assert.NotEqual(t, with.stdout, without.stdout)
+	assert.Contains(t, without.stdout, "__completeNoDesc")
 }

@@ -101,6 +101,11 @@ func demoSteps() []demoStep {
 			args:  al("list"), check: all(row("system"), noRowWith("custom")),
 		},
 		{
+			title: "Alaya: a wrong AccessKey secret: the service refuses the signature (exit 4, on purpose)",
+			args:  al("list", "--secret-key", "not-the-secret"), code: exitCredential,
+			check: stderrHas("HTTP 401, code 40003"),
+		},
+		{
 			title: "Alaya: open 8080 as http/https",
 			args:  al("open", "--port", "8080", "--protocol", "http/https"),
 			check: row("8080", col{1, "http/https"}, col{2, `^[0-9]+$`}),
@@ -194,10 +199,11 @@ func newDemoCmd(e *env) *cobra.Command {
 		Short: "run a complete port lifecycle against the in-memory APIs",
 		Long: `Start the in-memory APIs of 'portctl fake' inside this process and run a complete port lifecycle
 against them through portctl's own commands, printing each command line and its output: on Rainbond
-list, add, open inner and outer, change alias and protocol, close, delete; on Alaya list, open, close;
-then the declarative way: diff and apply a ports file, and apply it again (no changes).
-Two steps fail on purpose (marked): one with invalid input (exit 2, nothing sent) and one the server
-refuses (exit 1). The demo exits 0 when every step did what it should, else 1.`,
+list, add, open inner and outer, change alias and protocol, close, delete; on Alaya (every request
+signed with the AccessKey pair) list, open, close; then the declarative way: diff and apply a ports
+file, and apply it again (no changes). Three steps fail on purpose (marked): invalid input (exit 2,
+nothing sent), a change the server refuses (exit 1) and a wrong AccessKey secret (exit 4).
+The demo exits 0 when every step did what it should, else 1.`,
 		Example: examples(`portctl demo
 make demo                 # the same, from a checkout`),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -219,7 +225,7 @@ func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error 
 	fmt.Fprintf(w, "environment, as after 'portctl fake' (secrets not shown):\n\n")
 	for _, k := range fakeVarNames {
 		v := f.vars[k]
-		if k == "RAINBOND_TOKEN" || k == "ALAYA_API_KEY" {
+		if k == "RAINBOND_TOKEN" || k == "ALAYA_SECRET_KEY" {
 			v = "<hidden>"
 		}
 		fmt.Fprintf(w, "  %s=%s\n", k, v)

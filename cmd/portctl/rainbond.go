@@ -60,7 +60,7 @@ func (e *env) rainbondClient(cmd *cobra.Command) (*rainbond.Client, rainbond.Com
 	if comp.ServiceID, err = e.setting(cmd, "component"); err != nil {
 		return nil, comp, err
 	}
-	c, err := rainbond.NewClient(url, token, rainbond.WithUserAgent(userAgent))
+	c, err := rainbond.NewClient(url, token, rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()))
 	if err != nil {
 		return nil, comp, e.asFlagError(err, rainbondFields)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,11 +17,11 @@ func newRootCmd(e *env) *cobra.Command {
 		Long: `portctl manages container ports on Rainbond (component ports) and Alaya NeW (CCI instance ports).
 
 Connection settings come from flags or from the environment: RAINBOND_URL, RAINBOND_TOKEN,
-RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT; ALAYA_URL, ALAYA_API_KEY,
-ALAYA_INSTANCE. A flag wins over its variable. Keep tokens and keys in the environment, not on the
-command line.
+RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT; ALAYA_URL, ALAYA_ACCESS_KEY and
+ALAYA_SECRET_KEY (or ALAYA_API_KEY, a bearer key), ALAYA_INSTANCE. A flag wins over its variable.
+Keep tokens and keys in the environment, not on the command line. PORTCTL_DEBUG=1 is --debug.
 
-The global flag -o may be given anywhere on the line.
+Global flags (-o, --debug) may be given anywhere on the line.
 
 Exit status: 0 success; 1 the API refused or could not be reached; 2 bad usage or invalid input
 (nothing was sent); 4 the server refused the credential (HTTP 401).`,
@@ -53,6 +54,9 @@ portctl help rainbond ports update     # the help of any command`),
 	pf.VarP(&e.output, "output", "o", "output format: table, json or yaml (json and yaml keep the API's own field names)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
 		[]string{string(outputTable), string(outputJSON), string(outputYAML)}, cobra.ShellCompDirectiveNoFileComp))
+	pf.BoolVar(&e.debug, "debug", false,
+		"log each HTTP attempt on stderr (method, path, status, duration, retry waits; never a credential) [$PORTCTL_DEBUG]")
+	_ = pf.SetAnnotation("debug", annotEnv, []string{"PORTCTL_DEBUG"})
 	root.Flags().BoolVar(&showVersion, "version", false, "print the version of portctl, Go and the platform, and exit")
 	printsWithOutput(root)
 
@@ -96,10 +100,25 @@ func finishTree(c *cobra.Command) {
 	}
 }
 
-// globalFlags checks -o against the command that runs.
+// globalFlags checks -o and --debug against the command that runs, and reads PORTCTL_DEBUG.
 func (e *env) globalFlags(cmd *cobra.Command) error {
 	if cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "" {
 		return usageErrorf("-o/--output does not apply to %s", cmd.CommandPath())
+	}
+	if cmd.Annotations[annotTakesDebug] == "" {
+		if cmd.Flags().Changed("debug") {
+			return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
+		}
+		return nil
+	}
+	if !cmd.Flags().Changed("debug") {
+		if v := e.getenv("PORTCTL_DEBUG"); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
+			}
+			e.debug = b
+		}
 	}
 	return nil
 }
