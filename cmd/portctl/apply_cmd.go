@@ -15,7 +15,7 @@ import (
 // applyFields maps the client constructors' validation errors to apply's flags.
 var (
 	applyRainbondFields = map[string]string{"baseURL": "rainbond-url", "token": "rainbond-token"}
-	applyAlayaFields    = map[string]string{"baseURL": "alaya-url", "apiKey": "alaya-api-key"}
+	applyAlayaFields    = map[string]string{"baseURL": "alaya-url", "AccessKey.ID": "access-key", "AccessKey.Secret": "secret-key", "BearerKey": "api-key"}
 )
 
 const applyFileHelp = `The file (YAML; JSON is accepted too) names the ports each Rainbond component and Alaya NeW
@@ -42,8 +42,9 @@ instance must have:
           protocol: http/https   # default http/https
 
 URLs and credentials never come from the file: they come from --rainbond-url and
---rainbond-token (RAINBOND_URL, RAINBOND_TOKEN) and --alaya-url and --alaya-api-key (ALAYA_URL,
-ALAYA_API_KEY), asked for only when the file names a platform. A file with an unknown key, a port
+--rainbond-token (RAINBOND_URL, RAINBOND_TOKEN), and --alaya-url with the AccessKey pair
+--access-key and --secret-key (ALAYA_URL, ALAYA_ACCESS_KEY, ALAYA_SECRET_KEY) or a bearer key
+--api-key (ALAYA_API_KEY), asked for only when the file names that platform. A file with an unknown key, a port
 listed twice, an outer service without the inner one or two k8s service names for one component
 is refused with its line before anything is sent (exit 2).
 
@@ -57,9 +58,12 @@ func applyConnFlags(fs *pflag.FlagSet) {
 	envString(fs, "rainbond-url", "RAINBOND_URL", "Rainbond console base URL, e.g. https://console.example.com")
 	envString(fs, "rainbond-token", "RAINBOND_TOKEN",
 		"Rainbond access token; prefer the variable: a flag value stays in shell history and shows in ps")
-	envString(fs, "alaya-url", "ALAYA_URL", "Alaya NeW Open API base URL (default "+alaya.DefaultBaseURL+")")
-	envString(fs, "alaya-api-key", "ALAYA_API_KEY",
-		"Alaya NeW Open API key; prefer the variable: a flag value stays in shell history and shows in ps")
+	envString(fs, "alaya-url", "ALAYA_URL", "Alaya NeW API base URL (default "+alaya.DefaultBaseURL+")")
+	envString(fs, "access-key", "ALAYA_ACCESS_KEY", "Alaya NeW AccessKey ID, with --secret-key: every request is signed")
+	envString(fs, "secret-key", "ALAYA_SECRET_KEY",
+		"Alaya NeW AccessKey secret; prefer the variable: a flag value stays in shell history and shows in ps")
+	envString(fs, "api-key", "ALAYA_API_KEY",
+		"Alaya NeW bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
 }
 
 // applyConfigFor makes the applyConfig of a run of apply or diff.
@@ -80,7 +84,7 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) apply
 				return nil, err
 			}
 			e.secret(token)
-			c, err := rainbond.NewClient(url, token, rainbond.WithUserAgent(userAgent))
+			c, err := rainbond.NewClient(url, token, rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()))
 			if err != nil {
 				return nil, e.asFlagError(err, applyRainbondFields)
 			}
@@ -91,12 +95,11 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) apply
 			if url == "" {
 				url = alaya.DefaultBaseURL
 			}
-			key, err := e.setting(cmd, "alaya-api-key")
+			cred, err := e.alayaCredential(cmd)
 			if err != nil {
 				return nil, err
 			}
-			e.secret(key)
-			c, err := alaya.NewClient(key, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent))
+			c, err := alaya.NewClient(cred, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent), alaya.WithLogger(e.logger()))
 			if err != nil {
 				return nil, e.asFlagError(err, applyAlayaFields)
 			}
@@ -152,7 +155,7 @@ cat ports.yaml | portctl apply -f -`),
 			}
 			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, dryRun)))
 		},
-		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token) and ALAYA_API_KEY (or --alaya-api-key)"},
+		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token), and ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"},
 	}
 	fs := c.Flags()
 	fs.StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
@@ -179,7 +182,7 @@ portctl diff -f ports.yaml -o yaml`),
 			}
 			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, true)))
 		},
-		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token) and ALAYA_API_KEY (or --alaya-api-key)"},
+		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token), and ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"},
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
 	applyConnFlags(c.Flags())

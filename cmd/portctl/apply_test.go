@@ -112,7 +112,7 @@ func (s *applyServers) config(t *testing.T, file string, out *bytes.Buffer) appl
 			return rainbond.NewClient(s.rb.URL, s.rb.Token, rainbond.WithHTTPClient(hc))
 		},
 		alaya: func() (*alaya.Client, error) {
-			return alaya.NewClient(s.al.APIKey, alaya.WithBaseURL(s.al.URL), alaya.WithHTTPClient(hc))
+			return alaya.NewClient(s.al.AccessKey, alaya.WithBaseURL(s.al.URL), alaya.WithHTTPClient(hc))
 		},
 		redact: func(v string) string { return strings.ReplaceAll(v, s.rb.Token, "***") },
 	}

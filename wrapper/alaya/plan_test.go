@@ -141,7 +141,7 @@ func planServer(t *testing.T, rt func(http.RoundTripper) http.RoundTripper) (*al
 	if rt != nil {
 		hc.Transport = rt(hc.Transport)
 	}
-	c, err := alaya.NewClient(srv.APIKey, alaya.WithBaseURL(srv.URL), alaya.WithHTTPClient(hc))
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL), alaya.WithHTTPClient(hc))
 	require.NoError(t, err)
 	return srv, c
 }
