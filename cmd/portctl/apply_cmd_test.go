@@ -1,9 +1,11 @@
 package main
 
 import (
+	"math/rand"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,4 +162,75 @@ func TestApplyCommandFromStdin(t *testing.T) {
 	root.SetIn(strings.NewReader(fakeApplyFile))
 	require.NoError(t, root.Execute())
 	assert.Contains(t, stdout.String(), "Plan: 3 to add, 0 to change, 0 to delete.\n")
+}
+
+// TestApplyCommandRandom protects the acceptance of issue 17 against the in-process fake: for random
+// start states and random valid files, diff sends no write, one apply reaches the file's state (a
+// diff then prints "no changes"), and a second apply prints "no changes" and sends no write.
+func TestApplyCommandRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(1717))
+	protos := []string{"http", "tcp", "udp", "mysql", "grpc"}
+	copies := fakeCopiesK8sName(t)
+	if !copies {
+		t.Log("the fake names each new port itself instead of copying the component's k8s service name: " +
+			"files with a k8s service name are skipped (wrapper/rainbond's TestPlanPortsProperty covers them)")
+	}
+	ran := 0
+	for i := 0; i < 40 && ran < 25; i++ {
+		f := startApplyFake(t)
+		used := map[string]bool{}
+		for _, n := range []int{80, 443, 3306, 5432, 8080, 9000} {
+			if r.Intn(2) == 0 {
+				continue
+			}
+			alias := "GR1A2B3C" + strconv.Itoa(n)
+			if a := []string{"WEB", "DB", "API", "ADMIN", "CACHE"}[r.Intn(5)]; !used[a] && r.Intn(2) == 0 {
+				alias = a
+			}
+			used[alias] = true
+			inner := r.Intn(2) == 0
+			require.NoError(t, f.rainbond.SetPort(fakeComponent, rainbond.Port{ContainerPort: n, MappingPort: n,
+				Protocol: protos[r.Intn(len(protos))], PortAlias: alias, IsInnerService: inner,
+				IsOuterService: inner && r.Intn(2) == 0, K8sServiceName: "gr1a2b3c"}))
+		}
+		text := randomPortsFile(r, fakeComponent.TeamID, fakeComponent.RegionName, "1", fakeComponent.ServiceID)
+		text += "alaya:\n  - instance: " + fakeInstance + "\n    prune: " + strconv.FormatBool(r.Intn(2) == 0) + "\n    ports:\n"
+		for _, n := range []int{7000, 7860, 8080} {
+			if r.Intn(2) == 0 {
+				text += "      - port: " + strconv.Itoa(n) + "\n        protocol: " + []string{"tcp", "http/https"}[r.Intn(2)] + "\n"
+			}
+		}
+		if !copies && strings.Contains(text, "k8s_service_name") {
+			continue
+		}
+		path := writeFile(t, text)
+
+		diff := runWith(t, f.vars, "diff", "-f", path)
+		if diff.code == 2 && strings.Contains(diff.stderr, "the server refuses two ports with one alias") {
+			continue // the start state keeps an alias this file gives another port
+		}
+		require.Equal(t, 0, diff.code, "%s\n%s", text, diff)
+		require.Zero(t, fakeWrites(f), "diff sends no write")
+		res := runWith(t, f.vars, "apply", "-f", path)
+		require.Equal(t, 0, res.code, "%s\n%s", text, res)
+		require.Equal(t, "no changes\n", runWith(t, f.vars, "diff", "-f", path).stdout, "%s\n%s", text, res)
+		writes := fakeWrites(f)
+		second := runWith(t, f.vars, "apply", "-f", path)
+		require.Equal(t, 0, second.code, second)
+		require.Equal(t, "no changes\n", second.stdout)
+		require.Equal(t, writes, fakeWrites(f), "the second apply sends no write")
+		ran++
+	}
+	assert.Greater(t, ran, 15)
+}
+
+// fakeCopiesK8sName reports whether the fake gives a new port the k8s service name of the
+// component's first port, as the console does (docs/servers/rainbond.md).
+func fakeCopiesK8sName(t *testing.T) bool {
+	f := startApplyFake(t)
+	require.NoError(t, f.rainbond.SetPort(fakeComponent, rainbond.Port{ContainerPort: 80, Protocol: "http", PortAlias: "A", K8sServiceName: "first"}))
+	r := runWith(t, f.vars, "rainbond", "ports", "add", "--port", "81")
+	require.Equal(t, 0, r.code, r)
+	ports, _ := f.rainbond.Ports(fakeComponent)
+	return len(ports) == 2 && ports[1].K8sServiceName == "first"
 }
