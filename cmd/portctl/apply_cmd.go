@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/portsdk/portsdk/internal/portfile"
+	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -66,8 +68,9 @@ func applyConnFlags(fs *pflag.FlagSet) {
 		"Alaya NeW bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
 }
 
-// applyConfigFor makes the applyConfig of a run of apply or diff.
-func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) applyConfig {
+// applyConfigFor makes the applyConfig of a run of apply or diff. cred receives the Alaya credential
+// once it is read, for the hint of a refusal.
+func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool, cred *alaya.Credential) applyConfig {
 	return applyConfig{
 		file:   file,
 		stdin:  cmd.InOrStdin(),
@@ -95,11 +98,11 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) apply
 			if url == "" {
 				url = alaya.DefaultBaseURL
 			}
-			cred, err := e.alayaCredential(cmd)
-			if err != nil {
+			var err error
+			if *cred, err = e.alayaCredential(cmd); err != nil {
 				return nil, err
 			}
-			c, err := alaya.NewClient(cred, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent), alaya.WithLogger(e.logger()))
+			c, err := alaya.NewClient(*cred, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent), alaya.WithLogger(e.logger()))
 			if err != nil {
 				return nil, e.asFlagError(err, applyAlayaFields)
 			}
@@ -109,14 +112,19 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) apply
 	}
 }
 
-// applyExit turns a file error into exit 2, saying what was sent; other errors go to exitCode as
-// they are.
-func (e *env) applyExit(err error) error {
+// applyExit turns a file error into exit 2, saying what was sent, and says what to check when a
+// server refused the credential; other errors go to exitCode as they are.
+func (e *env) applyExit(err error, cred alaya.Credential) error {
 	var (
 		se *applyStateError
 		fe *portfile.Error
+		ae *wrapper.APIError
 	)
 	switch {
+	case errors.Is(err, wrapper.ErrUnauthorized) && errors.As(err, &ae) && strings.HasPrefix(ae.Operation, "alaya.") && cred != nil:
+		return &credentialError{err: err, hint: e.alayaCredentialHint(err, cred)}
+	case errors.Is(err, wrapper.ErrUnauthorized) && errors.As(err, &ae) && strings.HasPrefix(ae.Operation, "rainbond."):
+		return &credentialError{err: err, hint: "check " + e.flagName("rainbond-token")}
 	case errors.As(err, &se):
 		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.redact(err.Error()))
 		return &exitError{code: exitUsage}
@@ -153,7 +161,8 @@ cat ports.yaml | portctl apply -f -`),
 			if err := requireFlags(cmd, "file"); err != nil {
 				return err
 			}
-			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, dryRun)))
+			var cred alaya.Credential
+			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, dryRun, &cred)), cred)
 		},
 		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token), and ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"},
 	}
@@ -180,7 +189,8 @@ portctl diff -f ports.yaml -o yaml`),
 			if err := requireFlags(cmd, "file"); err != nil {
 				return err
 			}
-			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, true)))
+			var cred alaya.Credential
+			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, true, &cred)), cred)
 		},
 		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token), and ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"},
 	}

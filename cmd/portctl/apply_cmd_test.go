@@ -152,6 +152,20 @@ func TestApplyCommandRefusesFile(t *testing.T) {
 	assert.Zero(t, fakeWrites(f))
 }
 
+// TestApplyCommandCredentialRefused protects exit 4 with what to check, for each platform.
+func TestApplyCommandCredentialRefused(t *testing.T) {
+	f := startApplyFake(t)
+	path := writeFile(t, fakeApplyFile)
+	r := runWith(t, merge(f.vars, map[string]string{"RAINBOND_TOKEN": "wrong"}), "diff", "-f", path)
+	assert.Equal(t, 4, r.code, r)
+	assert.Contains(t, r.stderr, "the server refused the credential: check RAINBOND_TOKEN\n")
+	r = runWith(t, merge(f.vars, map[string]string{"ALAYA_SECRET_KEY": "wrong"}), "apply", "-f", path)
+	assert.Equal(t, 4, r.code, r)
+	assert.Contains(t, r.stderr, "the signature does not verify: check ALAYA_SECRET_KEY")
+	assert.NotContains(t, r.stdout+r.stderr, "wrong")
+	assert.Zero(t, fakeWrites(f), "a refused list stops before any write")
+}
+
 // TestApplyCommandFromStdin protects -f -.
 func TestApplyCommandFromStdin(t *testing.T) {
 	f := startApplyFake(t)
