@@ -165,10 +165,13 @@ func TestCredentialRefusesUnicodeSpaceAndControls(t *testing.T) {
 		_, err = alaya.NewClient(alaya.BearerKey(cred))
 		require.ErrorAs(t, err, &ve, "%U", r)
 		assert.Equal(t, "BearerKey", ve.Field)
-		_, err = alaya.NewClient(alaya.AccessKey{ID: "ak-1", Secret: cred})
+		_, err = alaya.NewClient(alaya.AccessKey{ID: "AK", Secret: cred})
 		require.ErrorAs(t, err, &ve, "%U", r)
 		assert.Equal(t, "AccessKey.Secret", ve.Field)
 		assert.NotContains(t, err.Error(), "sEcr")
+		_, err = alaya.NewClient(alaya.AccessKey{ID: cred, Secret: "s"})
+		require.ErrorAs(t, err, &ve, "%U", r)
+		assert.Equal(t, "AccessKey.ID", ve.Field)
 	}
 	_, err := rainbond.NewClient("https://console.example.com", "tok\xffen")
 	assert.Error(t, err, "invalid UTF-8 is refused")
@@ -282,10 +285,12 @@ func TestUserAgentWithControlsRefused(t *testing.T) {
 func TestClientNeverPrintsItsCredential(t *testing.T) {
 	rc, err := rainbond.NewClient("https://console.example.com", secret)
 	require.NoError(t, err)
-	ac, err := alaya.NewClient(alaya.BearerKey(secret))
+	ac, err := alaya.NewClient(alaya.AccessKey{ID: "AK", Secret: secret})
+	require.NoError(t, err)
+	bc, err := alaya.NewClient(alaya.BearerKey(secret))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t", "%p", "%T"} {
-		for _, v := range []any{rc, *rc, ac, *ac} {
+		for _, v := range []any{rc, *rc, ac, *ac, bc, *bc} {
 			out := fmt.Sprintf(verb, v)
 			assert.NotContains(t, out, secret, verb)
 			assert.NotContains(t, out, fmt.Sprintf("%x", secret), verb)
