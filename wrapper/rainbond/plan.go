@@ -376,28 +376,27 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		}
 	}
 	if k8s != "" && !k8sDone {
+		differs := false
+		for _, p := range cur {
+			differs = differs || p.K8sServiceName != k8s
+		}
+		var on *Port // one call sets the name on every port: send it for a port with an alias
 		for _, n := range sortedKeys(cur) {
-			if cur[n].K8sServiceName == k8s {
-				continue
+			if cur[n].PortAlias != "" {
+				on = cur[n]
+				break
 			}
-			// Some port has another name: one call sets it on all of them. Use a port with an alias.
-			var on *Port
-			for _, m := range sortedKeys(cur) {
-				if cur[m].PortAlias != "" {
-					on = cur[m]
-					break
-				}
-			}
-			if on == nil {
-				return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", index[n]),
-					Reason: "no port of the component has an alias, and change_port_alias needs one: set alias"}
-			}
+		}
+		switch {
+		case differs && on != nil:
 			if err := renameTo(on, on.PortAlias); err != nil {
 				return nil, err
 			}
-			break
-		}
-		if len(cur) > 0 {
+		case differs && !addsAny(cur, want):
+			// No new port either, whose alias could carry the name after its add.
+			return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", k8sIndex(want)),
+				Reason: "no port of the component has an alias, and change_port_alias needs one: set alias"}
+		case !differs && len(cur) > 0:
 			k8sDone = true // every existing port has the name; new ports copy it
 		}
 	}
@@ -458,6 +457,26 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		steps = append(steps, Step{Op: OpChangePortAlias, Port: n, Alias: a, K8sServiceName: k8s, From: a})
 	}
 	return steps, nil
+}
+
+// addsAny reports whether want lists a port that cur does not have.
+func addsAny(cur map[int]*Port, want Desired) bool {
+	for _, d := range want.Ports {
+		if _, ok := cur[d.Port]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// k8sIndex is the index of the first desired port that names a k8s service name.
+func k8sIndex(want Desired) int {
+	for i, p := range want.Ports {
+		if p.K8sServiceName != "" {
+			return i
+		}
+	}
+	return 0
 }
 
 // tempAlias returns an alias for p that no port has and none is to take.

@@ -301,6 +301,11 @@ func TestPlanPortsOrder(t *testing.T) {
 		steps: []string{"~ 80 change alias A -> A_80_TMP, k8s service name gr1234", "~ 81 change alias B -> A, k8s service name gr1234",
 			"~ 80 change alias A_80_TMP -> B, k8s service name gr1234"},
 	}, {
+		name:    "a k8s service name for a component whose ports have no alias rides on a new port, after its add",
+		current: []rainbond.Port{port(80, "http", "", false, false)},
+		want:    rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 81, K8sServiceName: "web"}}},
+		steps:   []string{"+ 81 add http", "~ 81 set k8s service name web"},
+	}, {
 		name:    "outer open with inner closed (only_open_outer) is repaired by opening inner",
 		current: []rainbond.Port{port(80, "http", "A", false, true)},
 		want:    rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Inner: true, Outer: true}}},
@@ -357,6 +362,8 @@ func TestPlanPortsRefuses(t *testing.T) {
 			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Alias: "WEB"}}}, "ports[0].alias", "neither listed nor pruned"},
 		{"alias held by a listed port that keeps it", []rainbond.Port{port(90, "http", "WEB", false, false)},
 			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Alias: "WEB"}, {Port: 90}}}, "ports[0].alias", "keeps it"},
+		{"a k8s service name for a component whose ports have no alias, and no new port", []rainbond.Port{port(80, "http", "", false, false)},
+			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, K8sServiceName: "web"}}}, "ports[0].k8s_service_name", "no port of the component has an alias"},
 		{"inner service on a port with no alias", []rainbond.Port{port(80, "http", "", false, false)},
 			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Inner: true}}}, "ports[0].alias", "no alias"},
 	}
