@@ -47,6 +47,10 @@ func randomPortsFile(r *rand.Rand, team, region, app, component string) string {
 // RAINBOND_LIVE_URL, RAINBOND_LIVE_TOKEN, RAINBOND_LIVE_TEAM, RAINBOND_LIVE_REGION,
 // RAINBOND_LIVE_APP and RAINBOND_LIVE_COMPONENT name a console and a scratch component (its ports
 // are deleted). RAINBOND_LIVE_ROUNDS sets the number of files (default 8).
+//
+// It shares the component with the other live test (TestApplyLive in wrapper/rainbond and
+// TestApplyCommandLive in cmd/portctl): run them one package at a time, e.g.
+// go test -p 1 -run 'Live' ./wrapper/rainbond ./cmd/portctl.
 func TestApplyCommandLive(t *testing.T) {
 	url := os.Getenv("RAINBOND_LIVE_URL")
 	if url == "" {

@@ -34,6 +34,10 @@ func (w *writeCounter) RoundTrip(req *http.Request) (*http.Response, error) {
 // RAINBOND_LIVE_TEAM, RAINBOND_LIVE_REGION, RAINBOND_LIVE_APP and RAINBOND_LIVE_COMPONENT name a
 // console and a scratch component: it deletes the component's ports. RAINBOND_LIVE_ROUNDS sets the
 // number of states (default 12).
+//
+// It shares the component with the other live test (TestApplyLive in wrapper/rainbond and
+// TestApplyCommandLive in cmd/portctl): run them one package at a time, e.g.
+// go test -p 1 -run 'Live' ./wrapper/rainbond ./cmd/portctl.
 func TestApplyLive(t *testing.T) {
 	url := os.Getenv("RAINBOND_LIVE_URL")
 	if url == "" {
