@@ -88,7 +88,7 @@ conformance:
 FUZZTIME ?= $(if $(CI),5s,10s)
 FUZZ_TARGETS := ./wrapper/rainbond:FuzzRainbondResponse ./wrapper/rainbond:FuzzRainbondValidation \
 	./wrapper/alaya:FuzzAlayaResponse ./wrapper/rainbond/rainbondtest:FuzzRainbondServer \
-	./wrapper/alaya/alayatest:FuzzAlayaServer
+	./wrapper/alaya/alayatest:FuzzAlayaServer ./internal/portfile:FuzzParse
 .PHONY: fuzz
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -21,6 +23,9 @@ type demoStep struct {
 	check func(stdout, stderr string) error
 	// sendsNothing says the step must not reach the server.
 	sendsNothing bool
+	// file, when set, is written to a temporary ports.yaml (and shown) before the step runs; the
+	// argument "ports.yaml" is that file.
+	file string
 }
 
 // demoSteps is the whole demo: the life of port 8080 on Rainbond and on Alaya.
@@ -133,6 +138,57 @@ func demoSteps() []demoStep {
 			},
 		},
 		{title: "Alaya: list (no custom port left)", args: al("list"), check: all(row("system"), noRowWith("custom"))},
+
+		{
+			title: "Declarative: describe the ports wanted in a file; diff prints the plan and writes nothing",
+			args:  []string{"diff", "-f", "ports.yaml"}, file: demoPortsFile,
+			check: stdoutHas("~ rainbond demo-team/1/gr1a2b3c 8080 open outer\n", "Plan: 3 to add, 0 to change, 0 to delete.\n"),
+		},
+		{
+			title: "Declarative: apply runs the plan, one API call per line, in an order the servers accept",
+			args:  []string{"apply", "-f", "ports.yaml"}, file: demoPortsFile,
+			check: stdoutHas("Apply complete: 4 steps done.\n"),
+		},
+		{
+			title: "Declarative: apply again: the state is reached, nothing to do",
+			args:  []string{"apply", "-f", "ports.yaml"}, file: demoPortsFile,
+			check: stdoutHas("no changes\n"),
+		},
+	}
+}
+
+// demoPortsFile is the ports file of the demo's declarative steps.
+const demoPortsFile = `rainbond:
+  - team: demo-team
+    region: demo-region
+    app: 1
+    component: gr1a2b3c
+    prune: true
+    ports:
+      - port: 8080
+        inner: true
+        outer: true
+        alias: WEB
+      - port: 5432
+        protocol: tcp
+        inner: true
+alaya:
+  - instance: 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
+    prune: true
+    ports:
+      - port: 8080
+        protocol: http/https
+`
+
+// stdoutHas checks that stdout contains every part.
+func stdoutHas(parts ...string) func(string, string) error {
+	return func(stdout, _ string) error {
+		for _, p := range parts {
+			if !strings.Contains(stdout, p) {
+				return fmt.Errorf("want %q in the output", p)
+			}
+		}
+		return nil
 	}
 }
 
@@ -144,8 +200,9 @@ func newDemoCmd(e *env) *cobra.Command {
 		Long: `Start the in-memory APIs of 'portctl fake' inside this process and run a complete port lifecycle
 against them through portctl's own commands, printing each command line and its output: on Rainbond
 list, add, open inner and outer, change alias and protocol, close, delete; on Alaya (every request
-signed with the AccessKey pair) list, open, close. Three steps fail on purpose (marked): invalid input
-(exit 2, nothing sent), a change the server refuses (exit 1) and a wrong AccessKey secret (exit 4).
+signed with the AccessKey pair) list, open, close; then the declarative way: diff and apply a ports
+file, and apply it again (no changes). Three steps fail on purpose (marked): invalid input (exit 2,
+nothing sent), a change the server refuses (exit 1) and a wrong AccessKey secret (exit 4).
 The demo exits 0 when every step did what it should, else 1.`,
 		Example: examples(`portctl demo
 make demo                 # the same, from a checkout`),
@@ -174,8 +231,35 @@ func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error 
 		fmt.Fprintf(w, "  %s=%s\n", k, v)
 	}
 	var failed []string
+	var dir, shown string
 	for i, s := range steps {
-		fmt.Fprintf(w, "\n# %d. %s\n$ portctl %s\n", i+1, s.title, shellJoin(s.args))
+		fmt.Fprintf(w, "\n# %d. %s\n", i+1, s.title)
+		if s.file != "" {
+			if dir == "" {
+				var err error
+				if dir, err = os.MkdirTemp("", "portctl-demo-"); err != nil {
+					return err
+				}
+				defer func() { _ = os.RemoveAll(dir) }()
+			}
+			path := filepath.Join(dir, "ports.yaml")
+			if err := os.WriteFile(path, []byte(s.file), 0o600); err != nil {
+				return err
+			}
+			if s.file != shown {
+				fmt.Fprintf(w, "$ cat ports.yaml\n%s", s.file)
+				shown = s.file
+			}
+			args := make([]string, len(s.args))
+			for j, a := range s.args {
+				if a == "ports.yaml" {
+					a = path
+				}
+				args[j] = a
+			}
+			s.args = args
+		}
+		fmt.Fprintf(w, "$ portctl %s\n", shellJoin(s.args))
 		var stdout, stderr bytes.Buffer
 		before := f.requestCount()
 		code := run(ctx, s.args, f.getenv, &stdout, &stderr)

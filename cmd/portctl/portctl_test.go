@@ -94,7 +94,7 @@ func TestTopLevelUsageErrors(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{nil, "portctl needs a command: alaya, completion, demo, docs, fake, rainbond, version\nRun 'portctl --help' for usage."},
+		{nil, "portctl needs a command: alaya, apply, completion, demo, diff, docs, fake, rainbond, version\nRun 'portctl --help' for usage."},
 		{[]string{"bogus"}, `unknown command "bogus" for "portctl"`},
 		{[]string{"rainbond"}, "portctl rainbond needs a command: ports\nRun 'portctl rainbond --help'"},
 		{[]string{"rainbond", "ports"}, "portctl rainbond ports needs a command: add, delete, list, update"},
@@ -283,7 +283,7 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, r.stdout, "(exit 2, as expected)")
 	assert.NotContains(t, r.stdout, "UNEXPECTED")
 	assert.Contains(t, r.stdout, "(exit 4, as expected)")
-	assert.Contains(t, r.stdout, "demo: all 19 steps did what they should.")
+	assert.Contains(t, r.stdout, "demo: all 22 steps did what they should.")
 	assert.Contains(t, r.stdout, "ALAYA_SECRET_KEY=<hidden>")
 	assert.Contains(t, r.stdout, "RAINBOND_TOKEN=<hidden>")
 }

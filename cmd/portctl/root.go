@@ -65,6 +65,8 @@ portctl help rainbond ports update     # the help of any command`),
 		newAlayaCmd(e),
 		newFakeCmd(e),
 		newDemoCmd(e),
+		newApplyCmd(e),
+		newDiffCmd(e),
 		newVersionCmd(e),
 		newDocsCmd(e),
 	)
