@@ -116,3 +116,13 @@ bench:
 	$(BENCHSTAT) $(BENCH_OUT); echo; \
 	$(BENCHSTAT) nethttp="$$tmp/nethttp" portsdk="$$tmp/portsdk"; echo; \
 	$(GO) run ./internal/benchratio $(BENCH_OUT)
+
+## bench-cli: `portctl rainbond ports list` as a whole process next to a minimal net/http CLI doing the same
+## request (internal/benchcli/minimal), both built with `go build -o` and run against one `portctl fake` on
+## 127.0.0.1: $(BENCH_CLI_ROUNDS) rounds alternating the order, $(BENCH_CLI_RUNS) runs of each per round; medians,
+## the ratio portctl/minimal (min..max across rounds) against the 1.2 target, binary sizes, GODEBUG=inittrace=1 totals.
+BENCH_CLI_ROUNDS ?= 10
+BENCH_CLI_RUNS ?= 20
+.PHONY: bench-cli
+bench-cli:
+	$(GO) run ./internal/benchcli -rounds $(BENCH_CLI_ROUNDS) -runs $(BENCH_CLI_RUNS)

@@ -1,0 +1,383 @@
+// Command benchcli times `portctl rainbond ports list` as a whole process next to a minimal net/http
+// CLI doing the same request (internal/benchcli/minimal), both against one `portctl fake` on
+// 127.0.0.1 (issue 19). `make bench-cli` runs it.
+//
+// It builds both binaries with `go build -o` into a temporary directory, starts the fake, adds
+// -ports ports to its component, checks that both programs list them, then runs -rounds rounds. In
+// each round the two programs alternate run by run (-runs runs each), and the round's first program
+// alternates from one round to the next, so both share the machine's drift. It reports each
+// program's median, the ratio portctl/minimal of the round medians (median and min..max across
+// rounds) against the target, the binary sizes, and portctl's package initialisation
+// (GODEBUG=inittrace=1: total clock time and allocations, and the costliest packages).
+//
+// Usage:
+//
+//	go run ./internal/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2]
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	rounds := flag.Int("rounds", 10, "interleaved rounds")
+	runs := flag.Int("runs", 20, "runs of each program per round")
+	ports := flag.Int("ports", 5, "ports added to the fake's component before timing (1..100)")
+	target := flag.Float64("target", 1.2, "target: highest median ratio portctl/minimal")
+	initRuns := flag.Int("init-runs", 5, "runs of portctl with GODEBUG=inittrace=1")
+	flag.Parse()
+	if err := checkFlags(*rounds, *runs, *ports, *initRuns, *target); err != nil {
+		fmt.Fprintln(os.Stderr, "benchcli:", err)
+		os.Exit(2)
+	}
+	if err := run(os.Stdout, *rounds, *runs, *ports, *initRuns, *target); err != nil {
+		fmt.Fprintln(os.Stderr, "benchcli:", err)
+		os.Exit(1)
+	}
+}
+
+// checkFlags refuses settings that cannot give a figure, naming the flag.
+func checkFlags(rounds, runs, ports, initRuns int, target float64) error {
+	switch {
+	case rounds < 1:
+		return fmt.Errorf("-rounds %d: must be at least 1", rounds)
+	case runs < 1:
+		return fmt.Errorf("-runs %d: must be at least 1", runs)
+	case ports < 1 || ports > 100:
+		return fmt.Errorf("-ports %d: must be 1..100", ports)
+	case initRuns < 1:
+		return fmt.Errorf("-init-runs %d: must be at least 1", initRuns)
+	case !(target > 0):
+		return fmt.Errorf("-target %v: must be positive", target)
+	}
+	return nil
+}
+
+// program is one contender: a built binary and the arguments of the list call.
+type program struct {
+	name string
+	path string
+	args []string
+}
+
+func run(w io.Writer, rounds, runs, nports, initRuns int, target float64) error {
+	dir, err := os.MkdirTemp("", "benchcli-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	portctl := program{name: "portctl", path: filepath.Join(dir, "portctl"), args: []string{"rainbond", "ports", "list", "-o", "json"}}
+	minimal := program{name: "minimal", path: filepath.Join(dir, "minimal")}
+	for _, b := range []struct{ out, pkg string }{{portctl.path, "./cmd/portctl"}, {minimal.path, "./internal/benchcli/minimal"}} {
+		if out, err := exec.Command("go", "build", "-o", b.out, b.pkg).CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+
+	fake, env, err := startFake(portctl.path)
+	if err != nil {
+		return err
+	}
+	defer stopFake(fake)
+	for i := range nports {
+		p := strconv.Itoa(8000 + i)
+		if out, err := runOnce(portctl.path, env, "rainbond", "ports", "add", "--port", p, "--protocol", "http", "--alias", "P"+p, "--inner"); err != nil {
+			return fmt.Errorf("portctl rainbond ports add --port %s: %v\n%s", p, err, out)
+		}
+	}
+	if err := checkSameList(portctl, minimal, env, nports); err != nil {
+		return err
+	}
+
+	// Warm the page cache and the fake before timing.
+	for range 3 {
+		for _, p := range []program{minimal, portctl} {
+			if out, err := runOnce(p.path, env, p.args...); err != nil {
+				return fmt.Errorf("%s: %v\n%s", p.name, err, out)
+			}
+		}
+	}
+
+	all := map[string][]float64{}
+	var ratios []float64
+	for r := range rounds {
+		order := []program{minimal, portctl}
+		if r%2 == 1 {
+			order = []program{portctl, minimal}
+		}
+		round := map[string][]float64{}
+		for range runs {
+			for _, p := range order {
+				d, err := timeRun(p, env)
+				if err != nil {
+					return err
+				}
+				ms := float64(d) / float64(time.Millisecond)
+				round[p.name] = append(round[p.name], ms)
+				all[p.name] = append(all[p.name], ms)
+			}
+		}
+		mp, mm := median(round["portctl"]), median(round["minimal"])
+		ratios = append(ratios, mp/mm)
+		fmt.Fprintf(os.Stderr, "benchcli: round %d of %d (%s first): portctl %.2f ms, minimal %.2f ms, ratio %.2f\n",
+			r+1, rounds, order[0].name, mp, mm, mp/mm)
+	}
+
+	inits, err := initTraces(portctl.path, env, initRuns)
+	if err != nil {
+		return err
+	}
+	minInits, err := initTraces(minimal.path, env, initRuns)
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintf(w, "machine: %s/%s, %d CPUs, %s, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), runtime.Version())
+	fmt.Fprintf(w, "runs: %d interleaved rounds x %d runs of each program (order alternating), %d ports, against one `portctl fake` on 127.0.0.1\n\n",
+		rounds, runs, nports)
+	fmt.Fprintf(w, "| program | median wall time | binary size | init (inittrace, median of %d) |\n|---|---|---|---|\n", initRuns)
+	for _, p := range []struct {
+		prog program
+		init initSummary
+	}{{minimal, minInits}, {portctl, inits}} {
+		st, err := os.Stat(p.prog.path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "| %s | %.2f ms | %.1f MB | %.2f ms, %d allocs, %d packages |\n", describe(p.prog), median(all[p.prog.name]),
+			float64(st.Size())/1e6, p.init.clockMs, p.init.allocs, p.init.packages)
+	}
+	lo, hi := slices.Min(ratios), slices.Max(ratios)
+	med := median(ratios)
+	verdict := "holds"
+	if med > target {
+		verdict = "does NOT hold"
+	}
+	fmt.Fprintf(w, "\nratio portctl/minimal: %.2f (%.2f..%.2f across %d rounds); target <= %.2f %s\n", med, lo, hi, rounds, target, verdict)
+	fmt.Fprintf(w, "\nportctl's costliest package inits (median clock of %d runs):\n", initRuns)
+	for _, p := range inits.top {
+		fmt.Fprintf(w, "  %-60s %.3f ms, %d allocs\n", p.name, p.clockMs, p.allocs)
+	}
+	return nil
+}
+
+func describe(p program) string {
+	if len(p.args) == 0 {
+		return p.name
+	}
+	return p.name + " " + strings.Join(p.args, " ")
+}
+
+// startFake starts `portctl fake` on a free loopback port and returns the process and the
+// environment its printed variables make.
+func startFake(portctl string) (*exec.Cmd, []string, error) {
+	cmd := exec.Command(portctl, "fake", "--addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	env := os.Environ()
+	env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "GODEBUG=") })
+	sc := bufio.NewScanner(stdout)
+	seen := 0
+	for seen < 10 && sc.Scan() {
+		if k, _, ok := strings.Cut(sc.Text(), "="); ok && (strings.HasPrefix(k, "RAINBOND_") || strings.HasPrefix(k, "ALAYA_")) {
+			env = append(env, sc.Text())
+			seen++
+		}
+	}
+	if seen < 10 {
+		stopFake(cmd)
+		return nil, nil, fmt.Errorf("portctl fake printed %d of its 10 variables (%v)", seen, sc.Err())
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	return cmd, env, nil
+}
+
+// stopFake interrupts the fake as Ctrl-C would, and kills it if it has not stopped in 5 s.
+func stopFake(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+func runOnce(path string, env []string, args ...string) ([]byte, error) {
+	cmd := exec.Command(path, args...)
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.Bytes(), err
+}
+
+// timeRun runs p once with its output discarded and returns the wall time from start to exit.
+func timeRun(p program, env []string) (time.Duration, error) {
+	cmd := exec.Command(p.path, p.args...)
+	cmd.Env = env // stdout and stderr nil: /dev/null
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("%s: %w", describe(p), err)
+	}
+	return time.Since(start), nil
+}
+
+// checkSameList makes sure both programs list the nports ports, so they are timed doing the same work.
+func checkSameList(portctl, minimal program, env []string, nports int) error {
+	out, err := runOnce(portctl.path, env, portctl.args...)
+	if err != nil {
+		return fmt.Errorf("%s: %v\n%s", describe(portctl), err, out)
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(out, &list); err != nil || len(list) != nports {
+		return fmt.Errorf("%s printed %d ports (%v), want %d:\n%s", describe(portctl), len(list), err, nports, out)
+	}
+	out, err = runOnce(minimal.path, env)
+	if err != nil {
+		return fmt.Errorf("minimal: %v\n%s", err, out)
+	}
+	if !json.Valid(out) || bytes.Count(out, []byte(`"container_port"`)) != nports {
+		return fmt.Errorf("minimal printed %d container_port keys, want %d:\n%s", bytes.Count(out, []byte(`"container_port"`)), nports, out)
+	}
+	return nil
+}
+
+// initSummary is a program's package initialisation, medians over several runs.
+type initSummary struct {
+	clockMs  float64
+	allocs   int
+	packages int
+	top      []pkgInit // the costliest five by clock time
+}
+
+type pkgInit struct {
+	name    string
+	clockMs float64
+	allocs  int
+}
+
+// initTraces runs path n times with GODEBUG=inittrace=1 and summarises the traces.
+func initTraces(path string, env []string, n int) (initSummary, error) {
+	var clocks []float64
+	var allocs []float64
+	perPkg := map[string][]pkgInit{}
+	var packages int
+	for range n {
+		cmd := exec.Command(path, "version")
+		cmd.Env = append(slices.Clone(env), "GODEBUG=inittrace=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) { // minimal has no version command: its exit status does not matter
+				return initSummary{}, err
+			}
+		}
+		inits := parseInitTrace(stderr.String())
+		if len(inits) == 0 {
+			return initSummary{}, fmt.Errorf("%s printed no inittrace line", path)
+		}
+		var c float64
+		var a int
+		for _, p := range inits {
+			c += p.clockMs
+			a += p.allocs
+			perPkg[p.name] = append(perPkg[p.name], p)
+		}
+		clocks, allocs, packages = append(clocks, c), append(allocs, float64(a)), len(inits)
+	}
+	s := initSummary{clockMs: median(clocks), allocs: int(median(allocs)), packages: packages}
+	for name, ps := range perPkg {
+		cs := make([]float64, len(ps))
+		as := make([]float64, len(ps))
+		for i, p := range ps {
+			cs[i], as[i] = p.clockMs, float64(p.allocs)
+		}
+		s.top = append(s.top, pkgInit{name: name, clockMs: median(cs), allocs: int(median(as))})
+	}
+	slices.SortFunc(s.top, func(a, b pkgInit) int {
+		if a.clockMs != b.clockMs {
+			if a.clockMs > b.clockMs {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	s.top = s.top[:min(5, len(s.top))]
+	return s, nil
+}
+
+// parseInitTrace reads the lines GODEBUG=inittrace=1 prints, e.g.
+//
+//	init net/http @1.2 ms, 0.31 ms clock, 21896 bytes, 225 allocs
+//
+// and ignores every other line.
+func parseInitTrace(s string) []pkgInit {
+	var out []pkgInit
+	for line := range strings.Lines(s) {
+		f := strings.Fields(line)
+		// init PKG @T ms, C ms clock, B bytes, A allocs
+		if len(f) != 11 || f[0] != "init" || f[6] != "clock," || f[10] != "allocs" {
+			continue
+		}
+		c, err1 := strconv.ParseFloat(f[4], 64)
+		a, err2 := strconv.Atoi(f[9])
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, pkgInit{name: f[1], clockMs: c, allocs: a})
+	}
+	return out
+}
+
+// median returns the middle value of xs (the mean of the two middle ones for an even count); xs is
+// not modified.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// cpuModel names the processor from /proc/cpuinfo, or says it is unknown.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "CPU model unknown"
+	}
+	for line := range strings.Lines(string(b)) {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "CPU model unknown"
+}
