@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portsdk/portsdk/internal/testserver"
 )
@@ -13,13 +14,13 @@ import (
 // and .delete (openapi/views/apps/apps.py) with what they call in
 // console/services/app_config/port_service.py (add_service_port, manage_port,
 // delete_port_by_container_port). docs/servers/rainbond.md has the account with line references.
-// Every function here runs with h.mu held for writing.
+// Every function here runs with h.mu held for writing. The patterns are compiled on first use (see listRoute).
 
 var (
 	// check_port_alias: re.match(r'^[A-Z][A-Z0-9_]*$') (ASCII ranges).
-	aliasPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*\n?$`)
+	aliasPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]*\n?$`) })
 	// check_k8s_service_name: re.fullmatch("[a-z]([-a-z0-9]*[a-z0-9])?").
-	k8sNamePattern = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	k8sNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`) })
 )
 
 // addPort is ComponentPortsShowView.post.
@@ -49,7 +50,7 @@ func (h *Handler) addPort(comp *component, b *body) reply {
 	if req.port < 1 || req.port > 65535 {
 		return service(http.StatusPreconditionFailed, 412, "component port out of range", "端口必须为1到65535的整数")
 	}
-	if !aliasPattern.MatchString(alias) {
+	if !aliasPattern().MatchString(alias) {
 		return service(http.StatusBadRequest, 400, "add port error", "端口别名不合法")
 	}
 	// The connection variables of an inner port, then the port itself, go to the region.
@@ -80,7 +81,7 @@ func (h *Handler) newK8sName(comp *component, port int64) string {
 		name = comp.ports[0].K8sServiceName
 	}
 	switch {
-	case len(name) > 63 || !k8sNamePattern.MatchString(name):
+	case len(name) > 63 || !k8sNamePattern().MatchString(name):
 		return comp.alias + "-" + strconv.FormatInt(port, 10)
 	case h.k8sNameTaken(comp, name):
 		return name + "-" + testserver.RandomHex(2)
@@ -143,7 +144,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
 	if req.action == "change_protocol" && req.protocol == nil {
 		return fail(http.StatusBadRequest, "端口协议不能为空")
 	}
-	if alias != "" && !aliasPattern.MatchString(alias) {
+	if alias != "" && !aliasPattern().MatchString(alias) {
 		return fail(http.StatusBadRequest, "端口别名不合法")
 	}
 	p := comp.port(n)
@@ -272,7 +273,7 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 		if len([]rune(name)) > 63 {
 			return service(http.StatusBadRequest, 400, "k8s_service_name must be no more than 63 characters", "k8s_service_name must be no more than 63 characters")
 		}
-		if !k8sNamePattern.MatchString(name) {
+		if !k8sNamePattern().MatchString(name) {
 			return service(http.StatusBadRequest, 400, "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?'", "内部域名格式不正确")
 		}
 		if h.k8sNameTaken(comp, name) {

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -234,7 +235,8 @@ func pyNumberStr(n json.Number) string {
 func isIntLiteral(s string) bool { return !strings.ContainsAny(s, ".eE") }
 
 // reDecimal is IntegerField.re_decimal: a trailing ".0", "." or ".000" (and white space) is dropped.
-var reDecimal = regexp.MustCompile(`\.0*\s*\n?$`)
+// Like the other patterns of this package it is compiled on first use (see listRoute).
+var reDecimal = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.0*\s*\n?$`) })
 
 // drfInteger is IntegerField.to_internal_value: int(re_decimal.sub(”, str(data))).
 func drfInteger(v any) (int64, string) {
@@ -245,7 +247,7 @@ func drfInteger(v any) (int64, string) {
 	if !ok {
 		return 0, msgInteger
 	}
-	if loc := reDecimal.FindStringIndex(s); loc != nil {
+	if loc := reDecimal().FindStringIndex(s); loc != nil {
 		s = s[:loc[0]] + s[loc[1]:]
 	}
 	n, ok := pyInt(s)
