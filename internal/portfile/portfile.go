@@ -37,6 +37,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -135,12 +136,12 @@ func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
 	return &Error{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // syntax turns a YAML syntax error into an Error with its line.
 func (p *parser) syntax(err error) error {
 	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{File: p.name, Line: line, Msg: "not valid YAML or JSON: " + m[2]}
 	}
@@ -244,8 +245,9 @@ func (p *parser) port(n *yaml.Node, path string) (int, error) {
 	return int(v), nil
 }
 
-// rainbondID matches the IDs the console's routes accept ([\w-]+, Unicode-aware).
-var rainbondID = regexp.MustCompile(`^[\p{L}\p{N}_-]+$`)
+// rainbondID matches the IDs the console's routes accept ([\w-]+, Unicode-aware). It is compiled on
+// first use: the Unicode classes cost every portctl command about 230 allocations at start-up.
+var rainbondID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}_-]+$`) })
 
 func (p *parser) file(root *yaml.Node) (*File, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
@@ -315,7 +317,7 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 		if err != nil {
 			return t, err
 		}
-		if !rainbondID.MatchString(v) {
+		if !rainbondID().MatchString(v) {
 			return t, p.errf(m[key], "%s.%s: %q must be letters, digits, _ and - only (the console's routes match nothing else)", path, key, v)
 		}
 		*ids[key] = v
@@ -453,7 +455,7 @@ func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 	return t, nil
 }
 
-var portField = regexp.MustCompile(`^ports\[(\d+)\]\.(\w+)$`)
+var portField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ports\[(\d+)\]\.(\w+)$`) })
 
 // At places a planner's *wrapper.ValidationError about the desired state of the target that starts
 // at line (e.g. Field "ports[1].alias") at the line of that port; path names the target
@@ -463,7 +465,7 @@ func At(file, path string, line int, portLines []int, err error) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
-	if m := portField.FindStringSubmatch(ve.Field); m != nil {
+	if m := portField().FindStringSubmatch(ve.Field); m != nil {
 		if i, _ := strconv.Atoi(m[1]); i < len(portLines) {
 			line = portLines[i]
 		}
@@ -478,7 +480,7 @@ func (p *parser) planError(err error, path string, target *yaml.Node, portNodes 
 		return p.errf(target, "%s: %v", path, err)
 	}
 	at := target
-	if m := portField.FindStringSubmatch(ve.Field); m != nil {
+	if m := portField().FindStringSubmatch(ve.Field); m != nil {
 		i, _ := strconv.Atoi(m[1])
 		if i < len(portNodes) {
 			at = portNodes[i]
