@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -30,5 +35,60 @@ func TestPortctlLinksNoSchemaValidation(t *testing.T) {
 				t.Errorf("portctl links %s (from module %s); keep OpenAPI and JSON-schema validation out of the binary", dep, bad)
 			}
 		}
+	}
+}
+
+// initAllocBudget is the most heap allocations the package initialisers of this module may make
+// together when portctl starts. Every command pays them, though the test servers (rainbondtest,
+// alayatest) serve only `fake` and `demo`: work such as compiling their regular expressions waits
+// for first use. Allocation counts, unlike times, do not depend on the machine's load.
+const initAllocBudget = 200
+
+// TestPortctlInitAllocs fails when portctl's start-up, as GODEBUG=inittrace=1 reports it, spends more
+// than initAllocBudget allocations in this module's package initialisers (issue 19: rainbondtest's
+// route patterns and portfile's ID pattern cost 1,000 allocations and several milliseconds of every
+// command before they were compiled on first use).
+func TestPortctlInitAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds portctl")
+	}
+	bin := filepath.Join(t.TempDir(), "portctl")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("portctl version: %v\n%s", err, stderr.String())
+	}
+	total, lines := 0, 0
+	var costly []string
+	for line := range strings.Lines(stderr.String()) {
+		// init PKG @T ms, C ms clock, B bytes, A allocs
+		f := strings.Fields(line)
+		if len(f) != 11 || f[0] != "init" || f[10] != "allocs" {
+			continue
+		}
+		lines++
+		if !strings.HasPrefix(f[1], "github.com/portsdk/portsdk/") {
+			continue
+		}
+		n, err := strconv.Atoi(f[9])
+		if err != nil {
+			t.Fatalf("inittrace line %q: %v", line, err)
+		}
+		total += n
+		if n > 0 {
+			costly = append(costly, fmt.Sprintf("%s %d", f[1], n))
+		}
+	}
+	if lines == 0 {
+		t.Fatalf("GODEBUG=inittrace=1 printed no init line:\n%s", stderr.String())
+	}
+	if total > initAllocBudget {
+		t.Errorf("this module's package inits make %d allocations when portctl starts, budget %d: %s",
+			total, initAllocBudget, strings.Join(costly, ", "))
 	}
 }
