@@ -126,3 +126,19 @@ BENCH_CLI_RUNS ?= 20
 .PHONY: bench-cli
 bench-cli:
 	$(GO) run ./internal/benchcli -rounds $(BENCH_CLI_ROUNDS) -runs $(BENCH_CLI_RUNS)
+
+## bench-pool: the connection-pool acceptance of issue 19: $(BENCH_POOL_ROUNDS) rounds (one go test process each, the
+## contenders' order rotating) of BenchmarkParallelList (one client, 64 goroutines, rainbondtest over loopback) into
+## $(BENCH_POOL_OUT); then each contender's throughput against a tuned WithHTTPClient (target: default >= 0.90).
+BENCH_POOL_ROUNDS ?= 10
+BENCH_POOL_TIME ?= 1s
+BENCH_POOL_OUT ?= bench-pool.out
+.PHONY: bench-pool
+bench-pool:
+	@set -euo pipefail; : > $(BENCH_POOL_OUT); \
+	for i in $$(seq $(BENCH_POOL_ROUNDS)); do \
+	  echo "bench-pool: round $$i of $(BENCH_POOL_ROUNDS)" >&2; \
+	  PORTSDK_BENCH_ROUND=$$i $(GO) test -run '^$$' -bench '^BenchmarkParallelList$$' -benchmem -count 1 \
+	    -benchtime $(BENCH_POOL_TIME) ./wrapper/rainbond >> $(BENCH_POOL_OUT); \
+	done; \
+	$(GO) run ./internal/benchcli/poolratio $(BENCH_POOL_OUT)
