@@ -7,11 +7,11 @@ import (
 
 // TestPoolRatio protects how rounds are told apart and how the target is judged: a round ends when a
 // contender appears again, each ratio is tuned's ns/op over the contender's (throughput), and the
-// verdict follows the median ratio of default.
+// verdict follows the median ratio of default; CPU ratios come only from rounds reporting cpu-ns/op.
 func TestPoolRatio(t *testing.T) {
 	in := `goos: linux
-BenchmarkParallelList/default-2   	 100	 100 ns/op	 1 calls/s
-BenchmarkParallelList/tuned-2     	 100	 95 ns/op
+BenchmarkParallelList/default-2   	 100	 100 ns/op	 1 calls/s	 200 cpu-ns/op
+BenchmarkParallelList/tuned-2     	 100	 95 ns/op	 180 cpu-ns/op
 BenchmarkParallelList/stdlib-2    	 100	 190 ns/op
 PASS
 BenchmarkParallelList/tuned-2     	 100	 100 ns/op
@@ -33,7 +33,7 @@ BenchmarkParallelList/default-2   	 100	 125 ns/op
 	if ok {
 		t.Errorf("median 0.875 judged as meeting 0.90:\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "| default | 9000000 | 0.88 (0.80..0.95, 2 rounds) |") {
+	if !strings.Contains(out.String(), "| default | 9000000 | 0.88 (0.80..0.95, 2 rounds) | 0.90 (0.90..0.90) |") {
 		t.Errorf("default row missing or wrong:\n%s", out.String())
 	}
 	if ok, _ := report(&out, rounds, names, 0.85); !ok {
