@@ -168,7 +168,8 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		resp, err := d.follow(ctx, r, attempt+1, &sent)
+		resp, hops, err := d.follow(ctx, r, attempt+1)
+		sent += hops
 		var bodyErr error
 		if err == nil {
 			bodyErr = d.buffer(resp, sent)
@@ -199,35 +200,35 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 }
 
 // follow sends r and, for a GET or HEAD, follows the redirects it is allowed to, counting every
-// request in *sent. It returns the last response with its body unread; when that response is a
+// request it sends (hops). It returns the last response with its body unread; when that response is a
 // redirect the Doer did not follow, its body reader says why (see Body.Note).
 //
 // The policy: POST, PUT and DELETE never follow a redirect (a write must not be sent twice); a GET
 // follows 301, 302, 303, 307 and 308 to an http or https Location, up to maxRedirects requests,
 // subject to the caller's own CheckRedirect; the credential is authorized again for a Location on
 // the base URL's origin and dropped (with Cookie) for any other origin.
-func (d *Doer) follow(ctx context.Context, r *http.Request, attempt int, sent *int) (*http.Response, error) {
+func (d *Doer) follow(ctx context.Context, r *http.Request, attempt int) (_ *http.Response, hops int, _ error) {
 	var via []*http.Request
 	for {
-		*sent++
+		hops++
 		began := time.Now()
 		resp, err := d.client.Do(r)
 		if err != nil {
 			d.logAttempt(ctx, r, attempt, nil, err, nil, time.Since(began))
-			return nil, err
+			return nil, hops, err
 		}
 		if loc, ok := resp.Header[stashedLocation]; ok {
 			resp.Header["Location"] = loc
 			delete(resp.Header, stashedLocation)
 		}
 		if !isRedirect(resp.StatusCode) || resp.Header.Get("Location") == "" {
-			return d.timed(resp, r, attempt, began), nil
+			return d.timed(resp, r, attempt, began), hops, nil
 		}
 		next, why := d.nextHop(r, resp, via)
 		if next == nil {
 			resp = d.timed(resp, r, attempt, began)
 			resp.Body = &noteBody{ReadCloser: resp.Body, note: why}
-			return resp, nil
+			return resp, hops, nil
 		}
 		d.logAttempt(ctx, r, attempt, resp, nil, nil, time.Since(began))
 		_, _ = io.CopyN(io.Discard, resp.Body, 2<<10) // lets the connection be reused
