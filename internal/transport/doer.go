@@ -460,7 +460,28 @@ const maxPresize = 1 << 20
 // what was read and then the error that stopped the reading, if any. It writes the attempt's log
 // record.
 func (d *Doer) buffer(resp *http.Response, sent int) error {
-	b := &Body{attempts: sent}
+	size := int64(512)
+	if n := resp.ContentLength; n > 0 {
+		// One byte to spare lets a body of exactly the declared length end without a regrowth.
+		size = min(n, d.maxBody, maxPresize) + 1
+	}
+	// A small body shares one allocation with its holder, in the smallest of three sizes it fits.
+	var b *Body
+	var buf []byte
+	switch {
+	case size <= 256:
+		h := new(bodyHolder256)
+		b, buf = &h.Body, h.buf[:0:size]
+	case size <= 512:
+		h := new(bodyHolder512)
+		b, buf = &h.Body, h.buf[:0:size]
+	case size <= 1024:
+		h := new(bodyHolder1024)
+		b, buf = &h.Body, h.buf[:0:size]
+	default:
+		b, buf = new(Body), make([]byte, 0, size)
+	}
+	b.attempts = sent
 	rc := resp.Body
 	if nb, ok := rc.(*noteBody); ok {
 		b.note, rc = nb.note, nb.ReadCloser
@@ -471,12 +492,7 @@ func (d *Doer) buffer(resp *http.Response, sent int) error {
 	}
 	var err error
 	if rc != nil && rc != http.NoBody {
-		size := int64(512)
-		if n := resp.ContentLength; n > 0 {
-			// One byte to spare lets a body of exactly the declared length end without a regrowth.
-			size = min(n, d.maxBody, maxPresize) + 1
-		}
-		b.data, err = readCapped(rc, d.maxBody, int(size))
+		b.data, err = readCapped(rc, d.maxBody, buf)
 		b.err = err
 		_ = rc.Close()
 	}
@@ -486,6 +502,22 @@ func (d *Doer) buffer(resp *http.Response, sent int) error {
 	}
 	return err
 }
+
+// Holders of a Body and the buffer of a small body, in one allocation each.
+type (
+	bodyHolder256 struct {
+		Body
+		buf [256]byte
+	}
+	bodyHolder512 struct {
+		Body
+		buf [512]byte
+	}
+	bodyHolder1024 struct {
+		Body
+		buf [1024]byte
+	}
+)
 
 // Body is the body of every response the Doer returns: the bytes read (at most the cap) and the
 // error that stopped the reading, if any, which Read returns after the bytes.
@@ -525,11 +557,13 @@ func (b *Body) Attempts() int { return b.attempts }
 // Note says why the response, a redirect, was not followed ("" when it was not a redirect).
 func (b *Body) Note() string { return b.note }
 
-// readCapped reads r to its end into a buffer that starts at size bytes and doubles as the bytes
-// arrive, never beyond limit+1; more than limit bytes is wrapper.ErrBodyTooLarge, with the first
-// limit bytes returned. No allocation is larger than twice what was actually received.
-func readCapped(r io.Reader, limit int64, size int) ([]byte, error) {
-	buf := make([]byte, 0, max(size, 1))
+// readCapped reads r to its end into buf (empty, with the capacity to start with), which doubles as
+// the bytes arrive, never beyond limit+1; more than limit bytes is wrapper.ErrBodyTooLarge, with the
+// first limit bytes returned. No allocation is larger than twice what was actually received.
+func readCapped(r io.Reader, limit int64, buf []byte) ([]byte, error) {
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 512)
+	}
 	for {
 		if len(buf) == cap(buf) {
 			c := 2 * cap(buf)
