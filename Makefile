@@ -73,6 +73,12 @@ docs-fetch:
 demo:
 	$(GO) run ./cmd/portctl demo
 
+## cli-docs: regenerate portctl's Markdown reference (docs/portctl/) and the README's command table from the
+## command tree; TestReferenceMatchesTheCommands fails when they are stale.
+.PHONY: cli-docs
+cli-docs:
+	$(GO) run ./cmd/portctl docs --dir docs/portctl --readme README.md
+
 ## conformance: every request the clients send and every response the test servers return, validated against specs/.
 .PHONY: conformance
 conformance:
@@ -82,7 +88,7 @@ conformance:
 FUZZTIME ?= $(if $(CI),5s,10s)
 FUZZ_TARGETS := ./wrapper/rainbond:FuzzRainbondResponse ./wrapper/rainbond:FuzzRainbondValidation \
 	./wrapper/alaya:FuzzAlayaResponse ./wrapper/rainbond/rainbondtest:FuzzRainbondServer \
-	./wrapper/alaya/alayatest:FuzzAlayaServer
+	./wrapper/alaya/alayatest:FuzzAlayaServer ./internal/portfile:FuzzParse
 .PHONY: fuzz
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

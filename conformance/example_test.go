@@ -35,7 +35,7 @@ func ExampleValidator() {
 	fmt.Println(err)
 	fmt.Println("requests:", v.Requests(), "failures:", len(v.Failures()))
 	// Output:
-	// rainbond.UpdatePort: HTTP 404: component port not found
+	// rainbond.UpdatePort: HTTP 404: component port does not exist
 	// requests: 2 failures: 0
 }
 

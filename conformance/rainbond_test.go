@@ -129,9 +129,10 @@ func TestRainbondSweep(t *testing.T) {
 	requireConforms(t, r.v)
 }
 
-// TestRainbondEscapedIDs: IDs holding "/", "?", "#", "%", a space or Chinese text are escaped by
-// the client; kin-openapi's gorillamux router (UseEncodedPath) matches the escaped path, so
-// these requests are validated like any other, and the server receives the exact IDs.
+// TestRainbondEscapedIDs: IDs in Chinese or with accented letters (which the console's Unicode
+// [\w-] route patterns match) are percent-encoded by the client; kin-openapi's gorillamux router
+// (UseEncodedPath) matches the escaped path, so these requests are validated like any other, and
+// the server receives the exact IDs.
 func TestRainbondEscapedIDs(t *testing.T) {
 	r := newRainbondRig(t)
 	c := ctx(t)
@@ -139,7 +140,7 @@ func TestRainbondEscapedIDs(t *testing.T) {
 	odd := rainbond.Component{TeamID: "团队_a", RegionName: "région-x", AppID: 9, ServiceID: "svc-组件"}
 	r.srv.AddComponent(odd)
 
-	_, err := r.c.AddPort(c, odd, rainbond.AddPortRequest{Port: 80, Protocol: rainbond.ProtocolTCP, IsInnerService: true})
+	_, err := r.c.AddPort(c, odd, rainbond.AddPortRequest{Port: 80, Protocol: rainbond.ProtocolTCP, PortAlias: "WEB", IsInnerService: true})
 	require.NoError(t, err)
 	ports, err := r.c.ListPorts(c, odd)
 	require.NoError(t, err)
@@ -154,7 +155,7 @@ func TestRainbondEscapedIDs(t *testing.T) {
 
 	reqs := r.srv.Requests()
 	require.Len(t, reqs, 4)
-	wantPrefix := "/console/openapi/v1/teams/" + url.PathEscape("团队") + "_a/regions/r%C3%A9gion-x/apps/9/services/svc-" + url.PathEscape("组件") + "/ports"
+	wantPrefix := "/console/openapi/v1/teams/" + url.PathEscape("团队_a") + "/regions/" + url.PathEscape("région-x") + "/apps/9/services/" + url.PathEscape("svc-组件") + "/ports"
 	for _, req := range reqs {
 		assert.True(t, strings.HasPrefix(req.URI, wantPrefix), req.URI)
 	}
@@ -226,7 +227,7 @@ func TestRainbondErrorStatuses(t *testing.T) {
 			tcase{op + "/401 wrong token", wrongToken, comp, ops[op], http.StatusUnauthorized, 401},
 			tcase{op + "/404 unknown team", r.c, unknownTeam, ops[op], http.StatusNotFound, 404},
 			tcase{op + "/404 unknown app", r.c, unknownApp, ops[op], http.StatusNotFound, 404},
-			tcase{op + "/404 app in another region", r.c, unknownRegion, ops[op], http.StatusNotFound, 404},
+			tcase{op + "/404 unknown region (code 3000)", r.c, unknownRegion, ops[op], http.StatusNotFound, 3000},
 			tcase{op + "/404 unknown component", r.c, unknownComp, ops[op], http.StatusNotFound, 404},
 		)
 	}
@@ -238,7 +239,7 @@ func TestRainbondErrorStatuses(t *testing.T) {
 			update(80, rainbond.UpdatePortRequest{Action: rainbond.ActionChangeProtocol, Protocol: rainbond.ProtocolTCP}), http.StatusBadRequest, 400},
 		tcase{"update/404 close_inner while outer open", r.c, comp, update(80, rainbond.UpdatePortRequest{Action: rainbond.ActionCloseInner}), http.StatusNotFound, 404},
 		tcase{"update/409 k8s name taken", r.c, comp,
-			update(80, rainbond.UpdatePortRequest{Action: rainbond.ActionChangePortAlias, PortAlias: "WEB", K8sServiceName: "taken-name"}), http.StatusConflict, 409},
+			update(80, rainbond.UpdatePortRequest{Action: rainbond.ActionChangePortAlias, PortAlias: "WEB", K8sServiceName: "taken-name"}), http.StatusConflict, 20500},
 		tcase{"delete/409 while open", r.c, comp, del(80), http.StatusConflict, 409},
 	)
 	for _, tc := range cases {
@@ -292,7 +293,7 @@ func TestRainbondStateRules(t *testing.T) {
 		{name: "close_inner with outer closed", state: innerOnly, req: ptr(upd(rainbond.ActionCloseInner)), status: 200},
 		{name: "change_protocol http with outer open", state: open, status: 200, inner: true, outer: true,
 			req: &rainbond.UpdatePortRequest{Action: rainbond.ActionChangeProtocol, Protocol: rainbond.ProtocolHTTP}},
-		{name: "change_alias k8s name of another component of the team", state: closed, status: 409, code: 409,
+		{name: "change_alias k8s name of another component of the team", state: closed, status: 409, code: 20500,
 			req: &rainbond.UpdatePortRequest{Action: rainbond.ActionChangePortAlias, PortAlias: "WEB2", K8sServiceName: "same-team"}},
 		{name: "change_alias k8s name of another team", state: closed, status: 200,
 			req: &rainbond.UpdatePortRequest{Action: rainbond.ActionChangePortAlias, PortAlias: "WEB2", K8sServiceName: "other-team"}},
@@ -350,7 +351,7 @@ func TestRainbondLifecycle(t *testing.T) {
 
 	p, err := r.c.AddPort(c, comp, rainbond.AddPortRequest{Port: 8080, Protocol: rainbond.ProtocolHTTP, PortAlias: "WEB", IsInnerService: false})
 	require.NoError(t, err)
-	assert.Equal(t, rainbond.Port{ContainerPort: 8080, MappingPort: 8080, Protocol: "http", PortAlias: "WEB", K8sServiceName: "gr123abc-8080"}, *p)
+	assert.Equal(t, rainbond.Port{ContainerPort: 8080, MappingPort: 8080, Protocol: "http", PortAlias: "WEB", K8sServiceName: "gr123abc"}, *p)
 
 	p, err = r.c.OpenInner(c, comp, 8080)
 	require.NoError(t, err)
@@ -431,12 +432,17 @@ func TestRainbondRawRequests(t *testing.T) {
 		requireConforms(t, r.v)
 	})
 	t.Run("400 invalid action", func(t *testing.T) {
-		for _, action := range []string{"only_open_outer", "explode"} {
-			res := raw(t, r.v, http.MethodPut, one, r.srv.Token, `{"action": "`+action+`"}`)
-			assert.Equal(t, http.StatusBadRequest, res.status, res.body)
-			assert.Contains(t, res.body, `"code":20400`)
-			requireRequestFailure(t, r.v, "action", "value is not one of the allowed values")
-		}
+		res := raw(t, r.v, http.MethodPut, one, r.srv.Token, `{"action": "explode"}`)
+		assert.Equal(t, http.StatusBadRequest, res.status, res.body)
+		assert.Contains(t, res.body, `"code":20400`)
+		requireRequestFailure(t, r.v, "action", "value is not one of the allowed values")
+	})
+	t.Run("200 only_open_outer, which the spec leaves out", func(t *testing.T) {
+		// The console accepts the undocumented action; the spec leaves it out, so the Validator
+		// flags the request while the server answers as the console does.
+		res := raw(t, r.v, http.MethodPut, one, r.srv.Token, `{"action": "only_open_outer"}`)
+		assert.Equal(t, http.StatusOK, res.status, res.body)
+		requireRequestFailure(t, r.v, "action", "value is not one of the allowed values")
 	})
 	t.Run("400 invalid protocol, alias and k8s name", func(t *testing.T) {
 		res := raw(t, r.v, http.MethodPost, list, r.srv.Token, `{"port": 81, "protocol": "ftp", "port_alias": "web", "is_inner_service": true}`)
@@ -452,9 +458,11 @@ func TestRainbondRawRequests(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, res.status, res.body)
 		requireRequestFailure(t, r.v, "is_inner_service")
 	})
-	t.Run("400 non-numeric port in the path", func(t *testing.T) {
+	t.Run("500 non-numeric port in the path", func(t *testing.T) {
+		// The console does int(port) after reading the body: a ValueError, 500 code 10401.
 		res := raw(t, r.v, http.MethodPut, list+"/http", r.srv.Token, `{"action": "open_outer"}`)
-		assert.Equal(t, http.StatusBadRequest, res.status, res.body)
+		assert.Equal(t, http.StatusInternalServerError, res.status, res.body)
+		assert.Contains(t, res.body, `"code":10401`)
 		requireRequestFailure(t, r.v, `parameter "port"`)
 	})
 	t.Run("401 Bearer prefix", func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -29,8 +30,9 @@ import (
 //
 // Routing uses kin-openapi's gorillamux router on the escaped path, so path parameters that
 // hold an escaped "/" ("a%2Fb"), "?", "#", "%" or a space are matched as one segment; the
-// parameters are validated in their escaped form. The request body, and the response body up to
-// MaxBodyBytes, are buffered in memory.
+// parameters are then validated decoded, as the server reads them (so a spec pattern such as the
+// Rainbond IDs' ^[\p{L}\p{N}_-]+$ sees "团队", not "%E5%9B%A2%E9%98%9F"). The request and response bodies are
+// buffered in memory, the response body up to MaxBodyBytes.
 type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
@@ -218,6 +220,11 @@ func (v *Validator) validateRequest(req *http.Request, body []byte) *openapi3fil
 	if err != nil {
 		v.record(Failure{Method: req.Method, URL: req.URL.String(), Err: err})
 		return nil
+	}
+	for name, value := range params {
+		if decoded, err := url.PathUnescape(value); err == nil {
+			params[name] = decoded
+		}
 	}
 	vreq := req.Clone(req.Context())
 	vreq.Body = io.NopCloser(bytes.NewReader(body))

@@ -64,9 +64,12 @@ func TestValidatorCatchesBrokenRequests(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, fs[1].Status)
 		assert.Contains(t, fs[1].Err.Error(), "Content-Type")
 	})
+	// The server answers as the console does: it accepts only_open_outer (undocumented, so the
+	// spec leaves it out) and a port given as a string, which the Validator flags above.
 	stored, _ := r.srv.Ports(comp)
-	require.Len(t, stored, 1)
-	assert.False(t, stored[0].IsOuterService, "the server refused only_open_outer too")
+	require.Len(t, stored, 2)
+	assert.True(t, stored[0].IsOuterService, "the console accepts only_open_outer")
+	assert.Equal(t, 81, stored[1].ContainerPort, "the console accepts a numeric string port")
 }
 
 // brokenServer answers every request with status, content type and body, under a path prefix

@@ -2,26 +2,28 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
-	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/portsdk/portsdk/wrapper"
 )
 
 // Exit statuses.
 const (
-	exitOK    = 0 // success, or help was asked for
-	exitAPI   = 1 // the API refused, failed or could not be reached
-	exitUsage = 2 // bad usage or invalid input: nothing was sent
+	exitOK         = 0 // success, or help was asked for
+	exitAPI        = 1 // the API refused, failed or could not be reached
+	exitUsage      = 2 // bad usage or invalid input: nothing was sent
+	exitCredential = 4 // the server refused the credential (HTTP 401)
 )
 
 // userAgent is put before portsdk's own product in the User-Agent header.
@@ -33,15 +35,32 @@ const userAgent = "portctl/" + wrapper.Version
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
-	return e.exitCode(rootCommand().exec(ctx, e, args))
+	e := newEnv(getenv, stdout, stderr)
+	root := newRootCmd(e)
+	if args == nil {
+		args = []string{} // nil would make cobra read os.Args
+	}
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	return e.exitCode(cmd, err)
 }
 
-// env is what a command reads and writes.
+// env is what a command reads and writes, and the global settings of one run.
 type env struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
 	secrets        []string // values that must never be printed (tokens, keys)
+
+	output outputFormat // -o/--output
+	debug  bool         // --debug or PORTCTL_DEBUG
+
+	// fromEnv records, for a setting read from the environment, the variable it came from (by flag
+	// name), so that an error about it names what the user actually set.
+	fromEnv map[string]string
+}
+
+func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {
+	return &env{getenv: getenv, stdout: stdout, stderr: stderr, output: outputTable, fromEnv: map[string]string{}}
 }
 
 // secret returns v and remembers it, so that no error message can show it.
@@ -60,43 +79,81 @@ func (e *env) redact(s string) string {
 	return s
 }
 
-// longFlag matches a flag name of two or more characters in the flag package's error messages.
-var longFlag = regexp.MustCompile(`(: | flag | for )-([A-Za-z0-9][A-Za-z0-9_-]+)`)
-
-// errHelp says that help was printed on stdout: exit 0.
-var errHelp = errors.New("help shown")
-
-// usageError is bad usage: an unknown command or flag, a missing or malformed flag. Exit 2.
-type usageError struct {
-	path string // the command, e.g. "portctl rainbond ports add"
-	msg  string
+// logger is what --debug gives the clients: Debug records on stderr, through redact, or nil.
+func (e *env) logger() *slog.Logger {
+	if !e.debug {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(redactingWriter{e}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
+// redactingWriter writes to stderr without any remembered secret. The clients never log one; this
+// keeps it so whatever they log.
+type redactingWriter struct{ e *env }
+
+func (w redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(w.e.stderr, w.e.redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// usageError is bad usage: an unknown command or flag, a missing or malformed flag, a flag the
+// command does not use. Nothing was sent. Exit 2.
+type usageError struct{ msg string }
+
 func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// credentialError is a refused credential (HTTP 401) with what to check for its status.
+type credentialError struct {
+	err  error
+	hint string
+}
+
+func (e *credentialError) Error() string { return e.err.Error() }
+func (e *credentialError) Unwrap() error { return e.err }
 
 // exitError ends a command with a status after it printed what it had to say.
 type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-// exitCode prints err on stderr (without any secret) and returns the exit status for it.
-func (e *env) exitCode(err error) int {
+// exitCode prints err on stderr (without any secret) and returns the exit status for it. cmd is the
+// command that ran or was found.
+func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
 		ue *usageError
-		ve *wrapper.ValidationError
+		ve *wrapper.ValidationError // also a flagValidationError, which wraps one
 		xe *exitError
 	)
+	path := "portctl"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
 	switch {
-	case err == nil, errors.Is(err, errHelp):
+	case err == nil:
 		return exitOK
 	case errors.As(err, &xe):
 		return xe.code
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.redact(ue.msg), ue.path)
+		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.redact(ue.msg), path)
 		return exitUsage
 	case errors.As(err, &ve):
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return exitUsage
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		hint := credentialHint(cmd)
+		var ce *credentialError
+		if errors.As(err, &ce) {
+			hint = ce.hint
+		}
+		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
+		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(hint))
+		return exitCredential
 	default:
 		// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error,
 		// a cancelled context.
@@ -105,129 +162,228 @@ func (e *env) exitCode(err error) int {
 	}
 }
 
-// command is a node of the command tree: a group with subcommands, or a leaf that runs.
-type command struct {
-	name     string
-	summary  string // one line, for the parent's list
-	long     string // a paragraph for --help
-	examples string
-	subs     []*command
-	// leaf commands: flags declares the flags and returns what runs after a successful parse.
-	flags func(fs *flag.FlagSet) func(ctx context.Context, e *env) error
-	usage string // the arguments part of the usage line, for leaves: "[flags]"
+// Command annotations.
+const (
+	annotTakesOutput    = "portctl/output"     // the command prints with -o
+	annotTakesDebug     = "portctl/debug"      // the command sends requests --debug can show
+	annotCredentialHint = "portctl/credential" // on a group: what to check when the server refuses the credential
+	annotEnv            = "portctl/env"        // on a flag: the environment variable it falls back to
+)
 
-	path string // set by link: "portctl rainbond ports add"
+// credentialHint names the settings that hold the credential of cmd's API.
+func credentialHint(cmd *cobra.Command) string {
+	for c := cmd; c != nil; c = c.Parent() {
+		if h := c.Annotations[annotCredentialHint]; h != "" {
+			return h
+		}
+	}
+	return "check the token or key"
 }
 
-// link sets the paths of c and its subcommands and returns c.
-func (c *command) link(parent string) *command {
-	c.path = strings.TrimSpace(parent + " " + c.name)
-	for _, s := range c.subs {
-		s.link(c.path)
+// apiCommand marks c as a command that calls an API: it prints with -o and logs with --debug.
+func apiCommand(c *cobra.Command) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
 	}
+	c.Annotations[annotTakesOutput] = "true"
+	c.Annotations[annotTakesDebug] = "true"
 	return c
 }
 
-func (c *command) usageErr(format string, args ...any) error {
-	return &usageError{path: c.path, msg: fmt.Sprintf(format, args...)}
+// printsWithOutput marks c as a command that prints with -o (and sends nothing).
+func printsWithOutput(c *cobra.Command) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[annotTakesOutput] = "true"
+	return c
 }
 
-// exec runs c with the arguments that follow its name.
-func (c *command) exec(ctx context.Context, e *env, args []string) error {
-	if c.flags != nil {
-		return c.execLeaf(ctx, e, args)
+// envString declares a string flag that falls back to the environment variable envName; its help
+// names the variable.
+func envString(fs *pflag.FlagSet, name, envName, usage string) {
+	fs.String(name, "", usage+" [$"+envName+"]")
+	_ = fs.SetAnnotation(name, annotEnv, []string{envName})
+}
+
+// envName returns the variable the flag falls back to, or "".
+func envName(f *pflag.Flag) string {
+	if v := f.Annotations[annotEnv]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// setting returns the value of a string flag declared with envString: the flag when given on the
+// command line, else its environment variable. A missing value is a usage error naming both.
+func (e *env) setting(cmd *cobra.Command, name string) (string, error) {
+	v := e.optionalSetting(cmd, name)
+	if v == "" {
+		return "", usageErrorf("missing --%s (or set %s)", name, envName(cmd.Flags().Lookup(name)))
+	}
+	return v, nil
+}
+
+// optionalSetting is setting without the error: "" when neither the flag nor the variable is set.
+func (e *env) optionalSetting(cmd *cobra.Command, name string) string {
+	f := cmd.Flags().Lookup(name)
+	if f == nil {
+		panic("portctl: no flag --" + name + " on " + cmd.CommandPath())
+	}
+	if f.Changed {
+		return f.Value.String()
+	}
+	env := envName(f)
+	if env == "" {
+		return ""
+	}
+	v := e.getenv(env)
+	if v != "" {
+		e.fromEnv[name] = env
+	}
+	return v
+}
+
+// flagName names a setting as the user gave it: "--team", or "RAINBOND_TEAM" when its value came
+// from the environment.
+func (e *env) flagName(name string) string {
+	if v := e.fromEnv[name]; v != "" {
+		return v
+	}
+	return "--" + name
+}
+
+// flagValidationError is a client's *wrapper.ValidationError restated in terms of the flag the
+// user typed.
+type flagValidationError struct {
+	flag   string // e.g. "--alias", or "RAINBOND_COMPONENT" when the value came from the environment
+	reason string
+	err    *wrapper.ValidationError
+}
+
+func (e *flagValidationError) Error() string { return "invalid " + e.flag + ": " + e.reason }
+func (e *flagValidationError) Unwrap() error { return e.err }
+
+// asFlagError restates a *wrapper.ValidationError whose Field is a key of fields as an error about
+// that flag; anything else is returned as is.
+func (e *env) asFlagError(err error, fields map[string]string) error {
+	var ve *wrapper.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	name, ok := fields[ve.Field]
+	if !ok {
+		return err
+	}
+	return &flagValidationError{flag: e.flagName(name), reason: ve.Reason, err: ve}
+}
+
+// intValue is an int flag parsed in base 10, with an error that says what was expected.
+type intValue struct{ p *int }
+
+func (v intValue) String() string { return strconv.Itoa(*v.p) }
+func (v intValue) Type() string   { return "int" }
+func (v intValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		if errors.Is(err, strconv.ErrRange) {
+			return errors.New("out of range")
+		}
+		return errors.New("not a number")
+	}
+	*v.p = n
+	return nil
+}
+
+// intFlag declares an int flag whose bad values say "not a number".
+func intFlag(fs *pflag.FlagSet, p *int, name, usage string) {
+	fs.Var(intValue{p}, name, usage)
+}
+
+// flagError turns pflag's parse errors into usage errors naming the flag:
+// `invalid --port "abc": not a number`.
+func flagError(_ *cobra.Command, err error) error {
+	var inv *pflag.InvalidValueError
+	if errors.As(err, &inv) {
+		reason := "invalid value"
+		if cause := inv.Unwrap(); cause != nil {
+			reason = cause.Error()
+			var ne *strconv.NumError
+			if errors.As(cause, &ne) && ne.Func == "ParseBool" {
+				reason = "must be true or false"
+			}
+		}
+		return usageErrorf("invalid --%s %q: %s", inv.GetFlag().Name, inv.GetValue(), reason)
+	}
+	return &usageError{msg: err.Error()}
+}
+
+// requireFlags is a usage error for the first of names not given on the command line.
+func requireFlags(cmd *cobra.Command, names ...string) error {
+	for _, n := range names {
+		if !cmd.Flags().Changed(n) {
+			return usageErrorf("missing required flag --%s", n)
+		}
+	}
+	return nil
+}
+
+// refuseFlags is a usage error for the first of names given on the command line: a flag the chosen
+// action does not use is refused rather than silently dropped.
+func refuseFlags(cmd *cobra.Command, why string, names ...string) error {
+	for _, n := range names {
+		if cmd.Flags().Changed(n) {
+			return usageErrorf("--%s does not apply %s", n, why)
+		}
+	}
+	return nil
+}
+
+// noArgs refuses positional arguments: every value is given with a flag.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unexpected argument %q (every value is given with a flag)", args[0])
+	}
+	return nil
+}
+
+// needsSubcommand is the Args check of a command group: it is only a path to its subcommands.
+func needsSubcommand(c *cobra.Command, args []string) error {
+	var names []string
+	for _, s := range c.Commands() {
+		if s.IsAvailableCommand() {
+			names = append(names, s.Name())
+		}
 	}
 	if len(args) == 0 {
-		return c.usageErr("%s needs a command: %s", c.path, c.subNames())
+		return usageErrorf("%s needs a command: %s", c.CommandPath(), strings.Join(names, ", "))
 	}
-	switch a := args[0]; {
-	case a == "help" || a == "-h" || a == "-help" || a == "--help":
-		c.printGroupHelp(e.stdout)
-		return errHelp
-	case strings.HasPrefix(a, "-"):
-		return c.usageErr("unknown flag %s before the command (flags go after it: %s <command> [flags])", a, c.path)
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2
 	}
-	for _, s := range c.subs {
-		if s.name == args[0] {
-			return s.exec(ctx, e, args[1:])
-		}
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}
-	return c.usageErr("unknown command %q for %q (commands: %s)", args[0], c.path, c.subNames())
+	return &usageError{msg: msg + " (commands: " + strings.Join(names, ", ") + ")"}
 }
 
-func (c *command) subNames() string {
-	names := make([]string, len(c.subs))
-	for i, s := range c.subs {
-		names[i] = s.name
-	}
-	return strings.Join(names, ", ")
-}
-
-func (c *command) execLeaf(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet(c.path, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	do := c.flags(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			c.printLeafHelp(e.stdout, fs)
-			return errHelp
-		}
-		// The flag package names flags with one dash; the help shows long ones with two.
-		return c.usageErr("%s", longFlag.ReplaceAllString(err.Error(), "$1--$2"))
-	}
-	if fs.NArg() > 0 {
-		return c.usageErr("unexpected argument %q (every value is given with a flag)", fs.Arg(0))
-	}
-	err := do(ctx, e)
-	var ue *usageError
-	if errors.As(err, &ue) && ue.path == "" {
-		ue.path = c.path
-	}
-	return err
-}
-
-func (c *command) printGroupHelp(w io.Writer) {
-	fmt.Fprintf(w, "%s\n\nUsage:\n  %s <command> [flags]\n\nCommands:\n", c.long, c.path)
-	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
-	for _, s := range c.subs {
-		fmt.Fprintf(tw, "  %s\t%s\n", s.name, s.summary)
-	}
-	_ = tw.Flush()
-	if c.examples != "" {
-		fmt.Fprintf(w, "\nExamples:\n%s\n", indent(c.examples))
-	}
-	fmt.Fprintf(w, "\nRun '%s <command> --help' for more about a command.\n", c.path)
-}
-
-func (c *command) printLeafHelp(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "%s\n\nUsage:\n  %s %s\n", c.long, c.path, c.usage)
-	var flags []*flag.Flag
-	fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f) })
-	if len(flags) > 0 {
-		fmt.Fprintf(w, "\nFlags:\n")
-		for _, f := range flags {
-			typ, usage := flag.UnquoteUsage(f)
-			dash := "--"
-			if len(f.Name) == 1 {
-				dash = "-"
+// asUsageError makes every error of an Args check a usage error.
+func asUsageError(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if err := check(c, args); err != nil {
+			var ue *usageError
+			if errors.As(err, &ue) {
+				return err
 			}
-			head := "  " + dash + f.Name
-			if typ != "" {
-				head += " " + typ
-			}
-			if d := f.DefValue; d != "" && d != "false" && d != "0" {
-				usage += " (default " + d + ")"
-			}
-			fmt.Fprintf(w, "%s\n      %s\n", head, strings.ReplaceAll(usage, "\n", "\n      "))
+			return &usageError{msg: err.Error()}
 		}
-	}
-	if c.examples != "" {
-		fmt.Fprintf(w, "\nExamples:\n%s\n", indent(c.examples))
+		return nil
 	}
 }
 
-func indent(s string) string {
+// examples indents a block of example lines for help.
+func examples(s string) string {
 	lines := strings.Split(strings.Trim(s, "\n"), "\n")
 	for i, l := range lines {
 		if l != "" {
@@ -235,92 +391,4 @@ func indent(s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// flagsSet returns the names of the flags given on the command line.
-func flagsSet(fs *flag.FlagSet) map[string]bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
-}
-
-// outputFlag declares -o and returns the format it holds.
-func outputFlag(fs *flag.FlagSet) *string {
-	return fs.String("o", "table", "output `format`: table (aligned columns) or json (the API's own field names)")
-}
-
-// checkOutput refuses an output format other than table and json.
-func checkOutput(format string) error {
-	switch format {
-	case "table", "json":
-		return nil
-	}
-	return &usageError{msg: fmt.Sprintf("invalid -o %q: must be table or json", format)}
-}
-
-// fromEnv returns the flag value, or the environment variable when the flag is empty; a missing
-// value is a usage error naming both.
-func fromEnv(e *env, flagName, value, envName string) (string, error) {
-	if value == "" {
-		value = e.getenv(envName)
-	}
-	if value == "" {
-		return "", &usageError{msg: fmt.Sprintf("missing --%s (or set %s)", flagName, envName)}
-	}
-	return value, nil
-}
-
-// requireFlags is a usage error for the first of names not given on the command line.
-func requireFlags(fs *flag.FlagSet, names ...string) error {
-	set := flagsSet(fs)
-	for _, n := range names {
-		if !set[n] {
-			return &usageError{msg: "missing required flag --" + n}
-		}
-	}
-	return nil
-}
-
-// writeJSON prints v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// table prints rows under a header, aligned; an empty cell is shown as "-".
-func table(w io.Writer, header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
-	for _, r := range rows {
-		cells := make([]string, len(r))
-		for i, c := range r {
-			if c == "" {
-				c = "-"
-			}
-			cells[i] = c
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	}
-	return tw.Flush()
-}
-
-// rootCommand builds the command tree.
-func rootCommand() *command {
-	root := &command{
-		name: "portctl",
-		long: `portctl manages container ports on Rainbond (component ports) and Alaya NeW (CCI instance ports).
-
-Connection settings come from flags or from the environment (RAINBOND_URL, RAINBOND_TOKEN, ...,
-ALAYA_API_KEY, ...); keep tokens in the environment, not on the command line.
-Exit status: 0 success, 1 the API refused or could not be reached, 2 bad usage or invalid input
-(nothing sent).`,
-		examples: `portctl rainbond ports list --team my-team --region rainbond --app 12 --component gr1a2b3c
-portctl alaya ports open --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080 --protocol http/https
-portctl fake --addr 127.0.0.1:8080     # both APIs in memory, prints KEY=value lines to export
-portctl demo                           # a complete port lifecycle against the in-memory APIs`,
-		subs: []*command{rainbondCommand(), alayaCommand(), fakeCommand(), demoCommand()},
-	}
-	return root.link("")
 }

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // demoStep is one portctl command line of the demo and what it must do.
@@ -20,6 +23,9 @@ type demoStep struct {
 	check func(stdout, stderr string) error
 	// sendsNothing says the step must not reach the server.
 	sendsNothing bool
+	// file, when set, is written to a temporary ports.yaml (and shown) before the step runs; the
+	// argument "ports.yaml" is that file.
+	file string
 }
 
 // demoSteps is the whole demo: the life of port 8080 on Rainbond and on Alaya.
@@ -31,7 +37,7 @@ func demoSteps() []demoStep {
 		{
 			title: "Rainbond: a protocol the API does not know is refused before anything is sent (exit 2, on purpose)",
 			args:  rb("add", "--port", "8080", "--protocol", "ftp"), code: exitUsage, sendsNothing: true,
-			check: stderrHas("invalid protocol"),
+			check: stderrHas("invalid --protocol"),
 		},
 		{
 			title: "Rainbond: add port 8080, http, with an alias",
@@ -95,6 +101,11 @@ func demoSteps() []demoStep {
 			args:  al("list"), check: all(row("system"), noRowWith("custom")),
 		},
 		{
+			title: "Alaya: a wrong AccessKey secret: the service refuses the signature (exit 4, on purpose)",
+			args:  al("list", "--secret-key", "not-the-secret"), code: exitCredential,
+			check: stderrHas("HTTP 401, code 40003"),
+		},
+		{
 			title: "Alaya: open 8080 as http/https",
 			args:  al("open", "--port", "8080", "--protocol", "http/https"),
 			check: row("8080", col{1, "http/https"}, col{2, `^[0-9]+$`}),
@@ -127,33 +138,85 @@ func demoSteps() []demoStep {
 			},
 		},
 		{title: "Alaya: list (no custom port left)", args: al("list"), check: all(row("system"), noRowWith("custom"))},
+
+		{
+			title: "Declarative: describe the ports wanted in a file; diff prints the plan and writes nothing",
+			args:  []string{"diff", "-f", "ports.yaml"}, file: demoPortsFile,
+			check: stdoutHas("~ rainbond demo-team/1/gr1a2b3c 8080 open outer\n", "Plan: 3 to add, 0 to change, 0 to delete.\n"),
+		},
+		{
+			title: "Declarative: apply runs the plan, one API call per line, in an order the servers accept",
+			args:  []string{"apply", "-f", "ports.yaml"}, file: demoPortsFile,
+			check: stdoutHas("Apply complete: 4 steps done.\n"),
+		},
+		{
+			title: "Declarative: apply again: the state is reached, nothing to do",
+			args:  []string{"apply", "-f", "ports.yaml"}, file: demoPortsFile,
+			check: stdoutHas("no changes\n"),
+		},
 	}
 }
 
-func demoCommand() *command {
-	return &command{
-		name:    "demo",
-		summary: "run a complete port lifecycle against the in-memory APIs",
-		long: `Start the in-memory APIs of 'portctl fake' inside this process and run a complete port lifecycle
-against them through portctl's own commands, printing each command line and its output: on Rainbond
-list, add, open inner and outer, change alias and protocol, close, delete; on Alaya list, open, close.
-Two steps fail on purpose (marked): one with invalid input (exit 2, nothing sent) and one the server
-refuses (exit 1). The demo exits 0 when every step did what it should, else 1.`,
-		usage: "[--addr HOST:PORT]",
-		examples: `portctl demo
-make demo                 # the same, from a checkout`,
-		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			addr := fs.String("addr", "127.0.0.1:0", "address the embedded fake listens on")
-			return func(ctx context.Context, e *env) error {
-				f, err := startFake(*addr)
-				if err != nil {
-					return err
-				}
-				defer func() { _ = f.Close() }()
-				return runDemo(ctx, e.stdout, f, demoSteps())
+// demoPortsFile is the ports file of the demo's declarative steps.
+const demoPortsFile = `rainbond:
+  - team: demo-team
+    region: demo-region
+    app: 1
+    component: gr1a2b3c
+    prune: true
+    ports:
+      - port: 8080
+        inner: true
+        outer: true
+        alias: WEB
+      - port: 5432
+        protocol: tcp
+        inner: true
+alaya:
+  - instance: 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
+    prune: true
+    ports:
+      - port: 8080
+        protocol: http/https
+`
+
+// stdoutHas checks that stdout contains every part.
+func stdoutHas(parts ...string) func(string, string) error {
+	return func(stdout, _ string) error {
+		for _, p := range parts {
+			if !strings.Contains(stdout, p) {
+				return fmt.Errorf("want %q in the output", p)
 			}
+		}
+		return nil
+	}
+}
+
+func newDemoCmd(e *env) *cobra.Command {
+	var addr string
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "run a complete port lifecycle against the in-memory APIs",
+		Long: `Start the in-memory APIs of 'portctl fake' inside this process and run a complete port lifecycle
+against them through portctl's own commands, printing each command line and its output: on Rainbond
+list, add, open inner and outer, change alias and protocol, close, delete; on Alaya (every request
+signed with the AccessKey pair) list, open, close; then the declarative way: diff and apply a ports
+file, and apply it again (no changes). Three steps fail on purpose (marked): invalid input (exit 2,
+nothing sent), a change the server refuses (exit 1) and a wrong AccessKey secret (exit 4).
+The demo exits 0 when every step did what it should, else 1.`,
+		Example: examples(`portctl demo
+make demo                 # the same, from a checkout`),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := startFake(addr)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = f.Close() }()
+			return runDemo(cmd.Context(), e.stdout, f, demoSteps())
 		},
 	}
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "`address` the embedded fake listens on")
+	return c
 }
 
 // runDemo runs the steps against f through run, as a user would type them, and prints them.
@@ -162,14 +225,41 @@ func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error 
 	fmt.Fprintf(w, "environment, as after 'portctl fake' (secrets not shown):\n\n")
 	for _, k := range fakeVarNames {
 		v := f.vars[k]
-		if k == "RAINBOND_TOKEN" || k == "ALAYA_API_KEY" {
+		if k == "RAINBOND_TOKEN" || k == "ALAYA_SECRET_KEY" {
 			v = "<hidden>"
 		}
 		fmt.Fprintf(w, "  %s=%s\n", k, v)
 	}
 	var failed []string
+	var dir, shown string
 	for i, s := range steps {
-		fmt.Fprintf(w, "\n# %d. %s\n$ portctl %s\n", i+1, s.title, shellJoin(s.args))
+		fmt.Fprintf(w, "\n# %d. %s\n", i+1, s.title)
+		if s.file != "" {
+			if dir == "" {
+				var err error
+				if dir, err = os.MkdirTemp("", "portctl-demo-"); err != nil {
+					return err
+				}
+				defer func() { _ = os.RemoveAll(dir) }()
+			}
+			path := filepath.Join(dir, "ports.yaml")
+			if err := os.WriteFile(path, []byte(s.file), 0o600); err != nil {
+				return err
+			}
+			if s.file != shown {
+				fmt.Fprintf(w, "$ cat ports.yaml\n%s", s.file)
+				shown = s.file
+			}
+			args := make([]string, len(s.args))
+			for j, a := range s.args {
+				if a == "ports.yaml" {
+					a = path
+				}
+				args[j] = a
+			}
+			s.args = args
+		}
+		fmt.Fprintf(w, "$ portctl %s\n", shellJoin(s.args))
 		var stdout, stderr bytes.Buffer
 		before := f.requestCount()
 		code := run(ctx, s.args, f.getenv, &stdout, &stderr)

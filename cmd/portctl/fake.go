@@ -5,13 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
@@ -27,13 +29,18 @@ var (
 // fakeVarNames are the variables the fake prints, in order.
 var fakeVarNames = []string{
 	"RAINBOND_URL", "RAINBOND_TOKEN", "RAINBOND_TEAM", "RAINBOND_REGION", "RAINBOND_APP", "RAINBOND_COMPONENT",
-	"ALAYA_URL", "ALAYA_API_KEY", "ALAYA_INSTANCE",
+	"ALAYA_URL", "ALAYA_ACCESS_KEY", "ALAYA_SECRET_KEY", "ALAYA_INSTANCE",
 }
 
-// fake is the in-memory Rainbond console (under /rainbond) and Alaya API (under /alaya), served on
-// one listener.
+// fakeAlayaPrefix is where the fake serves the Alaya API: under /alaya, the live service's own
+// prefix, so the printed ALAYA_URL looks like the real one.
+const fakeAlayaPrefix = "/alaya" + alayatest.PathPrefix
+
+// fake is the in-memory Rainbond console (under /rainbond) and Alaya API (under /alaya/api/osm),
+// served on one listener.
 type fake struct {
 	vars     map[string]string // fakeVarNames and their values
+	apiKey   string            // a bearer key the Alaya API accepts too, instead of the AccessKey pair
 	base     string            // http://host:port
 	rainbond *rainbondtest.Handler
 	alaya    *alayatest.Handler
@@ -62,9 +69,11 @@ func startFake(addr string) (*fake, error) {
 	token, key := randomHex(24), randomHex(24)
 	f.rainbond = rainbondtest.NewHandler(token)
 	f.rainbond.AddComponent(fakeComponent)
-	f.alaya = alayatest.NewHandler()
+	f.alaya = alayatest.NewHandler() // with a random AccessKey pair
 	f.alaya.SetAPIKey(key)
 	f.alaya.AddInstance(fakeInstance)
+	f.apiKey = key
+	ak := f.alaya.AccessKey()
 	f.vars = map[string]string{
 		"RAINBOND_URL":       f.base + "/rainbond",
 		"RAINBOND_TOKEN":     token,
@@ -72,13 +81,14 @@ func startFake(addr string) (*fake, error) {
 		"RAINBOND_REGION":    fakeComponent.RegionName,
 		"RAINBOND_APP":       strconv.FormatInt(fakeComponent.AppID, 10),
 		"RAINBOND_COMPONENT": fakeComponent.ServiceID,
-		"ALAYA_URL":          f.base + "/alaya",
-		"ALAYA_API_KEY":      key,
+		"ALAYA_URL":          f.base + fakeAlayaPrefix,
+		"ALAYA_ACCESS_KEY":   ak.ID,
+		"ALAYA_SECRET_KEY":   ak.Secret,
 		"ALAYA_INSTANCE":     fakeInstance,
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/rainbond/", http.StripPrefix("/rainbond", f.rainbond))
-	mux.Handle("/alaya/", http.StripPrefix("/alaya", f.alaya))
+	mux.Handle(fakeAlayaPrefix+"/", http.StripPrefix(fakeAlayaPrefix, f.alaya))
 	f.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { f.served <- f.srv.Serve(ln) }()
 	return f, nil
@@ -117,19 +127,22 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func fakeCommand() *command {
-	return &command{
-		name:    "fake",
-		summary: "serve both APIs in memory, for trying portctl out",
-		long: `Serve an in-memory Rainbond console (under /rainbond) and Alaya NeW API (under /alaya) on one
-listener, with one Rainbond component and one Alaya instance, until interrupted (Ctrl-C).
+func newFakeCmd(e *env) *cobra.Command {
+	var addr string
+	c := &cobra.Command{
+		Use:   "fake [--addr HOST:PORT]",
+		Short: "serve both APIs in memory, for trying portctl out",
+		Long: `Serve an in-memory Rainbond console (under /rainbond) and Alaya NeW API (under /alaya/api/osm) on
+one listener, with one Rainbond component and one Alaya instance, until interrupted (Ctrl-C).
 
 On start it prints KEY=value lines a shell can export (RAINBOND_URL, RAINBOND_TOKEN, RAINBOND_TEAM,
-RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT, ALAYA_URL, ALAYA_API_KEY, ALAYA_INSTANCE); every
-other portctl command reads them, so no flag is needed. The token and key are random, made for this
-run, and printed on purpose: they open nothing but this fake. The state is lost when it stops.`,
-		usage: "[--addr HOST:PORT]",
-		examples: `portctl fake                               # listens on 127.0.0.1:8080
+RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT, ALAYA_URL, ALAYA_ACCESS_KEY, ALAYA_SECRET_KEY,
+ALAYA_INSTANCE); every other portctl command reads them, so no flag is needed. With -o json or yaml
+it prints them as one object instead. The Alaya API checks the signature of every request, as the
+live service does; it also accepts a bearer key, printed on stderr as ALAYA_API_KEY=... (set it
+instead of the AccessKey pair, not beside it). The token and keys are random, made for this run,
+and printed on purpose: they open nothing but this fake. The state is lost when it stops.`,
+		Example: examples(`portctl fake                               # listens on 127.0.0.1:8080
 portctl fake --addr 127.0.0.1:0            # any free port (the printed URLs carry it)
 
 # in one shell, keep it running:
@@ -137,32 +150,35 @@ portctl fake > /tmp/portctl-fake.env
 # in another shell:
 set -a; . /tmp/portctl-fake.env; set +a    # or: export $(cat /tmp/portctl-fake.env)
 portctl rainbond ports list
-portctl alaya ports list`,
-		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
-			return func(ctx context.Context, e *env) error {
-				f, err := startFake(*addr)
-				if err != nil {
-					return err
-				}
-				// One write, so a file the lines are redirected to is never seen half written.
-				if _, err := fmt.Fprint(e.stdout, f.envLines()); err != nil {
-					_ = f.Close()
-					return err
-				}
-				fmt.Fprintf(e.stderr, "portctl fake: serving Rainbond at %s and Alaya at %s; Ctrl-C to stop\n",
-					f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"])
-				select {
-				case <-ctx.Done():
-				case err := <-f.served:
-					f.served <- err // for Close
-				}
-				if err := f.Close(); err != nil {
-					return fmt.Errorf("fake: %w", err)
-				}
-				fmt.Fprintln(e.stderr, "portctl fake: stopped")
-				return nil
+portctl alaya ports list`),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := startFake(addr)
+			if err != nil {
+				return err
 			}
+			// One write, so a file the lines are redirected to is never seen half written.
+			if err := e.print(f.vars, func(w io.Writer) error {
+				_, err := io.WriteString(w, f.envLines())
+				return err
+			}); err != nil {
+				_ = f.Close()
+				return err
+			}
+			fmt.Fprintf(e.stderr, "portctl fake: serving Rainbond at %s and Alaya at %s; Ctrl-C to stop\n"+
+				"portctl fake: Alaya also accepts the bearer key ALAYA_API_KEY=%s (instead of ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY)\n",
+				f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"], f.apiKey)
+			select {
+			case <-cmd.Context().Done():
+			case err := <-f.served:
+				f.served <- err // for Close
+			}
+			if err := f.Close(); err != nil {
+				return fmt.Errorf("fake: %w", err)
+			}
+			fmt.Fprintln(e.stderr, "portctl fake: stopped")
+			return nil
 		},
 	}
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
+	return printsWithOutput(c)
 }

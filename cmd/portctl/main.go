@@ -5,13 +5,17 @@
 //	portctl alaya ports list|open|close             the ports of an Alaya NeW CCI instance
 //	portctl fake                                    both APIs in memory, with one component and one instance
 //	portctl demo                                    a complete port lifecycle against the fake
+//	portctl version | completion SHELL | docs       the version; shell completion; the reference
 //
 // Connection settings come from flags or, better for secrets, from the environment: RAINBOND_URL,
 // RAINBOND_TOKEN, RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT, ALAYA_URL,
-// ALAYA_API_KEY, ALAYA_INSTANCE. Output is an aligned table, or JSON with -o json.
+// ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY, a bearer key), ALAYA_INSTANCE. Output is
+// an aligned table, or JSON or YAML with -o json|yaml; --debug (PORTCTL_DEBUG=1) logs each HTTP
+// attempt on stderr.
 //
 // Exit status: 0 on success, 1 when the API refused or could not be reached, 2 for bad usage or
-// invalid input (nothing is sent then). Every command and subcommand takes --help.
+// invalid input (nothing is sent then), 4 when the server refused the credential. Every command
+// takes --help; the reference of every command is in docs/portctl/.
 package main
 
 import (

@@ -109,24 +109,32 @@ func TestRainbondUsageErrorsSendNothing(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{"invalid protocol", vars, []string{"add", "--port", "8080", "--protocol", "ftp"}, "invalid protocol"},
-		{"invalid alias", vars, []string{"add", "--port", "8080", "--alias", "web"}, "invalid port_alias"},
-		{"port out of range", vars, []string{"add", "--port", "70000"}, "invalid port"},
-		{"port zero", vars, []string{"delete", "--port", "0"}, "invalid port"},
-		{"non-numeric port", vars, []string{"add", "--port", "http"}, `invalid value "http" for flag --port`},
-		{"non-numeric app flag", vars, []string{"list", "--app", "twelve"}, `invalid --app "twelve"`},
-		{"non-numeric app env", merge(vars, map[string]string{"RAINBOND_APP": "x1"}), []string{"list"}, `invalid --app "x1"`},
+		{"invalid protocol", vars, []string{"add", "--port", "8080", "--protocol", "ftp"}, `invalid --protocol: "ftp" is not one of`},
+		{"invalid alias", vars, []string{"add", "--port", "8080", "--alias", "web"}, `invalid --alias: "web" does not match`},
+		{"port out of range", vars, []string{"add", "--port", "70000"}, "invalid --port: 70000 is outside 1..65535"},
+		{"port zero", vars, []string{"delete", "--port", "0"}, "invalid --port: 0 is outside"},
+		{"non-numeric port", vars, []string{"add", "--port", "http"}, `invalid --port "http": not a number`},
+		{"huge port", vars, []string{"add", "--port", "99999999999999999999"}, `invalid --port "99999999999999999999": out of range`},
+		{"non-boolean inner", vars, []string{"add", "--port", "80", "--inner=maybe"}, `invalid --inner "maybe": must be true or false`},
+		{"non-numeric app flag", vars, []string{"list", "--app", "twelve"}, `invalid --app "twelve": not a number`},
+		{"zero app flag", vars, []string{"list", "--app", "0"}, `invalid --app "0": must be a positive integer`},
+		{"non-numeric app env", merge(vars, map[string]string{"RAINBOND_APP": "x1"}), []string{"list"}, `invalid RAINBOND_APP "x1": not a number`},
 		{"missing port", vars, []string{"add", "--protocol", "http"}, "missing required flag --port"},
 		{"missing action", vars, []string{"update", "--port", "8080"}, "missing required flag --action"},
-		{"invalid action", vars, []string{"update", "--port", "8080", "--action", "open"}, "invalid action"},
-		{"alias without k8s name", vars, []string{"update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB"}, "invalid k8s_service_name"},
-		{"invalid k8s name", vars, []string{"update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB", "--k8s-service-name", "nginx_port"}, "invalid k8s_service_name"},
-		{"change protocol without protocol", vars, []string{"update", "--port", "8080", "--action", "change_protocol"}, "invalid protocol"},
-		{"unknown flag", vars, []string{"list", "--colour"}, "flag provided but not defined"},
+		{"invalid action", vars, []string{"update", "--port", "8080", "--action", "open"}, "invalid --action"},
+		{"alias without k8s name", vars, []string{"update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB"}, "invalid --k8s-service-name: is required by change_port_alias"},
+		{"invalid k8s name", vars, []string{"update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB", "--k8s-service-name", "nginx_port"}, "invalid --k8s-service-name"},
+		{"change protocol without protocol", vars, []string{"update", "--port", "8080", "--action", "change_protocol"}, "invalid --protocol: is required by change_protocol"},
+		{"protocol ignored by open_outer", vars, []string{"update", "--port", "8080", "--action", "open_outer", "--protocol", "tcp"}, "--protocol does not apply to --action open_outer"},
+		{"alias ignored by close_inner", vars, []string{"update", "--port", "8080", "--action", "close_inner", "--alias", "WEB"}, "--alias does not apply to --action close_inner"},
+		{"k8s name ignored by open_inner", vars, []string{"update", "--port", "8080", "--action", "open_inner", "--k8s-service-name", "web"}, "--k8s-service-name does not apply to --action open_inner"},
+		{"alias ignored by change_protocol", vars, []string{"update", "--port", "8080", "--action", "change_protocol", "--protocol", "tcp", "--alias", "WEB"}, "--alias does not apply to --action change_protocol"},
+		{"protocol ignored by change_port_alias", vars, []string{"update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB", "--k8s-service-name", "web", "--protocol", "tcp"}, "--protocol does not apply to --action change_port_alias"},
+		{"unknown flag", vars, []string{"list", "--colour"}, "unknown flag: --colour"},
 		{"unexpected argument", vars, []string{"list", "8080"}, `unexpected argument "8080"`},
-		{"bad output", vars, []string{"list", "-o", "yaml"}, `invalid -o "yaml"`},
-		{"bad output before anything", vars, []string{"add", "--port", "8080", "-o", "wide"}, `invalid -o "wide"`},
-		{"unknown command", vars, []string{"patch"}, `unknown command "patch"`},
+		{"bad output", vars, []string{"list", "-o", "xml"}, `invalid --output "xml": must be table, json or yaml`},
+		{"bad output before anything", vars, []string{"add", "--port", "8080", "-o", "wide"}, `invalid --output "wide"`},
+		{"unknown command", vars, []string{"patch"}, `unknown command "patch" for "portctl rainbond ports"`},
 		{"missing command", vars, nil, "needs a command"},
 		{"missing url", without(vars, "RAINBOND_URL"), []string{"list"}, "missing --url (or set RAINBOND_URL)"},
 		{"missing token", without(vars, "RAINBOND_TOKEN"), []string{"list"}, "missing --token (or set RAINBOND_TOKEN)"},
@@ -134,9 +142,13 @@ func TestRainbondUsageErrorsSendNothing(t *testing.T) {
 		{"missing region", without(vars, "RAINBOND_REGION"), []string{"list"}, "missing --region (or set RAINBOND_REGION)"},
 		{"missing app", without(vars, "RAINBOND_APP"), []string{"list"}, "missing --app (or set RAINBOND_APP)"},
 		{"missing component", without(vars, "RAINBOND_COMPONENT"), []string{"list"}, "missing --component (or set RAINBOND_COMPONENT)"},
-		{"dot component", vars, []string{"list", "--component", ".."}, "invalid service_id"},
-		{"bad url", vars, []string{"list", "--url", "ftp://console"}, "invalid baseURL"},
-		{"bearer token", vars, []string{"list", "--token", "Bearer abc"}, "invalid token"},
+		{"dot component", vars, []string{"list", "--component", ".."}, "invalid --component: "},
+		{"dot component env", merge(vars, map[string]string{"RAINBOND_COMPONENT": "."}), []string{"list"}, "invalid RAINBOND_COMPONENT: "},
+		{"dot team", vars, []string{"list", "--team", ".."}, "invalid --team: "},
+		{"dot region", vars, []string{"list", "--region", "."}, "invalid --region: "},
+		{"bad url", vars, []string{"list", "--url", "ftp://console"}, "invalid --url: must start with http:// or https://"},
+		{"bad url env", merge(vars, map[string]string{"RAINBOND_URL": "console"}), []string{"list"}, "invalid RAINBOND_URL: "},
+		{"bearer token", vars, []string{"list", "--token", "Bearer abc"}, "invalid --token: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,10 +193,15 @@ func TestRainbondAPIErrors(t *testing.T) {
 	assert.Equal(t, 1, r.code, r)
 	assert.Contains(t, r.stderr, "HTTP 404")
 
+	// A refused credential is exit 4, saying what to check.
 	r = rp("list", "--token", "wrong-token")
-	assert.Equal(t, 1, r.code, r)
-	assert.Contains(t, r.stderr, "HTTP 401")
-	assert.NotContains(t, r.stderr, "wrong-token")
+	assert.Equal(t, 4, r.code, r)
+	assert.Empty(t, r.stdout)
+	assert.Equal(t, "portctl: rainbond.ListPorts: HTTP 401: No such user or user is not admin\n"+
+		"portctl: the server refused the credential: check --token\n", r.stderr)
+	r = runWith(t, merge(vars, map[string]string{"RAINBOND_TOKEN": "wrong-token"}), "rainbond", "ports", "list")
+	assert.Equal(t, 4, r.code, r)
+	assert.Contains(t, r.stderr, "portctl: the server refused the credential: check RAINBOND_TOKEN\n")
 }
 
 func TestRainbondConnectionRefused(t *testing.T) {

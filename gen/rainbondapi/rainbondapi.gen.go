@@ -80,7 +80,7 @@ func (e Protocol) Valid() bool {
 type Action string
 
 // AddPortRequest 添加端口的请求模型。
-// Follows the server (rainbond-server-behaviour.md, POST body): port is an integer (the page says
+// Follows the server (docs/servers/rainbond.md, POST body): port is an integer (the page says
 // string; the server takes both), and is_inner_service is required (the page marks it optional, the
 // server answers 400 without it).
 type AddPortRequest struct {
@@ -93,7 +93,7 @@ type AddPortRequest struct {
 	Port int `json:"port"`
 
 	// PortAlias 端口别名
-	// Must match ^[A-Z][A-Z0-9_]*$ (rainbond-server-behaviour.md, POST body).
+	// Must match ^[A-Z][A-Z0-9_]*$ (docs/servers/rainbond.md, POST body).
 	//
 	//
 	// Example: NGINX_PORT
@@ -107,12 +107,13 @@ type AddPortRequest struct {
 // EmptyBean An empty object ({}), as data.bean of the list and of error bodies.
 type EmptyBean map[string]interface{}
 
-// ErrorEnvelope Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// ErrorEnvelope Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type ErrorEnvelope struct {
-	// Code The server's own code, e.g. 20501, 20400, 10401, or the HTTP status.
+	// Code The server's own code, e.g. 20501, 20500, 20400, 10401, 10411, 3000, 2001, or the HTTP status.
 	//
 	// Example: 20501
 	Code int `json:"code"`
@@ -120,31 +121,45 @@ type ErrorEnvelope struct {
 	// Data {"bean": {}, "list": []} on service errors.
 	Data map[string]interface{} `json:"data,omitempty"`
 
-	// Detail Set on validation and authentication errors, e.g. 参数错误 or No token.
+	// Detail Set on validation and DRF errors, e.g. 参数错误 or No token.
 	Detail string `json:"detail,omitempty"`
 
 	// Err Validation errors by field, e.g. {"port_alias": ["..."]}.
 	Err map[string][]string `json:"err,omitempty"`
 
-	// ErrorType e.g. ValidationError, AuthenticationFailed.
+	// ErrorDetails Unhandled errors: {"args": [...], "message": "...", "module": "..."}.
+	ErrorDetails map[string]interface{} `json:"error_details,omitempty"`
+
+	// ErrorTrace The Python traceback of DRF and unhandled errors.
+	ErrorTrace string `json:"error_trace,omitempty"`
+
+	// ErrorType e.g. ValidationError, AuthenticationFailed, ValueError.
 	ErrorType string `json:"error_type,omitempty"`
 
-	// Msg A string, or for region failures a JSON object.
-	Msg interface{} `json:"msg,omitempty"`
+	// Msg A string, or for a region 5xx the object of the failed region call.
+	Msg *ErrorEnvelope_Msg `json:"msg,omitempty"`
 
 	// MsgShow Chinese text for display (a traceback for unhandled errors).
 	MsgShow string `json:"msg_show,omitempty"`
 }
 
+// ErrorEnvelopeMsg0 defines model for ErrorEnvelope.Msg.0.
+type ErrorEnvelopeMsg0 = string
+
+// ErrorEnvelope_Msg A string, or for a region 5xx the object of the failed region call.
+type ErrorEnvelope_Msg struct {
+	union json.RawMessage
+}
+
 // K8sServiceName k8s 内部域名
 // A DNS label, [a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters, unique in the team; the page's
-// example nginx_port is rejected by the server (rainbond-server-behaviour.md, PUT body).
+// example nginx_port is rejected by the server (docs/servers/rainbond.md, PUT body).
 //
 // Example: nginx-port
 type K8sServiceName = string
 
 // Port A component port. The page lists six fields; the server's ServicePortSerializer answers eight
-// (mapping_port and lb_mapping_port are extra; rainbond-server-behaviour.md, Port object).
+// (mapping_port and lb_mapping_port are extra; docs/servers/rainbond.md, Port object).
 type Port struct {
 	// ContainerPort 端口号 (ContainerPort)
 	//
@@ -184,22 +199,22 @@ type Port struct {
 }
 
 // PortAlias 端口别名
-// Must match ^[A-Z][A-Z0-9_]*$ (rainbond-server-behaviour.md, POST body).
+// Must match ^[A-Z][A-Z0-9_]*$ (docs/servers/rainbond.md, POST body).
 //
 // Example: NGINX_PORT
 type PortAlias = string
 
-// PortBean data of a POST, PUT or DELETE answer; bean is the port (rainbond-server-behaviour.md).
+// PortBean data of a POST, PUT or DELETE answer; bean is the port (docs/servers/rainbond.md).
 type PortBean struct {
 	// Bean A component port. The page lists six fields; the server's ServicePortSerializer answers eight
-	// (mapping_port and lb_mapping_port are extra; rainbond-server-behaviour.md, Port object).
+	// (mapping_port and lb_mapping_port are extra; docs/servers/rainbond.md, Port object).
 	Bean Port `json:"bean"`
 
 	// List Always [] here.
 	List []interface{} `json:"list,omitempty"`
 }
 
-// PortEnvelope The server's success envelope around one port (rainbond-server-behaviour.md, Success envelope);
+// PortEnvelope The server's success envelope around one port (docs/servers/rainbond.md, Success envelope);
 // the page shows only the port model.
 type PortEnvelope struct {
 	// Code 200 on success.
@@ -207,7 +222,7 @@ type PortEnvelope struct {
 	// Example: 200
 	Code int `json:"code"`
 
-	// Data data of a POST, PUT or DELETE answer; bean is the port (rainbond-server-behaviour.md).
+	// Data data of a POST, PUT or DELETE answer; bean is the port (docs/servers/rainbond.md).
 	Data PortBean `json:"data"`
 
 	// Msg Example: success
@@ -217,14 +232,14 @@ type PortEnvelope struct {
 	MsgShow string `json:"msg_show,omitempty"`
 }
 
-// PortList data of the list answer (rainbond-server-behaviour.md, Success envelope).
+// PortList data of the list answer (docs/servers/rainbond.md, Success envelope).
 type PortList struct {
 	// Bean An empty object ({}), as data.bean of the list and of error bodies.
 	Bean EmptyBean `json:"bean"`
 	List []Port    `json:"list"`
 }
 
-// PortListEnvelope The server's success envelope around the list (rainbond-server-behaviour.md, Success envelope);
+// PortListEnvelope The server's success envelope around the list (docs/servers/rainbond.md, Success envelope);
 // the page shows only the port model.
 type PortListEnvelope struct {
 	// Code 200 on success.
@@ -232,7 +247,7 @@ type PortListEnvelope struct {
 	// Example: 200
 	Code int `json:"code"`
 
-	// Data data of the list answer (rainbond-server-behaviour.md, Success envelope).
+	// Data data of the list answer (docs/servers/rainbond.md, Success envelope).
 	Data PortList `json:"data"`
 
 	// Msg Example: success
@@ -246,6 +261,19 @@ type PortListEnvelope struct {
 // The server defaults to http when it is omitted; anything else is a 400.
 type Protocol string
 
+// RegionCallError The msg of a console answer to a region 5xx (RegionApiBaseHttpClient.CallApiError; docs/servers/rainbond.md,
+// When the region API fails).
+type RegionCallError struct {
+	Apitype string `json:"apitype,omitempty"`
+
+	// Body The region's body, as it sent it.
+	Body                 interface{}            `json:"body,omitempty"`
+	Httpcode             int                    `json:"httpcode,omitempty"`
+	Method               string                 `json:"method,omitempty"`
+	Url                  string                 `json:"url,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // UpdatePortRequest 更新端口的请求模型。change_port_alias needs both port_alias and k8s_service_name (the server
 // crashes with a 500 without the latter); change_protocol needs protocol.
 type UpdatePortRequest struct {
@@ -255,14 +283,14 @@ type UpdatePortRequest struct {
 
 	// K8sServiceName k8s 内部域名
 	// A DNS label, [a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters, unique in the team; the page's
-	// example nginx_port is rejected by the server (rainbond-server-behaviour.md, PUT body).
+	// example nginx_port is rejected by the server (docs/servers/rainbond.md, PUT body).
 	//
 	//
 	// Example: nginx-port
 	K8sServiceName K8sServiceName `json:"k8s_service_name,omitempty"`
 
 	// PortAlias 端口别名
-	// Must match ^[A-Z][A-Z0-9_]*$ (rainbond-server-behaviour.md, POST body).
+	// Must match ^[A-Z][A-Z0-9_]*$ (docs/servers/rainbond.md, POST body).
 	//
 	//
 	// Example: NGINX_PORT
@@ -288,46 +316,53 @@ type ServiceID = string
 // TeamID defines model for TeamID.
 type TeamID = string
 
-// BadRequest Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// BadRequest Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type BadRequest = ErrorEnvelope
 
-// Conflict Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// Conflict Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type Conflict = ErrorEnvelope
 
-// Error Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// Error Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type Error = ErrorEnvelope
 
-// NotFound Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// NotFound Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type NotFound = ErrorEnvelope
 
-// PreconditionFailed Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// PreconditionFailed Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type PreconditionFailed = ErrorEnvelope
 
-// ServerError Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// ServerError Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type ServerError = ErrorEnvelope
 
-// Unauthorized Every error shape the server sends (rainbond-server-behaviour.md, Error bodies): service errors
-// {code, msg, msg_show, data}; validation errors {detail, err, code, error_type} with no msg; region
-// failures where msg is an object; unhandled errors {code, msg, msg_show, error_type}. code is not
-// always the HTTP status.
+// Unauthorized Every error shape the server sends (docs/servers/rainbond.md, Error answers): the service shape
+// {code, msg, msg_show, data}; the validation shape {detail, err, code: 20400, error_type} with no msg;
+// DRF's own errors {detail, code, msg, msg_show, error_type, error_trace}; a failed region call
+// {code, msg, msg_show} where msg is an object for a region 5xx; unhandled errors {code: 10401, msg,
+// msg_show, error_type, error_trace, error_details}. code is not always the HTTP status.
 type Unauthorized = ErrorEnvelope
 
 // AddPortJSONRequestBody defines body for AddPort for application/json ContentType.
@@ -335,6 +370,186 @@ type AddPortJSONRequestBody = AddPortRequest
 
 // UpdatePortJSONRequestBody defines body for UpdatePort for application/json ContentType.
 type UpdatePortJSONRequestBody = UpdatePortRequest
+
+// Getter for additional properties for RegionCallError. Returns the specified
+// element and whether it was found
+func (a RegionCallError) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for RegionCallError
+func (a *RegionCallError) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for RegionCallError to handle AdditionalProperties
+func (a *RegionCallError) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["apitype"]; found {
+		err = json.Unmarshal(raw, &a.Apitype)
+		if err != nil {
+			return fmt.Errorf("error reading 'apitype': %w", err)
+		}
+		delete(object, "apitype")
+	}
+
+	if raw, found := object["body"]; found {
+		err = json.Unmarshal(raw, &a.Body)
+		if err != nil {
+			return fmt.Errorf("error reading 'body': %w", err)
+		}
+		delete(object, "body")
+	}
+
+	if raw, found := object["httpcode"]; found {
+		err = json.Unmarshal(raw, &a.Httpcode)
+		if err != nil {
+			return fmt.Errorf("error reading 'httpcode': %w", err)
+		}
+		delete(object, "httpcode")
+	}
+
+	if raw, found := object["method"]; found {
+		err = json.Unmarshal(raw, &a.Method)
+		if err != nil {
+			return fmt.Errorf("error reading 'method': %w", err)
+		}
+		delete(object, "method")
+	}
+
+	if raw, found := object["url"]; found {
+		err = json.Unmarshal(raw, &a.Url)
+		if err != nil {
+			return fmt.Errorf("error reading 'url': %w", err)
+		}
+		delete(object, "url")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for RegionCallError to handle AdditionalProperties
+func (a RegionCallError) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["apitype"], err = json.Marshal(a.Apitype)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'apitype': %w", err)
+	}
+
+	object["body"], err = json.Marshal(a.Body)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'body': %w", err)
+	}
+
+	object["httpcode"], err = json.Marshal(a.Httpcode)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'httpcode': %w", err)
+	}
+
+	object["method"], err = json.Marshal(a.Method)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'method': %w", err)
+	}
+
+	object["url"], err = json.Marshal(a.Url)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'url': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// AsErrorEnvelopeMsg0 returns the union data inside the ErrorEnvelope_Msg as a ErrorEnvelopeMsg0
+func (t ErrorEnvelope_Msg) AsErrorEnvelopeMsg0() (ErrorEnvelopeMsg0, error) {
+	var body ErrorEnvelopeMsg0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromErrorEnvelopeMsg0 overwrites any union data inside the ErrorEnvelope_Msg as the provided ErrorEnvelopeMsg0
+func (t *ErrorEnvelope_Msg) FromErrorEnvelopeMsg0(v ErrorEnvelopeMsg0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeErrorEnvelopeMsg0 performs a merge with any union data inside the ErrorEnvelope_Msg, using the provided ErrorEnvelopeMsg0
+func (t *ErrorEnvelope_Msg) MergeErrorEnvelopeMsg0(v ErrorEnvelopeMsg0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRegionCallError returns the union data inside the ErrorEnvelope_Msg as a RegionCallError
+func (t ErrorEnvelope_Msg) AsRegionCallError() (RegionCallError, error) {
+	var body RegionCallError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRegionCallError overwrites any union data inside the ErrorEnvelope_Msg as the provided RegionCallError
+func (t *ErrorEnvelope_Msg) FromRegionCallError(v RegionCallError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRegionCallError performs a merge with any union data inside the ErrorEnvelope_Msg, using the provided RegionCallError
+func (t *ErrorEnvelope_Msg) MergeRegionCallError(v RegionCallError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ErrorEnvelope_Msg) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ErrorEnvelope_Msg) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -441,8 +656,9 @@ type ClientInterface interface {
 	// DeletePort 删除组件端口 (delete a port of a component)
 	//
 	// 删除端口。
-	// The server refuses (409) while inner or outer service is still open, and (412) while the port has
-	// custom domains (rainbond-server-behaviour.md). The result is the deleted port in data.bean.
+	// The server refuses (412) while the port has custom domains, checked first, before the port is looked
+	// up (404), then (409) while inner or outer service is still open (docs/servers/rainbond.md, DELETE).
+	// The result is the deleted port in data.bean.
 	//
 	// Corresponds with DELETE /openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports/{port} (the `DeletePort` operationId).
 	DeletePort(ctx context.Context, teamId TeamID, regionName RegionName, appId AppID, serviceId ServiceID, port ContainerPort, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -456,9 +672,11 @@ type ClientInterface interface {
 	// - close_inner：关闭端口对内服务
 	// - change_protocol： 更改端口协议
 	// - change_port_alias：更改端口别名以及k8s内部域名
-	// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+	// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 	// close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-	// change_protocol to anything but http while outer is open -> 400.
+	// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+	// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+	// port is looked up (400 before 404).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -474,9 +692,11 @@ type ClientInterface interface {
 	// - close_inner：关闭端口对内服务
 	// - change_protocol： 更改端口协议
 	// - change_port_alias：更改端口别名以及k8s内部域名
-	// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+	// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 	// close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-	// change_protocol to anything but http while outer is open -> 400.
+	// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+	// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+	// port is looked up (400 before 404).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -545,8 +765,9 @@ func (c *Client) AddPort(ctx context.Context, teamId TeamID, regionName RegionNa
 // DeletePort 删除组件端口 (delete a port of a component)
 //
 // 删除端口。
-// The server refuses (409) while inner or outer service is still open, and (412) while the port has
-// custom domains (rainbond-server-behaviour.md). The result is the deleted port in data.bean.
+// The server refuses (412) while the port has custom domains, checked first, before the port is looked
+// up (404), then (409) while inner or outer service is still open (docs/servers/rainbond.md, DELETE).
+// The result is the deleted port in data.bean.
 //
 // Corresponds with DELETE /openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports/{port} (the `DeletePort` operationId).
 func (c *Client) DeletePort(ctx context.Context, teamId TeamID, regionName RegionName, appId AppID, serviceId ServiceID, port ContainerPort, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -570,9 +791,11 @@ func (c *Client) DeletePort(ctx context.Context, teamId TeamID, regionName Regio
 // - close_inner：关闭端口对内服务
 // - change_protocol： 更改端口协议
 // - change_port_alias：更改端口别名以及k8s内部域名
-// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 // close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-// change_protocol to anything but http while outer is open -> 400.
+// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+// port is looked up (400 before 404).
 //
 // Takes any type of body and a specified content type.
 //
@@ -598,9 +821,11 @@ func (c *Client) UpdatePortWithBody(ctx context.Context, teamId TeamID, regionNa
 // - close_inner：关闭端口对内服务
 // - change_protocol： 更改端口协议
 // - change_port_alias：更改端口别名以及k8s内部域名
-// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 // close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-// change_protocol to anything but http while outer is open -> 400.
+// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+// port is looked up (400 before 404).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -954,8 +1179,9 @@ type ClientWithResponsesInterface interface {
 	// DeletePortWithResponse 删除组件端口 (delete a port of a component)
 	//
 	// 删除端口。
-	// The server refuses (409) while inner or outer service is still open, and (412) while the port has
-	// custom domains (rainbond-server-behaviour.md). The result is the deleted port in data.bean.
+	// The server refuses (412) while the port has custom domains, checked first, before the port is looked
+	// up (404), then (409) while inner or outer service is still open (docs/servers/rainbond.md, DELETE).
+	// The result is the deleted port in data.bean.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -971,9 +1197,11 @@ type ClientWithResponsesInterface interface {
 	// - close_inner：关闭端口对内服务
 	// - change_protocol： 更改端口协议
 	// - change_port_alias：更改端口别名以及k8s内部域名
-	// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+	// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 	// close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-	// change_protocol to anything but http while outer is open -> 400.
+	// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+	// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+	// port is looked up (400 before 404).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -989,9 +1217,11 @@ type ClientWithResponsesInterface interface {
 	// - close_inner：关闭端口对内服务
 	// - change_protocol： 更改端口协议
 	// - change_port_alias：更改端口别名以及k8s内部域名
-	// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+	// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 	// close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-	// change_protocol to anything but http while outer is open -> 400.
+	// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+	// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+	// port is looked up (400 before 404).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1280,6 +1510,8 @@ type UpdatePortResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -1311,6 +1543,11 @@ func (r UpdatePortResponse) GetJSON404() *NotFound {
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
 func (r UpdatePortResponse) GetJSON409() *Conflict {
 	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdatePortResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -1403,8 +1640,9 @@ func (c *ClientWithResponses) AddPortWithResponse(ctx context.Context, teamId Te
 // DeletePortWithResponse 删除组件端口 (delete a port of a component)
 //
 // 删除端口。
-// The server refuses (409) while inner or outer service is still open, and (412) while the port has
-// custom domains (rainbond-server-behaviour.md). The result is the deleted port in data.bean.
+// The server refuses (412) while the port has custom domains, checked first, before the port is looked
+// up (404), then (409) while inner or outer service is still open (docs/servers/rainbond.md, DELETE).
+// The result is the deleted port in data.bean.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1426,9 +1664,11 @@ func (c *ClientWithResponses) DeletePortWithResponse(ctx context.Context, teamId
 // - close_inner：关闭端口对内服务
 // - change_protocol： 更改端口协议
 // - change_port_alias：更改端口别名以及k8s内部域名
-// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 // close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-// change_protocol to anything but http while outer is open -> 400.
+// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+// port is looked up (400 before 404).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1450,9 +1690,11 @@ func (c *ClientWithResponses) UpdatePortWithBodyWithResponse(ctx context.Context
 // - close_inner：关闭端口对内服务
 // - change_protocol： 更改端口协议
 // - change_port_alias：更改端口别名以及k8s内部域名
-// State rules of the server (rainbond-server-behaviour.md): open_outer while inner is closed -> 404;
+// State rules of the server (docs/servers/rainbond.md, PUT): open_outer while inner is closed -> 404;
 // close_inner while outer is open -> 404; open_inner on a port with no alias -> 409;
-// change_protocol to anything but http while outer is open -> 400.
+// change_protocol to anything but http while outer is open -> 400; an http open_outer whose
+// gateway rule the region refuses -> 412. A port_alias sent with any action is checked before the
+// port is looked up (400 before 404).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1749,6 +1991,13 @@ func ParseUpdatePortResponse(rsp *http.Response) (*UpdatePortResponse, error) {
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest ServerError
@@ -2593,6 +2842,20 @@ func (response UpdatePort409JSONResponse) VisitUpdatePortResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePort412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdatePort412JSONResponse) VisitUpdatePortResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -1,8 +1,11 @@
 package alayasign_test
 
 import (
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,4 +86,53 @@ func TestVerify(t *testing.T) {
 			assert.Equal(t, tt.want, alayasign.Verify(tt.header, tt.method, tt.path, now, lookup))
 		})
 	}
+}
+
+// TestSignerMatchesAuthorization protects the pooled Signer: for any time, method and path, and
+// from many goroutines at once, it gives exactly what Authorization gives (the known answer too).
+func TestSignerMatchesAuthorization(t *testing.T) {
+	s := alayasign.NewSigner("test-access", "test-secret")
+	assert.Equal(t, alayasign.Authorization("test-access", "test-secret", time.UnixMilli(123456), "GET", "/api/osm/v1/product/list-for-training-task"),
+		s.Authorization(time.UnixMilli(123456), "get", "/api/osm/v1/product/list-for-training-task"))
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				at := time.UnixMilli(int64(g*1_000_003 + i*7919))
+				method := []string{"GET", "post", "Delete"}[i%3]
+				path := "/api/osm/v1/cci/instance/" + strconv.Itoa(i) + strings.Repeat("/x%2F", i%5)
+				if got, want := s.Authorization(at, method, path), alayasign.Authorization("test-access", "test-secret", at, method, path); got != want {
+					t.Errorf("Signer %q, Authorization %q", got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%d"} {
+		assert.NotContains(t, fmt.Sprintf(verb, s), "test-secret", "no fmt form of a Signer shows the secret")
+		assert.NotContains(t, fmt.Sprintf(verb, s), fmt.Sprintf("%x", "test-secret"))
+	}
+}
+
+// BenchmarkAuthorization is the cost signing adds to each request: the plain function and the
+// pooled Signer the client uses.
+func BenchmarkAuthorization(b *testing.B) {
+	at := time.UnixMilli(1763888400123)
+	const id, secret, path = "AKID0123456789", "0123456789abcdef0123456789abcdef", "/api/osm/v1/cci/instance/08ba7a0e-af00-4072-a5e5-1298ed6c1aa0/open-port/list"
+	b.Run("func", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = alayasign.Authorization(id, secret, at, "GET", path)
+		}
+	})
+	b.Run("signer", func(b *testing.B) {
+		s := alayasign.NewSigner(id, secret)
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = s.Authorization(at, "GET", path)
+		}
+	})
 }

@@ -11,7 +11,13 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
+
+// DefaultLogSize is how many requests a Log keeps unless SetLimit says otherwise: enough for any
+// test that inspects what it sent, small enough that a server under a load test keeps a bounded
+// amount of memory (at most DefaultLogSize requests with their bodies).
+const DefaultLogSize = 1024
 
 // Request is one request a test server received.
 type Request struct {
@@ -26,10 +32,56 @@ type Request struct {
 	Body []byte
 }
 
-// Log records the requests a server receives. Its zero value is ready; it is safe for concurrent use.
+// Log records the requests a server receives: a ring of the last Limit requests, and a count of
+// all of them. Its zero value is ready and keeps DefaultLogSize requests; it is safe for
+// concurrent use. Recording copies the request outside the lock and holds the lock only to store
+// the copy in its slot, so concurrent requests do not wait on each other's copies.
 type Log struct {
-	mu   sync.Mutex
-	reqs []Request
+	total atomic.Int64 // requests recorded since the start
+
+	mu    sync.Mutex
+	limit int       // ring size; 0 means DefaultLogSize
+	ring  []Request // len(ring) <= limit
+	next  int       // the slot the next request goes to, once the ring is full
+}
+
+// SetLimit makes the log keep the last n requests (n < 1 means 1), dropping the oldest ones
+// beyond it. The count of all requests is not affected.
+func (l *Log) SetLimit(n int) {
+	if n < 1 {
+		n = 1
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	all := l.ordered()
+	if len(all) > n {
+		all = all[len(all)-n:]
+	}
+	l.limit, l.ring, l.next = n, all, 0
+}
+
+// Limit returns how many requests the log keeps.
+func (l *Log) Limit() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.limitLocked()
+}
+
+func (l *Log) limitLocked() int {
+	if l.limit == 0 {
+		return DefaultLogSize
+	}
+	return l.limit
+}
+
+// ordered returns the kept requests, oldest first. l.mu must be held.
+func (l *Log) ordered() []Request {
+	if len(l.ring) < l.limitLocked() || l.next == 0 {
+		return append([]Request(nil), l.ring...)
+	}
+	out := make([]Request, 0, len(l.ring))
+	out = append(out, l.ring[l.next:]...)
+	return append(out, l.ring[:l.next]...)
 }
 
 // Record appends r to the log and returns its body, read up to maxBody bytes, and whether the body
@@ -48,29 +100,35 @@ func (l *Log) Record(r *http.Request, maxBody int) ([]byte, bool) {
 	if uri == "" {
 		uri = r.URL.RequestURI()
 	}
+	entry := Request{Method: r.Method, URI: uri, Header: r.Header.Clone(), Body: bytes.Clone(body)}
+	l.total.Add(1)
 	l.mu.Lock()
-	l.reqs = append(l.reqs, Request{Method: r.Method, URI: uri, Header: r.Header.Clone(), Body: bytes.Clone(body)})
+	if limit := l.limitLocked(); len(l.ring) < limit {
+		l.ring = append(l.ring, entry)
+	} else {
+		l.ring[l.next] = entry
+		l.next = (l.next + 1) % limit
+	}
 	l.mu.Unlock()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, tooLarge
 }
 
-// Count returns how many requests were recorded.
+// Count returns how many requests were recorded since the start, including those the ring no
+// longer keeps.
 func (l *Log) Count() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.reqs)
+	return int(l.total.Load())
 }
 
-// All returns a copy of every recorded request, oldest first.
+// All returns a copy of the kept requests (the last Limit ones), oldest first.
 func (l *Log) All() []Request {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := make([]Request, len(l.reqs))
-	for i, r := range l.reqs {
-		out[i] = Request{Method: r.Method, URI: r.URI, Header: r.Header.Clone(), Body: bytes.Clone(r.Body)}
+	kept := l.ordered()
+	l.mu.Unlock()
+	for i, r := range kept {
+		kept[i] = Request{Method: r.Method, URI: r.URI, Header: r.Header.Clone(), Body: bytes.Clone(r.Body)}
 	}
-	return out
+	return kept
 }
 
 // StripPrefix serves requests under prefix with serve(w, r, true), the prefix removed from the

@@ -332,7 +332,7 @@ func (d *Doer) logAttempt(ctx context.Context, r *http.Request, attempt int, res
 	attrs := []slog.Attr{
 		slog.String("operation", operation(ctx)),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.EscapedPath()),
+		slog.String("path", d.Redact(r.URL.EscapedPath())),
 		slog.Int("attempt", attempt),
 	}
 	switch {
@@ -356,7 +356,7 @@ func (d *Doer) logWait(ctx context.Context, r *http.Request, attempt int, wait t
 	d.log.LogAttrs(ctx, slog.LevelDebug, "portsdk: retry wait",
 		slog.String("operation", operation(ctx)),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.EscapedPath()),
+		slog.String("path", d.Redact(r.URL.EscapedPath())),
 		slog.Int("attempt", attempt),
 		slog.Duration("wait", wait),
 		slog.String("reason", reason))

@@ -29,20 +29,24 @@ type Credential interface {
 func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, error) {
 	switch c := cred.(type) {
 	case nil:
-		return nil, errNoCredential
+		return nil, errNoCredential()
 	case *AccessKey:
 		if c == nil {
-			return nil, errNoCredential
+			return nil, errNoCredential()
 		}
 	case *BearerKey:
 		if c == nil {
-			return nil, errNoCredential
+			return nil, errNoCredential()
 		}
 	}
 	return cred.authorizer(now)
 }
 
-var errNoCredential = &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
+// errNoCredential returns the error for a missing credential (a new one each time: the caller may
+// change it).
+func errNoCredential() error {
+	return &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
+}
 
 // AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
 // A Client signs every request with it (scheme alayanew-HMAC-SHA256: an HMAC-SHA256 over the
@@ -70,20 +74,21 @@ func (k AccessKey) authorizer(now func() time.Time) (transport.Authorizer, error
 	if err := check.Credential("AccessKey.Secret", k.Secret); err != nil {
 		return nil, err
 	}
-	return &signer{id: k.ID, secret: transport.NewSecret(k.Secret), now: now}, nil
+	return &signer{id: k.ID, sign: alayasign.NewSigner(k.ID, k.Secret), secret: transport.NewSecret(k.Secret), now: now}, nil
 }
 
 // signer signs each request with an AccessKey pair (see internal/alayasign), at the time now gives.
 type signer struct {
 	id     string
-	secret transport.Secret
+	sign   *alayasign.Signer
+	secret transport.Secret // for Secrets: what the transport redacts
 	now    func() time.Time
 }
 
 // Authorize implements transport.Authorizer: a fresh signature per request sent, over the escaped
 // path as it goes on the wire.
 func (s *signer) Authorize(req *http.Request) error {
-	req.Header["Authorization"] = []string{alayasign.Authorization(s.id, s.secret.Reveal(), s.now(), req.Method, alayasign.RequestPath(req.URL))}
+	req.Header["Authorization"] = []string{s.sign.Authorization(s.now(), req.Method, alayasign.RequestPath(req.URL))}
 	return nil
 }
 

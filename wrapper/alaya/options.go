@@ -22,7 +22,8 @@ type settings struct {
 
 // WithBaseURL replaces DefaultBaseURL (for a test server or a proxy); it may carry a path prefix.
 // NewClient refuses a URL that is not http or https, has no host, or carries user information, a
-// query or a fragment.
+// query or a fragment. An AccessKey signs the path as sent to this URL (its prefix included), so a
+// proxy in front of the service must forward the path unchanged: keep /api/osm in both.
 func WithBaseURL(u string) Option {
 	return Option{set: func(c *options.Config) { c.BaseURL = u }}
 }

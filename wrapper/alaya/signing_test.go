@@ -140,6 +140,23 @@ func TestCredentialsAgainstTheService(t *testing.T) {
 	})
 }
 
+// TestDisabledAndExpiredKeys protects the statuses of a refused key: a disabled key is HTTP 401
+// with code 40004, an expired one 40005, both wrapper.ErrUnauthorized.
+func TestDisabledAndExpiredKeys(t *testing.T) {
+	srv := signedServer(t)
+	c, err := alaya.NewClient(srv.AccessKey, alaya.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	for state, code := range map[alayatest.KeyState]int{alayatest.KeyDisabled: 40004, alayatest.KeyExpired: 40005} {
+		srv.SetKeyState(state)
+		_, err := c.ListOpenPorts(context.Background(), instance)
+		var ae *wrapper.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, http.StatusUnauthorized, ae.StatusCode)
+		assert.Equal(t, code, ae.Code)
+		assert.ErrorIs(t, err, wrapper.ErrUnauthorized)
+	}
+}
+
 // TestSignatureIsDeterministic protects WithClock and the recipe end to end: with a fixed clock
 // the header is exactly the known function of the time, the method and the escaped path sent
 // (base URL prefix included, query excluded).

@@ -21,7 +21,8 @@
 //     the server's clock (see SetClock); 40006 an unknown access key ID, or a bearer key that is
 //     not the key exactly; 40003 a signature that differs from the HMAC-SHA256, under the
 //     secret, of "timestamp|METHOD|path", path being the escaped request path as sent (prefix
-//     included, no query).
+//     included, no query); then, for a key made disabled or expired with SetKeyState, 40004 or
+//     40005.
 //  3. The method: the wrong one is HTTP 405 with an Allow header.
 //  4. The body, as the service's rules require: a JSON object with port an integer in 1..65535
 //     (and, to open, protocol a non-empty string); anything else is HTTP 400

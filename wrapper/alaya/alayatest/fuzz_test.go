@@ -44,6 +44,9 @@ func FuzzAlayaServer(f *testing.F) {
 	f.Add(uint8(1), uint8(2), "nope", []byte(`{"port":"x"}`), "Bearer key")
 	f.Add(uint8(0), uint8(0), "inst-1", []byte(nil), "key")
 	f.Add(uint8(2), uint8(1), "inst-1", []byte(`{`), "")
+	f.Add(uint8(0), uint8(0), "inst-1", []byte(nil), "alayanew-HMAC-SHA256 AK:1763888400000:00")
+	f.Add(uint8(1), uint8(1), "inst-1", []byte(`{"protocol":"tcp","port":80}`), "alayanew-HMAC-SHA256 ::")
+	f.Add(uint8(1), uint8(2), "inst-1", []byte(`{"port":80}`), "ALAYANEW-HMAC-SHA256 a:99999999999999999999:x")
 	f.Fuzz(func(t *testing.T, method, op uint8, id string, body []byte, auth string) {
 		methods := []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete}
 		ops := []string{"/open-port/list", "/open-port", "/close-port"}

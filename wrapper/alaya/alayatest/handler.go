@@ -65,6 +65,7 @@ type Handler struct {
 
 	mu        sync.Mutex
 	accessKey alaya.AccessKey
+	keyState  KeyState
 	apiKey    string           // "" refuses bearer keys
 	now       func() time.Time // the clock signed timestamps are checked against
 	instances map[string]*instance
@@ -119,6 +120,26 @@ func (h *Handler) SetAccessKey(k alaya.AccessKey) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.accessKey = k
+}
+
+// KeyState is the state of the handler's AccessKey pair in the console.
+type KeyState int
+
+const (
+	// KeyActive is a usable key (the default).
+	KeyActive KeyState = iota
+	// KeyDisabled is a key disabled in the console: its signed requests get status 40004.
+	KeyDisabled
+	// KeyExpired is an expired key: its signed requests get status 40005.
+	KeyExpired
+)
+
+// SetKeyState sets the state of the AccessKey pair, so that a test can see how its code handles
+// a disabled (40004) or expired (40005) key.
+func (h *Handler) SetKeyState(state KeyState) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.keyState = state
 }
 
 // APIKey returns the bearer key the handler accepts, "" when it accepts none (the default).
@@ -267,6 +288,8 @@ const (
 	msgTimestamp    = "Timestamp is invalid or outside the allowed window"
 	msgSignature    = "Signature verification failed"
 	msgUnknownKey   = "API key not found"
+	msgKeyDisabled  = "Access key is disabled"
+	msgKeyExpired   = "Access key has expired"
 )
 
 // authenticate checks the Authorization header and returns 0 or the 401 status and message:
@@ -274,7 +297,7 @@ const (
 // only after SetAPIKey) must be the key exactly, else 40006; any other form is 40001.
 func (h *Handler) authenticate(r *http.Request) (int, string) {
 	h.mu.Lock()
-	accessKey, apiKey, now := h.accessKey, h.apiKey, h.now
+	accessKey, keyState, apiKey, now := h.accessKey, h.keyState, h.apiKey, h.now
 	h.mu.Unlock()
 	values := r.Header.Values("Authorization")
 	switch {
@@ -298,6 +321,12 @@ func (h *Handler) authenticate(r *http.Request) (int, string) {
 	}
 	switch alayasign.Verify(v, r.Method, signedPath(r), now(), secretOf) {
 	case 0:
+		switch keyState {
+		case KeyDisabled:
+			return alayasign.StatusKeyDisabled, msgKeyDisabled
+		case KeyExpired:
+			return alayasign.StatusKeyExpired, msgKeyExpired
+		}
 		return 0, ""
 	case alayasign.StatusTimestamp:
 		return alayasign.StatusTimestamp, msgTimestamp

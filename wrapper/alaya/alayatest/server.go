@@ -52,6 +52,9 @@ func (s *Server) SetAccessKey(k alaya.AccessKey) {
 	s.h.SetAccessKey(k)
 }
 
+// SetKeyState sets the state of the server's AccessKey pair (see Handler.SetKeyState).
+func (s *Server) SetKeyState(state KeyState) { s.h.SetKeyState(state) }
+
 // SetClock replaces time.Now as the server's clock (see Handler.SetClock).
 func (s *Server) SetClock(now func() time.Time) { s.h.SetClock(now) }
 

@@ -160,6 +160,29 @@ func TestServerClock(t *testing.T) {
 	assert.Equal(t, http.StatusOK, c.list(inst).status)
 }
 
+// TestKeyState protects SetKeyState: a correctly signed request with a disabled key is 40004,
+// with an expired key 40005, and a wrong signature is still 40003.
+func TestKeyState(t *testing.T) {
+	s, c := newServer(t)
+	s.AddInstance(inst)
+	for _, tc := range []struct {
+		state  alayatest.KeyState
+		status int
+	}{{alayatest.KeyDisabled, 40004}, {alayatest.KeyExpired, 40005}} {
+		s.SetKeyState(tc.state)
+		for _, m := range authCalls {
+			c.doAuth(m.method, m.path, m.body, c.signed(time.Now())).requireAuthError(t, tc.status)
+		}
+		bad := *c
+		bad.key.Secret += "x"
+		bad.list(inst).requireAuthError(t, 40003)
+	}
+	s.SetKeyState(alayatest.KeyActive)
+	assert.Equal(t, http.StatusOK, c.list(inst).status)
+	ports, _ := s.Ports(inst)
+	assert.Empty(t, ports.CustomPorts)
+}
+
 // TestSetAccessKey protects a fixed AccessKey pair: its signatures are accepted, the old pair's
 // and a wrong secret's refused.
 func TestSetAccessKey(t *testing.T) {

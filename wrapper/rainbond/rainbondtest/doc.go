@@ -1,42 +1,61 @@
 // Package rainbondtest provides an in-memory Rainbond console for tests, like net/http/httptest:
 // the four component-port operations (list, add, update, delete) answered the way the real
-// console (goodrain/rainbond-console) answers them, as described in
-// ../shared/docs/rainbond-server-behaviour.md.
+// console (goodrain/rainbond-console) answers them: the same statuses, envelope codes, body
+// shapes, generated names, check order and state rules. docs/servers/rainbond.md in this
+// repository is the account of the console it follows, with the console's source for each rule;
+// TestDifferentialAgainstLiveConsole compares the fake with a running console call by call (see
+// the README, "Is the fake still your console?").
+//
+// The fake answers by the console's rules, not by checking requests against specs/rainbond.yaml:
+// it accepts what the console accepts (a port sent as "8080", change_protocol without a protocol,
+// the undocumented action only_open_outer) and refuses what it refuses, in the console's words.
+// Checking requests and answers against the spec is conformance.Validator's job.
 //
 // A Server listens on a local port and serves under PathPrefix, so Server.URL is a base URL with
 // a path (http://127.0.0.1:PORT/console). The token is random; send it raw as
-// `Authorization: <token>` (a "Bearer " prefix is refused, as by the console). Register the
-// components the test needs with AddComponent; all other teams, apps and components are 404.
+// `Authorization: <token>` (a "Bearer " prefix is refused, as by the console).
 //
-// What the server checks, in order:
+// # What the server knows
 //
-//  1. The path: anything but the two port paths (a trailing slash, a letter in app_id, an
-//     unescaped "/" in an ID) gets the console's HTML 404 page, as Django answers it.
-//  2. The token: missing or wrong is 401 with `WWW-Authenticate: Token` and
-//     {"detail", "code": 401, "msg", "msg_show", "error_type": "AuthenticationFailed"}.
-//  3. The request against specs/rainbond.yaml (kin-openapi): path parameters, then (after team,
-//     app and component were found, else 404 "no found team"/"no found app"/"no found
-//     component") the body. A failure is 400 {"detail": "参数错误", "err": {"field": [...]},
-//     "code": 20400, "error_type": "ValidationError"}. Two exceptions keep the console's own
-//     statuses: a POST port above 65535 is 412, and an integer path port outside 1..65535 is
-//     404 (no such port). A port given as a JSON string ("80"), which the console accepts, is
-//     refused here because the spec says integer.
-//  4. The state rules: duplicate port 409 (code 20501); unknown port 404; open_outer while inner
-//     is closed 404; close_inner while outer is open 404; open_inner without an alias 409;
-//     change_protocol to non-http while outer is open 400; change_port_alias without
-//     k8s_service_name 500 (code 10401, error_type KeyError, as the console crashes), with a
-//     k8s service name used by another component of the team 409; delete while inner or outer is
-//     open 409.
+// AddComponent registers a component, its app, its team and its region (the team is opened in
+// it). The component is found by its id or its alias (SetComponentAlias; the alias is the id
+// until set), the team by its id or its name (SetTeamName). AddRegion adds a region, opened or
+// not for every team. BindDomain binds a custom domain to a port, which the console then refuses
+// to delete. SetPort and Ports set and read ports directly. SetRegionFault makes the calls that
+// reach the region API fail, as the console answers a region 5xx, 404, 409 or an unreachable
+// region.
+//
+// # Order of the checks, as in the console
+//
+//  1. The URL: the console's routes, matched on the decoded path. IDs are letters and digits of
+//     any script, "_" and "-"; app_id digits and "-"; anything else (a dot, an escaped "/", a
+//     trailing slash) gets Django's HTML 404 page.
+//  2. The token: missing is 401 "No token", wrong (or "Bearer ...") 401 "No such user or user is
+//     not admin", with `WWW-Authenticate: Token`.
+//  3. The lookups: team (404 "no found team"), region (404, code 3000), team opened in the region
+//     (409, code 2001), app (404 "no found app"; app_id "1-2" is a 500), component (404 "no found
+//     component"), component of this app (404 "component not belong to this app").
+//  4. The method: 405 with `Allow` (the lookups come first).
+//  5. The body (POST, PUT): JSON, form or multipart as Django REST framework parses it (415 for
+//     other media types, 400 ParseError for broken JSON), then the serializer: 400 in the
+//     validation shape {"detail": "参数错误", "err": {...}, "code": 20400, "error_type"}.
+//  6. The view: service-shape errors {"code", "msg", "msg_show", "data"}: e.g. duplicate port 409
+//     code 20501, port out of range 412, bad alias 400, k8s service name of another component 409
+//     code 20500, custom domains 412 before the 404 and 409 of a delete, and the console's own
+//     crashes (500, code 10401): a non-numeric path port, change_port_alias without
+//     k8s_service_name.
 //
 // Success is HTTP 200 with {"code": 200, "msg": "success", "msg_show": "...", "data": {"bean":
-// ..., "list": [...]}}: the list answers bean {} and the ports in list (sorted by container
-// port); add, update and delete answer the port in bean and list []. A new port has
-// mapping_port = container port, lb_mapping_port 0, is_outer_service false, protocol http
-// unless given, an alias generated from the service id when empty ("GR123ABC_80") and a k8s
-// service name generated from it ("gr123abc-80").
+// ..., "list": [...]}}: the list answers bean {} and the ports in list (in the order they were
+// added, as the console's database returns them); add, update and delete answer the port in bean
+// and list []. A new port has mapping_port = container port, lb_mapping_port 0, is_outer_service
+// false, protocol http unless given, an alias made from the component alias when empty
+// ("gr1a2b3c" -> "GR1A2B3C80") and the k8s service name of the component's first port, else the
+// component alias ("gr1a2b3c"): all ports of a component share one name.
 //
-// Every request is recorded, whatever its outcome: RequestCount and Requests let a test assert
-// that a client sent nothing for bad input. SetPort and Ports set and read the state directly.
+// Every request is recorded, whatever its outcome: RequestCount counts them all and Requests
+// returns the last DefaultRequestLogSize of them (SetRequestLogSize changes the bound), so a test
+// can assert that a client sent nothing for bad input.
 //
 // To serve several fake APIs on one listener, mount a Handler under any prefix:
 //
@@ -55,4 +74,8 @@
 //	client, err := rainbond.NewClient(s.URL, s.Token)
 //	...
 //	port, err := client.AddPort(ctx, comp, rainbond.AddPortRequest{Port: 80, IsInnerService: true})
+//	// port.PortAlias == "GR123ABC80", port.K8sServiceName == "gr123abc"
+//
+//	s.SetRegionFault(rainbondtest.RegionUnreachable)
+//	_, err = client.CloseInner(ctx, comp, 80) // *wrapper.APIError: HTTP 400, Code 10411
 package rainbondtest

@@ -1,38 +1,56 @@
 package rainbondtest
 
 import (
-	"bytes"
-	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-
-	"github.com/portsdk/portsdk/gen/rainbondapi"
 	"github.com/portsdk/portsdk/internal/testserver"
-	"github.com/portsdk/portsdk/specs"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
 // maxBodyBytes caps the request bodies the handler reads.
 const maxBodyBytes = 1 << 20
 
+// DefaultRequestLogSize is how many requests Requests returns at most unless SetRequestLogSize
+// says otherwise: the log is a ring of the last requests, so a server under a load test keeps a
+// bounded amount of memory. RequestCount counts every request regardless.
+const DefaultRequestLogSize = testserver.DefaultLogSize
+
 // Request is one request the handler received, as recorded by Handler.Requests: its method, its
 // target exactly as sent (escaped path and query, with any mount prefix), its headers and its body
 // (at most 1 MiB of it).
 type Request = testserver.Request
+
+// RegionFault makes the calls the console would send to the region API (rbd-api) fail; see
+// SetRegionFault. Each value answers as the console answers that failure of its region.
+type RegionFault int
+
+const (
+	// RegionHealthy: the region answers every call (the default).
+	RegionHealthy RegionFault = iota
+	// RegionServerError: the region answers 5xx with a body of its own ({"msg": ...}): the console
+	// answers 400, code 400, `msg` an object {apitype, url, method, httpcode, body}, `msg_show`
+	// "数据中心操作故障 ...", and no `data`.
+	RegionServerError
+	// RegionServerErrorCode: the region answers 5xx with its envelope ({"code": 500, "msg": ...}):
+	// the console passes it on: 500, code 500, the region's msg, and `data`.
+	RegionServerErrorCode
+	// RegionNotFound: the region answers 404: the console answers 404, code 404, "region no found
+	// this resource", no `data`.
+	RegionNotFound
+	// RegionBusy: the region answers 409 "wait a moment please": the console answers 409, code 409,
+	// the same text, no `data`.
+	RegionBusy
+	// RegionUnreachable: no connection to the region: the console answers 400, code 10411, `msg`
+	// the connection error, `msg_show` "访问数据中心异常，请稍后重试".
+	RegionUnreachable
+)
 
 // Handler is the in-memory Rainbond console behind a Server. It serves the component-port API at
 // paths relative to where it is mounted (/openapi/v1/teams/...), so it can share one listener with
@@ -42,82 +60,162 @@ type Request = testserver.Request
 //	mux.Handle("/rainbond/", http.StripPrefix("/rainbond", rainbondtest.NewHandler(token)))
 //
 // The base URL for the client is then the listener's URL + "/rainbond". A Handler is safe for
-// concurrent use.
+// concurrent use: lists share a read lock, changes take the write lock (a k8s service name is
+// unique across a team, so a change may look at every component), and the request log has its
+// own lock.
 type Handler struct {
 	token string
-	doc   *openapi3.T
-	// routes maps "METHOD /spec/path" to the operation of the spec.
-	routes map[string]*routers.Route
-	api    *rainbondapi.ServerInterfaceWrapper
-
-	mu    sync.Mutex
-	comps map[compKey]*component
 	log   testserver.Log
+
+	mu      sync.RWMutex
+	teams   map[string]*team // by team id
+	regions map[string]bool  // known region names -> opened for every team
+	comps   []*component     // in registration order
+	fault   RegionFault      // region failure to answer with
+	nextLB  int              // the next lb_mapping_port the region hands out
+	byKey   map[compKey]*component
+}
+
+// team is a tenant: reachable by its id or its name; opened in some regions.
+type team struct {
+	id, name string
+	opened   map[string]bool
+}
+
+// compKey identifies a registered component as AddComponent got it.
+type compKey struct {
+	team, region string
+	service      string
+}
+
+// component is the state of one registered component.
+type component struct {
+	key   compKey
+	app   int64
+	alias string // the component alias (service_alias): generated names derive from it
+	ports []*wirePort
+	// envPorts are the ports whose connection variables (<ALIAS>_HOST, <ALIAS>_PORT) exist: made
+	// when a port is added with inner service or opened inside, removed with the port.
+	envPorts map[int]bool
+	domains  map[int][]*domain
+}
+
+// domain is an HTTP gateway rule of a port: the default one made by open_outer, or a custom one.
+type domain struct {
+	name   string
+	custom bool
+	active bool // is_outer_service of the rule
 }
 
 // NewHandler returns an empty Handler that accepts the access token token (sent raw, as
-// `Authorization: <token>`). It panics if the embedded spec does not load, which cannot happen
-// with a spec that passed the repository's tests.
+// `Authorization: <token>`).
 func NewHandler(token string) *Handler {
-	doc, err := loadSpec()
-	if err != nil {
-		panic("rainbondtest: " + err.Error())
+	return &Handler{
+		token:   token,
+		teams:   make(map[string]*team),
+		regions: make(map[string]bool),
+		byKey:   make(map[compKey]*component),
+		nextLB:  30001,
 	}
-	h := &Handler{
-		token:  token,
-		doc:    doc,
-		routes: make(map[string]*routers.Route),
-		comps:  make(map[compKey]*component),
-	}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			h.routes[method+" "+path] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
-		}
-	}
-	strict := rainbondapi.NewStrictHandlerWithOptions(&api{h: h}, nil, rainbondapi.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeJSON(w, http.StatusBadRequest, validationError(map[string][]string{"non_field_errors": {err.Error()}}))
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeJSON(w, http.StatusInternalServerError, unhandledError(err.Error(), "Exception"))
-		},
-	})
-	h.api = &rainbondapi.ServerInterfaceWrapper{
-		Handler: strict,
-		ErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			field := "non_field_errors"
-			var pe *rainbondapi.InvalidParamFormatError
-			if errors.As(err, &pe) {
-				field = pe.ParamName
-			}
-			writeJSON(w, http.StatusBadRequest, validationError(map[string][]string{field: {err.Error()}}))
-		},
-	}
-	return h
 }
 
-// loadSpec loads and checks specs/rainbond.yaml. Each Handler has its own copy.
-func loadSpec() (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(specs.Rainbond)
-	if err != nil {
-		return nil, fmt.Errorf("load spec: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("invalid spec: %w", err)
-	}
-	return doc, nil
-}
-
-// AddComponent registers a component (team, region, app and service) with no ports. Adding a
-// component that already exists keeps its ports.
+// AddComponent registers a component of the app c.AppID with no ports. The team c.TeamID is
+// registered too (reachable by that id; see SetTeamName for a second name), and the region
+// c.RegionName exists and is opened for the team. The component is reachable by c.ServiceID and,
+// until SetComponentAlias says otherwise, c.ServiceID is also its alias, from which the console
+// derives port aliases and k8s service names. Adding a component that already exists keeps its
+// ports and moves it to c.AppID.
 func (h *Handler) AddComponent(c rainbond.Component) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	k := keyOf(c)
-	if _, ok := h.comps[k]; !ok {
-		h.comps[k] = &component{key: k, ports: make(map[int]*rainbondapi.Port)}
+	t := h.teams[c.TeamID]
+	if t == nil {
+		t = &team{id: c.TeamID, name: c.TeamID, opened: make(map[string]bool)}
+		h.teams[c.TeamID] = t
 	}
+	t.opened[c.RegionName] = true
+	if _, ok := h.regions[c.RegionName]; !ok {
+		h.regions[c.RegionName] = false
+	}
+	k := keyOf(c)
+	if comp, ok := h.byKey[k]; ok {
+		comp.app = c.AppID
+		return
+	}
+	comp := &component{key: k, app: c.AppID, alias: c.ServiceID, envPorts: make(map[int]bool), domains: make(map[int][]*domain)}
+	h.byKey[k] = comp
+	h.comps = append(h.comps, comp)
 }
+
+// SetTeamName gives the registered team teamID a name: the console finds a team by its id or by
+// its name, so both then reach it. It fails if the team is not registered.
+func (h *Handler) SetTeamName(teamID, name string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.teams[teamID]
+	if t == nil {
+		return errors.New("rainbondtest: unknown team")
+	}
+	t.name = name
+	return nil
+}
+
+// SetComponentAlias gives the registered component c an alias (the console's service_alias, e.g.
+// "gr1a2b3c"), which reaches it as well as c.ServiceID and from which the console derives new
+// port aliases ("GR1A2B3C80") and k8s service names ("gr1a2b3c"). It fails if c is not registered.
+func (h *Handler) SetComponentAlias(c rainbond.Component, alias string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	comp := h.byKey[keyOf(c)]
+	if comp == nil || comp.app != c.AppID {
+		return errors.New("rainbondtest: unknown component")
+	}
+	comp.alias = alias
+	return nil
+}
+
+// AddRegion registers a region of the enterprise. If opened, every team is opened in it;
+// otherwise only the teams with a component registered there are, and the others get the
+// console's 409 (code 2001, the team is not initialized in the region). A region no component
+// and no AddRegion names is unknown: 404, code 3000.
+func (h *Handler) AddRegion(name string, opened bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.regions[name] = opened
+}
+
+// BindDomain binds a custom domain to port of component c, as a gateway rule made in the
+// console's UI would: the console then refuses to delete that port (412, "contains custom
+// domains") until the domain is unbound or the port's outer service is closed. The port need not
+// exist. It fails if c is not registered or port is outside 1..65535.
+func (h *Handler) BindDomain(c rainbond.Component, port int, domainName string) error {
+	if port < 1 || port > 65535 {
+		return fmt.Errorf("rainbondtest: port %d outside 1..65535", port)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	comp := h.byKey[keyOf(c)]
+	if comp == nil || comp.app != c.AppID {
+		return errors.New("rainbondtest: unknown component")
+	}
+	comp.domains[port] = append(comp.domains[port], &domain{name: domainName, custom: true, active: true})
+	return nil
+}
+
+// SetRegionFault makes every later call that the console would send to a region fail with f,
+// until it is called again with RegionHealthy. Lists never reach the region; adds, updates and
+// deletes do once their own checks pass, in the console's order (for example a delete of an
+// open port is still 409, and an http open_outer whose first gateway rule the region refuses is
+// 412 "数据中心添加策略失败"). A failed call changes nothing.
+func (h *Handler) SetRegionFault(f RegionFault) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fault = f
+}
+
+// SetRequestLogSize makes Requests keep the last n requests (at least 1; DefaultRequestLogSize
+// until set). RequestCount still counts all of them.
+func (h *Handler) SetRequestLogSize(n int) { h.log.SetLimit(n) }
 
 // SetPort stores p as a port of the registered component c, replacing any port with the same
 // ContainerPort, exactly as given: no alias or k8s service name is generated. It lets tests
@@ -129,39 +227,44 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	comp, ok := h.comps[keyOf(c)]
-	if !ok {
+	comp := h.byKey[keyOf(c)]
+	if comp == nil || comp.app != c.AppID {
 		return errors.New("rainbondtest: unknown component")
 	}
-	cp := rainbondapi.Port(p)
-	comp.ports[p.ContainerPort] = &cp
+	cp := fromPort(p)
+	if old := comp.port(int64(p.ContainerPort)); old != nil {
+		*old = cp
+		return nil
+	}
+	comp.ports = append(comp.ports, &cp)
 	return nil
 }
 
 // Ports returns a copy of the ports of component c, sorted by container port, and whether c is
 // registered.
 func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	comp, ok := h.comps[keyOf(c)]
-	if !ok {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	comp := h.byKey[keyOf(c)]
+	if comp == nil || comp.app != c.AppID {
 		return nil, false
 	}
-	ports := comp.sortedPorts()
-	out := make([]rainbond.Port, len(ports))
-	for i, p := range ports {
-		out[i] = rainbond.Port(p)
+	out := make([]rainbond.Port, len(comp.ports))
+	for i, p := range comp.ports {
+		out[i] = p.toPort()
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ContainerPort < out[j].ContainerPort })
 	return out, true
 }
 
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
-// 400 and 404 answers included).
+// 400 and 404 answers included), including those the request log no longer keeps.
 func (h *Handler) RequestCount() int {
 	return h.log.Count()
 }
 
-// Requests returns a copy of every request the handler received, oldest first.
+// Requests returns a copy of the last requests the handler received (at most the request log
+// size, DefaultRequestLogSize unless SetRequestLogSize changed it), oldest first.
 func (h *Handler) Requests() []Request {
 	return h.log.All()
 }
@@ -171,357 +274,221 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serve(w, r, true)
 }
 
+// The console's routes (openapi/urls.py, openapi/sub_urls/app_url.py), matched against the
+// decoded path as Django does. \w is Unicode-aware in Python: letters, digits (of any script) and
+// "_". A final newline (%0A) matches no route either.
+var (
+	listRoute = regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports$`)
+	portRoute = regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports/([\p{L}\p{N}_-]+)$`)
+)
+
+const (
+	allowList = "GET, POST, HEAD, OPTIONS"
+	allowPort = "PUT, DELETE, OPTIONS"
+)
+
+// route is a request matched to one of the two views.
+type route struct {
+	portView                         bool // ComponentPortsChangeView (/ports/{port}) rather than ComponentPortsShowView
+	team, region, app, service, port string
+}
+
+func matchRoute(path string) (route, bool) {
+	if m := listRoute.FindStringSubmatch(path); m != nil {
+		return route{team: m[1], region: m[2], app: m[3], service: m[4]}, true
+	}
+	if m := portRoute.FindStringSubmatch(path); m != nil {
+		return route{portView: true, team: m[1], region: m[2], app: m[3], service: m[4], port: m[5]}, true
+	}
+	return route{}, false
+}
+
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
 // which only get the console's HTML 404 page.
+//
+// The order is the console's: the URL (Django), authentication, the lookups of the view's
+// initial() (team, region, team opened in the region, app, component), the method (405), then the
+// body and the view's own checks.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
-	body, tooLarge := h.log.Record(r, maxBodyBytes)
-	m, ok := matchPath(r.URL.EscapedPath())
+	raw, tooLarge := h.log.Record(r, maxBodyBytes)
+	rt, ok := matchRoute(r.URL.Path)
 	if !routable || !ok {
-		// Django answers unknown URLs (a trailing slash, a letter in app_id) with an HTML page.
 		writeHTMLNotFound(w)
 		return
 	}
-	if !h.authorized(r.Header.Values("Authorization")) {
-		msg := "Invalid token"
-		if r.Header.Get("Authorization") == "" {
-			msg = "No token"
-		}
-		w.Header().Set("WWW-Authenticate", "Token")
-		writeJSON(w, http.StatusUnauthorized, rainbondapi.ErrorEnvelope{
-			Detail: msg, Code: http.StatusUnauthorized, Msg: msg, MsgShow: msg, ErrorType: "AuthenticationFailed",
-		})
+	allow := allowList
+	if rt.portView {
+		allow = allowPort
+	}
+	w.Header().Set("Allow", allow)
+	if rp := h.authenticate(r); rp != nil {
+		rp.write(w)
 		return
 	}
-	route := h.routes[r.Method+" "+m.specPath]
-	if route == nil {
-		allow := []string{}
-		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
-			if h.routes[method+" "+m.specPath] != nil {
-				allow = append(allow, method)
-			}
-		}
-		w.Header().Set("Allow", strings.Join(allow, ", "))
-		msg := fmt.Sprintf("Method %q not allowed.", r.Method)
-		writeJSON(w, http.StatusMethodNotAllowed, rainbondapi.ErrorEnvelope{
-			Detail: msg, Code: http.StatusMethodNotAllowed, Msg: msg, MsgShow: msg, ErrorType: "MethodNotAllowed",
-		})
-		return
-	}
-	if tooLarge {
-		writeJSON(w, http.StatusBadRequest, validationError(map[string][]string{"non_field_errors": {"request body too large"}}))
-		return
-	}
-
-	paramErrs, bodyErrs := h.validate(r, body, route, m.params)
-	if len(paramErrs) > 0 {
-		writeJSON(w, http.StatusBadRequest, validationError(paramErrs))
-		return
-	}
-	// The console resolves team, app and component before it parses the body.
-	if appID, err := strconv.ParseInt(m.params["app_id"], 10, 64); err == nil {
+	write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+	if write {
 		h.mu.Lock()
-		_, errResp := h.lookup(m.params["team_id"], m.params["region_name"], appID, m.params["service_id"])
-		h.mu.Unlock()
-		if errResp != nil {
-			writeJSON(w, http.StatusNotFound, errResp)
-			return
-		}
+		defer h.mu.Unlock()
+	} else {
+		h.mu.RLock()
+		defer h.mu.RUnlock()
 	}
-	if len(bodyErrs) > 0 {
-		writeJSON(w, http.StatusBadRequest, validationError(bodyErrs))
+	comp, rp := h.lookup(rt)
+	if rp != nil {
+		rp.write(w)
 		return
 	}
-
-	for name, value := range m.params {
-		r.SetPathValue(name, value)
+	if r.Method == http.MethodOptions {
+		name := "Component Ports Show"
+		if rt.portView {
+			name = "Component Ports Change"
+		}
+		reply{status: http.StatusOK, body: optionsBody{
+			Name: name, Description: "", Renders: []string{"application/json", "text/html"},
+			Parses: []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"},
+		}}.write(w)
+		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.ContentLength = int64(len(body))
-	switch route.Operation.OperationID {
-	case "listPorts":
-		h.api.ListPorts(w, r)
-	case "addPort":
-		h.api.AddPort(w, r)
-	case "updatePort":
-		h.api.UpdatePort(w, r)
-	case "deletePort":
-		h.api.DeletePort(w, r)
+	var out reply
+	switch {
+	case !rt.portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		out = listed(comp.list())
+	case !rt.portView && r.Method == http.MethodPost:
+		out = h.withBody(r, raw, tooLarge, func(b *body) reply { return h.addPort(comp, b) })
+	case rt.portView && r.Method == http.MethodPut:
+		out = h.withBody(r, raw, tooLarge, func(b *body) reply { return h.updatePort(comp, rt.port, b) })
+	case rt.portView && r.Method == http.MethodDelete:
+		out = h.deletePort(comp, rt.port)
 	default:
-		writeJSON(w, http.StatusInternalServerError, unhandledError("no handler for "+route.Operation.OperationID, "NotImplementedError"))
+		out = apiException(http.StatusMethodNotAllowed, "方法 “"+r.Method+"” 不被允许。", "MethodNotAllowed")
 	}
+	out.write(w)
 }
 
-// authorized reports whether the Authorization header is exactly the token: the console takes
-// the raw token, so "Bearer <token>" fails like any other wrong value.
-func (h *Handler) authorized(values []string) bool {
-	if len(values) != 1 || values[0] == "" || h.token == "" {
-		return false
+// withBody parses the body, then runs the view.
+func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func(*body) reply) reply {
+	if tooLarge {
+		return apiException(http.StatusRequestEntityTooLarge, "Request body too large.", "ParseError")
 	}
-	return subtle.ConstantTimeCompare([]byte(values[0]), []byte(h.token)) == 1
+	b, rp := parseBody(r, raw)
+	if rp != nil {
+		return *rp
+	}
+	return view(b)
 }
 
-// pathMatch is a request path matched against the spec's paths.
-type pathMatch struct {
-	specPath string
-	// params holds the decoded path parameters by name.
-	params map[string]string
+// authenticate is OpenAPIAuthentication (openapi/auth/authentication.py): the raw token in
+// Authorization; a "Bearer " prefix is a wrong token. X-Internal-Token is tried first and, with no
+// internal token configured, always refused.
+func (h *Handler) authenticate(r *http.Request) *reply {
+	fail := func(detail string) *reply {
+		rp := apiException(http.StatusUnauthorized, detail, "AuthenticationFailed")
+		rp.header = map[string]string{"WWW-Authenticate": "Token"}
+		return &rp
+	}
+	if r.Header.Get("X-Internal-Token") != "" {
+		return fail("Invalid internal token")
+	}
+	values := r.Header.Values("Authorization")
+	if len(values) == 0 || strings.Join(values, ",") == "" {
+		return fail("No token")
+	}
+	if len(values) != 1 || h.token == "" || subtle.ConstantTimeCompare([]byte(values[0]), []byte(h.token)) != 1 {
+		return fail("No such user or user is not admin")
+	}
+	return nil
 }
 
-const (
-	listPath = "/openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports"
-	portPath = listPath + "/{port}"
-)
-
-var (
-	// The console's URL patterns: app_id is [\d\-]+ and port is [\w\-]+; other IDs are taken as
-	// they come (the client escapes them).
-	appIDPattern = regexp.MustCompile(`^[0-9-]+$`)
-	portPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-)
-
-// matchPath matches an escaped path (relative to the mount point) segment by segment, so an
-// escaped "/" inside an ID stays inside that ID.
-func matchPath(escaped string) (pathMatch, bool) {
-	segs := strings.Split(escaped, "/")
-	if len(segs) != 12 && len(segs) != 13 {
-		return pathMatch{}, false
-	}
-	fixed := map[int]string{0: "", 1: "openapi", 2: "v1", 3: "teams", 5: "regions", 7: "apps", 9: "services", 11: "ports"}
-	for i, want := range fixed {
-		if segs[i] != want {
-			return pathMatch{}, false
+// lookup resolves the path like TeamAppServiceAPIView.initial (openapi/views/base.py): team by id
+// or name, region known, team opened in the region, app of the team in the region, component by id
+// or alias in the team and region, component in the app. h.mu must be held.
+func (h *Handler) lookup(rt route) (*component, *reply) {
+	t := h.teams[rt.team]
+	if t == nil {
+		for _, cand := range h.teams {
+			if cand.name == rt.team {
+				t = cand
+				break
+			}
 		}
 	}
-	names := map[int]string{4: "team_id", 6: "region_name", 8: "app_id", 10: "service_id", 12: "port"}
-	params := make(map[string]string, len(names))
-	for i, name := range names {
-		if i >= len(segs) {
-			continue
+	if t == nil {
+		rp := service(http.StatusNotFound, 404, "no found team", "团队不存在")
+		return nil, &rp
+	}
+	openedForAll, known := h.regions[rt.region]
+	if !known {
+		rp := service(http.StatusNotFound, 3000, "the region is not found", "集群不存在")
+		return nil, &rp
+	}
+	if !openedForAll && !t.opened[rt.region] {
+		rp := service(http.StatusConflict, 2001, "the team is not initialized in the region", "团队未在该集群中初始化")
+		return nil, &rp
+	}
+	appID, ok := pyInt(rt.app)
+	if !ok {
+		rp := unhandled("ValueError", "builtins", "Field 'ID' expected a number but got '"+rt.app+"'.")
+		return nil, &rp
+	}
+	appFound := false
+	var inApp []*component
+	for _, c := range h.comps {
+		if c.key.team == t.id && c.key.region == rt.region && c.app == appID {
+			appFound = true
+			inApp = append(inApp, c)
 		}
-		v, err := url.PathUnescape(segs[i])
-		if err != nil || v == "" {
-			return pathMatch{}, false
+	}
+	if !appFound {
+		rp := service(http.StatusNotFound, 404, "no found app", "应用不存在")
+		return nil, &rp
+	}
+	var comp *component
+	for _, byAlias := range []bool{false, true} {
+		for _, c := range h.comps {
+			if c.key.team != t.id || c.key.region != rt.region {
+				continue
+			}
+			if (!byAlias && c.key.service == rt.service) || (byAlias && c.alias == rt.service) {
+				comp = c
+				break
+			}
 		}
-		params[name] = v
-	}
-	if !appIDPattern.MatchString(params["app_id"]) {
-		return pathMatch{}, false
-	}
-	if len(segs) == 12 {
-		return pathMatch{specPath: listPath, params: params}, true
-	}
-	if !portPattern.MatchString(params["port"]) {
-		return pathMatch{}, false
-	}
-	return pathMatch{specPath: portPath, params: params}, true
-}
-
-// validate checks the request against the spec and returns the failures by field, split into
-// path parameter errors and body errors. Two failures are left to the handlers, because the
-// real console answers them with its own statuses: a container port above 65535 in the POST
-// body (412) and an out-of-range integer port in the path (404, no such port).
-func (h *Handler) validate(r *http.Request, body []byte, route *routers.Route, params map[string]string) (paramErrs, bodyErrs map[string][]string) {
-	req := r.Clone(r.Context())
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.ContentLength = int64(len(body))
-	req.GetBody = nil
-	input := &openapi3filter.RequestValidationInput{
-		Request:    req,
-		PathParams: params,
-		Route:      route,
-		Options: &openapi3filter.Options{
-			MultiError:          true,
-			SkipSettingDefaults: true,
-			// Authentication is checked before validation, with the console's own 401 answer.
-			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		},
-	}
-	err := openapi3filter.ValidateRequest(r.Context(), input)
-	if err == nil {
-		return nil, nil
-	}
-	paramErrs = make(map[string][]string)
-	bodyErrs = make(map[string][]string)
-	for _, fe := range flattenErrors(err) {
-		if fe.param != "" {
-			if fe.param == "port" && fe.rangeOnly {
-				if _, perr := strconv.Atoi(params["port"]); perr == nil {
-					continue
-				}
-			}
-			paramErrs[fe.param] = append(paramErrs[fe.param], fe.msg)
-			continue
+		if comp != nil {
+			break
 		}
-		if route.Method == http.MethodPost && fe.field == "port" && fe.schemaField == "maximum" {
-			continue
+	}
+	if comp == nil {
+		rp := service(http.StatusNotFound, 404, "no found component", "组件不存在")
+		return nil, &rp
+	}
+	for _, c := range inApp {
+		if c == comp {
+			return comp, nil
 		}
-		bodyErrs[fe.field] = append(bodyErrs[fe.field], fe.msg)
 	}
-	if len(paramErrs) == 0 {
-		paramErrs = nil
-	}
-	if len(bodyErrs) == 0 {
-		bodyErrs = nil
-	}
-	return paramErrs, bodyErrs
-}
-
-// fieldError is one validation failure.
-type fieldError struct {
-	param       string // path parameter name, or ""
-	field       string // body field (first element of the JSON pointer), or non_field_errors
-	schemaField string // the schema keyword that failed, e.g. "maximum"
-	rangeOnly   bool   // a minimum or maximum failure of a parameter
-	msg         string
-}
-
-// flattenErrors turns the (multi-)errors of openapi3filter.ValidateRequest into field errors.
-func flattenErrors(err error) []fieldError {
-	var out []fieldError
-	var walk func(err error, param string)
-	walk = func(err error, param string) {
-		switch e := err.(type) {
-		case openapi3.MultiError:
-			for _, item := range e {
-				walk(item, param)
-			}
-			return
-		case *openapi3filter.RequestError:
-			p := param
-			if e.Parameter != nil {
-				p = e.Parameter.Name
-			}
-			switch e.Err.(type) {
-			case openapi3.MultiError, *openapi3.SchemaError:
-				walk(e.Err, p)
-				return
-			}
-			msg := e.Reason
-			if msg == "" && e.Err != nil {
-				msg = e.Err.Error()
-			}
-			if msg == "" {
-				msg = e.Error()
-			}
-			out = append(out, fieldError{param: p, field: "non_field_errors", msg: msg})
-			return
-		case *openapi3.SchemaError:
-			fe := fieldError{param: param, field: "non_field_errors", schemaField: e.SchemaField, msg: e.Reason}
-			if ptr := e.JSONPointer(); len(ptr) > 0 {
-				fe.field = ptr[0]
-			}
-			fe.rangeOnly = e.SchemaField == "minimum" || e.SchemaField == "maximum"
-			out = append(out, fe)
-			return
-		}
-		out = append(out, fieldError{param: param, field: "non_field_errors", msg: err.Error()})
-	}
-	walk(err, "")
-	return out
-}
-
-// compKey identifies a component by the four path parameters.
-type compKey struct {
-	team, region string
-	app          int64
-	service      string
+	rp := service(http.StatusNotFound, 404, "component not belong to this app", "组件不属于指定应用")
+	return nil, &rp
 }
 
 func keyOf(c rainbond.Component) compKey {
-	return compKey{team: c.TeamID, region: c.RegionName, app: c.AppID, service: c.ServiceID}
+	return compKey{team: c.TeamID, region: c.RegionName, service: c.ServiceID}
 }
 
-// component is the state of one registered component.
-type component struct {
-	key   compKey
-	ports map[int]*rainbondapi.Port
-}
-
-func (c *component) sortedPorts() []rainbondapi.Port {
-	out := make([]rainbondapi.Port, 0, len(c.ports))
+// port returns the port with container port n, or nil.
+func (c *component) port(n int64) *wirePort {
 	for _, p := range c.ports {
-		out = append(out, *p)
+		if int64(p.ContainerPort) == n {
+			return p
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ContainerPort < out[j].ContainerPort })
+	return nil
+}
+
+// list returns copies of the ports in the console's database order (the order they were added).
+func (c *component) list() []wirePort {
+	out := make([]wirePort, len(c.ports))
+	for i, p := range c.ports {
+		out[i] = *p
+	}
 	return out
-}
-
-// lookup resolves a component like the console's views do: team first, then the app (which
-// belongs to a team and a region), then the component. h.mu must be held.
-func (h *Handler) lookup(team, region string, app int64, service string) (*component, *rainbondapi.ErrorEnvelope) {
-	var teamFound, appFound bool
-	for k := range h.comps {
-		if k.team != team {
-			continue
-		}
-		teamFound = true
-		if k.region == region && k.app == app {
-			appFound = true
-		}
-	}
-	switch {
-	case !teamFound:
-		return nil, serviceError(http.StatusNotFound, "no found team", "团队不存在")
-	case !appFound:
-		return nil, serviceError(http.StatusNotFound, "no found app", "应用不存在")
-	}
-	comp, ok := h.comps[compKey{team: team, region: region, app: app, service: service}]
-	if !ok {
-		return nil, serviceError(http.StatusNotFound, "no found component", "组件不存在")
-	}
-	return comp, nil
-}
-
-// serviceError is the console's service error body: {code, msg, msg_show, data: {bean: {}, list: []}}.
-func serviceError(code int, msg, msgShow string) *rainbondapi.ErrorEnvelope {
-	return &rainbondapi.ErrorEnvelope{
-		Code:    code,
-		Msg:     msg,
-		MsgShow: msgShow,
-		Data:    map[string]interface{}{"bean": map[string]interface{}{}, "list": []interface{}{}},
-	}
-}
-
-// validationError is the console's 400 body for a request that fails validation.
-func validationError(fields map[string][]string) *rainbondapi.ErrorEnvelope {
-	return &rainbondapi.ErrorEnvelope{Detail: "参数错误", Err: fields, Code: 20400, ErrorType: "ValidationError"}
-}
-
-// unhandledError is the console's 500 body for an exception the view did not catch.
-func unhandledError(msg, errorType string) *rainbondapi.ErrorEnvelope {
-	return &rainbondapi.ErrorEnvelope{
-		Code:      10401,
-		Msg:       msg,
-		MsgShow:   "Traceback (most recent call last):\n  File \"/app/ui/console/views/base.py\", line 538, in dispatch\n    response = handler(request, *args, **kwargs)\n" + errorType + ": " + msg,
-		ErrorType: errorType,
-	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
-}
-
-// notFoundPage is Django's 404 page (DEBUG off).
-const notFoundPage = `<!doctype html>
-<html lang="en">
-<head>
-  <title>Not Found</title>
-</head>
-<body>
-  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>
-</body>
-</html>
-`
-
-func writeHTMLNotFound(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = io.WriteString(w, notFoundPage)
 }

@@ -174,6 +174,39 @@ func (c *tc) doAuth(method, path string, body any, auth string) result {
 	return res
 }
 
+// doHeaders sends body (a string, as is, or JSON-encoded) with the content type and headers given;
+// the server's token unless headers set Authorization ("" sends none).
+func (c *tc) doHeaders(method, path string, body any, ctype string, headers map[string]string) result {
+	c.t.Helper()
+	raw, ok := body.(string)
+	if !ok {
+		data, err := json.Marshal(body)
+		require.NoError(c.t, err)
+		raw = string(data)
+	}
+	req, err := http.NewRequest(method, c.base+path, strings.NewReader(raw))
+	require.NoError(c.t, err)
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", c.token)
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := c.hc.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	res := result{status: resp.StatusCode, header: resp.Header, raw: out}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		require.NoError(c.t, json.Unmarshal(out, &res.body), "body %s", out)
+	}
+	return res
+}
+
 // bean returns data.bean of a success answer.
 func (r result) bean(t testing.TB) map[string]any {
 	t.Helper()

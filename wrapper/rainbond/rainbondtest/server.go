@@ -46,10 +46,33 @@ func (s *Server) SetPort(c rainbond.Component, p rainbond.Port) error { return s
 // Ports returns the ports of a component (see Handler.Ports).
 func (s *Server) Ports(c rainbond.Component) ([]rainbond.Port, bool) { return s.h.Ports(c) }
 
+// SetTeamName gives the team teamID a second name that reaches it (see Handler.SetTeamName).
+func (s *Server) SetTeamName(teamID, name string) error { return s.h.SetTeamName(teamID, name) }
+
+// SetComponentAlias sets the alias of component c (see Handler.SetComponentAlias).
+func (s *Server) SetComponentAlias(c rainbond.Component, alias string) error {
+	return s.h.SetComponentAlias(c, alias)
+}
+
+// AddRegion registers a region (see Handler.AddRegion).
+func (s *Server) AddRegion(name string, opened bool) { s.h.AddRegion(name, opened) }
+
+// BindDomain binds a custom domain to a port (see Handler.BindDomain).
+func (s *Server) BindDomain(c rainbond.Component, port int, domain string) error {
+	return s.h.BindDomain(c, port, domain)
+}
+
+// SetRegionFault makes the calls that reach the region fail (see Handler.SetRegionFault).
+func (s *Server) SetRegionFault(f RegionFault) { s.h.SetRegionFault(f) }
+
+// SetRequestLogSize sets how many requests Requests keeps (see Handler.SetRequestLogSize).
+func (s *Server) SetRequestLogSize(n int) { s.h.SetRequestLogSize(n) }
+
 // RequestCount returns how many requests reached the server, whatever their path or outcome.
 func (s *Server) RequestCount() int { return s.h.RequestCount() }
 
-// Requests returns a copy of every request that reached the server, oldest first.
+// Requests returns a copy of the last requests that reached the server (DefaultRequestLogSize
+// unless SetRequestLogSize changed it), oldest first.
 func (s *Server) Requests() []Request { return s.h.Requests() }
 
 // Client returns an http.Client for the server (see httptest.Server.Client).

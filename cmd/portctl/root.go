@@ -1,0 +1,176 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// newRootCmd builds the command tree of one run. Every top-level command is in the one list below;
+// a new command is a constructor taking the env, added there.
+func newRootCmd(e *env) *cobra.Command {
+	var showVersion bool
+	root := &cobra.Command{
+		Use:   "portctl <command>",
+		Short: "Manage container ports on Rainbond and Alaya NeW",
+		Long: `portctl manages container ports on Rainbond (component ports) and Alaya NeW (CCI instance ports).
+
+Connection settings come from flags or from the environment: RAINBOND_URL, RAINBOND_TOKEN,
+RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT; ALAYA_URL, ALAYA_ACCESS_KEY and
+ALAYA_SECRET_KEY (or ALAYA_API_KEY, a bearer key), ALAYA_INSTANCE. A flag wins over its variable.
+Keep tokens and keys in the environment, not on the command line. PORTCTL_DEBUG=1 is --debug.
+
+Global flags (-o, --debug) may be given anywhere on the line.
+
+Exit status: 0 success; 1 the API refused or could not be reached; 2 bad usage or invalid input
+(nothing was sent); 4 the server refused the credential (HTTP 401).`,
+		Example: examples(`portctl rainbond ports list --team my-team --region rainbond --app 12 --component gr1a2b3c
+portctl -o json alaya ports list --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
+portctl alaya ports open --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080 --protocol http/https
+portctl fake --addr 127.0.0.1:8080     # both APIs in memory, prints KEY=value lines to export
+portctl demo                           # a complete port lifecycle against the in-memory APIs
+portctl help rainbond ports update     # the help of any command`),
+		Args: func(c *cobra.Command, args []string) error {
+			if showVersion && len(args) == 0 {
+				return nil
+			}
+			return needsSubcommand(c, args)
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.printVersion() // only reached with --version: Args refuses anything else
+		},
+		SilenceErrors:     true, // exitCode prints them
+		SilenceUsage:      true,
+		DisableAutoGenTag: true, // the committed reference must not change with the date
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return e.globalFlags(cmd) },
+	}
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(flagError)
+	root.SetUsageTemplate(usageTemplate)
+
+	pf := root.PersistentFlags()
+	pf.VarP(&e.output, "output", "o", "output format: table, json or yaml (json and yaml keep the API's own field names)")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
+		[]string{string(outputTable), string(outputJSON), string(outputYAML)}, cobra.ShellCompDirectiveNoFileComp))
+	pf.BoolVar(&e.debug, "debug", false,
+		"log each HTTP attempt on stderr (method, path, status, duration, retry waits; never a credential) [$PORTCTL_DEBUG]")
+	_ = pf.SetAnnotation("debug", annotEnv, []string{"PORTCTL_DEBUG"})
+	root.Flags().BoolVar(&showVersion, "version", false, "print the version of portctl, Go and the platform, and exit")
+	printsWithOutput(root)
+
+	root.AddCommand(
+		newRainbondCmd(e),
+		newAlayaCmd(e),
+		newFakeCmd(e),
+		newDemoCmd(e),
+		newApplyCmd(e),
+		newDiffCmd(e),
+		newVersionCmd(e),
+		newDocsCmd(e),
+	)
+	root.SetHelpCommand(newHelpCmd())
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		finishTree(c)
+	}
+	return root
+}
+
+// finishTree makes every command below the root refuse what it does not take: a group (a command
+// with subcommands, e.g. "rainbond ports" or cobra's "completion") refuses to run without one of
+// them, a leaf refuses positional arguments, and every such refusal is a usage error.
+func finishTree(c *cobra.Command) {
+	for _, s := range c.Commands() {
+		finishTree(s)
+	}
+	switch {
+	case c.HasSubCommands():
+		c.Args = needsSubcommand
+		if c.RunE == nil && c.Run == nil {
+			c.RunE = func(*cobra.Command, []string) error { return nil } // never reached: Args refuses
+		}
+		// An unknown word is reported as an unknown command even when flags follow it.
+		c.FParseErrWhitelist.UnknownFlags = true
+	case c.Args == nil:
+		c.Args = noArgs
+	default:
+		c.Args = asUsageError(c.Args)
+	}
+}
+
+// globalFlags checks -o and --debug against the command that runs, and reads PORTCTL_DEBUG.
+func (e *env) globalFlags(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "" {
+		return usageErrorf("-o/--output does not apply to %s", cmd.CommandPath())
+	}
+	if cmd.Annotations[annotTakesDebug] == "" {
+		if cmd.Flags().Changed("debug") {
+			return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
+		}
+		return nil
+	}
+	if !cmd.Flags().Changed("debug") {
+		if v := e.getenv("PORTCTL_DEBUG"); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
+			}
+			e.debug = b
+		}
+	}
+	return nil
+}
+
+// newHelpCmd is "portctl help [command]": the help of any command, and a usage error for a path
+// that names none.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Print the help of any command, e.g. 'portctl help rainbond ports add'.",
+		Args:  cobra.ArbitraryArgs,
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var comps []cobra.Completion
+			for _, s := range cmd.Commands() {
+				if s.IsAvailableCommand() && strings.HasPrefix(s.Name(), toComplete) {
+					comps = append(comps, cobra.CompletionWithDesc(s.Name(), s.Short))
+				}
+			}
+			return comps, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageErrorf("unknown help topic %q", strings.Join(args, " "))
+			}
+			cmd.InitDefaultHelpFlag() // as --help would: the help lists -h, --help
+			return cmd.Help()
+		},
+	}
+}
+
+// usageTemplate is cobra's, with the examples last, one usage line, and "Commands" for the
+// subcommands of a group.
+const usageTemplate = `Usage:
+  {{.UseLine}}{{if .HasAvailableSubCommands}}
+
+Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global Flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Run '{{.CommandPath}} <command> --help' for more about a command.{{end}}
+`

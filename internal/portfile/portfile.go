@@ -1,0 +1,491 @@
+// Package portfile reads the declarative ports file of `portctl apply -f` and `portctl diff -f`:
+// YAML (JSON is accepted too) naming, for Rainbond components and Alaya NeW instances, the ports
+// each must have.
+//
+//	rainbond:
+//	  - team: demo-team
+//	    region: demo-region
+//	    app: 1
+//	    component: gr1a2b3c
+//	    prune: true            # delete ports not listed (default false: leave them alone)
+//	    ports:
+//	      - port: 8080
+//	        protocol: http     # default http
+//	        inner: true        # default false
+//	        outer: true        # default false
+//	        alias: WEB         # optional: when absent, the server's alias is kept
+//	        k8s_service_name: web   # optional, applies to the whole component
+//	alaya:
+//	  - instance: 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
+//	    prune: true            # close custom ports not listed (system ports never)
+//	    ports:
+//	      - port: 8080
+//	        protocol: http/https   # default http/https
+//
+// The file names what to change, never where or as whom: URLs and credentials come from portctl's
+// flags and environment. Parse refuses, with the file's line, anything the planners would refuse
+// and anything it does not know: an unknown or repeated key, a value of the wrong type, a port
+// listed twice, an outer service without the inner one, two k8s service names for one component,
+// the same component or instance twice.
+package portfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/portsdk/portsdk/wrapper"
+	"github.com/portsdk/portsdk/wrapper/alaya"
+	"github.com/portsdk/portsdk/wrapper/rainbond"
+)
+
+// File is a parsed ports file.
+type File struct {
+	Rainbond []RainbondTarget `json:"rainbond,omitempty"`
+	Alaya    []AlayaTarget    `json:"alaya,omitempty"`
+}
+
+// RainbondTarget is the desired state of one Rainbond component.
+type RainbondTarget struct {
+	Component rainbond.Component
+	Desired   rainbond.Desired
+	// Line is where the entry starts in the file.
+	Line int
+	// PortLines are where the entries of Desired.Ports start, in the same order.
+	PortLines []int
+}
+
+// Name is how a plan line names the component: team/app/component.
+func (t RainbondTarget) Name() string {
+	return t.Component.TeamID + "/" + strconv.FormatInt(t.Component.AppID, 10) + "/" + t.Component.ServiceID
+}
+
+// AlayaTarget is the desired state of one Alaya NeW instance.
+type AlayaTarget struct {
+	Instance string
+	Desired  alaya.Desired
+	// Line is where the entry starts in the file.
+	Line int
+	// PortLines are where the entries of Desired.Ports start, in the same order.
+	PortLines []int
+}
+
+// Error is a problem of the file, at a line (0 when the problem is the whole file).
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+// Error is e.g. "ports.yaml:12: rainbond[0].ports[1].outer: needs inner: ...".
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	}
+	return e.File + ": " + e.Msg
+}
+
+// maxFileBytes bounds what Parse reads: a ports file is small.
+const maxFileBytes = 1 << 20
+
+// Parse reads a ports file; name is how errors name it.
+func Parse(name string, data []byte) (*File, error) {
+	p := &parser{name: name}
+	if len(data) > maxFileBytes {
+		return nil, p.errf(nil, "larger than %d bytes", maxFileBytes)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, p.errf(nil, "is empty: it needs a rainbond or an alaya list")
+		}
+		return nil, p.syntax(err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, p.errf(&extra, "a second YAML document: a ports file has one")
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	f, err := p.file(root)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+type parser struct {
+	name string
+}
+
+func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	return &Error{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntax turns a YAML syntax error into an Error with its line.
+func (p *parser) syntax(err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: p.name, Line: line, Msg: "not valid YAML or JSON: " + m[2]}
+	}
+	return &Error{File: p.name, Msg: "not valid YAML or JSON: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// fields checks that n is a mapping whose keys are all known and none repeated, and returns the
+// value of each key present.
+func (p *parser) fields(n *yaml.Node, path string, known ...string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errf(n, "%s: must be a mapping (key: value), not %s", path, kindName(n))
+	}
+	out := make(map[string]*yaml.Node)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, p.errf(k, "%s: a key must be a plain name", path)
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, p.errf(k, "%s: key %q given twice", path, k.Value)
+		}
+		ok := false
+		for _, name := range known {
+			ok = ok || name == k.Value
+		}
+		if !ok {
+			hint := ""
+			switch strings.ToLower(k.Value) {
+			case "url", "token", "api_key", "apikey", "key", "secret", "password", "access_key":
+				hint = " (URLs and credentials come from flags and the environment, never from the file)"
+			}
+			return nil, p.errf(k, "%s: unknown key %q; known: %s%s", path, k.Value, strings.Join(known, ", "), hint)
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	if n.Tag == "!!null" {
+		return "empty"
+	}
+	return strconv.Quote(n.Value)
+}
+
+func (p *parser) list(n *yaml.Node, path string) ([]*yaml.Node, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errf(n, "%s: must be a list, not %s", path, kindName(n))
+	}
+	return n.Content, nil
+}
+
+func (p *parser) str(n *yaml.Node, path string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return "", p.errf(n, "%s: must be a string, not %s", path, kindName(n))
+	}
+	return n.Value, nil
+}
+
+func (p *parser) boolean(n *yaml.Node, path string) (bool, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		return false, p.errf(n, "%s: must be true or false, not %s", path, kindName(n))
+	}
+	var b bool
+	if err := n.Decode(&b); err != nil {
+		return false, p.errf(n, "%s: %v", path, err)
+	}
+	return b, nil
+}
+
+func (p *parser) integer(n *yaml.Node, path string) (int64, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		return 0, p.errf(n, "%s: must be an integer, not %s", path, kindName(n))
+	}
+	var v int64
+	if err := n.Decode(&v); err != nil {
+		return 0, p.errf(n, "%s: %s is not an integer that fits", path, n.Value)
+	}
+	return v, nil
+}
+
+func (p *parser) port(n *yaml.Node, path string) (int, error) {
+	v, err := p.integer(n, path)
+	if err != nil {
+		return 0, err
+	}
+	if v < 1 || v > 65535 {
+		return 0, p.errf(n, "%s: %d is outside 1..65535", path, v)
+	}
+	return int(v), nil
+}
+
+// rainbondID matches the IDs the console's routes accept ([\w-]+, Unicode-aware).
+var rainbondID = regexp.MustCompile(`^[\p{L}\p{N}_-]+$`)
+
+func (p *parser) file(root *yaml.Node) (*File, error) {
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil, p.errf(nil, "is empty: it needs a rainbond or an alaya list")
+	}
+	top, err := p.fields(root, "file", "rainbond", "alaya")
+	if err != nil {
+		return nil, err
+	}
+	f := &File{}
+	if n, ok := top["rainbond"]; ok {
+		items, err := p.list(n, "rainbond")
+		if err != nil {
+			return nil, err
+		}
+		seen := map[rainbond.Component]int{}
+		for i, item := range items {
+			t, err := p.rainbondTarget(item, fmt.Sprintf("rainbond[%d]", i))
+			if err != nil {
+				return nil, err
+			}
+			if line, dup := seen[t.Component]; dup {
+				return nil, p.errf(item, "rainbond[%d]: component %s is also at line %d: list its ports once", i, t.Name(), line)
+			}
+			seen[t.Component] = t.Line
+			f.Rainbond = append(f.Rainbond, t)
+		}
+	}
+	if n, ok := top["alaya"]; ok {
+		items, err := p.list(n, "alaya")
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]int{}
+		for i, item := range items {
+			t, err := p.alayaTarget(item, fmt.Sprintf("alaya[%d]", i))
+			if err != nil {
+				return nil, err
+			}
+			if line, dup := seen[t.Instance]; dup {
+				return nil, p.errf(item, "alaya[%d]: instance %s is also at line %d: list its ports once", i, t.Instance, line)
+			}
+			seen[t.Instance] = t.Line
+			f.Alaya = append(f.Alaya, t)
+		}
+	}
+	if len(f.Rainbond) == 0 && len(f.Alaya) == 0 {
+		return nil, p.errf(root, "names no component or instance: it needs a rainbond or an alaya list")
+	}
+	return f, nil
+}
+
+func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, error) {
+	t := RainbondTarget{Line: n.Line}
+	m, err := p.fields(n, path, "team", "region", "app", "component", "prune", "ports")
+	if err != nil {
+		return t, err
+	}
+	for _, key := range []string{"team", "region", "app", "component"} {
+		if _, ok := m[key]; !ok {
+			return t, p.errf(n, "%s: %s is required", path, key)
+		}
+	}
+	ids := map[string]*string{"team": &t.Component.TeamID, "region": &t.Component.RegionName, "component": &t.Component.ServiceID}
+	for _, key := range []string{"team", "region", "component"} {
+		v, err := p.str(m[key], path+"."+key)
+		if err != nil {
+			return t, err
+		}
+		if !rainbondID.MatchString(v) {
+			return t, p.errf(m[key], "%s.%s: %q must be letters, digits, _ and - only (the console's routes match nothing else)", path, key, v)
+		}
+		*ids[key] = v
+	}
+	if t.Component.AppID, err = p.integer(m["app"], path+".app"); err != nil {
+		return t, err
+	}
+	if t.Component.AppID <= 0 {
+		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, t.Component.AppID)
+	}
+	if v, ok := m["prune"]; ok {
+		if t.Desired.Prune, err = p.boolean(v, path+".prune"); err != nil {
+			return t, err
+		}
+	}
+	var portNodes []*yaml.Node
+	if v, ok := m["ports"]; ok {
+		if portNodes, err = p.list(v, path+".ports"); err != nil {
+			return t, err
+		}
+	}
+	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
+	for i, pn := range portNodes {
+		pp := fmt.Sprintf("%s.ports[%d]", path, i)
+		pm, err := p.fields(pn, pp, "port", "protocol", "inner", "outer", "alias", "k8s_service_name")
+		if err != nil {
+			return t, err
+		}
+		fieldNodes[i] = pm
+		if _, ok := pm["port"]; !ok {
+			return t, p.errf(pn, "%s: port is required", pp)
+		}
+		var d rainbond.DesiredPort
+		if d.Port, err = p.port(pm["port"], pp+".port"); err != nil {
+			return t, err
+		}
+		for _, f := range []struct {
+			key string
+			dst *string
+		}{{"alias", &d.Alias}, {"k8s_service_name", &d.K8sServiceName}} {
+			key, dst := f.key, f.dst
+			if v, ok := pm[key]; ok {
+				if *dst, err = p.str(v, pp+"."+key); err != nil {
+					return t, err
+				}
+				if *dst == "" {
+					return t, p.errf(v, "%s.%s: must not be empty (leave it out to keep the server's)", pp, key)
+				}
+			}
+		}
+		if v, ok := pm["protocol"]; ok {
+			s, err := p.str(v, pp+".protocol")
+			if err != nil {
+				return t, err
+			}
+			d.Protocol = rainbond.Protocol(s)
+		}
+		for _, f := range []struct {
+			key string
+			dst *bool
+		}{{"inner", &d.Inner}, {"outer", &d.Outer}} {
+			key, dst := f.key, f.dst
+			if v, ok := pm[key]; ok {
+				if *dst, err = p.boolean(v, pp+"."+key); err != nil {
+					return t, err
+				}
+			}
+		}
+		t.Desired.Ports = append(t.Desired.Ports, d)
+		t.PortLines = append(t.PortLines, pn.Line)
+	}
+	// The planner's own checks on an empty current state are exactly the checks of the file.
+	if _, err := rainbond.PlanPorts(nil, t.Desired); err != nil {
+		return t, p.planError(err, path, n, portNodes, fieldNodes)
+	}
+	return t, nil
+}
+
+func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
+	t := AlayaTarget{Line: n.Line}
+	m, err := p.fields(n, path, "instance", "prune", "ports")
+	if err != nil {
+		return t, err
+	}
+	v, ok := m["instance"]
+	if !ok {
+		return t, p.errf(n, "%s: instance is required", path)
+	}
+	if t.Instance, err = p.str(v, path+".instance"); err != nil {
+		return t, err
+	}
+	if t.Instance == "" || t.Instance == "." || t.Instance == ".." || strings.ContainsAny(t.Instance, "/\\?#%") {
+		return t, p.errf(v, "%s.instance: %q is not an instance id", path, t.Instance)
+	}
+	if v, ok := m["prune"]; ok {
+		if t.Desired.Prune, err = p.boolean(v, path+".prune"); err != nil {
+			return t, err
+		}
+	}
+	var portNodes []*yaml.Node
+	if v, ok := m["ports"]; ok {
+		if portNodes, err = p.list(v, path+".ports"); err != nil {
+			return t, err
+		}
+	}
+	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
+	for i, pn := range portNodes {
+		pp := fmt.Sprintf("%s.ports[%d]", path, i)
+		pm, err := p.fields(pn, pp, "port", "protocol")
+		if err != nil {
+			return t, err
+		}
+		fieldNodes[i] = pm
+		if _, ok := pm["port"]; !ok {
+			return t, p.errf(pn, "%s: port is required", pp)
+		}
+		var d alaya.DesiredPort
+		if d.Port, err = p.port(pm["port"], pp+".port"); err != nil {
+			return t, err
+		}
+		if v, ok := pm["protocol"]; ok {
+			if d.Protocol, err = p.str(v, pp+".protocol"); err != nil {
+				return t, err
+			}
+			if d.Protocol == "" {
+				return t, p.errf(v, "%s.protocol: must not be empty (leave it out for %s)", pp, alaya.DefaultProtocol)
+			}
+		}
+		t.Desired.Ports = append(t.Desired.Ports, d)
+		t.PortLines = append(t.PortLines, pn.Line)
+	}
+	if _, err := alaya.PlanPorts(nil, t.Desired); err != nil {
+		return t, p.planError(err, path, n, portNodes, fieldNodes)
+	}
+	return t, nil
+}
+
+var portField = regexp.MustCompile(`^ports\[(\d+)\]\.(\w+)$`)
+
+// At places a planner's *wrapper.ValidationError about the desired state of the target that starts
+// at line (e.g. Field "ports[1].alias") at the line of that port; path names the target
+// ("rainbond[0]"). Any other error is returned as it is.
+func At(file, path string, line int, portLines []int, err error) error {
+	var ve *wrapper.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	if m := portField.FindStringSubmatch(ve.Field); m != nil {
+		if i, _ := strconv.Atoi(m[1]); i < len(portLines) {
+			line = portLines[i]
+		}
+	}
+	return &Error{File: file, Line: line, Msg: path + "." + ve.Field + ": " + ve.Reason}
+}
+
+// planError places a planner's *wrapper.ValidationError ("ports[1].outer") at its line.
+func (p *parser) planError(err error, path string, target *yaml.Node, portNodes []*yaml.Node, fieldNodes []map[string]*yaml.Node) error {
+	var ve *wrapper.ValidationError
+	if !errors.As(err, &ve) {
+		return p.errf(target, "%s: %v", path, err)
+	}
+	at := target
+	if m := portField.FindStringSubmatch(ve.Field); m != nil {
+		i, _ := strconv.Atoi(m[1])
+		if i < len(portNodes) {
+			at = portNodes[i]
+			if fn, ok := fieldNodes[i][m[2]]; ok {
+				at = fn
+			}
+		}
+	}
+	return p.errf(at, "%s.%s: %s", path, ve.Field, ve.Reason)
+}

@@ -1,0 +1,91 @@
+package testserver
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func record(l *Log, uri, body string) {
+	r := httptest.NewRequest("POST", uri, strings.NewReader(body))
+	l.Record(r, 1<<20)
+}
+
+// TestLogRing protects the bound of the request log: it keeps the last Limit requests, oldest
+// first, and counts all of them.
+func TestLogRing(t *testing.T) {
+	var l Log
+	if got := l.Limit(); got != DefaultLogSize {
+		t.Fatalf("zero Log keeps %d, want %d", got, DefaultLogSize)
+	}
+	l.SetLimit(3)
+	for i := range 7 {
+		record(&l, fmt.Sprintf("/r%d", i), fmt.Sprint(i))
+	}
+	if l.Count() != 7 {
+		t.Fatalf("Count %d, want 7", l.Count())
+	}
+	all := l.All()
+	if len(all) != 3 || all[0].URI != "/r4" || all[1].URI != "/r5" || all[2].URI != "/r6" || string(all[2].Body) != "6" {
+		t.Fatalf("All = %+v, want /r4 /r5 /r6", all)
+	}
+	// Shrinking keeps the newest, growing keeps everything kept so far.
+	l.SetLimit(2)
+	if all := l.All(); len(all) != 2 || all[0].URI != "/r5" || all[1].URI != "/r6" {
+		t.Fatalf("after SetLimit(2): %+v", all)
+	}
+	l.SetLimit(5)
+	record(&l, "/r7", "")
+	if all := l.All(); len(all) != 3 || all[0].URI != "/r5" || all[2].URI != "/r7" {
+		t.Fatalf("after SetLimit(5): %+v", all)
+	}
+	l.SetLimit(0)
+	if l.Limit() != 1 {
+		t.Fatalf("SetLimit(0) keeps %d, want 1", l.Limit())
+	}
+}
+
+// TestLogBodyCap protects the body cap: the body is cut at maxBody and readable again.
+func TestLogBodyCap(t *testing.T) {
+	var l Log
+	r := httptest.NewRequest("POST", "/x", strings.NewReader("abcdef"))
+	body, tooLarge := l.Record(r, 4)
+	if string(body) != "abcd" || !tooLarge {
+		t.Fatalf("Record = %q, %v", body, tooLarge)
+	}
+	again := make([]byte, 10)
+	n, _ := r.Body.Read(again)
+	if string(again[:n]) != "abcd" {
+		t.Fatalf("body read again: %q", again[:n])
+	}
+}
+
+// TestLogConcurrent records from many goroutines while others read (run with -race).
+func TestLogConcurrent(t *testing.T) {
+	var l Log
+	l.SetLimit(16)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				record(&l, fmt.Sprintf("/g%d/%d", g, i), "x")
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if n := len(l.All()); n > 16 {
+					t.Errorf("All returned %d requests, limit 16", n)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if l.Count() != 1600 || len(l.All()) != 16 {
+		t.Fatalf("Count %d, kept %d", l.Count(), len(l.All()))
+	}
+}

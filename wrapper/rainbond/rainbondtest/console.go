@@ -1,0 +1,374 @@
+package rainbondtest
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/portsdk/portsdk/internal/testserver"
+)
+
+// This file holds the views' logic: ComponentPortsShowView.post and ComponentPortsChangeView.put
+// and .delete (openapi/views/apps/apps.py) with what they call in
+// console/services/app_config/port_service.py (add_service_port, manage_port,
+// delete_port_by_container_port). docs/servers/rainbond.md has the account with line references.
+// Every function here runs with h.mu held for writing.
+
+var (
+	// check_port_alias: re.match(r'^[A-Z][A-Z0-9_]*$') (ASCII ranges).
+	aliasPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*\n?$`)
+	// check_k8s_service_name: re.fullmatch("[a-z]([-a-z0-9]*[a-z0-9])?").
+	k8sNamePattern = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+)
+
+// addPort is ComponentPortsShowView.post.
+func (h *Handler) addPort(comp *component, b *body) reply {
+	req, rp := validateAdd(b)
+	if rp != nil {
+		return *rp
+	}
+	if req.port == 0 {
+		return service(http.StatusBadRequest, 400, "params error", "缺少端口参数")
+	}
+	if req.protocol == nil {
+		return service(http.StatusBadRequest, 400, "params error", "缺少协议参数")
+	}
+	alias := ""
+	if req.portAlias != nil {
+		alias = *req.portAlias
+	}
+	if alias == "" {
+		alias = strings.ReplaceAll(strings.ToUpper(comp.alias), "-", "_") + strconv.FormatInt(req.port, 10)
+	}
+	// add_service_port: the k8s service name first, then check_port (exists: 409; range: 412), then the alias.
+	k8sName := h.newK8sName(comp, req.port)
+	if comp.port(req.port) != nil {
+		return service(http.StatusConflict, 20501, "component port already exists", "端口已存在")
+	}
+	if req.port < 1 || req.port > 65535 {
+		return service(http.StatusPreconditionFailed, 412, "component port out of range", "端口必须为1到65535的整数")
+	}
+	if !aliasPattern.MatchString(alias) {
+		return service(http.StatusBadRequest, 400, "add port error", "端口别名不合法")
+	}
+	// The connection variables of an inner port, then the port itself, go to the region.
+	if rp := h.regionCall(comp, http.MethodPost, "/ports"); rp != nil {
+		return *rp
+	}
+	p := &wirePort{
+		ContainerPort:  int(req.port),
+		MappingPort:    int(req.port),
+		Protocol:       *req.protocol,
+		PortAlias:      alias,
+		IsInnerService: req.isInnerService,
+		K8sServiceName: k8sName,
+	}
+	comp.ports = append(comp.ports, p)
+	if req.isInnerService {
+		comp.envPorts[p.ContainerPort] = true
+	}
+	return success("添加成功", *p)
+}
+
+// newK8sName is the k8s service name add_service_port gives a new port: the name of the
+// component's first port, else the component alias; if that is no valid name, "<alias>-<port>";
+// if another component of the team uses it, a random 4-character suffix is added.
+func (h *Handler) newK8sName(comp *component, port int64) string {
+	name := comp.alias
+	if len(comp.ports) > 0 {
+		name = comp.ports[0].K8sServiceName
+	}
+	switch {
+	case len(name) > 63 || !k8sNamePattern.MatchString(name):
+		return comp.alias + "-" + strconv.FormatInt(port, 10)
+	case h.k8sNameTaken(comp, name):
+		return name + "-" + testserver.RandomHex(2)
+	}
+	return name
+}
+
+// k8sNameTaken reports whether a port of another component of the same team has the k8s service
+// name (check_k8s_service_name).
+func (h *Handler) k8sNameTaken(self *component, name string) bool {
+	for _, c := range h.comps {
+		if c == self || c.key.team != self.key.team {
+			continue
+		}
+		for _, p := range c.ports {
+			if p.K8sServiceName == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// updatePort is ComponentPortsChangeView.put and manage_port.
+func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
+	req, rp := validateUpdate(b)
+	if rp != nil {
+		return *rp
+	}
+	n, ok := pyInt(portParam)
+	if !ok {
+		return badPortParam(portParam)
+	}
+	fail := func(status int, msgShow string) reply {
+		return service(status, status, "change port fail", msgShow)
+	}
+	alias := ""
+	if req.portAlias != nil {
+		alias = trimPy(*req.portAlias)
+	}
+	// __check_params
+	if req.action == "change_port_alias" {
+		if alias == "" {
+			return fail(http.StatusBadRequest, "端口别名不能为空")
+		}
+		var holders []*wirePort
+		for _, p := range comp.ports {
+			if p.PortAlias == alias {
+				holders = append(holders, p)
+			}
+		}
+		switch {
+		case len(holders) > 1:
+			return unhandled("MultipleObjectsReturned", "www.models.main.TenantServicesPort",
+				"get() returned more than one TenantServicesPort -- it returned "+strconv.Itoa(len(holders))+"!")
+		case len(holders) == 1 && int64(holders[0].ContainerPort) != n:
+			return fail(http.StatusBadRequest, "别名已存在")
+		}
+	}
+	if req.action == "change_protocol" && req.protocol == nil {
+		return fail(http.StatusBadRequest, "端口协议不能为空")
+	}
+	if alias != "" && !aliasPattern.MatchString(alias) {
+		return fail(http.StatusBadRequest, "端口别名不合法")
+	}
+	p := comp.port(n)
+	if p == nil {
+		return service(http.StatusNotFound, 404, "component port does not exist", "组件端口不存在")
+	}
+	next := *p // the port after the action; stored only if the action succeeds
+	switch req.action {
+	case "open_outer":
+		if !p.IsInnerService {
+			return service(http.StatusNotFound, 404, "inner port is not open", "对内服务未开启，需先开启对内服务")
+		}
+		if rp := h.openOuter(comp, p); rp != nil {
+			return *rp
+		}
+		next.IsOuterService = true
+	case "only_open_outer":
+		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/outer"); rp != nil {
+			return *rp
+		}
+		if next.LbMappingPort == 0 {
+			next.LbMappingPort = h.nextLB
+			h.nextLB++
+		}
+		next.IsOuterService = true
+		for _, d := range comp.domains[p.ContainerPort] {
+			d.active = true
+		}
+	case "close_outer":
+		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/outer"); rp != nil {
+			return *rp
+		}
+		next.IsOuterService = false
+		if p.Protocol == "http" {
+			for _, d := range comp.domains[p.ContainerPort] {
+				d.active = false
+			}
+		}
+	case "open_inner":
+		if p.PortAlias == "" {
+			return fail(http.StatusConflict, "请先为端口设置别名")
+		}
+		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/inner"); rp != nil {
+			return *rp
+		}
+		next.IsInnerService = true
+		next.MappingPort = p.ContainerPort
+		comp.envPorts[p.ContainerPort] = true
+	case "close_inner":
+		if p.IsOuterService {
+			return service(http.StatusNotFound, 404, "inner port is not open", "对外服务开启中，需先关闭对外服务")
+		}
+		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/inner"); rp != nil {
+			return *rp
+		}
+		next.IsInnerService = false
+	case "change_protocol":
+		protocol := *req.protocol
+		if p.Protocol == protocol {
+			break // "协议未发生变化": success without a region call
+		}
+		if protocol != "http" && p.IsOuterService {
+			return fail(http.StatusBadRequest, "请关闭外部访问")
+		}
+		if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp != nil {
+			return *rp
+		}
+		next.Protocol = protocol
+	case "change_port_alias":
+		return h.changePortAlias(comp, p, alias, req.k8sServiceName)
+	}
+	*p = next
+	return success("操作成功", next)
+}
+
+// openOuter is the region side of __open_outer: an http port gets a default domain whose gateway
+// rule must be accepted (else 412) unless it has domains already, whose rules are bound again; a
+// tcp port gets a tcp rule. The outer port is then opened in the region.
+func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
+	port := strconv.Itoa(p.ContainerPort)
+	if p.Protocol == "http" {
+		domains := comp.domains[p.ContainerPort]
+		if len(domains) == 0 {
+			if h.fault != RegionHealthy {
+				rp := service(http.StatusPreconditionFailed, 412, "change port fail", "数据中心添加策略失败")
+				return &rp
+			}
+		} else if rp := h.regionCall(comp, http.MethodPost, "/api-gateway/routes/http"); rp != nil {
+			return rp
+		}
+		if rp := h.regionCall(comp, http.MethodGet, "/api-gateway/routes/http/port"); rp != nil {
+			return rp
+		}
+		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer"); rp != nil {
+			return rp
+		}
+		if len(domains) == 0 {
+			team := h.teams[comp.key.team]
+			comp.domains[p.ContainerPort] = []*domain{{name: comp.alias + "-" + port + "-" + team.name + ".example.com", active: true}}
+		}
+		for _, d := range comp.domains[p.ContainerPort] {
+			d.active = true
+		}
+		return nil
+	}
+	if rp := h.regionCall(comp, http.MethodPost, "/proxy-pass/gateway/routes/tcp"); rp != nil {
+		return rp
+	}
+	return h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer")
+}
+
+// changePortAlias is port_service.change_port_alias: the connection variables are renamed in the
+// region first, then every port gets the k8s service name (checked: a TypeError without one, 400
+// when invalid, 409 code 20500 when another component has it), then the ports go to the region.
+func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName optString) reply {
+	if len(comp.envPorts) > 0 {
+		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp != nil {
+			return *rp
+		}
+	}
+	if k8sName == nil {
+		return unhandled("TypeError", "builtins", "object of type 'NoneType' has no len()")
+	}
+	name := *k8sName
+	if name != "" {
+		if len([]rune(name)) > 63 {
+			return service(http.StatusBadRequest, 400, "k8s_service_name must be no more than 63 characters", "k8s_service_name must be no more than 63 characters")
+		}
+		if !k8sNamePattern.MatchString(name) {
+			return service(http.StatusBadRequest, 400, "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?'", "内部域名格式不正确")
+		}
+		if h.k8sNameTaken(comp, name) {
+			return service(http.StatusConflict, 20500, "k8s service name already exists", "内部域名已存在")
+		}
+	}
+	if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp != nil {
+		return *rp
+	}
+	p.PortAlias = alias
+	if name != "" {
+		for _, other := range comp.ports {
+			other.K8sServiceName = name
+		}
+	}
+	return success("操作成功", *p)
+}
+
+// deletePort is ComponentPortsChangeView.delete and delete_port_by_container_port: custom domains
+// (412) before the port lookup (404) and the open checks (409). The body is never read.
+func (h *Handler) deletePort(comp *component, portParam string) reply {
+	n, ok := pyInt(portParam)
+	if !ok {
+		return badPortParam(portParam)
+	}
+	if n >= 1 && n <= 65535 {
+		var active []*domain
+		for _, d := range comp.domains[int(n)] {
+			if d.active {
+				active = append(active, d)
+			}
+		}
+		if len(active) > 1 || len(active) == 1 && active[0].custom {
+			return service(http.StatusPreconditionFailed, 412, "contains custom domains", "该端口有自定义域名，请先解绑域名")
+		}
+	}
+	p := comp.port(n)
+	if p == nil {
+		return service(http.StatusNotFound, 404, "port not found", "端口"+strconv.FormatInt(n, 10)+"不存在")
+	}
+	if p.IsInnerService {
+		return service(http.StatusConflict, 409, "can not delete inner port", "请关闭对内服务")
+	}
+	if p.IsOuterService {
+		return service(http.StatusConflict, 409, "can not delete outer port", "请关闭对外服务")
+	}
+	if rp := h.regionCall(comp, http.MethodDelete, "/ports/"+strconv.Itoa(p.ContainerPort)); rp != nil {
+		return *rp
+	}
+	for i, q := range comp.ports {
+		if q == p {
+			comp.ports = append(comp.ports[:i], comp.ports[i+1:]...)
+			break
+		}
+	}
+	delete(comp.envPorts, p.ContainerPort)
+	delete(comp.domains, p.ContainerPort)
+	return success("删除成功", *p)
+}
+
+// badPortParam is the console's answer to int(port) on a path port that is no integer.
+func badPortParam(s string) reply {
+	return unhandled("ValueError", "builtins", "invalid literal for int() with base 10: '"+s+"'")
+}
+
+// regionCall is one call of the console to the region API; with a fault set it fails as the
+// console answers that failure (RegionApiBaseHttpClient._check_status and _request,
+// www/apiclient/regionapibaseclient.py, mapped by custom_exception_handler).
+func (h *Handler) regionCall(comp *component, method, path string) *reply {
+	team := h.teams[comp.key.team]
+	url := "http://region.invalid:8443/v2/tenants/" + team.name + "/services/" + comp.alias + path
+	var rp reply
+	switch h.fault {
+	case RegionHealthy:
+		return nil
+	case RegionServerError:
+		rp = reply{status: http.StatusBadRequest, body: regionBody{
+			Code: 400,
+			Msg: map[string]any{
+				"apitype": "Not specified", "url": url, "method": method, "httpcode": 500,
+				"body": map[string]any{"msg": "region internal error"},
+			},
+			MsgShow: "数据中心操作故障 region internal error",
+		}}
+	case RegionServerErrorCode:
+		rp = service(http.StatusInternalServerError, 500, "region internal error", "region internal error")
+	case RegionNotFound:
+		rp = reply{status: http.StatusNotFound, body: regionBody{Code: 404, Msg: "region no found this resource", MsgShow: "数据中心资源不存在"}}
+	case RegionBusy:
+		rp = reply{status: http.StatusConflict, body: regionBody{Code: 409, Msg: "wait a moment please", MsgShow: "操作过于频繁，请稍后再试"}}
+	default: // RegionUnreachable
+		rp = service(http.StatusBadRequest, 10411,
+			"MaxRetryErrorHTTPConnectionPool(host='region.invalid', port=8443): Max retries exceeded with url: "+
+				strings.TrimPrefix(url, "http://region.invalid:8443")+
+				" (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object>: Failed to establish a new connection: [Errno 111] Connection refused'))",
+			"访问数据中心异常，请稍后重试")
+	}
+	return &rp
+}

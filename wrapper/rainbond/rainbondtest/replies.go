@@ -1,0 +1,216 @@
+package rainbondtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/portsdk/portsdk/wrapper/rainbond"
+)
+
+// The body shapes of the console (docs/servers/rainbond.md, "Error answers"). Each is a struct so
+// that the keys come out in the console's order.
+
+// reply is one answer: a status and a JSON body.
+type reply struct {
+	status int
+	body   any
+	header map[string]string // extra headers, e.g. WWW-Authenticate
+}
+
+// data is the `data` object of the service shape: {"bean": ..., "list": [...]}.
+type data struct {
+	Bean any   `json:"bean"`
+	List []any `json:"list"`
+}
+
+// serviceBody is the service shape, made by general_message and ServiceHandleException
+// (www/utils/return_message.py, console/exception/main.py): {code, msg, msg_show, data}.
+type serviceBody struct {
+	Code    int    `json:"code"`
+	Msg     any    `json:"msg"`
+	MsgShow string `json:"msg_show"`
+	Data    *data  `json:"data,omitempty"`
+}
+
+// validationBody is the validation shape (console/views/base.py custom_exception_handler,
+// ValidationError): {detail: "参数错误", err: {field: [...]}, code: 20400, error_type}. No msg.
+type validationBody struct {
+	Detail    string              `json:"detail"`
+	Err       map[string][]string `json:"err"`
+	Code      int                 `json:"code"`
+	ErrorType string              `json:"error_type"`
+}
+
+// apiExceptionBody is the shape of DRF's own exceptions (authentication, parse error, method not
+// allowed, unsupported media type): {detail, code, msg, msg_show, error_type, error_trace}.
+type apiExceptionBody struct {
+	Detail     string `json:"detail"`
+	Code       int    `json:"code"`
+	Msg        string `json:"msg"`
+	MsgShow    string `json:"msg_show"`
+	ErrorType  string `json:"error_type"`
+	ErrorTrace string `json:"error_trace"`
+}
+
+// unhandledBody is the shape of an exception the views do not catch (HTTP 500, code 10401).
+type unhandledBody struct {
+	Code         int          `json:"code"`
+	Msg          string       `json:"msg"`
+	MsgShow      string       `json:"msg_show"`
+	ErrorType    string       `json:"error_type"`
+	ErrorTrace   string       `json:"error_trace"`
+	ErrorDetails errorDetails `json:"error_details"`
+}
+
+type errorDetails struct {
+	Args    []any  `json:"args"`
+	Message string `json:"message"`
+	Module  string `json:"module"`
+}
+
+// regionBody is the shape of a failed region call mapped by the exception handler: no data, and
+// msg a string or (region 5xx) an object.
+type regionBody struct {
+	Code    int    `json:"code"`
+	Msg     any    `json:"msg"`
+	MsgShow string `json:"msg_show"`
+}
+
+// optionsBody is DRF's SimpleMetadata answer to OPTIONS.
+type optionsBody struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Renders     []string `json:"renders"`
+	Parses      []string `json:"parses"`
+}
+
+// wirePort is a stored port, and a port as ServicePortSerializer writes it: the model's fields in
+// the model's order.
+type wirePort struct {
+	ContainerPort  int    `json:"container_port"`
+	MappingPort    int    `json:"mapping_port"`
+	LbMappingPort  int    `json:"lb_mapping_port"`
+	Protocol       string `json:"protocol"`
+	PortAlias      string `json:"port_alias"`
+	IsInnerService bool   `json:"is_inner_service"`
+	IsOuterService bool   `json:"is_outer_service"`
+	K8sServiceName string `json:"k8s_service_name"`
+}
+
+// fromPort and toPort convert between the stored port and the public type.
+func fromPort(p rainbond.Port) wirePort {
+	return wirePort{
+		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
+		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
+		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
+	}
+}
+
+func (p wirePort) toPort() rainbond.Port {
+	return rainbond.Port{
+		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
+		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
+		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
+	}
+}
+
+func emptyData() *data { return &data{Bean: struct{}{}, List: []any{}} }
+
+// success is general_message(200, "success", msgShow, bean=port).
+func success(msgShow string, p wirePort) reply {
+	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: p, List: []any{}}}}
+}
+
+// listed is general_message(200, "success", "查询成功", list=ports).
+func listed(ports []wirePort) reply {
+	list := make([]any, len(ports))
+	for i, p := range ports {
+		list[i] = p
+	}
+	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: "查询成功", Data: &data{Bean: struct{}{}, List: list}}}
+}
+
+// service is the service shape with an empty data: status and code may differ (code 20501 under 409).
+func service(status, code int, msg, msgShow string) reply {
+	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: emptyData()}}
+}
+
+// invalid is the validation shape.
+func invalid(errs map[string][]string) reply {
+	return reply{status: http.StatusBadRequest, body: validationBody{Detail: "参数错误", Err: errs, Code: 20400, ErrorType: "ValidationError"}}
+}
+
+// apiException is DRF's exception shape, with the text in detail, msg and msg_show.
+func apiException(status int, detail, errorType string) reply {
+	return reply{status: status, body: apiExceptionBody{
+		Detail: detail, Code: status, Msg: detail, MsgShow: detail, ErrorType: errorType,
+		ErrorTrace: traceback("rest_framework.exceptions."+errorType, detail),
+	}}
+}
+
+// unhandled is the console's answer to an exception no view catches: 500, code 10401, the
+// traceback in msg_show.
+func unhandled(errorType, module, msg string) reply {
+	qualified := errorType
+	if module != "builtins" {
+		qualified = module + "." + errorType
+	}
+	tb := traceback(qualified, msg)
+	return reply{status: http.StatusInternalServerError, body: unhandledBody{
+		Code: 10401, Msg: msg, MsgShow: tb, ErrorType: errorType, ErrorTrace: tb,
+		ErrorDetails: errorDetails{Args: []any{msg}, Message: msg, Module: module},
+	}}
+}
+
+// traceback is a short Python traceback ending in the exception, like traceback.format_exc().
+func traceback(exception, msg string) string {
+	return "Traceback (most recent call last):\n" +
+		"  File \"/usr/lib/python3/dist-packages/rest_framework/views.py\", line 506, in dispatch\n" +
+		"    response = handler(request, *args, **kwargs)\n" +
+		exception + ": " + msg + "\n"
+}
+
+func (rp reply) write(w http.ResponseWriter) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // the console writes UTF-8 and <, >, & as they are
+	if err := enc.Encode(rp.body); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	for k, v := range rp.header {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(rp.status)
+	_, _ = buf.WriteTo(w)
+}
+
+// notFoundPage is Django's 404 page (DEBUG off), sent for any URL that matches no route.
+const notFoundPage = `<!doctype html>
+<html lang="en">
+<head>
+  <title>Not Found</title>
+</head>
+<body>
+  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>
+</body>
+</html>
+`
+
+func writeHTMLNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = io.WriteString(w, notFoundPage)
+}
+
+// pyRepr quotes s the way DRF's messages show an input: “s”.
+func pyRepr(s string) string { return "“" + s + "”" }
+
+// trimPy is Python's str.strip(): Unicode white space, plus the separators \x1c-\x1f.
+func trimPy(s string) string {
+	return strings.TrimFunc(s, isPySpace)
+}
