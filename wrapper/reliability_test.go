@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -269,7 +270,7 @@ func TestWritesNeverFollowRedirects(t *testing.T) {
 // TestUserAgentWithControlsRefused protects the "Also" item: WithUserAgent with CR or LF is refused
 // by NewClient as a *ValidationError naming the option.
 func TestUserAgentWithControlsRefused(t *testing.T) {
-	for _, ua := range []string{"a\r\nb", "a\nX-Evil: 1", "a\x00"} {
+	for _, ua := range []string{"a\r\nb", "a\nX-Evil: 1", "a\x00", "a\u0085b", "a\u009bb", "a\u2028b", "a\xffb"} {
 		_, err := rainbond.NewClient("https://console.example.com", secret, rainbond.WithUserAgent(ua))
 		var ve *wrapper.ValidationError
 		require.ErrorAs(t, err, &ve, "%q", ua)
@@ -299,3 +300,76 @@ func TestClientNeverPrintsItsCredential(t *testing.T) {
 }
 
 var _ = errors.New
+
+// errorChainText is every text reachable from err by unwrapping: what a caller who logs a cause
+// (errors.Unwrap, errors.As into *url.Error, ...) can see.
+func errorChainText(err error) string {
+	var b strings.Builder
+	var walk func(error)
+	walk = func(e error) {
+		for e != nil {
+			b.WriteString(e.Error())
+			b.WriteString("\n")
+			if m, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, c := range m.Unwrap() {
+					walk(c)
+				}
+				return
+			}
+			e = errors.Unwrap(e)
+		}
+	}
+	walk(err)
+	return b.String()
+}
+
+// TestNoCredentialInAnErrorsCause protects "no error may contain the token": not only Error() but
+// every error the chain unwraps to, for a server that puts the credential where the client quotes it
+// (a redirect to a URL holding it, a JSON number equal to an all-digit token).
+func TestNoCredentialInAnErrorsCause(t *testing.T) {
+	const digits = "123456789012345678901234567890"
+	t.Run("redirect URL", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "http://127.0.0.1:1/"+secret, http.StatusFound)
+		}))
+		defer srv.Close()
+		c, err := rainbond.NewClient(srv.URL, secret, rainbond.WithMaxRetries(0))
+		require.NoError(t, err)
+		_, err = c.ListPorts(context.Background(), comp)
+		require.Error(t, err)
+		assert.NotContains(t, errorChainText(err), secret)
+	})
+	t.Run("echoed as a number", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"code":200,"msg":"success","data":{"bean":{},"list":[{"container_port":`+digits+`}]}}`)
+		}))
+		defer srv.Close()
+		c, err := rainbond.NewClient(srv.URL, digits, rainbond.WithMaxRetries(0))
+		require.NoError(t, err)
+		_, err = c.ListPorts(context.Background(), comp)
+		require.Error(t, err)
+		assert.NotContains(t, errorChainText(err), digits)
+	})
+}
+
+// TestLoggedPathHasNoCredential protects "never the credential in a log record": a GET redirected
+// to a path that holds the credential logs that path redacted.
+func TestLoggedPathHasNoCredential(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/x/") {
+			http.Redirect(w, r, "/x/"+r.Header.Get("Authorization"), http.StatusFound)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := rainbond.NewClient(srv.URL, secret, rainbond.WithLogger(logger), rainbond.WithMaxRetries(0))
+	require.NoError(t, err)
+	_, err = c.ListPorts(context.Background(), comp)
+	require.Error(t, err)
+	require.Contains(t, logs.String(), "attempt")
+	assert.NotContains(t, logs.String(), secret)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portsdk/portsdk/wrapper/rainbond"
+	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
 )
 
 // fakeApplyFile names the fake's component and instance.
@@ -166,6 +167,30 @@ func TestApplyCommandCredentialRefused(t *testing.T) {
 	assert.Zero(t, fakeWrites(f), "a refused list stops before any write")
 }
 
+// TestApplyCommandRegionFault protects exit 1 with the done/failed/not-run report when the
+// console's region fails, and the convergence of the next apply.
+func TestApplyCommandRegionFault(t *testing.T) {
+	f := startApplyFake(t)
+	require.NoError(t, f.rainbond.SetPort(fakeComponent, rainbond.Port{ContainerPort: 9000, Protocol: "tcp", PortAlias: "OLD",
+		IsInnerService: true, IsOuterService: true, K8sServiceName: "gr1a2b3c"}))
+	path := writeFile(t, fakeApplyFile)
+	f.rainbond.SetRegionFault(rainbondtest.RegionUnreachable)
+	r := runWith(t, f.vars, "apply", "-f", path)
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stdout, "failed   ~ rainbond demo-team/1/gr1a2b3c 9000 close outer\n         rainbond.UpdatePort: HTTP 400, code 10411: ")
+	assert.Contains(t, r.stdout, "not run  - rainbond demo-team/1/gr1a2b3c 9000 delete\n")
+	assert.Contains(t, r.stdout, "not run  + alaya 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 8080 open http/https\n")
+	assert.Contains(t, r.stdout, "Apply stopped at the first failing step: 0 done, 1 failed, 7 not run.")
+	assert.Contains(t, r.stderr, "portctl: apply stopped: rainbond demo-team/1/gr1a2b3c: step 1 (9000 close outer)")
+
+	f.rainbond.SetRegionFault(rainbondtest.RegionHealthy)
+	r = runWith(t, f.vars, "apply", "-f", path)
+	require.Equal(t, 0, r.code, r)
+	assert.Contains(t, r.stdout, "Apply complete: 8 steps done.\n")
+	r = runWith(t, f.vars, "apply", "-f", path)
+	assert.Equal(t, "no changes\n", r.stdout)
+}
+
 // TestApplyCommandFromStdin protects -f -.
 func TestApplyCommandFromStdin(t *testing.T) {
 	f := startApplyFake(t)
@@ -184,11 +209,6 @@ func TestApplyCommandFromStdin(t *testing.T) {
 func TestApplyCommandRandom(t *testing.T) {
 	r := rand.New(rand.NewSource(1717))
 	protos := []string{"http", "tcp", "udp", "mysql", "grpc"}
-	copies := fakeCopiesK8sName(t)
-	if !copies {
-		t.Log("the fake names each new port itself instead of copying the component's k8s service name: " +
-			"files with a k8s service name are skipped (wrapper/rainbond's TestPlanPortsProperty covers them)")
-	}
 	ran := 0
 	for i := 0; i < 40 && ran < 25; i++ {
 		f := startApplyFake(t)
@@ -214,9 +234,6 @@ func TestApplyCommandRandom(t *testing.T) {
 				text += "      - port: " + strconv.Itoa(n) + "\n        protocol: " + []string{"tcp", "http/https"}[r.Intn(2)] + "\n"
 			}
 		}
-		if !copies && strings.Contains(text, "k8s_service_name") {
-			continue
-		}
 		path := writeFile(t, text)
 
 		diff := runWith(t, f.vars, "diff", "-f", path)
@@ -236,15 +253,4 @@ func TestApplyCommandRandom(t *testing.T) {
 		ran++
 	}
 	assert.Greater(t, ran, 15)
-}
-
-// fakeCopiesK8sName reports whether the fake gives a new port the k8s service name of the
-// component's first port, as the console does (docs/servers/rainbond.md).
-func fakeCopiesK8sName(t *testing.T) bool {
-	f := startApplyFake(t)
-	require.NoError(t, f.rainbond.SetPort(fakeComponent, rainbond.Port{ContainerPort: 80, Protocol: "http", PortAlias: "A", K8sServiceName: "first"}))
-	r := runWith(t, f.vars, "rainbond", "ports", "add", "--port", "81")
-	require.Equal(t, 0, r.code, r)
-	ports, _ := f.rainbond.Ports(fakeComponent)
-	return len(ports) == 2 && ports[1].K8sServiceName == "first"
 }

@@ -1,8 +1,9 @@
-// Command benchratio reads `go test -bench` output (several runs of each benchmark) and prints what
-// benchstat cannot project from positional sub-benchmark names: for every benchmark X/portsdk with a
-// matching X/nethttp, the ratio portsdk/nethttp of the median time and the extra allocations per
-// call; the time growth from ports=100 to ports=1000; and the validation cost. Each figure is checked
-// against the targets of BENCHMARKS.md. `make bench` runs it on bench.out.
+// Command benchratio reads `go test -bench` output made of rounds (each benchmark once per round)
+// and prints what benchstat cannot project from positional sub-benchmark names: for every benchmark
+// X with the contenders X/floor, X/raw and X/portsdk, the ratios portsdk/floor and portsdk/raw of the
+// wall time, round by round (median and min..max over the rounds), of the bytes and of the
+// allocations per call; and the validation cost. Each figure is checked against the targets of
+// BENCHMARKS.md. `make bench` runs it on bench.out.
 //
 // Usage:
 //
@@ -21,10 +22,12 @@ import (
 )
 
 func main() {
-	maxRatio := flag.Float64("max-time-ratio", 1.10, "target: highest portsdk/nethttp time ratio at ports=100 and ports=1000")
-	maxExtra := flag.Float64("max-extra-allocs", 25, "target: most allocations per call above nethttp's")
-	maxGrowth := flag.Float64("max-growth", 12, "target: highest time growth from ports=100 to ports=1000")
-	maxValidateNs := flag.Float64("max-validate-ns", 200, "target: highest ns/op of BenchmarkValidate (with 0 allocs/op)")
+	var t targets
+	flag.Float64Var(&t.floorLarge, "max-floor-ratio", 1.00, "target: highest portsdk/floor time ratio at ports=100 and above")
+	flag.Float64Var(&t.floorHuge, "max-floor-ratio-10000", 0.85, "target: highest portsdk/floor time ratio at ports=10000")
+	flag.Float64Var(&t.floorSmall, "max-floor-ratio-small", 1.10, "target: highest portsdk/floor time ratio for 1-port calls and writes")
+	flag.Float64Var(&t.raw1000, "max-raw-ratio-1000", 0.80, "target: highest portsdk/raw time ratio at ports=1000")
+	flag.Float64Var(&t.validateNs, "max-validate-ns", 200, "target: highest ns/op of BenchmarkValidate (with 0 allocs/op)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: benchratio [flags] bench.out")
@@ -41,19 +44,21 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchratio:", err)
 		os.Exit(1)
 	}
-	report(os.Stdout, res, order, targets{*maxRatio, *maxExtra, *maxGrowth, *maxValidateNs})
+	if !report(os.Stdout, res, order, t) {
+		os.Exit(1)
+	}
 }
 
 type targets struct {
-	ratio, extraAllocs, growth, validateNs float64
+	floorLarge, floorHuge, floorSmall, raw1000, validateNs float64
 }
 
-// samples holds every run of one benchmark, in the order of the input.
+// samples holds every run of one benchmark, in the order of the input (one per round).
 type samples struct {
-	ns, cpu, allocs []float64
+	ns, bytes, allocs []float64
 }
 
-// parse collects ns/op and allocs/op per benchmark name (without the -GOMAXPROCS suffix).
+// parse collects ns/op, B/op and allocs/op per benchmark name (without the -GOMAXPROCS suffix).
 func parse(r io.Reader) (map[string]*samples, []string, error) {
 	res := map[string]*samples{}
 	var order []string
@@ -82,8 +87,8 @@ func parse(r io.Reader) (map[string]*samples, []string, error) {
 			switch fields[i+1] {
 			case "ns/op":
 				s.ns = append(s.ns, v)
-			case "cpu-ns/op":
-				s.cpu = append(s.cpu, v)
+			case "B/op":
+				s.bytes = append(s.bytes, v)
 			case "allocs/op":
 				s.allocs = append(s.allocs, v)
 			}
@@ -117,12 +122,28 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-func verdict(ok bool) string {
-	if ok {
-		return "met"
+// ratios returns p[i]/q[i] over the rounds both have.
+func ratios(p, q []float64) []float64 {
+	out := make([]float64, 0, min(len(p), len(q)))
+	for i := range min(len(p), len(q)) {
+		if q[i] > 0 {
+			out = append(out, p[i]/q[i])
+		}
 	}
-	return "NOT MET"
+	return out
 }
+
+// stat is the median of the per-round ratios and their range.
+type stat struct{ med, lo, hi float64 }
+
+func statOf(rs []float64) stat {
+	if len(rs) == 0 {
+		return stat{}
+	}
+	return stat{median(rs), slices.Min(rs), slices.Max(rs)}
+}
+
+func (s stat) String() string { return fmt.Sprintf("%.2f (%.2f..%.2f)", s.med, s.lo, s.hi) }
 
 // hasPart reports whether the sub-benchmark components of name include part (e.g. "ports=100").
 func hasPart(name, part string) bool {
@@ -132,86 +153,71 @@ func hasPart(name, part string) bool {
 func fmtNs(ns float64) string {
 	switch {
 	case ns >= 1e6:
-		return strconv.FormatFloat(ns/1e6, 'f', 3, 64) + "ms"
+		return strconv.FormatFloat(ns/1e6, 'f', 2, 64) + "ms"
 	case ns >= 1e3:
-		return strconv.FormatFloat(ns/1e3, 'f', 2, 64) + "µs"
+		return strconv.FormatFloat(ns/1e3, 'f', 1, 64) + "µs"
 	default:
-		return strconv.FormatFloat(ns, 'f', 1, 64) + "ns"
+		return strconv.FormatFloat(ns, 'f', 0, 64) + "ns"
 	}
 }
 
-func report(w io.Writer, res map[string]*samples, order []string, t targets) {
-	tw := func(format string, a ...any) { _, _ = fmt.Fprintf(w, format, a...) }
+// floorTarget returns the portsdk/floor target of benchmark base, or 0 when it has none.
+func floorTarget(base string, t targets) float64 {
+	switch {
+	case hasPart(base, "ports=10000"):
+		return t.floorHuge
+	case hasPart(base, "ports=100"), hasPart(base, "ports=1000"):
+		return t.floorLarge
+	case hasPart(base, "ports=1"), !strings.Contains(base, "ports="):
+		return t.floorSmall
+	}
+	return 0
+}
 
-	tw("portsdk/nethttp: medians of the wall time (ns/op) and of the process CPU time (cpu-ns/op);\n")
-	tw("runs: min..max of the per-run wall-time ratios, runs paired in input order\n")
-	tw("%-30s %10s %10s %6s %12s %-8s %6s %7s %7s %5s %s\n",
-		"case", "portsdk", "nethttp", "time", "runs", "target", "cpu", "allocs", "nethttp", "extra", "target")
+// report prints the table and reports whether every target was met.
+func report(w io.Writer, res map[string]*samples, order []string, t targets) bool {
+	pr := func(format string, a ...any) { _, _ = fmt.Fprintf(w, format, a...) }
+	all := true
+	check := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		all = false
+		return "NOT MET"
+	}
+	pr("time: median of the per-round ratios (min..max over the rounds); B/op and allocs/op: medians\n")
+	pr("%-28s %9s %-19s %-8s %-19s %-8s %13s %15s\n", "case", "portsdk", "portsdk/floor", "target",
+		"portsdk/raw", "target", "B/op p/f p/r", "allocs p f r")
 	for _, name := range order {
 		base, ok := strings.CutSuffix(name, "/portsdk")
 		if !ok {
 			continue
 		}
-		p, n := res[name], res[base+"/nethttp"]
-		if n == nil || len(p.ns) == 0 || len(n.ns) == 0 {
+		p, f, r := res[name], res[base+"/floor"], res[base+"/raw"]
+		if f == nil || r == nil || len(p.ns) == 0 {
 			continue
 		}
-		pt, nt := median(p.ns), median(n.ns)
-		ratio := pt / nt
-		lo, hi := pairedRange(p.ns, n.ns)
-		timeVerdict := "-"
-		if hasPart(base, "ports=100") || hasPart(base, "ports=1000") {
-			timeVerdict = verdict(ratio <= t.ratio)
+		pf, prw := statOf(ratios(p.ns, f.ns)), statOf(ratios(p.ns, r.ns))
+		fv, rv := "-", "-"
+		if tg := floorTarget(base, t); tg > 0 {
+			fv = check(pf.med <= tg)
 		}
-		cpu := "-"
-		if len(p.cpu) > 0 && len(n.cpu) > 0 {
-			cpu = strconv.FormatFloat(median(p.cpu)/median(n.cpu), 'f', 3, 64)
+		if hasPart(base, "ports=1000") {
+			rv = check(prw.med <= t.raw1000)
 		}
-		pa, na := median(p.allocs), median(n.allocs)
-		tw("%-30s %10s %10s %6.3f %5.2f..%-5.2f %-8s %6s %7.0f %7.0f %+5.0f %s\n",
-			strings.TrimPrefix(base, "Benchmark"), fmtNs(pt), fmtNs(nt), ratio, lo, hi, timeVerdict,
-			cpu, pa, na, pa-na, verdict(pa-na <= t.extraAllocs))
+		pr("%-28s %9s %-19s %-8s %-19s %-8s %6.2f %6.2f %5.0f %4.0f %4.0f\n",
+			strings.TrimPrefix(base, "Benchmark"), fmtNs(median(p.ns)), pf, fv, prw, rv,
+			median(p.bytes)/median(f.bytes), median(p.bytes)/median(r.bytes),
+			median(p.allocs), median(f.allocs), median(r.allocs))
 	}
-	tw("targets: time ratio <= %.2f at ports=100 and ports=1000; allocs <= nethttp + %.0f per call\n\n",
-		t.ratio, t.extraAllocs)
+	pr("targets (issue 19): portsdk/floor <= %.2f at ports=100 and above, <= %.2f at ports=10000, <= %.2f for\n",
+		t.floorLarge, t.floorHuge, t.floorSmall)
+	pr("1-port calls and writes; portsdk/raw <= %.2f at ports=1000\n\n", t.raw1000)
 
-	tw("growth from ports=100 to ports=1000 (median time)\n")
-	for _, name := range order {
-		if !hasPart(name, "ports=100") {
-			continue
-		}
-		big := strings.Replace(name, "/ports=100", "/ports=1000", 1)
-		if res[big] == nil {
-			continue
-		}
-		g := median(res[big].ns) / median(res[name].ns)
-		tw("%-40s %11s -> %11s  x%.2f  %s\n", strings.TrimPrefix(big, "Benchmark"),
-			fmtNs(median(res[name].ns)), fmtNs(median(res[big].ns)), g, verdict(g <= t.growth))
-	}
-	tw("target: growth <= x%.0f\n\n", t.growth)
-
-	for _, name := range order {
-		if name != "BenchmarkValidate" {
-			continue
-		}
-		s := res[name]
+	if s := res["BenchmarkValidate"]; s != nil {
 		ns, allocs := median(s.ns), median(s.allocs)
-		tw("validation: %s, %.0f allocs/op  %s (target: < %.0fns and 0 allocs/op)\n",
-			fmtNs(ns), allocs, verdict(ns < t.validateNs && allocs == 0), t.validateNs)
+		pr("validation: %s, %.0f allocs/op  %s (target: < %.0fns and 0 allocs/op)\n",
+			fmtNs(ns), allocs, check(ns < t.validateNs && allocs == 0), t.validateNs)
 	}
-}
-
-// pairedRange returns the lowest and highest ratio p[i]/n[i] over the runs both have.
-func pairedRange(p, n []float64) (lo, hi float64) {
-	k := min(len(p), len(n))
-	for i := range k {
-		r := p[i] / n[i]
-		if i == 0 || r < lo {
-			lo = r
-		}
-		if i == 0 || r > hi {
-			hi = r
-		}
-	}
-	return lo, hi
+	return all
 }

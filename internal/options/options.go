@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/portsdk/portsdk/wrapper"
 )
@@ -75,8 +77,11 @@ func New(sets ...func(*Config)) Config {
 
 // Check refuses settings that would make every call fail, naming the option.
 func (c *Config) Check() error {
-	if strings.ContainsFunc(c.UserAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-		return &wrapper.ValidationError{Field: "WithUserAgent", Reason: "must not contain control characters (CR, LF, ...)"}
+	if !utf8.ValidString(c.UserAgent) {
+		return &wrapper.ValidationError{Field: "WithUserAgent", Reason: "must be valid UTF-8"}
+	}
+	if strings.ContainsFunc(c.UserAgent, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
+		return &wrapper.ValidationError{Field: "WithUserAgent", Reason: "must not contain control characters or line separators (CR, LF, U+0085, U+2028, ...)"}
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ type Redactor interface {
 // when the envelope says failure the caller can build the *APIError with Failure.
 func Decode[T any](r Redactor, op string, rsp *http.Response, err error, parse func(*http.Response) error) (*T, []byte, error) {
 	if err != nil {
-		return nil, nil, &opError{op: op, text: r.Redact(err.Error()), err: err}
+		return nil, nil, &opError{op: op, text: r.Redact(err.Error()), err: scrub(r, err)}
 	}
 	body, err := readBody(rsp)
 	if err != nil {
@@ -42,7 +42,7 @@ func Decode[T any](r Redactor, op string, rsp *http.Response, err error, parse f
 			Body:       body,
 			Attempts:   attempts(rsp),
 		}
-		errhook.SetCause(e, err)
+		errhook.SetCause(e, scrub(r, err))
 		return nil, body, e
 	}
 	if rsp.StatusCode/100 == 3 && rsp.Header.Get("Location") != "" {
@@ -111,6 +111,29 @@ type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
 
+// scrub returns err as it is when its text holds no form of the credential. Otherwise it returns an
+// error whose text is redacted and that still matches, with errors.Is, whatever err matches
+// (context.DeadlineExceeded, wrapper.ErrBodyTooLarge, ...), but does not unwrap to err: a caller who
+// logs the cause (errors.Unwrap, errors.As into *url.Error) must not see the credential either.
+func scrub(r Redactor, err error) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	if red := r.Redact(text); red != text {
+		return &scrubbed{text: red, err: err}
+	}
+	return err
+}
+
+type scrubbed struct {
+	text string
+	err  error
+}
+
+func (e *scrubbed) Error() string        { return e.text }
+func (e *scrubbed) Is(target error) bool { return errors.Is(e.err, target) }
+
 // opError is a failure before any answer: its text names the operation, with the credential
 // redacted; it wraps the transport's error.
 type opError struct {
@@ -173,6 +196,9 @@ const successCode = 200
 func Failure(r Redactor, op string, rsp *http.Response, body []byte, cause error) *wrapper.APIError {
 	e := failure(op, rsp, body, cause)
 	e.Message = r.Redact(e.Message)
+	if c := e.Unwrap(); c != nil {
+		errhook.SetCause(e, scrub(r, c))
+	}
 	e.Attempts = attempts(rsp)
 	return e
 }

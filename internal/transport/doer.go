@@ -168,7 +168,8 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		resp, err := d.follow(ctx, r, attempt+1, &sent)
+		resp, hops, err := d.follow(ctx, r, attempt+1)
+		sent += hops
 		var bodyErr error
 		if err == nil {
 			bodyErr = d.buffer(resp, sent)
@@ -199,35 +200,35 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 }
 
 // follow sends r and, for a GET or HEAD, follows the redirects it is allowed to, counting every
-// request in *sent. It returns the last response with its body unread; when that response is a
+// request it sends (hops). It returns the last response with its body unread; when that response is a
 // redirect the Doer did not follow, its body reader says why (see Body.Note).
 //
 // The policy: POST, PUT and DELETE never follow a redirect (a write must not be sent twice); a GET
 // follows 301, 302, 303, 307 and 308 to an http or https Location, up to maxRedirects requests,
 // subject to the caller's own CheckRedirect; the credential is authorized again for a Location on
 // the base URL's origin and dropped (with Cookie) for any other origin.
-func (d *Doer) follow(ctx context.Context, r *http.Request, attempt int, sent *int) (*http.Response, error) {
+func (d *Doer) follow(ctx context.Context, r *http.Request, attempt int) (_ *http.Response, hops int, _ error) {
 	var via []*http.Request
 	for {
-		*sent++
+		hops++
 		began := time.Now()
 		resp, err := d.client.Do(r)
 		if err != nil {
 			d.logAttempt(ctx, r, attempt, nil, err, nil, time.Since(began))
-			return nil, err
+			return nil, hops, err
 		}
 		if loc, ok := resp.Header[stashedLocation]; ok {
 			resp.Header["Location"] = loc
 			delete(resp.Header, stashedLocation)
 		}
 		if !isRedirect(resp.StatusCode) || resp.Header.Get("Location") == "" {
-			return d.timed(resp, r, attempt, began), nil
+			return d.timed(resp, r, attempt, began), hops, nil
 		}
 		next, why := d.nextHop(r, resp, via)
 		if next == nil {
 			resp = d.timed(resp, r, attempt, began)
 			resp.Body = &noteBody{ReadCloser: resp.Body, note: why}
-			return resp, nil
+			return resp, hops, nil
 		}
 		d.logAttempt(ctx, r, attempt, resp, nil, nil, time.Since(began))
 		_, _ = io.CopyN(io.Discard, resp.Body, 2<<10) // lets the connection be reused
@@ -331,7 +332,7 @@ func (d *Doer) logAttempt(ctx context.Context, r *http.Request, attempt int, res
 	attrs := []slog.Attr{
 		slog.String("operation", operation(ctx)),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.EscapedPath()),
+		slog.String("path", d.Redact(r.URL.EscapedPath())),
 		slog.Int("attempt", attempt),
 	}
 	switch {
@@ -355,7 +356,7 @@ func (d *Doer) logWait(ctx context.Context, r *http.Request, attempt int, wait t
 	d.log.LogAttrs(ctx, slog.LevelDebug, "portsdk: retry wait",
 		slog.String("operation", operation(ctx)),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.EscapedPath()),
+		slog.String("path", d.Redact(r.URL.EscapedPath())),
 		slog.Int("attempt", attempt),
 		slog.Duration("wait", wait),
 		slog.String("reason", reason))
@@ -459,7 +460,28 @@ const maxPresize = 1 << 20
 // what was read and then the error that stopped the reading, if any. It writes the attempt's log
 // record.
 func (d *Doer) buffer(resp *http.Response, sent int) error {
-	b := &Body{attempts: sent}
+	size := int64(512)
+	if n := resp.ContentLength; n > 0 {
+		// One byte to spare lets a body of exactly the declared length end without a regrowth.
+		size = min(n, d.maxBody, maxPresize) + 1
+	}
+	// A small body shares one allocation with its holder, in the smallest of three sizes it fits.
+	var b *Body
+	var buf []byte
+	switch {
+	case size <= 256:
+		h := new(bodyHolder256)
+		b, buf = &h.Body, h.buf[:0:size]
+	case size <= 512:
+		h := new(bodyHolder512)
+		b, buf = &h.Body, h.buf[:0:size]
+	case size <= 1024:
+		h := new(bodyHolder1024)
+		b, buf = &h.Body, h.buf[:0:size]
+	default:
+		b, buf = new(Body), make([]byte, 0, size)
+	}
+	b.attempts = sent
 	rc := resp.Body
 	if nb, ok := rc.(*noteBody); ok {
 		b.note, rc = nb.note, nb.ReadCloser
@@ -470,12 +492,7 @@ func (d *Doer) buffer(resp *http.Response, sent int) error {
 	}
 	var err error
 	if rc != nil && rc != http.NoBody {
-		size := int64(512)
-		if n := resp.ContentLength; n > 0 {
-			// One byte to spare lets a body of exactly the declared length end without a regrowth.
-			size = min(n, d.maxBody, maxPresize) + 1
-		}
-		b.data, err = readCapped(rc, d.maxBody, int(size))
+		b.data, err = readCapped(rc, d.maxBody, buf)
 		b.err = err
 		_ = rc.Close()
 	}
@@ -485,6 +502,22 @@ func (d *Doer) buffer(resp *http.Response, sent int) error {
 	}
 	return err
 }
+
+// Holders of a Body and the buffer of a small body, in one allocation each.
+type (
+	bodyHolder256 struct {
+		Body
+		buf [256]byte
+	}
+	bodyHolder512 struct {
+		Body
+		buf [512]byte
+	}
+	bodyHolder1024 struct {
+		Body
+		buf [1024]byte
+	}
+)
 
 // Body is the body of every response the Doer returns: the bytes read (at most the cap) and the
 // error that stopped the reading, if any, which Read returns after the bytes.
@@ -524,11 +557,13 @@ func (b *Body) Attempts() int { return b.attempts }
 // Note says why the response, a redirect, was not followed ("" when it was not a redirect).
 func (b *Body) Note() string { return b.note }
 
-// readCapped reads r to its end into a buffer that starts at size bytes and doubles as the bytes
-// arrive, never beyond limit+1; more than limit bytes is wrapper.ErrBodyTooLarge, with the first
-// limit bytes returned. No allocation is larger than twice what was actually received.
-func readCapped(r io.Reader, limit int64, size int) ([]byte, error) {
-	buf := make([]byte, 0, max(size, 1))
+// readCapped reads r to its end into buf (empty, with the capacity to start with), which doubles as
+// the bytes arrive, never beyond limit+1; more than limit bytes is wrapper.ErrBodyTooLarge, with the
+// first limit bytes returned. No allocation is larger than twice what was actually received.
+func readCapped(r io.Reader, limit int64, buf []byte) ([]byte, error) {
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 512)
+	}
 	for {
 		if len(buf) == cap(buf) {
 			c := 2 * cap(buf)

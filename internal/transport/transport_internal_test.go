@@ -61,7 +61,7 @@ func TestBackoff(t *testing.T) {
 // twice what arrived, whatever the starting size.
 func TestReadCapped(t *testing.T) {
 	read := func(body string, limit int64, size int) (string, error) {
-		b, err := readCapped(strings.NewReader(body), limit, size)
+		b, err := readCapped(strings.NewReader(body), limit, make([]byte, 0, size))
 		return string(b), err
 	}
 	for _, size := range []int{1, 3, 5, 6, 512} {
@@ -79,10 +79,10 @@ func TestReadCapped(t *testing.T) {
 		assert.Equal(t, "", got)
 	}
 	big := strings.Repeat("x", 3000)
-	b, err := readCapped(strings.NewReader(big), math.MaxInt64, 1)
+	b, err := readCapped(strings.NewReader(big), math.MaxInt64, make([]byte, 0, 1))
 	require.NoError(t, err)
 	assert.Len(t, b, 3000)
 	assert.LessOrEqual(t, cap(b), 2*3000)
-	_, err = readCapped(io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(io.ErrUnexpectedEOF)), 10, 4)
+	_, err = readCapped(io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(io.ErrUnexpectedEOF)), 10, nil)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 }

@@ -39,9 +39,14 @@
 // ErrNotFound for an unknown port or an action the port's state refuses (OpenOuter while the inner
 // service is closed, CloseInner while the outer one is open), ErrConflict for OpenInner on a port
 // without an alias and for a k8s service name in use (CodeK8sServiceNameTaken), and HTTP 400 for
-// a protocol other than http while the outer service is open. DeletePort fails with ErrNotFound
-// for an unknown port and ErrConflict while a service of the port is open. Every operation may
-// fail with CodeRegionUnreachable (HTTP 400) when the console cannot reach the region.
+// a protocol other than http while the outer service is open, and HTTP 412 when the region refuses
+// the gateway rule of an http OpenOuter. DeletePort fails with ErrNotFound for an unknown port,
+// ErrConflict while a service of the port is open, and HTTP 412 while a custom domain is bound to
+// it. Every operation may fail when the console cannot reach the region (HTTP 400,
+// CodeRegionUnreachable), when the region fails (HTTP 400 with the region's answer as a JSON
+// object in Message) and with ErrNotFound for a region that is unknown (CodeRegionNotFound) and
+// ErrConflict for a team not opened in it (CodeTeamNotOpenedInRegion). docs/servers/rainbond.md
+// lists the console's answers.
 //
 // # Retries, redirects, limits
 //

@@ -517,33 +517,15 @@ func writes(srv *rainbondtest.Server) int {
 	return n
 }
 
-// fakeCopiesK8sName reports whether rainbondtest gives a new port the k8s service name of the
-// component's first port, as the console does (docs/servers/rainbond.md).
-func fakeCopiesK8sName(t *testing.T) bool {
-	srv, c := planServer(t, nil)
-	require.NoError(t, srv.SetPort(planComp, port(80, "http", "A", false, false)))
-	p, err := c.AddPort(context.Background(), planComp, rainbond.AddPortRequest{Port: 81})
-	require.NoError(t, err)
-	return p.K8sServiceName == "gr1234"
-}
-
 // TestApplyProperty checks against rainbondtest, for random start states and random desired states,
 // that one Apply reaches the desired state and a second Apply plans and sends nothing.
 func TestApplyProperty(t *testing.T) {
 	r := rand.New(rand.NewSource(1717))
 	ctx := context.Background()
-	copies := fakeCopiesK8sName(t)
-	if !copies {
-		t.Log("rainbondtest names each new port itself instead of copying the component's name: " +
-			"desired states with a k8s service name and a new port are left to TestPlanPortsProperty")
-	}
 	ran := 0
 	for i := 0; i < 150; i++ {
 		current, want := randomPlanCase(r)
 		if aliasConflict(current, want) {
-			continue
-		}
-		if !copies && wantsK8sAndAdds(current, want) {
 			continue
 		}
 		srv, c := planServer(t, nil)
@@ -564,16 +546,7 @@ func TestApplyProperty(t *testing.T) {
 		assert.Equal(t, beforeWrites, writes(srv), "second apply sends no write")
 		ran++
 	}
-	assert.Greater(t, ran, 90)
-}
-
-func wantsK8sAndAdds(current []rainbond.Port, want rainbond.Desired) bool {
-	k8s, adds := false, false
-	for _, d := range want.Ports {
-		k8s = k8s || d.K8sServiceName != ""
-		adds = adds || !containsPort(current, d.Port)
-	}
-	return k8s && adds && len(current) > 0
+	assert.Greater(t, ran, 120)
 }
 
 // failNthWrite is a RoundTripper that answers the nth write (POST, PUT, DELETE) with a region
@@ -659,4 +632,61 @@ func TestRunPlanKeepsAliasFromAnswer(t *testing.T) {
 	require.Len(t, after, 1)
 	assert.Equal(t, "web", after[0].K8sServiceName)
 	assert.NotEmpty(t, after[0].PortAlias)
+}
+
+// faultAfterWrites lets n writes through, then makes the server's region fail (SetRegionFault), so
+// that the run meets a fault in the middle, answered as the console answers it.
+type faultAfterWrites struct {
+	mu    sync.Mutex
+	n     int
+	srv   *rainbondtest.Server
+	fault rainbondtest.RegionFault
+	next  http.RoundTripper
+}
+
+func (f *faultAfterWrites) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet {
+		f.mu.Lock()
+		if f.n == 0 {
+			f.srv.SetRegionFault(f.fault)
+		}
+		f.n--
+		f.mu.Unlock()
+	}
+	return f.next.RoundTrip(req)
+}
+
+// TestApplyStopsAtRegionFault protects the partial-failure path against each region failure the
+// console reports: the run stops at the step the region refused, nothing after it is sent, and once
+// the region is back a second Apply converges from there.
+func TestApplyStopsAtRegionFault(t *testing.T) {
+	for _, fault := range []rainbondtest.RegionFault{rainbondtest.RegionServerError, rainbondtest.RegionServerErrorCode,
+		rainbondtest.RegionNotFound, rainbondtest.RegionBusy, rainbondtest.RegionUnreachable} {
+		rt := &faultAfterWrites{n: 2, fault: fault}
+		srv, c := planServer(t, func(next http.RoundTripper) http.RoundTripper { rt.next = next; return rt })
+		rt.srv = srv
+		start := port(9000, "tcp", "OLD", true, true)
+		require.NoError(t, srv.SetPort(planComp, start))
+		want := rainbond.Desired{Prune: true, Ports: []rainbond.DesiredPort{{Port: 8080, Inner: true, Outer: true, Alias: "WEB"}}}
+
+		res, err := c.Apply(context.Background(), planComp, want)
+		var ae *wrapper.APIError
+		require.ErrorAs(t, err, &ae, "fault %d", fault)
+		assert.Equal(t, []string{"~ 9000 close outer", "~ 9000 close inner"}, lines(res.Done), "fault %d", fault)
+		require.NotNil(t, res.Failed)
+		assert.Equal(t, rainbond.OpDelete, res.Failed.Op)
+		assert.Len(t, res.NotRun, 2)
+		after, _ := srv.Ports(planComp)
+		require.Len(t, after, 1, "the refused delete changed nothing, and nothing after it was sent")
+
+		srv.SetRegionFault(rainbondtest.RegionHealthy)
+		rt.mu.Lock()
+		rt.n = -1 // no more faults
+		rt.mu.Unlock()
+		res, err = c.Apply(context.Background(), planComp, want)
+		require.NoError(t, err, "fault %d", fault)
+		assert.Equal(t, []string{"- 9000 delete", "+ 8080 add http inner alias WEB", "~ 8080 open outer"}, lines(res.Done))
+		after, _ = srv.Ports(planComp)
+		assert.Empty(t, reaches([]rainbond.Port{start}, after, want))
+	}
 }

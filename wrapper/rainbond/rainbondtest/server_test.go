@@ -71,10 +71,7 @@ func (w want) check(t *testing.T, r result) {
 	}
 }
 
-var (
-	aliasRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	dnsRe   = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
-)
+var aliasRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 
 func TestNewServer(t *testing.T) {
 	s, _ := newServer(t)
