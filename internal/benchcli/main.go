@@ -12,7 +12,10 @@
 //
 // Usage:
 //
-//	go run ./internal/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2]
+//	go run ./internal/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2] [-other PATH]
+//
+// -other adds a third contender timed in the same rounds: another portctl binary (e.g. built from an
+// older commit with `go build -o`), to compare a change before and after on the same machine load.
 package main
 
 import (
@@ -40,12 +43,19 @@ func main() {
 	ports := flag.Int("ports", 5, "ports added to the fake's component before timing (1..100)")
 	target := flag.Float64("target", 1.2, "target: highest median ratio portctl/minimal")
 	initRuns := flag.Int("init-runs", 5, "runs of portctl with GODEBUG=inittrace=1")
+	other := flag.String("other", "", "another portctl binary to time in the same rounds (e.g. an older build)")
 	flag.Parse()
 	if err := checkFlags(*rounds, *runs, *ports, *initRuns, *target); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcli:", err)
 		os.Exit(2)
 	}
-	if err := run(os.Stdout, *rounds, *runs, *ports, *initRuns, *target); err != nil {
+	if *other != "" {
+		if _, err := os.Stat(*other); err != nil {
+			fmt.Fprintln(os.Stderr, "benchcli: -other:", err)
+			os.Exit(2)
+		}
+	}
+	if err := run(os.Stdout, *rounds, *runs, *ports, *initRuns, *target, *other); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcli:", err)
 		os.Exit(1)
 	}
@@ -75,7 +85,7 @@ type program struct {
 	args []string
 }
 
-func run(w io.Writer, rounds, runs, nports, initRuns int, target float64) error {
+func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, other string) error {
 	dir, err := os.MkdirTemp("", "benchcli-")
 	if err != nil {
 		return err
@@ -103,10 +113,18 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64) error 
 	if err := checkSameList(portctl, minimal, env, nports); err != nil {
 		return err
 	}
+	progs := []program{minimal, portctl}
+	if other != "" {
+		o := program{name: "other", path: other, args: portctl.args}
+		if err := checkSameList(o, minimal, env, nports); err != nil {
+			return err
+		}
+		progs = append(progs, o)
+	}
 
 	// Warm the page cache and the fake before timing.
 	for range 3 {
-		for _, p := range []program{minimal, portctl} {
+		for _, p := range progs {
 			if out, err := runOnce(p.path, env, p.args...); err != nil {
 				return fmt.Errorf("%s: %v\n%s", p.name, err, out)
 			}
@@ -114,12 +132,10 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64) error 
 	}
 
 	all := map[string][]float64{}
-	var ratios []float64
+	ratios := map[string][]float64{} // program -> its round median over minimal's
 	for r := range rounds {
-		order := []program{minimal, portctl}
-		if r%2 == 1 {
-			order = []program{portctl, minimal}
-		}
+		// The first program rotates from round to round; with two it alternates.
+		order := append(slices.Clone(progs[r%len(progs):]), progs[:r%len(progs)]...)
 		round := map[string][]float64{}
 		for range runs {
 			for _, p := range order {
@@ -132,45 +148,50 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64) error 
 				all[p.name] = append(all[p.name], ms)
 			}
 		}
-		mp, mm := median(round["portctl"]), median(round["minimal"])
-		ratios = append(ratios, mp/mm)
-		fmt.Fprintf(os.Stderr, "benchcli: round %d of %d (%s first): portctl %.2f ms, minimal %.2f ms, ratio %.2f\n",
-			r+1, rounds, order[0].name, mp, mm, mp/mm)
+		mm := median(round["minimal"])
+		fmt.Fprintf(os.Stderr, "benchcli: round %d of %d (%s first): minimal %.2f ms", r+1, rounds, order[0].name, mm)
+		for _, p := range progs[1:] {
+			mp := median(round[p.name])
+			ratios[p.name] = append(ratios[p.name], mp/mm)
+			fmt.Fprintf(os.Stderr, ", %s %.2f ms (ratio %.2f)", p.name, mp, mp/mm)
+		}
+		fmt.Fprintln(os.Stderr)
 	}
 
-	inits, err := initTraces(portctl.path, env, initRuns)
-	if err != nil {
-		return err
-	}
-	minInits, err := initTraces(minimal.path, env, initRuns)
-	if err != nil {
-		return err
+	inits := map[string]initSummary{}
+	for _, p := range progs {
+		if inits[p.name], err = initTraces(p.path, env, initRuns); err != nil {
+			return err
+		}
 	}
 
 	fmt.Fprintf(w, "machine: %s/%s, %d CPUs, %s, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), runtime.Version())
 	fmt.Fprintf(w, "runs: %d interleaved rounds x %d runs of each program (order alternating), %d ports, against one `portctl fake` on 127.0.0.1\n\n",
 		rounds, runs, nports)
 	fmt.Fprintf(w, "| program | median wall time | binary size | init (inittrace, median of %d) |\n|---|---|---|---|\n", initRuns)
-	for _, p := range []struct {
-		prog program
-		init initSummary
-	}{{minimal, minInits}, {portctl, inits}} {
-		st, err := os.Stat(p.prog.path)
+	for _, p := range progs {
+		st, err := os.Stat(p.path)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "| %s | %.2f ms | %.1f MB | %.2f ms, %d allocs, %d packages |\n", describe(p.prog), median(all[p.prog.name]),
-			float64(st.Size())/1e6, p.init.clockMs, p.init.allocs, p.init.packages)
+		in := inits[p.name]
+		fmt.Fprintf(w, "| %s | %.2f ms | %.1f MB | %.2f ms, %d allocs, %d packages |\n", describe(p), median(all[p.name]),
+			float64(st.Size())/1e6, in.clockMs, in.allocs, in.packages)
 	}
-	lo, hi := slices.Min(ratios), slices.Max(ratios)
-	med := median(ratios)
-	verdict := "holds"
-	if med > target {
-		verdict = "does NOT hold"
+	fmt.Fprintln(w)
+	for _, p := range progs[1:] {
+		rs := ratios[p.name]
+		verdict := ""
+		if p.name == "portctl" {
+			verdict = fmt.Sprintf("; target <= %.2f: holds", target)
+			if median(rs) > target {
+				verdict = fmt.Sprintf("; target <= %.2f: does NOT hold", target)
+			}
+		}
+		fmt.Fprintf(w, "ratio %s/minimal: %.2f (%.2f..%.2f across %d rounds)%s\n", p.name, median(rs), slices.Min(rs), slices.Max(rs), rounds, verdict)
 	}
-	fmt.Fprintf(w, "\nratio portctl/minimal: %.2f (%.2f..%.2f across %d rounds); target <= %.2f %s\n", med, lo, hi, rounds, target, verdict)
 	fmt.Fprintf(w, "\nportctl's costliest package inits (median clock of %d runs):\n", initRuns)
-	for _, p := range inits.top {
+	for _, p := range inits["portctl"].top {
 		fmt.Fprintf(w, "  %-60s %.3f ms, %d allocs\n", p.name, p.clockMs, p.allocs)
 	}
 	return nil
