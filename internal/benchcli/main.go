@@ -166,7 +166,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, other 
 	}
 
 	fmt.Fprintf(w, "machine: %s/%s, %d CPUs, %s, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), runtime.Version())
-	fmt.Fprintf(w, "runs: %d interleaved rounds x %d runs of each program (order alternating), %d ports, against one `portctl fake` on 127.0.0.1\n\n",
+	fmt.Fprintf(w, "runs: %d interleaved rounds x %d runs of each program (run by run; the first program rotates by round), %d ports, against one `portctl fake` on 127.0.0.1\n\n",
 		rounds, runs, nports)
 	fmt.Fprintf(w, "| program | median wall time | binary size | init (inittrace, median of %d) |\n|---|---|---|---|\n", initRuns)
 	for _, p := range progs {
