@@ -41,9 +41,10 @@ func poolRound() int {
 // The target: default's throughput (the inverse of ns/op) is at least 90% of tuned's. On a machine
 // shared with other work the wall time is noisy; cpu-ns/op (the process's CPU time per call, client
 // and in-process server together) is the steadier figure of the same cost, since 64 callers keep
-// every core busy. It opens
-// many connections and takes a while, so it runs only when named: `make bench-pool`, or
-// go test -run '^$' -bench ParallelList -count 10 ./wrapper/rainbond.
+// every core busy. It opens many connections and takes a while, so it runs only when named:
+// `make bench-pool` (rounds, one process each), or one round with
+// PORTSDK_BENCH_ROUND=N go test -run '^$' -bench ParallelList ./wrapper/rainbond (-count repeats
+// each contender in a row, which does not interleave them).
 func BenchmarkParallelList(b *testing.B) {
 	if f := flag.Lookup("test.bench"); f == nil || !strings.Contains(f.Value.String(), "ParallelList") {
 		b.Skip("runs only when named: -bench ParallelList (make bench-pool)")
