@@ -48,6 +48,19 @@ type fake struct {
 	served   chan error
 }
 
+// checkAddr refuses an --addr that is not HOST:PORT with a port in 0..65535: a usage error naming the
+// flag, before anything listens (a listen that fails on a well-formed address stays exit 1).
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usageErrorf("invalid --addr %q: want HOST:PORT (port 0 picks a free one)", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usageErrorf("invalid --addr %q: the port must be a number from 0 to 65535", addr)
+	}
+	return nil
+}
+
 // startFake listens on addr and serves both APIs until Close.
 func startFake(addr string) (*fake, error) {
 	ln, err := net.Listen("tcp", addr)
@@ -152,6 +165,9 @@ set -a; . /tmp/portctl-fake.env; set +a    # or: export $(cat /tmp/portctl-fake.
 portctl rainbond ports list
 portctl alaya ports list`),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkAddr(addr); err != nil {
+				return err
+			}
 			f, err := startFake(addr)
 			if err != nil {
 				return err

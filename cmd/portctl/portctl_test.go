@@ -311,3 +311,16 @@ func TestShellJoin(t *testing.T) {
 	assert.Equal(t, `alaya ports open --protocol http/https`, shellJoin([]string{"alaya", "ports", "open", "--protocol", "http/https"}))
 	assert.Equal(t, `a 'b c' '' 'it'\''s'`, shellJoin([]string{"a", "b c", "", "it's"}))
 }
+
+// TestFakeAddressMalformed protects "errors name the flag": an --addr that is not HOST:PORT (for
+// fake and demo) is a usage error naming --addr, exit 2, before anything listens.
+func TestFakeAddressMalformed(t *testing.T) {
+	for _, cmd := range []string{"fake", "demo"} {
+		for _, addr := range []string{"abc", "127.0.0.1:99999", "nothost:abc", "127.0.0.1:-1"} {
+			r := runWith(t, nil, cmd, "--addr", addr)
+			assert.Equal(t, 2, r.code, "%s --addr %s: %v", cmd, addr, r)
+			assert.Contains(t, r.stderr, "invalid --addr", r)
+			assert.Empty(t, r.stdout)
+		}
+	}
+}

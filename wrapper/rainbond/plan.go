@@ -380,11 +380,23 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		for _, p := range cur {
 			differs = differs || p.K8sServiceName != k8s
 		}
-		var on *Port // one call sets the name on every port: send it for a port with an alias
+		// One call sets the name on every port: send it for a port whose alias no other port has.
+		// The console refuses change_port_alias to an alias another port holds (400), and crashes
+		// (500) when two ports hold it, so a shared alias cannot carry the name.
+		count := make(map[string]int)
+		for _, p := range cur {
+			if p.PortAlias != "" {
+				count[p.PortAlias]++
+			}
+		}
+		var on, shared *Port
 		for _, n := range sortedKeys(cur) {
-			if cur[n].PortAlias != "" {
+			switch a := cur[n].PortAlias; {
+			case a == "":
+			case count[a] == 1 && on == nil:
 				on = cur[n]
-				break
+			case count[a] > 1 && shared == nil:
+				shared = cur[n]
 			}
 		}
 		switch {
@@ -392,6 +404,9 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 			if err := renameTo(on, on.PortAlias); err != nil {
 				return nil, err
 			}
+		case differs && shared != nil && !addsAny(cur, want):
+			return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", k8sIndex(want)),
+				Reason: fmt.Sprintf("every port with an alias shares it with another port (%s), and change_port_alias, which sets the name, fails on a shared alias: give one port an alias of its own", shared.PortAlias)}
 		case differs && !addsAny(cur, want):
 			// No new port either, whose alias could carry the name after its add.
 			return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", k8sIndex(want)),

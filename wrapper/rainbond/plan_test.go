@@ -270,6 +270,12 @@ func TestPlanPortsOrder(t *testing.T) {
 			{Port: 81, K8sServiceName: "web"}}},
 		steps: []string{"~ 80 set k8s service name web"},
 	}, {
+		name: "a new k8s service name goes through a port whose alias no other port shares (the console fails on a shared one)",
+		current: []rainbond.Port{port(80, "http", "DUP", true, false), port(81, "http", "DUP", false, false),
+			port(82, "http", "UNI", false, false)},
+		want:  rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Inner: true, K8sServiceName: "web"}}},
+		steps: []string{"~ 82 set k8s service name web"},
+	}, {
 		name:    "the k8s service name rides on an alias change and goes before new ports, which copy it",
 		current: []rainbond.Port{port(80, "http", "A", true, false)},
 		want: rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Inner: true, Alias: "WEB", K8sServiceName: "web"},
@@ -364,6 +370,8 @@ func TestPlanPortsRefuses(t *testing.T) {
 			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Alias: "WEB"}, {Port: 90}}}, "ports[0].alias", "keeps it"},
 		{"a k8s service name for a component whose ports have no alias, and no new port", []rainbond.Port{port(80, "http", "", false, false)},
 			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, K8sServiceName: "web"}}}, "ports[0].k8s_service_name", "no port of the component has an alias"},
+		{"a k8s service name when every alias is shared, and no new port", []rainbond.Port{port(80, "http", "DUP", false, false), port(81, "http", "DUP", false, false)},
+			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, K8sServiceName: "web"}}}, "ports[0].k8s_service_name", "shared alias"},
 		{"inner service on a port with no alias", []rainbond.Port{port(80, "http", "", false, false)},
 			rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Inner: true}}}, "ports[0].alias", "no alias"},
 	}
