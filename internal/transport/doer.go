@@ -48,6 +48,11 @@ type Doer struct {
 	log        *slog.Logger
 	// checkRedirect is the redirect policy of the caller's http.Client, if any.
 	checkRedirect func(*http.Request, []*http.Request) error
+	// timeout is the caller's http.Client.Timeout. The Doer applies it to each request it sends,
+	// body read included, through the request's context rather than leaving it to http.Client:
+	// net/http enforces Client.Timeout with a goroutine and a timer per request unless the
+	// transport is a plain *http.Transport, which the Doer's (stashLocation) is not.
+	timeout time.Duration
 }
 
 // maxRedirects is how many requests one attempt of a GET may send while following redirects,
@@ -78,6 +83,7 @@ func New(cfg options.Config, base *url.URL, auth Authorizer) *Doer {
 	hc := *cfg.HTTPClient
 	d.checkRedirect = hc.CheckRedirect
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	d.timeout, hc.Timeout = hc.Timeout, 0
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -212,10 +218,22 @@ func (d *Doer) follow(ctx context.Context, r *http.Request, attempt int) (_ *htt
 	for {
 		hops++
 		began := time.Now()
-		resp, err := d.client.Do(r)
+		send, cancel := r, context.CancelFunc(nil)
+		if d.timeout > 0 {
+			var hctx context.Context
+			hctx, cancel = context.WithTimeout(r.Context(), d.timeout)
+			send = r.WithContext(hctx)
+		}
+		resp, err := d.client.Do(send)
 		if err != nil {
+			if cancel != nil {
+				cancel()
+			}
 			d.logAttempt(ctx, r, attempt, nil, err, nil, time.Since(began))
 			return nil, hops, err
+		}
+		if cancel != nil {
+			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel} // the timeout covers the body
 		}
 		if loc, ok := resp.Header[stashedLocation]; ok {
 			resp.Header["Location"] = loc
@@ -236,6 +254,18 @@ func (d *Doer) follow(ctx context.Context, r *http.Request, attempt int) (_ *htt
 		via = append(via, r)
 		r = next
 	}
+}
+
+// cancelBody ends the context of the request it answers (its timeout) when it is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // stashLocation hides the Location header of a redirect from http.Client, which would otherwise
