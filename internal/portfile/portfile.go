@@ -328,16 +328,9 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 	if t.Component.AppID <= 0 {
 		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, t.Component.AppID)
 	}
-	if v, ok := m["prune"]; ok {
-		if t.Desired.Prune, err = p.boolean(v, path+".prune"); err != nil {
-			return t, err
-		}
-	}
 	var portNodes []*yaml.Node
-	if v, ok := m["ports"]; ok {
-		if portNodes, err = p.list(v, path+".ports"); err != nil {
-			return t, err
-		}
+	if t.Desired.Prune, portNodes, err = p.pruneAndPorts(m, path); err != nil {
+		return t, err
 	}
 	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
 	for i, pn := range portNodes {
@@ -412,16 +405,9 @@ func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 	if t.Instance == "" || t.Instance == "." || t.Instance == ".." || strings.ContainsAny(t.Instance, "/\\?#%") {
 		return t, p.errf(v, "%s.instance: %q is not an instance id", path, t.Instance)
 	}
-	if v, ok := m["prune"]; ok {
-		if t.Desired.Prune, err = p.boolean(v, path+".prune"); err != nil {
-			return t, err
-		}
-	}
 	var portNodes []*yaml.Node
-	if v, ok := m["ports"]; ok {
-		if portNodes, err = p.list(v, path+".ports"); err != nil {
-			return t, err
-		}
+	if t.Desired.Prune, portNodes, err = p.pruneAndPorts(m, path); err != nil {
+		return t, err
 	}
 	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
 	for i, pn := range portNodes {
@@ -490,4 +476,19 @@ func (p *parser) planError(err error, path string, target *yaml.Node, portNodes 
 		}
 	}
 	return p.errf(at, "%s.%s: %s", path, ve.Field, ve.Reason)
+}
+
+// pruneAndPorts reads the keys every target has: prune (default false) and the ports' nodes.
+func (p *parser) pruneAndPorts(m map[string]*yaml.Node, path string) (prune bool, ports []*yaml.Node, err error) {
+	if v, ok := m["prune"]; ok {
+		if prune, err = p.boolean(v, path+".prune"); err != nil {
+			return false, nil, err
+		}
+	}
+	if v, ok := m["ports"]; ok {
+		if ports, err = p.list(v, path+".ports"); err != nil {
+			return false, nil, err
+		}
+	}
+	return prune, ports, nil
 }
