@@ -12,10 +12,11 @@
 //
 // Usage:
 //
-//	go run ./internal/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2] [-other PATH]
+//	go run ./internal/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2] [-other PATH[,PATH...]]
 //
-// -other adds a third contender timed in the same rounds: another portctl binary (e.g. built from an
-// older commit with `go build -o`), to compare a change before and after on the same machine load.
+// -other adds contenders timed in the same rounds: other portctl binaries (e.g. built from an older
+// commit with `go build -o`), to compare a change before and after on the same machine load. Each is
+// named by its file name.
 package main
 
 import (
@@ -43,19 +44,23 @@ func main() {
 	ports := flag.Int("ports", 5, "ports added to the fake's component before timing (1..100)")
 	target := flag.Float64("target", 1.2, "target: highest median ratio portctl/minimal")
 	initRuns := flag.Int("init-runs", 5, "runs of portctl with GODEBUG=inittrace=1")
-	other := flag.String("other", "", "another portctl binary to time in the same rounds (e.g. an older build)")
+	other := flag.String("other", "", "other portctl binaries, comma-separated, to time in the same rounds (e.g. an older build)")
 	flag.Parse()
 	if err := checkFlags(*rounds, *runs, *ports, *initRuns, *target); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcli:", err)
 		os.Exit(2)
 	}
+	var others []string
 	if *other != "" {
-		if _, err := os.Stat(*other); err != nil {
+		others = strings.Split(*other, ",")
+	}
+	for _, o := range others {
+		if _, err := os.Stat(o); err != nil {
 			fmt.Fprintln(os.Stderr, "benchcli: -other:", err)
 			os.Exit(2)
 		}
 	}
-	if err := run(os.Stdout, *rounds, *runs, *ports, *initRuns, *target, *other); err != nil {
+	if err := run(os.Stdout, *rounds, *runs, *ports, *initRuns, *target, others); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcli:", err)
 		os.Exit(1)
 	}
@@ -85,7 +90,7 @@ type program struct {
 	args []string
 }
 
-func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, other string) error {
+func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, others []string) error {
 	dir, err := os.MkdirTemp("", "benchcli-")
 	if err != nil {
 		return err
@@ -114,8 +119,11 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, other 
 		return err
 	}
 	progs := []program{minimal, portctl}
-	if other != "" {
-		o := program{name: "other", path: other, args: portctl.args}
+	for _, other := range others {
+		o := program{name: filepath.Base(other), path: other, args: portctl.args}
+		if o.name == portctl.name || o.name == minimal.name || slices.ContainsFunc(progs, func(p program) bool { return p.name == o.name }) {
+			return fmt.Errorf("-other %s: its file name %q is already taken by another contender", other, o.name)
+		}
 		if err := checkSameList(o, minimal, env, nports); err != nil {
 			return err
 		}
