@@ -74,10 +74,10 @@ demo:
 	$(GO) run ./cmd/portctl demo
 
 ## cli-docs: regenerate portctl's Markdown reference (docs/portctl/) and the README's command table from the
-## command tree; TestReferenceMatchesTheCommands fails when they are stale.
+## command tree (cmd/portctl-docs); TestReferenceMatchesTheCommands fails when they are stale.
 .PHONY: cli-docs
 cli-docs:
-	$(GO) run ./cmd/portctl docs --dir docs/portctl --readme README.md
+	$(GO) run ./cmd/portctl-docs --dir docs/portctl --readme README.md
 
 ## conformance: every request the clients send and every response the test servers return, validated against specs/.
 .PHONY: conformance

@@ -1,17 +1,35 @@
+// Command portctl-docs writes the reference of every portctl command, generated from portctl's
+// command tree, as Markdown or as man pages, and can rewrite the README's table of commands.
+//
+//	go run ./cmd/portctl-docs --dir docs/portctl                             # the committed Markdown reference
+//	go run ./cmd/portctl-docs --dir /usr/local/share/man/man1 --format man   # then: man portctl-rainbond-ports-add
+//
+// It is a program of its own, not a portctl command, so that portctl does not link the Markdown and
+// man page renderers (cobra/doc, go-md2man and blackfriday): their package initialisation would cost
+// every portctl run, whatever it does (issue 19). 'make cli-docs' runs it with --readme README.md.
+//
+// Earlier pages of the same format in DIR are replaced, so a removed command leaves no page behind.
+//
+// Exit status: 0 on success, 1 when a page or the README could not be written, 2 for bad usage.
 package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+
+	"github.com/portsdk/portsdk/internal/cli"
 )
 
-// The README's command table sits between these lines; 'portctl docs --readme' rewrites it.
+// The README's command table sits between these lines; --readme rewrites it.
 const (
 	readmeTableBegin = "<!-- portctl commands: generated from the command tree by 'make cli-docs'; do not edit -->"
 	readmeTableEnd   = "<!-- end of portctl commands -->"
@@ -21,48 +39,52 @@ const (
 // the README's table links into it.
 const referenceDir = "docs/portctl"
 
-func newDocsCmd(e *env) *cobra.Command {
-	var dir, format, readme string
-	c := &cobra.Command{
-		Use:   "docs --dir DIR [--format FORMAT]",
-		Short: "write the reference of every command as Markdown or man pages",
-		Long: `Write the reference of every portctl command, generated from the command tree, into DIR: one
-Markdown page per command (portctl.md, portctl_rainbond_ports_add.md, ...) or one man page per
-command (portctl.1, portctl-rainbond-ports-add.1, ...). Earlier pages of the same format in DIR are
-replaced, so a removed command leaves no page behind.
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
 
-The repository's own reference (` + referenceDir + `) is written this way by 'make cli-docs', and a
-test fails when it no longer matches the commands.`,
-		Example: examples(`portctl docs --dir ` + referenceDir + `
-portctl docs --dir /usr/local/share/man/man1 --format man   # then: man portctl-rainbond-ports-add`),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireFlags(cmd, "dir"); err != nil {
-				return err
-			}
-			if format != "markdown" && format != "man" {
-				return usageErrorf("invalid --format %q: must be markdown or man", format)
-			}
-			if err := writeReference(cmd.Root(), dir, format); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "portctl docs: wrote the %s reference to %s\n", format, dir)
-			if readme != "" {
-				if err := updateReadme(cmd.Root(), readme); err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stderr, "portctl docs: updated the command table of %s\n", readme)
-			}
-			return nil
-		},
+// run writes the reference as args ask and returns the exit status.
+func run(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("portctl-docs", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", "", "directory to write the pages to; created if missing (required)")
+	format := fs.String("format", "markdown", "format: markdown or man")
+	readme := fs.String("readme", "", "also rewrite the command table between the markers of this README file")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: portctl-docs --dir DIR [--format markdown|man] [--readme README.md]")
+		fs.PrintDefaults()
 	}
-	fs := c.Flags()
-	fs.StringVar(&dir, "dir", "", "directory to write the pages to; created if missing (required)")
-	fs.StringVar(&format, "format", "markdown", "format: markdown or man")
-	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "man"},
-		cobra.ShellCompDirectiveNoFileComp))
-	fs.StringVar(&readme, "readme", "", "also rewrite the command table between the markers of this README file")
-	_ = fs.MarkHidden("readme") // for 'make cli-docs' only
-	return c
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2 // flag has printed the error and the usage
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "portctl-docs: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	case *dir == "":
+		fmt.Fprintln(stderr, "portctl-docs: --dir is required")
+		return 2
+	case *format != "markdown" && *format != "man":
+		fmt.Fprintf(stderr, "portctl-docs: invalid --format %q: must be markdown or man\n", *format)
+		return 2
+	}
+	root := cli.CommandTree()
+	if err := writeReference(root, *dir, *format); err != nil {
+		fmt.Fprintln(stderr, "portctl-docs:", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "portctl-docs: wrote the %s reference to %s\n", *format, *dir)
+	if *readme != "" {
+		if err := updateReadme(root, *readme); err != nil {
+			fmt.Fprintln(stderr, "portctl-docs:", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "portctl-docs: updated the command table of %s\n", *readme)
+	}
+	return 0
 }
 
 // writeReference writes the pages of root's tree into dir, after removing the earlier pages of that
@@ -86,7 +108,7 @@ func writeReference(root *cobra.Command, dir, format string) error {
 	}
 	if format == "man" {
 		return doc.GenManTree(root, &doc.GenManHeader{Title: "PORTCTL", Section: "1",
-			Source: "portctl " + currentVersion().Version, Manual: "portctl manual"}, dir)
+			Source: "portctl " + cli.Version(), Manual: "portctl manual"}, dir)
 	}
 	return doc.GenMarkdownTree(root, dir)
 }

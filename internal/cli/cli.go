@@ -1,4 +1,7 @@
-package main
+// Package cli is portctl: its command tree (spf13/cobra), the settings it reads from flags and the
+// environment, its output formats and its exit statuses. cmd/portctl runs it; cmd/portctl-docs
+// writes the reference from its tree.
+package cli
 
 import (
 	"context"
@@ -29,20 +32,54 @@ const (
 // userAgent is put before portsdk's own product in the User-Agent header.
 const userAgent = "portctl/" + wrapper.Version
 
-// run executes one portctl command line (args without the program name) and returns its exit
+// Run executes one portctl command line (args without the program name) and returns its exit
 // status. Everything it needs from the process comes in as arguments, so tests run it in-process.
-// The context is cancelled on SIGINT or SIGTERM.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+//
+// The commands that take several requests or run until stopped (apply, diff, fake, demo: those
+// marked with annotCancelOnSignal) see their context cancelled on SIGINT or SIGTERM, so that they
+// stop between steps and report what they did. The single-request commands leave both signals to
+// the runtime, which ends the process at once: a handler would cost each of them a thread at
+// start-up (issue 19), and an interrupted request is in the same state either way.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	e := newEnv(getenv, stdout, stderr)
-	root := newRootCmd(e)
+	defer e.stopSignals()
+	root := newRootCmd(e, args)
 	if args == nil {
 		args = []string{} // nil would make cobra read os.Args
 	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	return e.exitCode(cmd, err)
+}
+
+// annotCancelOnSignal marks a command whose context is cancelled on SIGINT or SIGTERM.
+const annotCancelOnSignal = "portctl/cancel-on-signal"
+
+// cancelOnSignal marks c: SIGINT or SIGTERM cancels its context instead of ending the process.
+func cancelOnSignal(c *cobra.Command) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[annotCancelOnSignal] = "true"
+	return c
+}
+
+// watchSignals gives cmd, when it is marked with annotCancelOnSignal, a context that SIGINT and
+// SIGTERM cancel; stopSignals undoes it.
+func (e *env) watchSignals(cmd *cobra.Command) {
+	if cmd.Annotations[annotCancelOnSignal] == "" {
+		return
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	e.stopSignal = stop
+	cmd.SetContext(ctx)
+}
+
+// stopSignals restores the runtime's handling of SIGINT and SIGTERM after a command that watched them.
+func (e *env) stopSignals() {
+	if e.stopSignal != nil {
+		e.stopSignal()
+	}
 }
 
 // env is what a command reads and writes, and the global settings of one run.
@@ -57,6 +94,8 @@ type env struct {
 	// fromEnv records, for a setting read from the environment, the variable it came from (by flag
 	// name), so that an error about it names what the user actually set.
 	fromEnv map[string]string
+
+	stopSignal func() // set by watchSignals
 }
 
 func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -196,5 +196,5 @@ portctl alaya ports list`),
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
-	return printsWithOutput(c)
+	return cancelOnSignal(printsWithOutput(c))
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -35,7 +35,7 @@ func allPaths(t *testing.T) [][]string {
 
 // testRoot is the command tree as run builds it.
 func testRoot() *cobra.Command {
-	return newRootCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard))
+	return CommandTree()
 }
 
 // Every command answers --help, -h and 'portctl help <command>' on stdout with exit 0, and the
@@ -84,7 +84,7 @@ func TestHelpDetails(t *testing.T) {
 
 	r = runWith(t, nil, "help")
 	assert.Equal(t, 0, r.code)
-	for _, c := range []string{"rainbond", "alaya", "fake", "demo", "version", "completion", "docs", "help"} {
+	for _, c := range []string{"rainbond", "alaya", "fake", "demo", "version", "completion", "help"} {
 		assert.Contains(t, r.stdout, "\n  "+c+" ")
 	}
 }
@@ -94,7 +94,7 @@ func TestTopLevelUsageErrors(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{nil, "portctl needs a command: alaya, apply, completion, demo, diff, docs, fake, rainbond, version\nRun 'portctl --help' for usage."},
+		{nil, "portctl needs a command: alaya, apply, completion, demo, diff, fake, rainbond, version\nRun 'portctl --help' for usage."},
 		{[]string{"bogus"}, `unknown command "bogus" for "portctl"`},
 		{[]string{"rainbond"}, "portctl rainbond needs a command: ports\nRun 'portctl rainbond --help'"},
 		{[]string{"rainbond", "ports"}, "portctl rainbond ports needs a command: add, delete, list, update"},
@@ -200,7 +200,7 @@ func TestFakeServesAndPrintsTheEnvironment(t *testing.T) {
 	var stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		code := run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
+		code := Run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
 		_ = pw.Close()
 		done <- code
 	}()

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -170,7 +170,7 @@ cat ports.yaml | portctl apply -f -`),
 	fs.StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
 	fs.BoolVar(&dryRun, "dry-run", false, "print the plan and send no write")
 	applyConnFlags(fs)
-	return apiCommand(c)
+	return cancelOnSignal(apiCommand(c))
 }
 
 func newDiffCmd(e *env) *cobra.Command {
@@ -196,5 +196,5 @@ portctl diff -f ports.yaml -o yaml`),
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
 	applyConnFlags(c.Flags())
-	return apiCommand(c)
+	return cancelOnSignal(apiCommand(c))
 }

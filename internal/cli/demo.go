@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -219,7 +219,7 @@ make demo                 # the same, from a checkout`),
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "`address` the embedded fake listens on")
-	return c
+	return cancelOnSignal(c)
 }
 
 // runDemo runs the steps against f through run, as a user would type them, and prints them.
@@ -265,7 +265,7 @@ func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error 
 		fmt.Fprintf(w, "$ portctl %s\n", shellJoin(s.args))
 		var stdout, stderr bytes.Buffer
 		before := f.requestCount()
-		code := run(ctx, s.args, f.getenv, &stdout, &stderr)
+		code := Run(ctx, s.args, f.getenv, &stdout, &stderr)
 		_, _ = w.Write(stdout.Bytes())
 		_, _ = w.Write(stderr.Bytes())
 		problem := ""

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -43,6 +43,9 @@ func moduleVersion(info *debug.BuildInfo, ok bool) string {
 	}
 	return wrapper.Version
 }
+
+// Version is portctl's version as 'portctl version' prints it, e.g. "0.1.0".
+func Version() string { return currentVersion().Version }
 
 func (v versionInfo) line() string {
 	return fmt.Sprintf("portctl %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"math/rand"
@@ -196,7 +196,7 @@ func TestApplyCommandFromStdin(t *testing.T) {
 	f := startApplyFake(t)
 	cmd := []string{"diff", "-f", "-"}
 	var stdout, stderr strings.Builder
-	root := newRootCmd(newEnv(func(k string) string { return f.vars[k] }, &stdout, &stderr))
+	root := newRootCmd(newEnv(func(k string) string { return f.vars[k] }, &stdout, &stderr), cmd)
 	root.SetArgs(cmd)
 	root.SetIn(strings.NewReader(fakeApplyFile))
 	require.NoError(t, root.Execute())

@@ -1,15 +1,46 @@
-package main
+package cli
 
 import (
+	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 )
 
-// newRootCmd builds the command tree of one run. Every top-level command is in the one list below;
-// a new command is a constructor taking the env, added there.
-func newRootCmd(e *env) *cobra.Command {
+type topLevelCmd struct {
+	name  string
+	build func(*env) *cobra.Command
+}
+
+// topLevel is every top-level command but help and completion, by name: a new command is a
+// constructor taking the env, added here. (A function, not a variable: demo runs portctl, whose
+// tree holds demo.)
+func topLevel() []topLevelCmd {
+	return []topLevelCmd{
+		{"rainbond", newRainbondCmd},
+		{"alaya", newAlayaCmd},
+		{"fake", newFakeCmd},
+		{"demo", newDemoCmd},
+		{"apply", newApplyCmd},
+		{"diff", newDiffCmd},
+		{"version", newVersionCmd},
+	}
+}
+
+// CommandTree is the whole command tree, as the help and the reference show it, for
+// cmd/portctl-docs. Its commands read no environment and print nothing.
+func CommandTree() *cobra.Command {
+	return newRootCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard), nil)
+}
+
+// newRootCmd builds the command tree of one run with args. When the first argument names a
+// top-level command, only that command is built under the root: cobra would find nothing else on
+// that line, and building the 20-odd others cost every run a part of its start-up (issue 19). Any
+// other line (help, completion, a global flag first, a typo that needs suggestions) gets the whole
+// tree.
+func newRootCmd(e *env, args []string) *cobra.Command {
 	var showVersion bool
 	root := &cobra.Command{
 		Use:   "portctl <command>",
@@ -43,7 +74,13 @@ portctl help rainbond ports update     # the help of any command`),
 		SilenceErrors:     true, // exitCode prints them
 		SilenceUsage:      true,
 		DisableAutoGenTag: true, // the committed reference must not change with the date
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return e.globalFlags(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.globalFlags(cmd); err != nil {
+				return err
+			}
+			e.watchSignals(cmd)
+			return nil
+		},
 	}
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -60,16 +97,18 @@ portctl help rainbond ports update     # the help of any command`),
 	root.Flags().BoolVar(&showVersion, "version", false, "print the version of portctl, Go and the platform, and exit")
 	printsWithOutput(root)
 
-	root.AddCommand(
-		newRainbondCmd(e),
-		newAlayaCmd(e),
-		newFakeCmd(e),
-		newDemoCmd(e),
-		newApplyCmd(e),
-		newDiffCmd(e),
-		newVersionCmd(e),
-		newDocsCmd(e),
-	)
+	first := ""
+	if len(args) > 0 {
+		first = args[0]
+	}
+	all := topLevel()
+	if i := slices.IndexFunc(all, func(c topLevelCmd) bool { return c.name == first }); i >= 0 {
+		root.AddCommand(all[i].build(e))
+	} else {
+		for _, c := range all {
+			root.AddCommand(c.build(e))
+		}
+	}
 	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

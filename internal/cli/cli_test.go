@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"runtime/debug"
@@ -185,7 +184,6 @@ func TestGlobalFlagsRefusedWhereUnused(t *testing.T) {
 	}{
 		{nil, []string{"demo", "-o", "json"}, "-o/--output does not apply to portctl demo"},
 		{nil, []string{"-o", "yaml", "completion", "bash"}, "-o/--output does not apply to portctl completion bash"},
-		{nil, []string{"docs", "--dir", t.TempDir(), "-o", "json"}, "-o/--output does not apply to portctl docs"},
 		{nil, []string{"demo", "--debug"}, "--debug does not apply to portctl demo"},
 		{nil, []string{"fake", "--debug"}, "--debug does not apply to portctl fake"},
 		{nil, []string{"--debug", "version"}, "--debug does not apply to portctl version"},
@@ -290,92 +288,6 @@ func TestExitStatuses(t *testing.T) {
 	}
 }
 
-func TestDocsCommand(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "ref")
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	stale := filepath.Join(dir, "portctl_removed_command.md")
-	other := filepath.Join(dir, "NOTES.md")
-	require.NoError(t, os.WriteFile(stale, []byte("old"), 0o644))
-	require.NoError(t, os.WriteFile(other, []byte("mine"), 0o644))
-
-	r := runWith(t, nil, "docs", "--dir", dir)
-	require.Equal(t, 0, r.code, r)
-	assert.Empty(t, r.stdout)
-	assert.FileExists(t, filepath.Join(dir, "portctl_rainbond_ports_update.md"))
-	assert.NoFileExists(t, stale, "a page of a command that no longer exists is removed")
-	assert.FileExists(t, other, "other files are left alone")
-
-	r = runWith(t, nil, "docs", "--dir", dir, "--format", "man")
-	require.Equal(t, 0, r.code, r)
-	page, err := os.ReadFile(filepath.Join(dir, "portctl-rainbond-ports-update.1"))
-	require.NoError(t, err)
-	assert.Contains(t, string(page), ".TH \"PORTCTL\" \"1\"")
-	assert.Contains(t, string(page), "change_port_alias")
-
-	for _, args := range [][]string{{"docs"}, {"docs", "--dir", dir, "--format", "pdf"}} {
-		r = runWith(t, nil, args...)
-		assert.Equal(t, 2, r.code, "%v: %s", args, r)
-	}
-}
-
-// The committed reference (docs/portctl) and the README's command table are what the command tree
-// generates now: they cannot drift from the commands.
-func TestReferenceMatchesTheCommands(t *testing.T) {
-	const fix = "run 'make cli-docs' and commit the result"
-	dir := t.TempDir()
-	require.NoError(t, writeReference(testRoot(), dir, "markdown"))
-	want := readDir(t, dir)
-	got := readDir(t, filepath.Join("..", "..", referenceDir))
-	assert.Equal(t, keys(want), keys(got), "the pages of %s differ from the commands: %s", referenceDir, fix)
-	for name, text := range want {
-		if g, ok := got[name]; ok {
-			assert.Equal(t, text, g, "%s/%s is stale: %s", referenceDir, name, fix)
-		}
-	}
-
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	require.NoError(t, err)
-	_, after, ok := strings.Cut(string(readme), readmeTableBegin+"\n")
-	require.True(t, ok, "the README lacks the line %q", readmeTableBegin)
-	current, _, ok := strings.Cut(after, readmeTableEnd)
-	require.True(t, ok, "the README lacks the line %q", readmeTableEnd)
-	assert.Equal(t, commandTable(testRoot()), current, "the README's command table is stale: %s", fix)
-	updated, err := replaceTable(readme, commandTable(testRoot()))
-	require.NoError(t, err)
-	assert.True(t, string(updated) == string(readme), "make cli-docs would change the README: %s", fix)
-
-	// Every runnable command has a row, and every row links to an existing page.
-	table := commandTable(testRoot())
-	for _, c := range leafCommands(testRoot()) {
-		assert.Contains(t, table, "[`"+c.CommandPath(), c.CommandPath())
-	}
-	for _, m := range regexp.MustCompile(`\]\((docs/portctl/[^)]+)\)`).FindAllStringSubmatch(table, -1) {
-		assert.FileExists(t, filepath.Join("..", "..", m[1]))
-	}
-}
-
-func readDir(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	out := map[string]string{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		out[e.Name()] = string(b)
-	}
-	return out
-}
-
-func keys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // --debug and PORTCTL_DEBUG=1 log each attempt and each retry wait on stderr, never a credential;
 // stdout keeps only the data.
 func TestDebug(t *testing.T) {
@@ -446,23 +358,6 @@ func TestDebugLogIsRedacted(t *testing.T) {
 	e.logger().Debug("echo", "header", "Authorization: s3cret-token")
 	assert.Contains(t, stderr.String(), "Authorization: ***")
 	assert.NotContains(t, stderr.String(), "s3cret-token")
-}
-
-// docs --readme rewrites only the table between the markers, and refuses a README without them.
-func TestDocsReadme(t *testing.T) {
-	dir := t.TempDir()
-	readme := filepath.Join(dir, "README.md")
-	require.NoError(t, os.WriteFile(readme, []byte("# x\n\nbefore\n"+readmeTableBegin+"\nold table\n"+readmeTableEnd+"\nafter\n"), 0o644))
-	r := runWith(t, nil, "docs", "--dir", filepath.Join(dir, "ref"), "--readme", readme)
-	require.Equal(t, 0, r.code, r)
-	got, err := os.ReadFile(readme)
-	require.NoError(t, err)
-	assert.Equal(t, "# x\n\nbefore\n"+readmeTableBegin+"\n"+commandTable(testRoot())+readmeTableEnd+"\nafter\n", string(got))
-
-	require.NoError(t, os.WriteFile(readme, []byte("# no markers\n"), 0o644))
-	r = runWith(t, nil, "docs", "--dir", filepath.Join(dir, "ref"), "--readme", readme)
-	assert.Equal(t, 1, r.code, r)
-	assert.Contains(t, r.stderr, "the README has no line")
 }
 
 // demo --addr picks the embedded fake's address; a busy one fails before any step.
