@@ -116,7 +116,6 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-
 // docs --readme rewrites only the table between the markers, and refuses a README without them.
 func TestDocsReadme(t *testing.T) {
 	dir := t.TempDir()
@@ -133,4 +132,3 @@ func TestDocsReadme(t *testing.T) {
 	assert.Equal(t, 1, r.code, r)
 	assert.Contains(t, r.stderr, "the README has no line")
 }
-
