@@ -104,13 +104,15 @@ portctl help rainbond ports update     # the help of any command`),
 	all := topLevel()
 	if i := slices.IndexFunc(all, func(c topLevelCmd) bool { return c.name == first }); i >= 0 {
 		root.AddCommand(all[i].build(e))
+		// Nor the completion command, which cobra would otherwise add when it runs the line.
+		root.CompletionOptions.DisableDefaultCmd = true
 	} else {
 		for _, c := range all {
 			root.AddCommand(c.build(e))
 		}
+		root.InitDefaultCompletionCmd()
 	}
 	root.SetHelpCommand(newHelpCmd())
-	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		finishTree(c)
 	}

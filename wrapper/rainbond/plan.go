@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portsdk/portsdk/internal/check"
 	"github.com/portsdk/portsdk/wrapper"
@@ -181,9 +182,11 @@ func Summarize(steps []Step) Summary {
 	return sum
 }
 
+// The patterns are compiled on first use: a program that links this package but plans nothing
+// (portctl listing ports) must not pay for them at start-up.
 var (
-	aliasPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	dnsLabel     = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	aliasPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`) })
+	dnsLabel     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`) })
 )
 
 // validate checks the desired state on its own and returns the k8s service name it asks for ("" to
@@ -208,7 +211,7 @@ func (d Desired) validate() (string, error) {
 			return "", &wrapper.ValidationError{Field: field("outer"), Reason: "needs inner: the server opens the outer service only while the inner service is open"}
 		}
 		if p.Alias != "" {
-			if !aliasPattern.MatchString(p.Alias) {
+			if !aliasPattern().MatchString(p.Alias) {
 				return "", &wrapper.ValidationError{Field: field("alias"), Reason: strconv.Quote(p.Alias) + " does not match ^[A-Z][A-Z0-9_]*$"}
 			}
 			if j, dup := seenAlias[p.Alias]; dup {
@@ -217,7 +220,7 @@ func (d Desired) validate() (string, error) {
 			seenAlias[p.Alias] = i
 		}
 		if n := p.K8sServiceName; n != "" {
-			if len(n) > 63 || !dnsLabel.MatchString(n) {
+			if len(n) > 63 || !dnsLabel().MatchString(n) {
 				return "", &wrapper.ValidationError{Field: field("k8s_service_name"), Reason: strconv.Quote(n) + " is not a DNS label ([a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters)"}
 			}
 			if k8s != "" && n != k8s {
