@@ -14,6 +14,11 @@
 //
 //	go run ./internal/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2] [-other PATH[,PATH...]]
 //
+// Each contender runs from -copies copies of its binary in turn (run i from copy i mod -copies): on
+// the 2-vCPU virtual machine of BENCHMARKS.md, byte-identical binaries written at different times
+// measured up to 0.12 apart (1.16 and 1.28 of minimal), the file's place in memory deciding, so a
+// single copy can decide a figure by luck. The copies average that out.
+//
 // -other adds contenders timed in the same rounds: other portctl binaries (e.g. built from an older
 // commit with `go build -o`), to compare a change before and after on the same machine load. Each is
 // named by its file name.
@@ -44,9 +49,10 @@ func main() {
 	ports := flag.Int("ports", 5, "ports added to the fake's component before timing (1..100)")
 	target := flag.Float64("target", 1.2, "target: highest median ratio portctl/minimal")
 	initRuns := flag.Int("init-runs", 5, "runs of portctl with GODEBUG=inittrace=1")
+	copies := flag.Int("copies", 4, "copies of each binary, run in turn")
 	other := flag.String("other", "", "other portctl binaries, comma-separated, to time in the same rounds (e.g. an older build)")
 	flag.Parse()
-	if err := checkFlags(*rounds, *runs, *ports, *initRuns, *target); err != nil {
+	if err := checkFlags(*rounds, *runs, *ports, *initRuns, *copies, *target); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcli:", err)
 		os.Exit(2)
 	}
@@ -60,15 +66,17 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	if err := run(os.Stdout, *rounds, *runs, *ports, *initRuns, *target, others); err != nil {
+	if err := run(os.Stdout, *rounds, *runs, *ports, *initRuns, *copies, *target, others); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcli:", err)
 		os.Exit(1)
 	}
 }
 
 // checkFlags refuses settings that cannot give a figure, naming the flag.
-func checkFlags(rounds, runs, ports, initRuns int, target float64) error {
+func checkFlags(rounds, runs, ports, initRuns, copies int, target float64) error {
 	switch {
+	case copies < 1:
+		return fmt.Errorf("-copies %d: must be at least 1", copies)
 	case rounds < 1:
 		return fmt.Errorf("-rounds %d: must be at least 1", rounds)
 	case runs < 1:
@@ -85,12 +93,13 @@ func checkFlags(rounds, runs, ports, initRuns int, target float64) error {
 
 // program is one contender: a built binary and the arguments of the list call.
 type program struct {
-	name string
-	path string
-	args []string
+	name   string
+	path   string
+	args   []string
+	copies []string // copies of path, run in turn
 }
 
-func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, others []string) error {
+func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64, others []string) error {
 	dir, err := os.MkdirTemp("", "benchcli-")
 	if err != nil {
 		return err
@@ -130,11 +139,19 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, others
 		progs = append(progs, o)
 	}
 
+	for i := range progs {
+		if progs[i].copies, err = copyBinary(progs[i].path, filepath.Join(dir, "copies"), progs[i].name, copies); err != nil {
+			return err
+		}
+	}
+
 	// Warm the page cache and the fake before timing.
 	for range 3 {
 		for _, p := range progs {
-			if out, err := runOnce(p.path, env, p.args...); err != nil {
-				return fmt.Errorf("%s: %v\n%s", p.name, err, out)
+			for _, c := range p.copies {
+				if out, err := runOnce(c, env, p.args...); err != nil {
+					return fmt.Errorf("%s: %v\n%s", p.name, err, out)
+				}
 			}
 		}
 	}
@@ -145,9 +162,9 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, others
 		// The first program rotates from round to round; with two it alternates.
 		order := append(slices.Clone(progs[r%len(progs):]), progs[:r%len(progs)]...)
 		round := map[string][]float64{}
-		for range runs {
+		for i := range runs {
 			for _, p := range order {
-				d, err := timeRun(p, env)
+				d, err := timeRun(p, p.copies[i%len(p.copies)], env)
 				if err != nil {
 					return err
 				}
@@ -174,8 +191,8 @@ func run(w io.Writer, rounds, runs, nports, initRuns int, target float64, others
 	}
 
 	fmt.Fprintf(w, "machine: %s/%s, %d CPUs, %s, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), runtime.Version())
-	fmt.Fprintf(w, "runs: %d interleaved rounds x %d runs of each program (run by run; the first program rotates by round), %d ports, against one `portctl fake` on 127.0.0.1\n\n",
-		rounds, runs, nports)
+	fmt.Fprintf(w, "runs: %d interleaved rounds x %d runs of each program (run by run; the first program rotates by round; each from %d copies of its binary in turn), %d ports, against one `portctl fake` on 127.0.0.1\n\n",
+		rounds, runs, copies, nports)
 	fmt.Fprintf(w, "| program | median wall time | binary size | init (inittrace, median of %d) |\n|---|---|---|---|\n", initRuns)
 	for _, p := range progs {
 		st, err := os.Stat(p.path)
@@ -263,9 +280,31 @@ func runOnce(path string, env []string, args ...string) ([]byte, error) {
 	return out.Bytes(), err
 }
 
-// timeRun runs p once with its output discarded and returns the wall time from start to exit.
-func timeRun(p program, env []string) (time.Duration, error) {
-	cmd := exec.Command(p.path, p.args...)
+// copyBinary writes n copies of the file at path into dir, named name.1 to name.n, and returns
+// their paths.
+func copyBinary(path, dir, name string, n int) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i := range n {
+		c := filepath.Join(dir, name+"."+strconv.Itoa(i+1))
+		if err := os.WriteFile(c, b, 0o755); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// timeRun runs the binary bin of p once with its output discarded and returns the wall time from
+// start to exit.
+func timeRun(p program, bin string, env []string) (time.Duration, error) {
+	cmd := exec.Command(bin, p.args...)
 	cmd.Env = env // stdout and stderr nil: /dev/null
 	start := time.Now()
 	if err := cmd.Run(); err != nil {

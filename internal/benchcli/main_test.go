@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,23 +41,50 @@ func TestMedian(t *testing.T) {
 // TestCheckFlags protects the refusal of settings that cannot give a figure, naming the flag.
 func TestCheckFlags(t *testing.T) {
 	for _, tc := range []struct {
-		rounds, runs, ports, initRuns int
-		target                        float64
-		flag                          string
+		rounds, runs, ports, initRuns, copies int
+		target                                float64
+		flag                                  string
 	}{
-		{0, 1, 1, 1, 1.2, "-rounds"},
-		{1, 0, 1, 1, 1.2, "-runs"},
-		{1, 1, 0, 1, 1.2, "-ports"},
-		{1, 1, 101, 1, 1.2, "-ports"},
-		{1, 1, 1, 0, 1.2, "-init-runs"},
-		{1, 1, 1, 1, 0, "-target"},
+		{0, 1, 1, 1, 1, 1.2, "-rounds"},
+		{1, 0, 1, 1, 1, 1.2, "-runs"},
+		{1, 1, 0, 1, 1, 1.2, "-ports"},
+		{1, 1, 101, 1, 1, 1.2, "-ports"},
+		{1, 1, 1, 0, 1, 1.2, "-init-runs"},
+		{1, 1, 1, 1, 0, 1.2, "-copies"},
+		{1, 1, 1, 1, 1, 0, "-target"},
 	} {
-		err := checkFlags(tc.rounds, tc.runs, tc.ports, tc.initRuns, tc.target)
+		err := checkFlags(tc.rounds, tc.runs, tc.ports, tc.initRuns, tc.copies, tc.target)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.flag+" ") {
 			t.Errorf("checkFlags%v = %v, want an error naming %s", tc, err, tc.flag)
 		}
 	}
-	if err := checkFlags(10, 20, 5, 5, 1.2); err != nil {
+	if err := checkFlags(10, 20, 5, 5, 4, 1.2); err != nil {
 		t.Errorf("defaults refused: %v", err)
+	}
+}
+
+// TestCopyBinary protects the copies each contender is run from: n files, byte for byte the
+// original, executable.
+func TestCopyBinary(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "prog")
+	if err := os.WriteFile(src, []byte("#!/bin/sh\necho hi\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := copyBinary(src, filepath.Join(dir, "copies"), "prog", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("copyBinary made %d copies, want 3: %v", len(got), got)
+	}
+	for _, c := range got {
+		b, err := os.ReadFile(c)
+		if err != nil || string(b) != "#!/bin/sh\necho hi\n" {
+			t.Errorf("%s = %q, %v; want the original", c, b, err)
+		}
+		if st, err := os.Stat(c); err != nil || st.Mode().Perm()&0o100 == 0 {
+			t.Errorf("%s is not executable: %v %v", c, st.Mode(), err)
+		}
 	}
 }
