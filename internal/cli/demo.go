@@ -210,16 +210,21 @@ make demo                 # the same, from a checkout`),
 			if err := checkAddr(addr); err != nil {
 				return err
 			}
-			f, err := startFake(addr)
-			if err != nil {
-				return err
-			}
-			defer func() { _ = f.Close() }()
-			return runDemo(cmd.Context(), e.stdout, f, demoSteps())
+			return e.servers.demo(e, cmd, addr)
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "`address` the embedded fake listens on")
 	return cancelOnSignal(c)
+}
+
+// serveDemo is demo in this process.
+func serveDemo(e *env, cmd *cobra.Command, addr string) error {
+	f, err := startFake(addr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = f.Close() }()
+	return runDemo(cmd.Context(), e.stdout, f, demoSteps())
 }
 
 // runDemo runs the steps against f through run, as a user would type them, and prints them.

@@ -168,33 +168,38 @@ portctl alaya ports list`),
 			if err := checkAddr(addr); err != nil {
 				return err
 			}
-			f, err := startFake(addr)
-			if err != nil {
-				return err
-			}
-			// One write, so a file the lines are redirected to is never seen half written.
-			if err := e.print(f.vars, func(w io.Writer) error {
-				_, err := io.WriteString(w, f.envLines())
-				return err
-			}); err != nil {
-				_ = f.Close()
-				return err
-			}
-			fmt.Fprintf(e.stderr, "portctl fake: serving Rainbond at %s and Alaya at %s; Ctrl-C to stop\n"+
-				"portctl fake: Alaya also accepts the bearer key ALAYA_API_KEY=%s (instead of ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY)\n",
-				f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"], f.apiKey)
-			select {
-			case <-cmd.Context().Done():
-			case err := <-f.served:
-				f.served <- err // for Close
-			}
-			if err := f.Close(); err != nil {
-				return fmt.Errorf("fake: %w", err)
-			}
-			fmt.Fprintln(e.stderr, "portctl fake: stopped")
-			return nil
+			return e.servers.fake(e, cmd, addr)
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
 	return cancelOnSignal(printsWithOutput(c))
+}
+
+// serveFake is fake in this process: it serves until the command's context is cancelled (Ctrl-C).
+func serveFake(e *env, cmd *cobra.Command, addr string) error {
+	f, err := startFake(addr)
+	if err != nil {
+		return err
+	}
+	// One write, so a file the lines are redirected to is never seen half written.
+	if err := e.print(f.vars, func(w io.Writer) error {
+		_, err := io.WriteString(w, f.envLines())
+		return err
+	}); err != nil {
+		_ = f.Close()
+		return err
+	}
+	fmt.Fprintf(e.stderr, "portctl fake: serving Rainbond at %s and Alaya at %s; Ctrl-C to stop\n"+
+		"portctl fake: Alaya also accepts the bearer key ALAYA_API_KEY=%s (instead of ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY)\n",
+		f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"], f.apiKey)
+	select {
+	case <-cmd.Context().Done():
+	case err := <-f.served:
+		f.served <- err // for Close
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("fake: %w", err)
+	}
+	fmt.Fprintln(e.stderr, "portctl fake: stopped")
+	return nil
 }

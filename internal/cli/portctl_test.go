@@ -200,7 +200,7 @@ func TestFakeServesAndPrintsTheEnvironment(t *testing.T) {
 	var stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		code := Run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
+		code := RunFake(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
 		_ = pw.Close()
 		done <- code
 	}()
