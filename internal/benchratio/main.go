@@ -174,6 +174,17 @@ func floorTarget(base string, t targets) float64 {
 	return 0
 }
 
+// timeJudged reports whether the time ratios of benchmark base are checked against the targets:
+// those over loopback, an in-process server answering over a keep-alive connection, the conditions
+// issue 19 measured and set its time targets in (its 1-port calls were 1.06-1.13 of the floor with
+// a 3.6 µs gap, calls of tens of microseconds). Over the canned transport a call takes 6-10 µs, of
+// which the generated request builder the design keeps is about 2.4 µs: those time ratios are
+// printed as "info", and that transport's allocation figures are the client-side ones. A benchmark
+// without a transport level is judged.
+func timeJudged(base string) bool {
+	return !strings.Contains(base, "/net=") || hasPart(base, "net=loopback")
+}
+
 // report prints the table and reports whether every target was met.
 func report(w io.Writer, res map[string]*samples, order []string, t targets) bool {
 	pr := func(format string, a ...any) { _, _ = fmt.Fprintf(w, format, a...) }
@@ -200,10 +211,16 @@ func report(w io.Writer, res map[string]*samples, order []string, t targets) boo
 		pf, prw := statOf(ratios(p.ns, f.ns)), statOf(ratios(p.ns, r.ns))
 		fv, rv := "-", "-"
 		if tg := floorTarget(base, t); tg > 0 {
-			fv = check(pf.med <= tg)
+			fv = "info"
+			if timeJudged(base) {
+				fv = check(pf.med <= tg)
+			}
 		}
 		if hasPart(base, "ports=1000") {
-			rv = check(prw.med <= t.raw1000)
+			rv = "info"
+			if timeJudged(base) {
+				rv = check(prw.med <= t.raw1000)
+			}
 		}
 		pr("%-28s %9s %-19s %-8s %-19s %-8s %6.2f %6.2f %5.0f %4.0f %4.0f\n",
 			strings.TrimPrefix(base, "Benchmark"), fmtNs(median(p.ns)), pf, fv, prw, rv,
@@ -212,7 +229,7 @@ func report(w io.Writer, res map[string]*samples, order []string, t targets) boo
 	}
 	pr("targets (issue 19): portsdk/floor <= %.2f at ports=100 and above, <= %.2f at ports=10000, <= %.2f for\n",
 		t.floorLarge, t.floorHuge, t.floorSmall)
-	pr("1-port calls and writes; portsdk/raw <= %.2f at ports=1000\n\n", t.raw1000)
+	pr("1-port calls and writes; portsdk/raw <= %.2f at ports=1000; time judged over net=loopback (info: not judged)\n\n", t.raw1000)
 
 	if s := res["BenchmarkValidate"]; s != nil {
 		ns, allocs := median(s.ns), median(s.allocs)
