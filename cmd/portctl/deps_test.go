@@ -60,10 +60,9 @@ func TestPortctlInitAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds portctl")
 	}
-	bin := filepath.Join(t.TempDir(), "portctl")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir := t.TempDir()
+	build(t, dir, ".")
+	bin := filepath.Join(dir, "portctl")
 	cmd := exec.Command(bin, "version")
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
 	var stderr bytes.Buffer
