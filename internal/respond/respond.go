@@ -25,7 +25,9 @@ type Redactor interface {
 
 // Decode finishes one call of a generated raw client: it turns a transport error into an error
 // naming op, reads the body (capped) and returns the 200 JSON envelope decoded into T (nil for any
-// other answer). A 200 answer labelled JSON is unmarshalled once from the buffered body; any other
+// other answer). A 200 answer labelled JSON is decoded once from the buffered body: by T's own
+// decoder when T is a FastDecoder and the body is valid JSON of the shape it handles, else by
+// json.Unmarshal; any other
 // answer goes through parse, the generated parse function, whose decoding error (for an error body
 // that does not fit the spec) becomes the cause of the *APIError. The body is handed back, so that
 // when the envelope says failure the caller can build the *APIError with Failure.
@@ -57,6 +59,14 @@ func Decode[T any](r Redactor, op string, rsp *http.Response, err error, parse f
 	if rsp.StatusCode == http.StatusOK && strings.Contains(ct, "json") {
 		env := new(T)
 		Presize(env, body)
+		if f, ok := any(env).(FastDecoder); ok && json.Valid(body) {
+			if f.DecodeFast(body) {
+				return env, body, nil
+			}
+			var zero T
+			*env = zero
+			Presize(env, body)
+		}
 		if err := json.Unmarshal(body, env); err != nil {
 			return nil, body, Failure(r, op, rsp, body, err)
 		}
@@ -105,6 +115,16 @@ func Presize(env any, body []byte) {
 	if p, ok := env.(Presizer); ok {
 		p.Presize(body)
 	}
+}
+
+// FastDecoder is an envelope with a decoder of its own for the usual shape of its body, faster than
+// json.Unmarshal. Decode calls DecodeFast only with a body that json.Valid accepts, after Presize.
+// DecodeFast returns true only when it left the envelope as json.Unmarshal would have; on anything it
+// does not handle it returns false, whatever it left in the envelope, and Decode starts again from a
+// zero envelope with json.Unmarshal, so that every body outside the usual shape (and every error) is
+// encoding/json's.
+type FastDecoder interface {
+	DecodeFast(body []byte) bool
 }
 
 type nopCloser struct{ *bytes.Reader }
