@@ -96,6 +96,15 @@ type portListEnvelope struct {
 	} `json:"data"`
 }
 
+// portBeanEnvelope is the success envelope of AddPort, UpdatePort and DeletePort, decoded straight
+// into Port: {"code": 200, "msg": ..., "data": {"bean": {port}, "list": []}}.
+type portBeanEnvelope struct {
+	Code int `json:"code"`
+	Data struct {
+		Bean Port `json:"bean"`
+	} `json:"data"`
+}
+
 // minPortJSON is the length of the shortest port object, {"container_port":1}: no body of n bytes
 // holds more than n/minPortJSON ports.
 const minPortJSON = 20
@@ -134,7 +143,7 @@ func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest
 		return nil, err
 	}
 	rsp, err := c.c.api.AddPort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
-	env, body, err := respond.Decode[rainbondapi.PortEnvelope](c.c.d, op, rsp, err, parseAdd)
+	env, body, err := respond.Decode[portBeanEnvelope](c.c.d, op, rsp, err, parseAdd)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +165,7 @@ func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req U
 		return nil, err
 	}
 	rsp, err := c.c.api.UpdatePort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
-	env, body, err := respond.Decode[rainbondapi.PortEnvelope](c.c.d, op, rsp, err, parseUpdate)
+	env, body, err := respond.Decode[portBeanEnvelope](c.c.d, op, rsp, err, parseUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +183,7 @@ func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Por
 		return nil, err
 	}
 	rsp, err := c.c.api.DeletePort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
-	env, body, err := respond.Decode[rainbondapi.PortEnvelope](c.c.d, op, rsp, err, parseDelete)
+	env, body, err := respond.Decode[portBeanEnvelope](c.c.d, op, rsp, err, parseDelete)
 	if err != nil {
 		return nil, err
 	}
@@ -219,10 +228,9 @@ func (c *Client) ChangeAlias(ctx context.Context, comp Component, port int, alia
 
 // bean returns the port of a successful POST, PUT or DELETE envelope, or the failure (also for a
 // success envelope without the port).
-func (c *Client) bean(op string, rsp *http.Response, body []byte, env *rainbondapi.PortEnvelope) (*Port, error) {
+func (c *Client) bean(op string, rsp *http.Response, body []byte, env *portBeanEnvelope) (*Port, error) {
 	if env != nil && env.Code == http.StatusOK && env.Data.Bean.ContainerPort != 0 {
-		p := Port(env.Data.Bean)
-		return &p, nil
+		return &env.Data.Bean, nil
 	}
 	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
 }

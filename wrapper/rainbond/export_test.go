@@ -6,3 +6,9 @@ func DecodeListFast(body []byte) bool {
 	var e portListEnvelope
 	return e.DecodeFast(body)
 }
+
+// DecodeBeanFast is DecodeListFast for the answer of a write.
+func DecodeBeanFast(body []byte) bool {
+	var e portBeanEnvelope
+	return e.DecodeFast(body)
+}

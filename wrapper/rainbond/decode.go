@@ -13,7 +13,7 @@ import (
 // escape in a key or a string it keeps, a number that is not a small integer, a value of another type,
 // a repeated "data" or "list", invalid UTF-8 in a string it keeps), and respond.Decode then decodes
 // the body with json.Unmarshal. When it returns true, the envelope holds what json.Unmarshal would
-// have made of the body (FuzzListDecode compares the two). Unknown keys are skipped, as
+// have made of the body (FuzzDecodeFast compares the two). Unknown keys are skipped, as
 // json.Unmarshal skips them.
 //
 // It exists for speed (issue 19): encoding/json scans every byte twice through a state machine and
@@ -22,26 +22,36 @@ import (
 // console gives every port of a component alike) are shared with the previous port instead of
 // allocated again.
 func (e *portListEnvelope) DecodeFast(body []byte) bool {
-	d := listDecoder{b: body}
-	return d.envelope(e)
+	d := portDecoder{b: body}
+	return d.envelope(&e.Code, "list", func() bool { return d.list(&e.Data.List) })
 }
 
-// listDecoder walks a valid JSON body. Every index is checked, so that a body that is not valid JSON
+// DecodeFast implements respond.FastDecoder for the success envelope of the writes, with the same
+// decoder as the list's: {"code": ..., "data": {"bean": {port}, ...}, ...}.
+func (e *portBeanEnvelope) DecodeFast(body []byte) bool {
+	d := portDecoder{b: body}
+	return d.envelope(&e.Code, "bean", func() bool {
+		if d.next() != '{' {
+			return false
+		}
+		d.i++
+		return d.port(&e.Data.Bean)
+	})
+}
+
+// portDecoder walks a valid JSON body. Every index is checked, so that a body that is not valid JSON
 // gives false, never a panic.
-type listDecoder struct {
+type portDecoder struct {
 	b []byte
 	i int
 	// The previous port's protocol and k8s_service_name, shared with the next port that has the same text.
 	protocol, k8s string
 }
 
-// The JSON names that json.Unmarshal would match, without regard to case, to a field of the
-// envelope, of its data object, or of Port. A key that is not one of them exactly but matches one
-// this way is left to json.Unmarshal.
+// The JSON names that json.Unmarshal would match, without regard to case, to a field of Port. A key
+// that is not one of them exactly but matches one this way is left to json.Unmarshal.
 var (
-	envelopeKeys = [][]byte{[]byte("code"), []byte("data")}
-	dataKeys     = [][]byte{[]byte("list")}
-	portKeys     = [][]byte{
+	portKeys = [][]byte{
 		[]byte("container_port"), []byte("is_inner_service"), []byte("is_outer_service"), []byte("k8s_service_name"),
 		[]byte("lb_mapping_port"), []byte("mapping_port"), []byte("port_alias"), []byte("protocol"),
 	}
@@ -59,7 +69,7 @@ func folds(key []byte, names [][]byte) bool {
 }
 
 // next skips white space and returns the byte after it (0 at the end of the body).
-func (d *listDecoder) next() byte {
+func (d *portDecoder) next() byte {
 	for d.i < len(d.b) {
 		switch c := d.b[d.i]; c {
 		case ' ', '\t', '\n', '\r':
@@ -73,7 +83,7 @@ func (d *listDecoder) next() byte {
 
 // key reads the next member's key and the colon after it. At the end of the object it consumes the
 // closing brace and returns done.
-func (d *listDecoder) key() (key []byte, done, ok bool) {
+func (d *portDecoder) key() (key []byte, done, ok bool) {
 	c := d.next()
 	if c == ',' {
 		d.i++
@@ -96,7 +106,7 @@ func (d *listDecoder) key() (key []byte, done, ok bool) {
 
 // str reads the string that starts at d.i, without its quotes, and whether it is all ASCII. A string
 // with an escape (or a control character, which is not JSON) is not handled.
-func (d *listDecoder) str() (s []byte, ascii, ok bool) {
+func (d *portDecoder) str() (s []byte, ascii, ok bool) {
 	start := d.i + 1
 	ascii = true
 	for j := start; j < len(d.b); j++ {
@@ -114,7 +124,7 @@ func (d *listDecoder) str() (s []byte, ascii, ok bool) {
 }
 
 // null consumes a null. json.Unmarshal leaves an int, bool or string field as it is for null.
-func (d *listDecoder) null() bool {
+func (d *portDecoder) null() bool {
 	if bytes.HasPrefix(d.b[d.i:], []byte("null")) {
 		d.i += 4
 		return true
@@ -124,7 +134,7 @@ func (d *listDecoder) null() bool {
 
 // intValue reads an integer of at most nine digits (it fits an int on every platform) into dst. A
 // fraction or an exponent, which json.Unmarshal refuses for an int, is not handled.
-func (d *listDecoder) intValue(dst *int) bool {
+func (d *portDecoder) intValue(dst *int) bool {
 	c := d.next()
 	if c == 'n' {
 		return d.null()
@@ -151,7 +161,7 @@ func (d *listDecoder) intValue(dst *int) bool {
 }
 
 // boolValue reads true or false into dst.
-func (d *listDecoder) boolValue(dst *bool) bool {
+func (d *portDecoder) boolValue(dst *bool) bool {
 	switch d.next() {
 	case 't':
 		if bytes.HasPrefix(d.b[d.i:], []byte("true")) {
@@ -173,7 +183,7 @@ func (d *listDecoder) boolValue(dst *bool) bool {
 
 // stringValue reads a string into dst. When it has the text of *prev, dst shares *prev; otherwise
 // *prev becomes the new string.
-func (d *listDecoder) stringValue(dst, prev *string) bool {
+func (d *portDecoder) stringValue(dst, prev *string) bool {
 	switch d.next() {
 	case '"':
 		s, ascii, ok := d.str()
@@ -192,7 +202,7 @@ func (d *listDecoder) stringValue(dst, prev *string) bool {
 }
 
 // skip consumes one value of any kind (its syntax is valid: json.Valid said so).
-func (d *listDecoder) skip() bool {
+func (d *portDecoder) skip() bool {
 	d.next()
 	depth := 0
 	for d.i < len(d.b) {
@@ -233,70 +243,73 @@ func (d *listDecoder) skip() bool {
 	return false
 }
 
-// envelope reads {"code": ..., "data": {...}, ...}.
-func (d *listDecoder) envelope(e *portListEnvelope) bool {
+// member is a member of an object that the decoder fills; any other member is skipped.
+type member struct {
+	name   string
+	decode func() bool
+	// once: json.Unmarshal decodes a repeated object or array over the first one (merging them),
+	// which is left to it; a repeated number is simply the last one.
+	once bool
+}
+
+// object reads an object whose members named in ms are decoded by their functions. A key that
+// matches one of the names only without regard to case is left to json.Unmarshal.
+func (d *portDecoder) object(ms []member) bool {
 	if d.next() != '{' {
 		return false
 	}
 	d.i++
-	seenData := false
+	var seen uint
 	for {
 		key, done, ok := d.key()
 		if !ok || done {
 			return ok
 		}
-		switch {
-		case string(key) == "code":
-			ok = d.intValue(&e.Code)
-		case string(key) == "data":
-			// A second data object would be decoded over the first one's list, element by element.
-			ok = !seenData && d.data(e)
-			seenData = true
-		case folds(key, envelopeKeys):
-			return false
-		default:
-			ok = d.skip()
+		matched := false
+		for j := range ms {
+			if string(key) == ms[j].name {
+				if ms[j].once && seen&(1<<j) != 0 {
+					return false
+				}
+				seen |= 1 << j
+				if !ms[j].decode() {
+					return false
+				}
+				matched = true
+				break
+			}
 		}
-		if !ok {
+		if matched {
+			continue
+		}
+		for j := range ms {
+			if bytes.EqualFold(key, []byte(ms[j].name)) {
+				return false
+			}
+		}
+		if !d.skip() {
 			return false
 		}
 	}
 }
 
-// data reads the data object: its list, and any other member skipped.
-func (d *listDecoder) data(e *portListEnvelope) bool {
-	if d.next() != '{' {
-		return false
-	}
-	d.i++
-	seenList := false
-	for {
-		key, done, ok := d.key()
-		if !ok || done {
-			return ok
-		}
-		switch {
-		case string(key) == "list":
-			ok = !seenList && d.list(e)
-			seenList = true
-		case folds(key, dataKeys):
-			return false
-		default:
-			ok = d.skip()
-		}
-		if !ok {
-			return false
-		}
-	}
+// envelope reads {"code": ..., "data": {...}, ...}, the data object's member named inner decoded by decode.
+func (d *portDecoder) envelope(code *int, inner string, decode func() bool) bool {
+	return d.object([]member{
+		{name: "code", decode: func() bool { return d.intValue(code) }},
+		{name: "data", once: true, decode: func() bool {
+			return d.object([]member{{name: inner, once: true, decode: decode}})
+		}},
+	})
 }
 
 // list reads the array of ports, appending to the list Presize made.
-func (d *listDecoder) list(e *portListEnvelope) bool {
+func (d *portDecoder) list(dst *[]Port) bool {
 	if d.next() != '[' {
 		return false
 	}
 	d.i++
-	list := e.Data.List[:0]
+	list := (*dst)[:0]
 	if list == nil {
 		list = []Port{} // json.Unmarshal makes an empty array an empty slice, not nil
 	}
@@ -309,7 +322,7 @@ func (d *listDecoder) list(e *portListEnvelope) bool {
 		switch c {
 		case ']':
 			d.i++
-			e.Data.List = list
+			*dst = list
 			return true
 		case '{':
 			d.i++
@@ -324,7 +337,7 @@ func (d *listDecoder) list(e *portListEnvelope) bool {
 }
 
 // port reads the members of one port object, after its opening brace.
-func (d *listDecoder) port(p *Port) bool {
+func (d *portDecoder) port(p *Port) bool {
 	for {
 		key, done, ok := d.key()
 		if !ok || done {

@@ -46,8 +46,8 @@ func listThrough(t *testing.T, url, token string, next http.RoundTripper, comp r
 	return ports, rec.body
 }
 
-// TestRainbondtestListTakesTheFastDecoder protects issue 19's list decoding for downstream tests: what
-// rainbondtest answers to a list takes the fast decoder (portListEnvelope.DecodeFast).
+// TestRainbondtestListTakesTheFastDecoder protects issue 19's decoding for downstream tests: what
+// rainbondtest answers to a list and to a write takes the fast decoder (decode.go).
 func TestRainbondtestListTakesTheFastDecoder(t *testing.T) {
 	srv := rainbondtest.NewServer()
 	defer srv.Close()
@@ -61,6 +61,13 @@ func TestRainbondtestListTakesTheFastDecoder(t *testing.T) {
 	ports, body := listThrough(t, srv.URL, srv.Token, srv.Client().Transport, comp)
 	assert.Len(t, ports, 3)
 	assert.True(t, rainbond.DecodeListFast(body), "rainbondtest's list answer did not take the fast decoder: %s", body)
+
+	rec := &bodyRecorder{next: srv.Client().Transport}
+	c, err = rainbond.NewClient(srv.URL, srv.Token, rainbond.WithHTTPClient(&http.Client{Transport: rec}))
+	require.NoError(t, err)
+	_, err = c.OpenOuter(context.Background(), comp, 8000)
+	require.NoError(t, err)
+	assert.True(t, rainbond.DecodeBeanFast(rec.body), "rainbondtest's answer to a write did not take the fast decoder: %s", rec.body)
 }
 
 // TestConsoleListTakesTheFastDecoderLive checks the same against a real Rainbond console. It runs

@@ -23,6 +23,11 @@ const consoleListBody = `{"code": 200, "msg": "success", "msg_show": "查询成�
 	`{"container_port": 3306, "mapping_port": 3306, "lb_mapping_port": 10001, "protocol": "mysql", "port_alias": "DB", ` +
 	`"is_inner_service": false, "is_outer_service": true, "k8s_service_name": "gr1a2b3c"}]}}`
 
+// beanConsoleBody is a write's answer as the real console writes it.
+const beanConsoleBody = `{"code": 200, "msg": "success", "msg_show": "操作成功", "data": {"bean": ` +
+	`{"container_port": 80, "mapping_port": 80, "lb_mapping_port": 0, "protocol": "http", "port_alias": "GR1A2B3C80", ` +
+	`"is_inner_service": true, "is_outer_service": true, "k8s_service_name": "gr1a2b3c"}, "list": []}}`
+
 // unmarshalList is what encoding/json makes of body, with the list sized as ListPorts sizes it.
 func unmarshalList(body []byte) (portListEnvelope, error) {
 	var e portListEnvelope
@@ -36,8 +41,8 @@ func sameEnvelope(a, b portListEnvelope) bool {
 	return a.Code == b.Code && (a.Data.List == nil) == (b.Data.List == nil) && slices.Equal(a.Data.List, b.Data.List)
 }
 
-// checkFast fails t when DecodeFast accepts body and decodes it otherwise than json.Unmarshal does.
-// It returns whether DecodeFast accepted it.
+// checkFast fails t when the list envelope's DecodeFast accepts body and decodes it otherwise than
+// json.Unmarshal does. It returns whether DecodeFast accepted it.
 func checkFast(t *testing.T, body []byte) bool {
 	t.Helper()
 	var got portListEnvelope
@@ -56,9 +61,28 @@ func checkFast(t *testing.T, body []byte) bool {
 	return true
 }
 
-// FuzzListDecode protects the list decoder of issue 19: whatever the body, it never panics, and when
-// it accepts a valid JSON body, it decodes it exactly as json.Unmarshal does.
-func FuzzListDecode(f *testing.F) {
+// checkFastBean is checkFast for the envelope of the writes.
+func checkFastBean(t *testing.T, body []byte) bool {
+	t.Helper()
+	var got portBeanEnvelope
+	ok := got.DecodeFast(body)
+	if !ok || !json.Valid(body) {
+		return ok
+	}
+	var want portBeanEnvelope
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatalf("DecodeFast accepted %q, which json.Unmarshal refuses: %v", body, err)
+	}
+	if got != want {
+		t.Fatalf("DecodeFast(%q) = %+v, json.Unmarshal gives %+v", body, got, want)
+	}
+	return true
+}
+
+// FuzzDecodeFast protects the decoder of issue 19 (the list's and the writes' envelopes): whatever
+// the body, it never panics, and when it accepts a valid JSON body, it decodes it exactly as
+// json.Unmarshal does.
+func FuzzDecodeFast(f *testing.F) {
 	for _, s := range []string{
 		consoleListBody,
 		string(listBody(3)),
@@ -86,14 +110,23 @@ func FuzzListDecode(f *testing.F) {
 		`null`,
 		`{"code":200,"data":{"list":[{"container_port":1}`,
 		`{"code":200,"msg":"` + strings.Repeat(`{`, 40) + `","data":{"list":[]}}`,
+		beanConsoleBody,
+		`{"code":200,"data":{"bean":{"container_port":80,"protocol":"tcp"},"bean":{"container_port":81}}}`,
+		`{"code":200,"data":{"bean":null,"list":[]}}`,
+		`{"code":200,"data":{"BEAN":{"container_port":1},"list":[]}}`,
+		`{"code":200,"msg":5,"data":{"bean":{"container_port":1},"list":{}}}`,
 	} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkFast(t, body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFast(t, body)
+		checkFastBean(t, body)
+	})
 }
 
 // TestListDecodeTakesWhatConsolesSend protects the point of the decoder: the answers of the real
-// console (Python's separators, Chinese text) and of encoding/json take it, not only the benchmark's.
+// console (Python's separators, Chinese text) and of encoding/json take it, not only the benchmark's,
+// for the list and for the writes.
 func TestListDecodeTakesWhatConsolesSend(t *testing.T) {
 	for name, body := range map[string][]byte{
 		"console":           []byte(consoleListBody),
@@ -105,7 +138,16 @@ func TestListDecodeTakesWhatConsolesSend(t *testing.T) {
 	} {
 		assert.True(t, checkFast(t, body), "%s: DecodeFast refused it", name)
 	}
+	for name, body := range map[string]string{
+		"console": beanConsoleBody,
+		"compact": `{"code":200,"msg":"success","msg_show":"删除成功","data":{"bean":` + portJSONInternal + `,"list":[]}}`,
+	} {
+		assert.True(t, checkFastBean(t, []byte(body)), "bean, %s: DecodeFast refused it", name)
+	}
 }
+
+const portJSONInternal = `{"container_port":8080,"mapping_port":8080,"lb_mapping_port":0,"protocol":"http",` +
+	`"port_alias":"GR1234_8080","is_inner_service":true,"is_outer_service":false,"k8s_service_name":"gr1234-8080"}`
 
 // TestListDecodeLeavesTheRestToEncodingJSON protects the way back: bodies outside the decoder's shape
 // are refused by it, and ListPorts's decoding (respond.Decode) still gives encoding/json's result or error.
@@ -136,6 +178,31 @@ func TestListDecodeLeavesTheRestToEncodingJSON(t *testing.T) {
 		}
 		require.NoError(t, err, "%q", body)
 		assert.True(t, sameEnvelope(*got, want), "%q: got %+v, want %+v", body, *got, want)
+	}
+}
+
+// TestBeanDecodeLeavesTheRestToEncodingJSON is the same for the answer of a write.
+func TestBeanDecodeLeavesTheRestToEncodingJSON(t *testing.T) {
+	for _, body := range []string{
+		`{"code":200,"data":{"bean":{"container_port":1,"port_alias":"A\u0042"}}}`,
+		`{"code":200,"data":{"bean":{"container_port":80,"protocol":"tcp"},"bean":{"container_port":81}}}`,
+		`{"code":200,"data":{"Bean":{"container_port":1}}}`,
+		`{"code":200,"data":{"bean":{"container_port":"80"}}}`,
+	} {
+		var e portBeanEnvelope
+		assert.False(t, e.DecodeFast([]byte(body)), "DecodeFast accepted %q", body)
+
+		var want portBeanEnvelope
+		wantErr := json.Unmarshal([]byte(body), &want)
+		rsp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body))}
+		got, _, err := respond.Decode[portBeanEnvelope](noRedact{}, "rainbond.AddPort", rsp, nil, parseAdd)
+		if wantErr != nil {
+			assert.Error(t, err, "%q", body)
+			continue
+		}
+		require.NoError(t, err, "%q", body)
+		assert.Equal(t, want, *got, "%q", body)
 	}
 }
 
