@@ -149,9 +149,34 @@ func TestListDecodeTakesWhatConsolesSend(t *testing.T) {
 const portJSONInternal = `{"container_port":8080,"mapping_port":8080,"lb_mapping_port":0,"protocol":"http",` +
 	`"port_alias":"GR1234_8080","is_inner_service":true,"is_outer_service":false,"k8s_service_name":"gr1234-8080"}`
 
-// TestListDecodeLeavesTheRestToEncodingJSON protects the way back: bodies outside the decoder's shape
-// are refused by it, and ListPorts's decoding (respond.Decode) still gives encoding/json's result or error.
-func TestListDecodeLeavesTheRestToEncodingJSON(t *testing.T) {
+// checkFallback fails t when the fast decoder of envelope type T accepts body, or when respond.Decode
+// (the decoding of the call whose generated parse function is parse) gives otherwise than json.Unmarshal.
+func checkFallback[T any, PT interface {
+	*T
+	respond.FastDecoder
+}](t *testing.T, body string, parse func(*http.Response) error, same func(a, b T) bool) {
+	t.Helper()
+	fast := PT(new(T))
+	respond.Presize(fast, []byte(body))
+	assert.False(t, fast.DecodeFast([]byte(body)), "DecodeFast accepted %q", body)
+
+	want := new(T)
+	respond.Presize(want, []byte(body))
+	wantErr := json.Unmarshal([]byte(body), want)
+	rsp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body))}
+	got, _, err := respond.Decode[T](noRedact{}, "op", rsp, nil, parse)
+	if wantErr != nil {
+		assert.Error(t, err, "%q", body)
+		return
+	}
+	require.NoError(t, err, "%q", body)
+	assert.True(t, same(*got, *want), "%q: got %+v, want %+v", body, *got, *want)
+}
+
+// TestDecodeLeavesTheRestToEncodingJSON protects the way back: bodies outside the decoder's shape
+// are refused by it, and the calls' decoding (respond.Decode) still gives encoding/json's result or error.
+func TestDecodeLeavesTheRestToEncodingJSON(t *testing.T) {
 	for _, body := range []string{
 		`{"code":200,"data":{"list":[{"container_port":1,"port_alias":"A\u0042"}]}}`,
 		`{"code":200,"data":{"list":[{"Container_Port":7}]}}`,
@@ -164,45 +189,15 @@ func TestListDecodeLeavesTheRestToEncodingJSON(t *testing.T) {
 		`{"code":"200","data":{"list":[]}}`,
 		`{"code":200,"data":{"list":[{"container_port":1}]}`,
 	} {
-		var e portListEnvelope
-		respond.Presize(&e, []byte(body))
-		assert.False(t, e.DecodeFast([]byte(body)), "DecodeFast accepted %q", body)
-
-		want, wantErr := unmarshalList([]byte(body))
-		rsp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
-			Body: io.NopCloser(strings.NewReader(body))}
-		got, _, err := respond.Decode[portListEnvelope](noRedact{}, "rainbond.ListPorts", rsp, nil, parseList)
-		if wantErr != nil {
-			assert.Error(t, err, "%q", body)
-			continue
-		}
-		require.NoError(t, err, "%q", body)
-		assert.True(t, sameEnvelope(*got, want), "%q: got %+v, want %+v", body, *got, want)
+		checkFallback[portListEnvelope](t, body, parseList, sameEnvelope)
 	}
-}
-
-// TestBeanDecodeLeavesTheRestToEncodingJSON is the same for the answer of a write.
-func TestBeanDecodeLeavesTheRestToEncodingJSON(t *testing.T) {
 	for _, body := range []string{
 		`{"code":200,"data":{"bean":{"container_port":1,"port_alias":"A\u0042"}}}`,
 		`{"code":200,"data":{"bean":{"container_port":80,"protocol":"tcp"},"bean":{"container_port":81}}}`,
 		`{"code":200,"data":{"Bean":{"container_port":1}}}`,
 		`{"code":200,"data":{"bean":{"container_port":"80"}}}`,
 	} {
-		var e portBeanEnvelope
-		assert.False(t, e.DecodeFast([]byte(body)), "DecodeFast accepted %q", body)
-
-		var want portBeanEnvelope
-		wantErr := json.Unmarshal([]byte(body), &want)
-		rsp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
-			Body: io.NopCloser(strings.NewReader(body))}
-		got, _, err := respond.Decode[portBeanEnvelope](noRedact{}, "rainbond.AddPort", rsp, nil, parseAdd)
-		if wantErr != nil {
-			assert.Error(t, err, "%q", body)
-			continue
-		}
-		require.NoError(t, err, "%q", body)
-		assert.Equal(t, want, *got, "%q", body)
+		checkFallback[portBeanEnvelope](t, body, parseAdd, func(a, b portBeanEnvelope) bool { return a == b })
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -74,14 +72,7 @@ func TestRainbondtestListTakesTheFastDecoder(t *testing.T) {
 // only when RAINBOND_LIVE_URL, RAINBOND_LIVE_TOKEN, RAINBOND_LIVE_TEAM, RAINBOND_LIVE_REGION,
 // RAINBOND_LIVE_APP and RAINBOND_LIVE_COMPONENT name a console and a component; it only lists.
 func TestConsoleListTakesTheFastDecoderLive(t *testing.T) {
-	url := os.Getenv("RAINBOND_LIVE_URL")
-	if url == "" {
-		t.Skip("RAINBOND_LIVE_URL not set: no console to run against")
-	}
-	app, err := strconv.ParseInt(os.Getenv("RAINBOND_LIVE_APP"), 10, 64)
-	require.NoError(t, err, "RAINBOND_LIVE_APP")
-	live := rainbond.Component{TeamID: os.Getenv("RAINBOND_LIVE_TEAM"), RegionName: os.Getenv("RAINBOND_LIVE_REGION"),
-		AppID: app, ServiceID: os.Getenv("RAINBOND_LIVE_COMPONENT")}
-	_, body := listThrough(t, url, os.Getenv("RAINBOND_LIVE_TOKEN"), http.DefaultTransport, live)
+	url, token, live := liveConsole(t)
+	_, body := listThrough(t, url, token, http.DefaultTransport, live)
 	assert.True(t, rainbond.DecodeListFast(body), "the console's list answer did not take the fast decoder: %s", body)
 }

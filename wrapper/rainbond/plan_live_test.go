@@ -28,6 +28,21 @@ func (w *writeCounter) RoundTrip(req *http.Request) (*http.Response, error) {
 	return w.next.RoundTrip(req)
 }
 
+// liveConsole returns the console and the component that RAINBOND_LIVE_URL, RAINBOND_LIVE_TOKEN,
+// RAINBOND_LIVE_TEAM, RAINBOND_LIVE_REGION, RAINBOND_LIVE_APP and RAINBOND_LIVE_COMPONENT name, and
+// skips t when RAINBOND_LIVE_URL is not set.
+func liveConsole(t *testing.T) (url, token string, comp rainbond.Component) {
+	t.Helper()
+	url = os.Getenv("RAINBOND_LIVE_URL")
+	if url == "" {
+		t.Skip("RAINBOND_LIVE_URL not set: no console to run against")
+	}
+	app, err := strconv.ParseInt(os.Getenv("RAINBOND_LIVE_APP"), 10, 64)
+	require.NoError(t, err, "RAINBOND_LIVE_APP")
+	return url, os.Getenv("RAINBOND_LIVE_TOKEN"), rainbond.Component{TeamID: os.Getenv("RAINBOND_LIVE_TEAM"),
+		RegionName: os.Getenv("RAINBOND_LIVE_REGION"), AppID: app, ServiceID: os.Getenv("RAINBOND_LIVE_COMPONENT")}
+}
+
 // TestApplyLive runs random desired states against a real Rainbond console, one after the other (so
 // each starts from the state the previous one left): Plan sends no write, one Apply reaches the
 // state, and a second Apply plans nothing. It runs only when RAINBOND_LIVE_URL, RAINBOND_LIVE_TOKEN,
@@ -39,21 +54,15 @@ func (w *writeCounter) RoundTrip(req *http.Request) (*http.Response, error) {
 // TestApplyCommandLive in cmd/portctl): run them one package at a time, e.g.
 // go test -p 1 -run 'Live' ./wrapper/rainbond ./cmd/portctl.
 func TestApplyLive(t *testing.T) {
-	url := os.Getenv("RAINBOND_LIVE_URL")
-	if url == "" {
-		t.Skip("RAINBOND_LIVE_URL not set: no console to run against")
-	}
-	app, err := strconv.ParseInt(os.Getenv("RAINBOND_LIVE_APP"), 10, 64)
-	require.NoError(t, err, "RAINBOND_LIVE_APP")
-	comp := rainbond.Component{TeamID: os.Getenv("RAINBOND_LIVE_TEAM"), RegionName: os.Getenv("RAINBOND_LIVE_REGION"),
-		AppID: app, ServiceID: os.Getenv("RAINBOND_LIVE_COMPONENT")}
+	url, token, comp := liveConsole(t)
 	rounds := 12
 	if v := os.Getenv("RAINBOND_LIVE_ROUNDS"); v != "" {
+		var err error
 		rounds, err = strconv.Atoi(v)
 		require.NoError(t, err, "RAINBOND_LIVE_ROUNDS")
 	}
 	wc := &writeCounter{next: http.DefaultTransport}
-	c, err := rainbond.NewClient(url, os.Getenv("RAINBOND_LIVE_TOKEN"),
+	c, err := rainbond.NewClient(url, token,
 		rainbond.WithHTTPClient(&http.Client{Transport: wc, Timeout: time.Minute}))
 	require.NoError(t, err)
 	ctx := context.Background()
