@@ -40,7 +40,7 @@ func (e *portBeanEnvelope) DecodeFast(body []byte) bool {
 }
 
 // portDecoder walks a valid JSON body. Every index is checked, so that a body that is not valid JSON
-// gives false, never a panic.
+// never makes it panic (what it returns for one means nothing: respond.Decode never gives it one).
 type portDecoder struct {
 	b []byte
 	i int
@@ -50,12 +50,10 @@ type portDecoder struct {
 
 // The JSON names that json.Unmarshal would match, without regard to case, to a field of Port. A key
 // that is not one of them exactly but matches one this way is left to json.Unmarshal.
-var (
-	portKeys = [][]byte{
-		[]byte("container_port"), []byte("is_inner_service"), []byte("is_outer_service"), []byte("k8s_service_name"),
-		[]byte("lb_mapping_port"), []byte("mapping_port"), []byte("port_alias"), []byte("protocol"),
-	}
-)
+var portKeys = [][]byte{
+	[]byte("container_port"), []byte("is_inner_service"), []byte("is_outer_service"), []byte("k8s_service_name"),
+	[]byte("lb_mapping_port"), []byte("mapping_port"), []byte("port_alias"), []byte("protocol"),
+}
 
 // folds reports whether key matches one of names without regard to case (json.Unmarshal's rule:
 // bytes.EqualFold).
