@@ -51,8 +51,8 @@ func liveConsole(t *testing.T) (url, token string, comp rainbond.Component) {
 // number of states (default 12).
 //
 // It shares the component with the other live test (TestApplyLive in wrapper/rainbond and
-// TestApplyCommandLive in cmd/portctl): run them one package at a time, e.g.
-// go test -p 1 -run 'Live' ./wrapper/rainbond ./cmd/portctl.
+// TestApplyCommandLive in internal/cli): run them one package at a time, e.g.
+// go test -p 1 -run 'Live' ./wrapper/rainbond ./internal/cli.
 func TestApplyLive(t *testing.T) {
 	url, token, comp := liveConsole(t)
 	rounds := 12
