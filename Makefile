@@ -91,7 +91,7 @@ conformance:
 FUZZTIME ?= $(if $(CI),10000x,50000x)
 FUZZ_TARGETS := ./wrapper/rainbond:FuzzRainbondResponse ./wrapper/rainbond:FuzzDecodeFast ./wrapper/rainbond:FuzzRainbondValidation \
 	./wrapper/alaya:FuzzAlayaResponse ./wrapper/rainbond/rainbondtest:FuzzRainbondServer \
-	./wrapper/alaya/alayatest:FuzzAlayaServer ./internal/portfile:FuzzParse
+	./wrapper/alaya/alayatest:FuzzAlayaServer ./internal/portctl/portfile:FuzzParse
 .PHONY: fuzz
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -103,7 +103,7 @@ fuzz:
 ## (hand-written net/http + encoding/json), the raw generated ClientWithResponses, and portsdk; at 1, 10, 100, 1000
 ## and 10,000 ports and for every write (BENCHMARKS.md). $(BENCH_COUNT) rounds, each running every benchmark once,
 ## the contenders' order reversed every other round (PORTSDK_BENCH_REVERSE), into $(BENCH_OUT); then benchstat of all
-## results and internal/benchratio (per-round ratios, min..max, checked against the targets).
+## results and tools/benchratio (per-round ratios, min..max, checked against the targets).
 BENCH_COUNT ?= 10
 BENCH_TIME ?= 500ms
 BENCH_OUT ?= bench.out
@@ -119,17 +119,17 @@ bench:
 	    -test.benchtime $(BENCH_TIME)) >> $(BENCH_OUT); \
 	done; \
 	$(BENCHSTAT) $(BENCH_OUT); echo; \
-	$(GO) run ./internal/benchratio $(BENCH_OUT)
+	$(GO) run ./tools/benchratio $(BENCH_OUT)
 
 ## bench-cli: `portctl rainbond ports list` as a whole process next to a minimal net/http CLI doing the same
-## request (internal/benchcli/minimal), both built with `go build -o` and run against one `portctl fake` on
+## request (tools/benchcli/minimal), both built with `go build -o` and run against one `portctl fake` on
 ## 127.0.0.1: $(BENCH_CLI_ROUNDS) rounds alternating the order, $(BENCH_CLI_RUNS) runs of each per round; medians,
 ## the ratio portctl/minimal (min..max across rounds) against the 1.2 target, binary sizes, GODEBUG=inittrace=1 totals.
 BENCH_CLI_ROUNDS ?= 10
 BENCH_CLI_RUNS ?= 20
 .PHONY: bench-cli
 bench-cli:
-	$(GO) run ./internal/benchcli -rounds $(BENCH_CLI_ROUNDS) -runs $(BENCH_CLI_RUNS)
+	$(GO) run ./tools/benchcli -rounds $(BENCH_CLI_ROUNDS) -runs $(BENCH_CLI_RUNS)
 
 ## bench-pool: the connection-pool acceptance of issue 19: $(BENCH_POOL_ROUNDS) rounds (one go test process each, the
 ## contenders' order rotating) of BenchmarkParallelList (one client, 64 goroutines, rainbondtest over loopback) into
@@ -145,4 +145,4 @@ bench-pool:
 	  PORTSDK_BENCH_ROUND=$$i $(GO) test -run '^$$' -bench '^BenchmarkParallelList$$' -benchmem -count 1 \
 	    -benchtime $(BENCH_POOL_TIME) ./wrapper/rainbond >> $(BENCH_POOL_OUT); \
 	done; \
-	$(GO) run ./internal/benchcli/poolratio $(BENCH_POOL_OUT)
+	$(GO) run ./tools/poolratio $(BENCH_POOL_OUT)

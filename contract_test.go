@@ -212,7 +212,7 @@ func TestOptionsAreOpaque(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { _ = os.RemoveAll(dir) }()
-		src := "package main\n\nimport (\n\t\"github.com/portsdk/portsdk/internal/options\"\n\t\"github.com/portsdk/portsdk/wrapper/" +
+		src := "package main\n\nimport (\n\t\"github.com/portsdk/portsdk/internal/runtime/options\"\n\t\"github.com/portsdk/portsdk/wrapper/" +
 			tc.pkg + "\"\n)\n\nvar _ *options.Config\n\n" + tc.body + "\n\nfunc main() {}\n"
 		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o600); err != nil {
 			t.Fatal(err)

@@ -38,7 +38,7 @@ func TestImportGraph(t *testing.T) {
 
 // testOnly are the internal packages that serve tests and tools, never the clients.
 var testOnly = []string{
-	"github.com/portsdk/portsdk/internal/testserver",
-	"github.com/portsdk/portsdk/internal/docscheck",
-	"github.com/portsdk/portsdk/internal/benchratio",
+	"github.com/portsdk/portsdk/internal/fakes/testserver",
+	"github.com/portsdk/portsdk/internal/dev/docscheck",
+	"github.com/portsdk/portsdk/tools/benchratio",
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/alayasign"
+	"github.com/portsdk/portsdk/internal/runtime/alayasign"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )

@@ -16,7 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/portsdk/portsdk/internal/options"
+	"github.com/portsdk/portsdk/internal/runtime/options"
 	"github.com/portsdk/portsdk/specs"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/portsdk/portsdk/internal/errhook"
+	"github.com/portsdk/portsdk/internal/runtime/errhook"
 )
 
 // Sentinels matched by errors.Is through (*APIError).Is. Each stands for an HTTP status: the

@@ -28,7 +28,7 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/portsdk/portsdk/internal/docscheck"
+	"github.com/portsdk/portsdk/internal/dev/docscheck"
 )
 
 // allowList is the reviewed list of deliberate differences, built into the tool.

@@ -14,13 +14,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/docscheck"
+	"github.com/portsdk/portsdk/internal/dev/docscheck"
 )
 
 // testDocs are the test copies of the four pages; the notes the allow-list cites are read from the
 // repository root, two levels up.
 const (
-	testDocs = "../../internal/docscheck/testdata/vendor"
+	testDocs = "../../internal/dev/docscheck/testdata/vendor"
 	repoRoot = "../.."
 )
 

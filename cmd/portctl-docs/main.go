@@ -26,7 +26,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 
-	"github.com/portsdk/portsdk/internal/cli"
+	"github.com/portsdk/portsdk/internal/portctl/cli"
 )
 
 // The README's command table sits between these lines; --readme rewrites it.

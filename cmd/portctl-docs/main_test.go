@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/cli"
+	"github.com/portsdk/portsdk/internal/portctl/cli"
 )
 
 // result is what one in-process run produced.

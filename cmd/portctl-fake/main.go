@@ -15,7 +15,7 @@ import (
 	"context"
 	"os"
 
-	"github.com/portsdk/portsdk/internal/cli"
+	"github.com/portsdk/portsdk/internal/portctl/cli"
 )
 
 func main() {

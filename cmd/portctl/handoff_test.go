@@ -137,9 +137,9 @@ func TestPortctlHoldsNoServerCode(t *testing.T) {
 	server := []string{
 		"rainbondtest.(*Handler).ServeHTTP",
 		"alayatest.(*Handler).ServeHTTP",
-		"internal/cli.serveFake",
-		"internal/cli.serveDemo",
-		"internal/cli.runDemo",
+		"internal/portctl/cli.serveFake",
+		"internal/portctl/cli.serveDemo",
+		"internal/portctl/cli.runDemo",
 	}
 	inPortctl, inFake := symbols(filepath.Join(dir, "portctl")), symbols(filepath.Join(dir, "portctl-fake"))
 	for _, s := range server {

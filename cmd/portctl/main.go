@@ -17,14 +17,14 @@
 // Exit status: 0 on success, 1 when the API refused or could not be reached, 2 for bad usage or
 // invalid input (nothing is sent then), 4 when the server refused the credential. Every command
 // takes --help; the reference of every command is in docs/portctl/ (cmd/portctl-docs writes it, and
-// man pages). The commands themselves are in internal/cli.
+// man pages). The commands themselves are in internal/portctl/cli.
 package main
 
 import (
 	"context"
 	"os"
 
-	"github.com/portsdk/portsdk/internal/cli"
+	"github.com/portsdk/portsdk/internal/portctl/cli"
 )
 
 func main() {

@@ -9,9 +9,9 @@ import (
 	"net/http"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
-	"github.com/portsdk/portsdk/internal/check"
-	"github.com/portsdk/portsdk/internal/respond"
-	"github.com/portsdk/portsdk/internal/transport"
+	"github.com/portsdk/portsdk/internal/runtime/check"
+	"github.com/portsdk/portsdk/internal/runtime/respond"
+	"github.com/portsdk/portsdk/internal/runtime/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
 

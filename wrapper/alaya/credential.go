@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/portsdk/portsdk/internal/alayasign"
-	"github.com/portsdk/portsdk/internal/check"
-	"github.com/portsdk/portsdk/internal/transport"
+	"github.com/portsdk/portsdk/internal/runtime/alayasign"
+	"github.com/portsdk/portsdk/internal/runtime/check"
+	"github.com/portsdk/portsdk/internal/runtime/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
@@ -77,7 +77,7 @@ func (k AccessKey) authorizer(now func() time.Time) (transport.Authorizer, error
 	return &signer{id: k.ID, sign: alayasign.NewSigner(k.ID, k.Secret), secret: transport.NewSecret(k.Secret), now: now}, nil
 }
 
-// signer signs each request with an AccessKey pair (see internal/alayasign), at the time now gives.
+// signer signs each request with an AccessKey pair (see internal/runtime/alayasign), at the time now gives.
 type signer struct {
 	id     string
 	sign   *alayasign.Signer

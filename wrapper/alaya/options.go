@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/portsdk/portsdk/internal/options"
+	"github.com/portsdk/portsdk/internal/runtime/options"
 )
 
 // Option configures a Client. Only the With* functions of this package make one; the zero Option

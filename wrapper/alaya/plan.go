@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
 )
 

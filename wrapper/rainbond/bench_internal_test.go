@@ -3,7 +3,7 @@ package rainbond
 import (
 	"testing"
 
-	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/runtime/check"
 )
 
 // BenchmarkValidate measures the request validation alone, with no network: the component, the port

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/respond"
+	"github.com/portsdk/portsdk/internal/runtime/respond"
 )
 
 // consoleListBody is a list answer as the real console writes it (Python's separators, UTF-8 text).

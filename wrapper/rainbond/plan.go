@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
 )
 

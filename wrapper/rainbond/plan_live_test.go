@@ -51,8 +51,8 @@ func liveConsole(t *testing.T) (url, token string, comp rainbond.Component) {
 // number of states (default 12).
 //
 // It shares the component with the other live test (TestApplyLive in wrapper/rainbond and
-// TestApplyCommandLive in internal/cli): run them one package at a time, e.g.
-// go test -p 1 -run 'Live' ./wrapper/rainbond ./internal/cli.
+// TestApplyCommandLive in internal/portctl/cli): run them one package at a time, e.g.
+// go test -p 1 -run 'Live' ./wrapper/rainbond ./internal/portctl/cli.
 func TestApplyLive(t *testing.T) {
 	url, token, comp := liveConsole(t)
 	rounds := 12

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/respond"
+	"github.com/portsdk/portsdk/internal/runtime/respond"
 )
 
 func listBody(n int) []byte {

@@ -3,7 +3,7 @@ package rainbond
 import (
 	"strconv"
 
-	"github.com/portsdk/portsdk/internal/check"
+	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
 )
 

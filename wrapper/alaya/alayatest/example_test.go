@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/portsdk/portsdk/internal/alayasign"
+	"github.com/portsdk/portsdk/internal/runtime/alayasign"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
 

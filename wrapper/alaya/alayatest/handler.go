@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
-	"github.com/portsdk/portsdk/internal/alayasign"
-	"github.com/portsdk/portsdk/internal/testserver"
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
+	"github.com/portsdk/portsdk/internal/runtime/alayasign"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
 

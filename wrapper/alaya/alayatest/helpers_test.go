@@ -18,7 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/alayasign"
+	"github.com/portsdk/portsdk/internal/runtime/alayasign"
 	"github.com/portsdk/portsdk/specs"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"

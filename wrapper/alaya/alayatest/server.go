@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
-	"github.com/portsdk/portsdk/internal/testserver"
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/portsdk/portsdk/internal/testserver"
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
 )
 
 // This file holds the views' logic: ComponentPortsShowView.post and ComponentPortsChangeView.put

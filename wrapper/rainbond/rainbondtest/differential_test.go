@@ -16,7 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/testserver"
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
 )

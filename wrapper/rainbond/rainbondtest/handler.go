@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/portsdk/portsdk/internal/testserver"
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 

@@ -28,7 +28,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/portsdk/portsdk/internal/options"
+	"github.com/portsdk/portsdk/internal/runtime/options"
 	"github.com/portsdk/portsdk/wrapper"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/options"
+	"github.com/portsdk/portsdk/internal/runtime/options"
 	"github.com/portsdk/portsdk/wrapper"
 )
 

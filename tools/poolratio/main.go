@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	go run ./internal/benchcli/poolratio [-target 0.9] bench-pool.out
+//	go run ./tools/poolratio [-target 0.9] bench-pool.out
 package main
 
 import (

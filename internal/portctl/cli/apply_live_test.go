@@ -49,8 +49,8 @@ func randomPortsFile(r *rand.Rand, team, region, app, component string) string {
 // are deleted). RAINBOND_LIVE_ROUNDS sets the number of files (default 8).
 //
 // It shares the component with the other live test (TestApplyLive in wrapper/rainbond and
-// TestApplyCommandLive in internal/cli): run them one package at a time, e.g.
-// go test -p 1 -run 'Live' ./wrapper/rainbond ./internal/cli.
+// TestApplyCommandLive in internal/portctl/cli): run them one package at a time, e.g.
+// go test -p 1 -run 'Live' ./wrapper/rainbond ./internal/portctl/cli.
 func TestApplyCommandLive(t *testing.T) {
 	url := os.Getenv("RAINBOND_LIVE_URL")
 	if url == "" {

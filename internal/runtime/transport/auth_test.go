@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/options"
+	"github.com/portsdk/portsdk/internal/runtime/options"
 )
 
 // countingAuth signs each request with a fresh counter, as a per-request signature does.

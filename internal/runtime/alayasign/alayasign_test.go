@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portsdk/portsdk/internal/alayasign"
+	"github.com/portsdk/portsdk/internal/runtime/alayasign"
 )
 
 // TestKnownAnswer protects the signing recipe with the known-answer vector of docs/servers/alaya.md

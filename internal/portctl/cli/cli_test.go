@@ -256,7 +256,7 @@ func TestEveryVariableDocumented(t *testing.T) {
 	sort.Strings(names)
 	assert.Equal(t, []string{"ALAYA_ACCESS_KEY", "ALAYA_API_KEY", "ALAYA_INSTANCE", "ALAYA_SECRET_KEY", "ALAYA_URL", "PORTCTL_DEBUG",
 		"RAINBOND_APP", "RAINBOND_COMPONENT", "RAINBOND_REGION", "RAINBOND_TEAM", "RAINBOND_TOKEN", "RAINBOND_URL"}, names)
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	require.NoError(t, err)
 	for _, v := range names {
 		assert.Contains(t, string(readme), v, "the README names %s", v)

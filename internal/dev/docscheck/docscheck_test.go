@@ -19,7 +19,7 @@ const (
 	rainbondPage = "003_502f989c638d739b.txt"
 	rbPorts      = "/openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports"
 	alayaList    = "GET /v1/cci/instance/{id}/open-port/list"
-	allowPath    = "../../cmd/docscheck/allow.txt"
+	allowPath    = "../../../cmd/docscheck/allow.txt"
 	allowName    = "cmd/docscheck/allow.txt"
 )
 
@@ -32,7 +32,7 @@ func fixture(t *testing.T) (docsDir, specsDir string) {
 	root := t.TempDir()
 	docsDir, specsDir = filepath.Join(root, "docs", "vendor"), filepath.Join(root, "specs")
 	copyDir(t, "testdata/vendor", docsDir)
-	copyDir(t, "../../docs/servers", filepath.Join(root, "docs", "servers"))
+	copyDir(t, "../../../docs/servers", filepath.Join(root, "docs", "servers"))
 	require.NoError(t, os.MkdirAll(specsDir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(specsDir, "alaya.yaml"), specs.Alaya, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(specsDir, "rainbond.yaml"), specs.Rainbond, 0o644))
@@ -140,11 +140,11 @@ func TestRealPagesPass(t *testing.T) {
 // specs, allow-list and notes, as "make docs-check" does: every page its sources.txt lists is read,
 // and none gives a finding.
 func TestVendorPagesPass(t *testing.T) {
-	rep, err := Check(Options{DocsDir: "../../docs/vendor", SpecsDir: "../../specs", RootDir: "../..",
+	rep, err := Check(Options{DocsDir: "../../../docs/vendor", SpecsDir: "../../../specs", RootDir: "../../..",
 		Allow: realAllow(t), AllowName: allowName})
 	require.NoError(t, err)
 	require.Empty(t, lines(rep))
-	srcs, err := ReadSources("../../docs/vendor/" + SourcesFile)
+	srcs, err := ReadSources("../../../docs/vendor/" + SourcesFile)
 	require.NoError(t, err)
 	require.Len(t, srcs, 4)
 	require.Equal(t, len(srcs), rep.Pages)

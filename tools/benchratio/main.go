@@ -7,7 +7,7 @@
 //
 // Usage:
 //
-//	go run ./internal/benchratio [flags] bench.out
+//	go run ./tools/benchratio [flags] bench.out
 package main
 
 import (

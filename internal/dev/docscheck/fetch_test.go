@@ -98,7 +98,7 @@ func newVendorSite(t *testing.T, docsDir string) *vendorSite {
 func fetchFixture(t *testing.T) (docsDir, specsDir string) {
 	t.Helper()
 	docsDir, specsDir = fixture(t)
-	data, err := os.ReadFile("../../docs/vendor/" + SourcesFile)
+	data, err := os.ReadFile("../../../docs/vendor/" + SourcesFile)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(docsDir, SourcesFile), data, 0o644))
 	return docsDir, specsDir

@@ -13,8 +13,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/portsdk/portsdk/internal/errhook"
-	"github.com/portsdk/portsdk/internal/transport"
+	"github.com/portsdk/portsdk/internal/runtime/errhook"
+	"github.com/portsdk/portsdk/internal/runtime/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
 

@@ -1,5 +1,5 @@
 // Command benchcli times `portctl rainbond ports list` as a whole process next to a minimal net/http
-// CLI doing the same request (internal/benchcli/minimal), both against one `portctl fake` (run as
+// CLI doing the same request (tools/benchcli/minimal), both against one `portctl fake` (run as
 // portctl-fake) on 127.0.0.1 (issue 19). `make bench-cli` runs it.
 //
 // It builds both binaries with `go build -o` into a temporary directory, starts the fake, adds
@@ -12,7 +12,7 @@
 //
 // Usage:
 //
-//	go run ./internal/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2] [-other PATH[,PATH...]]
+//	go run ./tools/benchcli [-rounds 10] [-runs 20] [-ports 5] [-target 1.2] [-other PATH[,PATH...]]
 //
 // Each contender runs from -copies copies of its binary in turn (run i from copy i mod -copies): on
 // the 2-vCPU virtual machine of BENCHMARKS.md, byte-identical binaries written at different times
@@ -108,7 +108,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 	portctl := program{name: "portctl", path: filepath.Join(dir, "portctl"), args: []string{"rainbond", "ports", "list", "-o", "json"}}
 	minimal := program{name: "minimal", path: filepath.Join(dir, "minimal")}
 	fakePath := filepath.Join(dir, "portctl-fake")
-	for _, b := range []struct{ out, pkg string }{{portctl.path, "./cmd/portctl"}, {minimal.path, "./internal/benchcli/minimal"}, {fakePath, "./cmd/portctl-fake"}} {
+	for _, b := range []struct{ out, pkg string }{{portctl.path, "./cmd/portctl"}, {minimal.path, "./tools/benchcli/minimal"}, {fakePath, "./cmd/portctl-fake"}} {
 		if out, err := exec.Command("go", "build", "-o", b.out, b.pkg).CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
 		}
