@@ -39,7 +39,7 @@ func ExampleValidator() {
 	// requests: 2 failures: 0
 }
 
-// TestReadmeExample is the example of README.md ("Testing your code with portsdk"),
+// TestReadmeExample is the example of docs/library.md ("Testing your code with portsdk"),
 // verbatim, so that it keeps compiling and passing.
 func TestReadmeExample(t *testing.T) {
 	srv := rainbondtest.NewServer() // srv.URL is http://127.0.0.1:PORT/console

@@ -1,7 +1,7 @@
 package wrapper_test
 
 // Fault injection: both clients against loopback servers that misbehave the ways a network, a proxy
-// or a server can. Each test names the fault; README.md's "Failure modes" table states the outcomes.
+// or a server can. Each test names the fault; docs/library.md's "Failure modes" table states the outcomes.
 
 import (
 	"bufio"

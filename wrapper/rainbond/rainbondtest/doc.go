@@ -4,7 +4,7 @@
 // shapes, generated names, check order and state rules. docs/servers/rainbond.md in this
 // repository is the account of the console it follows, with the console's source for each rule;
 // TestDifferentialAgainstLiveConsole compares the fake with a running console call by call (see
-// the README, "Is the fake still your console?").
+// CONTRIBUTING.md, "Live tests against a real console").
 //
 // The fake answers by the console's rules, not by checking requests against specs/rainbond.yaml:
 // it accepts what the console accepts (a port sent as "8080", change_protocol without a protocol,
