@@ -37,7 +37,7 @@ func TestSuccessUnderUpperCaseMediaType(t *testing.T) {
 
 // An error envelope the generated types cannot hold (data [] instead of {}, a message that is an
 // object) makes the generated Parse fail; the *APIError must still keep the envelope's status and
-// message (DESIGN.md: Code is the envelope's status, a JSON object message is kept as its JSON).
+// message (the APIError contract: Code is the envelope's status, a JSON object message is kept as its JSON).
 func TestErrorEnvelopeKeepsStatusAndMessage(t *testing.T) {
 	cases := []struct {
 		name, body  string
