@@ -6,8 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/portsdk/portsdk/internal/runtime/errhook"
 )
 
 // Sentinels matched by errors.Is through (*APIError).Is. Each stands for an HTTP status: the
@@ -51,21 +49,14 @@ type APIError struct {
 	Body []byte
 	// Attempts is how many requests the call sent: 1 unless a GET was retried or redirected.
 	Attempts int
-
-	cause error // what stopped the body from being read or decoded, if anything
+	// Err is what stopped the answer from being read or decoded (e.g. ErrBodyTooLarge,
+	// context.DeadlineExceeded, a *json.SyntaxError), or nil; Unwrap returns it. Its text never
+	// holds the credential. It is not marshalled to JSON, nor shown by %#v.
+	Err error `json:"-"`
 }
 
-func init() {
-	errhook.SetCause = func(apiErr, cause error) {
-		if e, ok := apiErr.(*APIError); ok {
-			e.cause = cause
-		}
-	}
-}
-
-// Unwrap returns the cause of an answer that could not be read or decoded (e.g. ErrBodyTooLarge,
-// context.DeadlineExceeded, a *json.SyntaxError), or nil.
-func (e *APIError) Unwrap() error { return e.cause }
+// Unwrap returns Err.
+func (e *APIError) Unwrap() error { return e.Err }
 
 // Is reports whether the HTTP status of e is the one target stands for: ErrUnauthorized 401,
 // ErrForbidden 403, ErrNotFound 404, ErrConflict 409. Under an HTTP 2xx status, an envelope whose

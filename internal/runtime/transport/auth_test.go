@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -49,12 +51,13 @@ func TestAuthorizerCalledPerAttempt(t *testing.T) {
 	defer srv.Close()
 	auth := &countingAuth{}
 	d := newDoer(t, srv.URL, auth)
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/x", nil)
+	ctx, call := Start(context.Background(), "op")
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/x", nil)
 	resp, err := d.Do(req)
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, []string{"sig 1 /api/x", "sig 2 /api/x", "sig 3 /api/x"}, seen)
-	assert.Equal(t, 3, resp.Body.(*Body).Attempts())
+	assert.Equal(t, 3, call.Attempts)
 }
 
 // TestAuthorizerOnlyForTheOrigin protects the same-origin rule: a redirect to another origin carries
@@ -107,4 +110,19 @@ func TestSecretNeverPrints(t *testing.T) {
 			assert.NotContains(t, strings.ToLower(out), fmt.Sprintf("%x", raw), verb)
 		}
 	}
+}
+
+// TestScrubKeepsWhatTheErrorMatches protects Scrub: a cause whose text holds the credential is
+// redacted and no longer unwraps to the raw error, yet errors.Is still finds what it wrapped (a
+// deadline must stay a deadline); a cause without the credential is returned as it is.
+func TestScrubKeepsWhatTheErrorMatches(t *testing.T) {
+	d := newDoer(t, "https://h.example", NewHeaderAuth("", NewSecret("s3cret")))
+	raw := fmt.Errorf("Get \"http://h/s3cret\": %w", context.DeadlineExceeded)
+	got := d.Scrub(raw)
+	assert.Equal(t, "Get \"http://h/[REDACTED]\": context deadline exceeded", got.Error())
+	assert.ErrorIs(t, got, context.DeadlineExceeded)
+	assert.Nil(t, errors.Unwrap(got))
+	plain := fmt.Errorf("dial: %w", context.Canceled)
+	assert.Same(t, plain, d.Scrub(plain))
+	assert.Nil(t, d.Scrub(nil))
 }

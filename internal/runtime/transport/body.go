@@ -1,0 +1,81 @@
+package transport
+
+import (
+	"io"
+	"net"
+	"net/http"
+
+	"github.com/portsdk/portsdk/wrapper"
+)
+
+// maxPresize bounds the buffer sized from a declared Content-Length: a peer's claim never makes
+// the client allocate more than this before the bytes arrive.
+const maxPresize = 1 << 20
+
+// buffer reads resp's body, up to the cap, and closes it, replacing it with a body that gives back
+// what was read and then the error that stopped the reading, if any, which buffer returns.
+// resp.ContentLength becomes the number of bytes read.
+func (d *Doer) buffer(resp *http.Response) error {
+	data, n, err := readCapped(resp.Body, d.maxBody, resp.ContentLength)
+	_ = resp.Body.Close()
+	resp.Body, resp.ContentLength = &body{Buffers: data, err: err}, n
+	return err
+}
+
+// body is a read body: its bytes, then the error that stopped the reading (instead of io.EOF).
+type body struct {
+	net.Buffers
+	err error
+}
+
+func (b *body) Read(p []byte) (int, error) {
+	n, err := b.Buffers.Read(p)
+	if err == io.EOF && b.err != nil {
+		err = b.err
+	}
+	return n, err
+}
+
+// WriteTo lets io.Copy take the bytes without a buffer of its own.
+func (b *body) WriteTo(w io.Writer) (int64, error) {
+	n, err := b.Buffers.WriteTo(w)
+	if err == nil {
+		err = b.err
+	}
+	return n, err
+}
+
+func (*body) Close() error { return nil }
+
+// readCapped reads r to its end, and returns the bytes and how many: more than limit bytes is
+// wrapper.ErrBodyTooLarge, with the first limit bytes returned. It reads into chunks, the first
+// sized from declared (when positive, up to maxPresize), each next one as large as all before it:
+// no byte is copied, and no chunk after the first is larger than what was actually received.
+func readCapped(r io.Reader, limit, declared int64) (net.Buffers, int64, error) {
+	size := int64(512)
+	if declared > 0 {
+		size = min(declared, maxPresize) + 1 // a spare byte: a body of the declared length ends in this chunk
+	}
+	var bufs net.Buffers
+	var total int64
+	for {
+		buf := make([]byte, min(size-1, limit-total)+1) // room for one byte past the cap
+		k, err := 0, error(nil)
+		for k < len(buf) && err == nil {
+			var n int
+			n, err = r.Read(buf[k:])
+			k += n
+		}
+		bufs, total = append(bufs, buf[:k]), total+int64(k)
+		switch {
+		case total > limit:
+			bufs[len(bufs)-1] = buf[:k-int(total-limit)]
+			return bufs, limit, wrapper.ErrBodyTooLarge
+		case err == io.EOF:
+			return bufs, total, nil
+		case err != nil:
+			return bufs, total, err
+		}
+		size = total
+	}
+}

@@ -1,0 +1,47 @@
+package transport
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// logAttempt writes the Debug record of one attempt: operation, method, escaped path (never the
+// query), attempt number, status or error (sending, or reading the body), duration.
+func (d *Doer) logAttempt(ctx context.Context, r *http.Request, call *Call, attempt int, resp *http.Response, err error, began time.Time) {
+	if d.log == nil || !d.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("operation", call.Op),
+		slog.String("method", r.Method),
+		slog.String("path", d.Redact(r.URL.EscapedPath())),
+		slog.Int("attempt", attempt),
+	}
+	switch {
+	case resp == nil:
+		attrs = append(attrs, slog.String("error", d.Redact(errorText(err))))
+	case err != nil:
+		attrs = append(attrs, slog.Int("status", resp.StatusCode),
+			slog.String("error", d.Redact("reading response body: "+errorText(err))))
+	default:
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	attrs = append(attrs, slog.Duration("duration", time.Since(began)))
+	d.log.LogAttrs(ctx, slog.LevelDebug, "portsdk: attempt", attrs...)
+}
+
+// logWait writes the Debug record of a wait before a retry: its length and why.
+func (d *Doer) logWait(ctx context.Context, r *http.Request, call *Call, attempt int, wait time.Duration, reason string) {
+	if d.log == nil || !d.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	d.log.LogAttrs(ctx, slog.LevelDebug, "portsdk: retry wait",
+		slog.String("operation", call.Op),
+		slog.String("method", r.Method),
+		slog.String("path", d.Redact(r.URL.EscapedPath())),
+		slog.Int("attempt", attempt),
+		slog.Duration("wait", wait),
+		slog.String("reason", reason))
+}
