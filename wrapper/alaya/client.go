@@ -34,13 +34,7 @@ type PortMapping = alayaapi.PortMapping
 // Client calls the CCI port operations of Alaya NeW. It is safe for concurrent use. Printing it
 // never shows the credential.
 type Client struct {
-	c *client
-}
-
-type client struct {
-	base string
-	d    *transport.Doer
-	api  *alayaapi.Client
+	c *respond.Client[*alayaapi.Client]
 }
 
 // NewClient returns a client that authenticates with cred: an AccessKey pair, which signs every
@@ -54,23 +48,14 @@ type client struct {
 // AccessKey.Secret, BearerKey, cred, baseURL) and never quotes a secret.
 func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	cfg, local := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
-	if err := cfg.Check(); err != nil {
-		return nil, err
-	}
-	base, err := check.BaseURL("baseURL", cfg.BaseURL)
+	c, err := respond.Open(cfg, cfg.BaseURL, func() (transport.Authorizer, error) { return authorizer(cred, local.now) },
+		func(base string, d *transport.Doer) (*alayaapi.Client, error) {
+			return alayaapi.NewClient(base, alayaapi.WithHTTPClient(d))
+		})
 	if err != nil {
 		return nil, err
 	}
-	auth, err := authorizer(cred, local.now)
-	if err != nil {
-		return nil, err
-	}
-	d := transport.New(cfg, base, auth)
-	api, err := alayaapi.NewClient(base.String(), alayaapi.WithHTTPClient(d))
-	if err != nil {
-		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
-	}
-	return &Client{c: &client{base: base.String(), d: d, api: api}}, nil
+	return &Client{c: c}, nil
 }
 
 // String describes the client without its key.
@@ -78,7 +63,7 @@ func (c *Client) String() string {
 	if c == nil || c.c == nil {
 		return "alaya.Client(nil)"
 	}
-	return "alaya.Client{" + c.c.base + "}"
+	return "alaya.Client{" + c.c.Base + "}"
 }
 
 // GoString describes the client without its key.
@@ -93,8 +78,8 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 	if err := check.PathID("instance_id", instanceID); err != nil {
 		return nil, err
 	}
-	env, err := call(ctx, c.c, "alaya.ListOpenPorts", func(ctx context.Context) (*http.Response, error) {
-		return c.c.api.ListOpenPorts(ctx, instanceID)
+	env, err := call(ctx, c, "alaya.ListOpenPorts", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.ListOpenPorts(ctx, instanceID)
 	}, alayaapi.ParseListOpenPortsResponse, func(e *alayaapi.OpenPortListEnvelope) bool { return e.Status == http.StatusOK })
 	if err != nil {
 		return nil, err
@@ -122,8 +107,8 @@ func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, prot
 	if protocol == "" {
 		return nil, &wrapper.ValidationError{Field: "protocol", Reason: "must not be empty"}
 	}
-	env, err := call(ctx, c.c, "alaya.OpenPort", func(ctx context.Context) (*http.Response, error) {
-		return c.c.api.OpenPort(ctx, instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
+	env, err := call(ctx, c, "alaya.OpenPort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.OpenPort(ctx, instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
 	}, alayaapi.ParseOpenPortResponse, func(e *alayaapi.PortMappingEnvelope) bool {
 		return e.Status == http.StatusOK && e.Data.ExternalPort != 0
 	})
@@ -141,8 +126,8 @@ func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) err
 	if err := check.Port("port", port); err != nil {
 		return err
 	}
-	_, err := call(ctx, c.c, "alaya.ClosePort", func(ctx context.Context) (*http.Response, error) {
-		return c.c.api.ClosePort(ctx, instanceID, alayaapi.ClosePortRequest{Port: port})
+	_, err := call(ctx, c, "alaya.ClosePort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.ClosePort(ctx, instanceID, alayaapi.ClosePortRequest{Port: port})
 	}, alayaapi.ParseClosePortResponse, func(e *alayaapi.ClosePortEnvelope) bool { return e.Status == http.StatusOK })
 	return err
 }
@@ -150,15 +135,15 @@ func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) err
 // call runs an operation (see respond.Do) and makes the *wrapper.APIError for an HTTP 200
 // text/html answer say what it most likely means: the live service answers a path outside its API
 // (the pages' unprefixed https://api.alayanew.com/v1/...) with the console's HTML page.
-func call[T, R any](ctx context.Context, c *client, op string, send func(context.Context) (*http.Response, error),
+func call[T, R any](ctx context.Context, c *Client, op string, send func(context.Context) (*http.Response, error),
 	parse func(*http.Response) (R, error), ok func(*T) bool) (*T, error) {
-	env, rsp, err := respond.Do(ctx, c.d, op, send, parse, ok)
+	env, rsp, err := respond.Do(ctx, c.c.D, op, send, parse, ok)
 	var ae *wrapper.APIError
 	if err == nil || rsp == nil || rsp.StatusCode != http.StatusOK || !errors.As(err, &ae) {
 		return env, err
 	}
 	if mt, _, _ := mime.ParseMediaType(rsp.Header.Get("Content-Type")); mt == "text/html" {
-		ae.Message = "the answer is an HTML page (Content-Type text/html), not the API: the base URL " + c.base +
+		ae.Message = "the answer is an HTML page (Content-Type text/html), not the API: the base URL " + c.c.Base +
 			" probably misses the API prefix /api/osm (DefaultBaseURL is " + DefaultBaseURL + ")"
 	}
 	return env, err

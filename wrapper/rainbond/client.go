@@ -10,19 +10,12 @@ import (
 	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/internal/runtime/respond"
 	"github.com/portsdk/portsdk/internal/runtime/transport"
-	"github.com/portsdk/portsdk/wrapper"
 )
 
 // Client calls the component-port operations of one Rainbond console. It is safe for concurrent use.
 // No fmt form of it shows the token.
 type Client struct {
-	c *client
-}
-
-type client struct {
-	base string
-	d    *transport.Doer
-	api  *rainbondapi.Client
+	c *respond.Client[*rainbondapi.Client]
 }
 
 // NewClient returns a client for the Rainbond console at baseURL (which may carry a path prefix,
@@ -33,23 +26,18 @@ type client struct {
 // URL with a host (and without user information, query or fragment) or the token is empty or has
 // spaces or control characters.
 func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
-	cfg := config(opts)
-	if err := cfg.Check(); err != nil {
-		return nil, err
-	}
-	base, err := check.BaseURL("baseURL", baseURL)
+	c, err := respond.Open(config(opts), baseURL, func() (transport.Authorizer, error) {
+		if err := check.Credential("token", token); err != nil {
+			return nil, err
+		}
+		return transport.NewHeaderAuth("", transport.NewSecret(token)), nil
+	}, func(base string, d *transport.Doer) (*rainbondapi.Client, error) {
+		return rainbondapi.NewClient(base, rainbondapi.WithHTTPClient(d))
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := check.Credential("token", token); err != nil {
-		return nil, err
-	}
-	d := transport.New(cfg, base, transport.NewHeaderAuth("", transport.NewSecret(token)))
-	api, err := rainbondapi.NewClient(base.String(), rainbondapi.WithHTTPClient(d))
-	if err != nil {
-		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
-	}
-	return &Client{c: &client{base: base.String(), d: d, api: api}}, nil
+	return &Client{c: c}, nil
 }
 
 // String describes the client without its token.
@@ -57,7 +45,7 @@ func (c *Client) String() string {
 	if c == nil || c.c == nil {
 		return "rainbond.Client(nil)"
 	}
-	return "rainbond.Client{" + c.c.base + "}"
+	return "rainbond.Client{" + c.c.Base + "}"
 }
 
 // GoString describes the client without its token.
@@ -72,8 +60,8 @@ func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) 
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
-	env, _, err := respond.Do(ctx, c.c.d, "rainbond.ListPorts", func(ctx context.Context) (*http.Response, error) {
-		return c.c.api.ListPorts(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
+	env, _, err := respond.Do(ctx, c.c.D, "rainbond.ListPorts", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.ListPorts(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
 	}, rainbondapi.ParseListPortsResponse, func(e *portListEnvelope) bool { return e.Code == http.StatusOK })
 	if err != nil {
 		return nil, err
@@ -110,8 +98,8 @@ func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest
 	if err := validateAdd(&req); err != nil {
 		return nil, err
 	}
-	return write(ctx, c.c, "rainbond.AddPort", func(ctx context.Context) (*http.Response, error) {
-		return c.c.api.AddPort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
+	return write(ctx, c, "rainbond.AddPort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.AddPort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
 	}, rainbondapi.ParseAddPortResponse)
 }
 
@@ -128,8 +116,8 @@ func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req U
 	if err := validateUpdate(&req); err != nil {
 		return nil, err
 	}
-	return write(ctx, c.c, "rainbond.UpdatePort", func(ctx context.Context) (*http.Response, error) {
-		return c.c.api.UpdatePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
+	return write(ctx, c, "rainbond.UpdatePort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.UpdatePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
 	}, rainbondapi.ParseUpdatePortResponse)
 }
 
@@ -142,15 +130,15 @@ func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Por
 	if err := check.Port("port", port); err != nil {
 		return nil, err
 	}
-	return write(ctx, c.c, "rainbond.DeletePort", func(ctx context.Context) (*http.Response, error) {
-		return c.c.api.DeletePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
+	return write(ctx, c, "rainbond.DeletePort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.DeletePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
 	}, rainbondapi.ParseDeletePortResponse)
 }
 
 // write runs a POST, PUT or DELETE and returns the port of its success envelope (a success envelope
 // without the port is a failure).
-func write[R any](ctx context.Context, c *client, op string, send func(context.Context) (*http.Response, error), parse func(*http.Response) (R, error)) (*Port, error) {
-	env, _, err := respond.Do(ctx, c.d, op, send, parse, func(e *portBeanEnvelope) bool {
+func write[R any](ctx context.Context, c *Client, op string, send func(context.Context) (*http.Response, error), parse func(*http.Response) (R, error)) (*Port, error) {
+	env, _, err := respond.Do(ctx, c.c.D, op, send, parse, func(e *portBeanEnvelope) bool {
 		return e.Code == http.StatusOK && e.Data.Bean.ContainerPort != 0
 	})
 	if err != nil {

@@ -1,5 +1,6 @@
-// Package respond runs one operation of a client package through its generated raw client and turns
-// the answer into what the operation returns: the decoded 200 envelope, or a *wrapper.APIError that
+// Package respond is what both client packages share: Open makes a client (its options, base URL,
+// credential and generated raw client checked), and Do runs one of its operations, turning the
+// answer into what the operation returns: the decoded 200 envelope, or a *wrapper.APIError that
 // keeps the HTTP status, the envelope's code and message (with the credential redacted) and the raw
 // body.
 package respond
@@ -16,9 +17,42 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/portsdk/portsdk/internal/runtime/check"
+	"github.com/portsdk/portsdk/internal/runtime/options"
 	"github.com/portsdk/portsdk/internal/runtime/transport"
 	"github.com/portsdk/portsdk/wrapper"
 )
+
+// Client is what a client package keeps: its base URL, its Doer and its generated raw client.
+type Client[API any] struct {
+	Base string
+	D    *transport.Doer
+	API  API
+}
+
+// Open checks cfg and the base URL (field "baseURL"), then makes the Authorizer with auth and
+// the raw client with newAPI. Every error is a *wrapper.ValidationError, and none quotes the
+// credential.
+func Open[API any](cfg options.Config, baseURL string, auth func() (transport.Authorizer, error),
+	newAPI func(base string, d *transport.Doer) (API, error)) (*Client[API], error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	base, err := check.BaseURL("baseURL", baseURL)
+	if err != nil {
+		return nil, err
+	}
+	a, err := auth()
+	if err != nil {
+		return nil, err
+	}
+	d := transport.New(cfg, base, a)
+	api, err := newAPI(base.String(), d)
+	if err != nil {
+		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
+	}
+	return &Client[API]{Base: base.String(), D: d, API: api}, nil
+}
 
 // Do runs operation op: send sends its request through d (with a context naming op), and the
 // answer is read. A 200 answer labelled JSON is decoded with encoding/json into T, an envelope type
