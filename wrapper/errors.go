@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 )
 
 // Sentinels matched by errors.Is through (*APIError).Is. Each stands for an HTTP status: the
@@ -80,22 +79,17 @@ func (e *APIError) Is(target error) bool {
 
 // Error returns e.g. `rainbond.AddPort: HTTP 409, code 20501: component port already exists`.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
-	b.WriteString("HTTP ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
+	s := "HTTP " + strconv.Itoa(e.StatusCode)
 	if e.Code != 0 && e.Code != e.StatusCode {
-		b.WriteString(", code ")
-		b.WriteString(strconv.Itoa(e.Code))
+		s += ", code " + strconv.Itoa(e.Code)
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		s += ": " + e.Message
 	}
-	return b.String()
+	if e.Operation != "" {
+		s = e.Operation + ": " + s
+	}
+	return s
 }
 
 // Format implements fmt.Formatter, for an APIError and a pointer to one: %#v shows the fields with

@@ -1,6 +1,7 @@
 package alaya
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -27,25 +28,17 @@ type Credential interface {
 // authorizer checks cred (nil, or a nil pointer, is refused as field "cred") and returns its
 // transport.Authorizer.
 func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, error) {
+	missing := cred == nil
 	switch c := cred.(type) {
-	case nil:
-		return nil, errNoCredential()
 	case *AccessKey:
-		if c == nil {
-			return nil, errNoCredential()
-		}
+		missing = c == nil
 	case *BearerKey:
-		if c == nil {
-			return nil, errNoCredential()
-		}
+		missing = c == nil
+	}
+	if missing {
+		return nil, &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
 	}
 	return cred.authorizer(now)
-}
-
-// errNoCredential returns the error for a missing credential (a new one each time: the caller may
-// change it).
-func errNoCredential() error {
-	return &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
 }
 
 // AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
@@ -103,11 +96,7 @@ func (s signer) Format(f fmt.State, _ rune) {
 // String returns the key with its secret redacted: alaya.AccessKey{ID: "...", Secret: [redacted]}
 // (an empty secret shows as "").
 func (k AccessKey) String() string {
-	secret := "[redacted]"
-	if k.Secret == "" {
-		secret = `""`
-	}
-	return "alaya.AccessKey{ID: " + strconv.Quote(k.ID) + ", Secret: " + secret + "}"
+	return "alaya.AccessKey{ID: " + strconv.Quote(k.ID) + ", Secret: " + cmp.Or(redacted(k.Secret), `""`) + "}"
 }
 
 // GoString is String.
@@ -142,10 +131,7 @@ func (k BearerKey) authorizer(func() time.Time) (transport.Authorizer, error) {
 
 // String returns "alaya.BearerKey([redacted])" (alaya.BearerKey("") for an empty key).
 func (k BearerKey) String() string {
-	if k == "" {
-		return `alaya.BearerKey("")`
-	}
-	return "alaya.BearerKey([redacted])"
+	return "alaya.BearerKey(" + cmp.Or(redacted(string(k)), `""`) + ")"
 }
 
 // GoString is String.

@@ -3,7 +3,6 @@
 package check
 
 import (
-	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -86,8 +85,7 @@ func BaseURL(field, raw string) (*url.URL, error) {
 		// url.Parse's error quotes the whole URL; its cause quotes at most the part that is wrong,
 		// which may still be the user information: take that out too.
 		reason := err.Error()
-		var ue *url.Error
-		if errors.As(err, &ue) {
+		if ue, ok := err.(*url.Error); ok {
 			reason = ue.Err.Error()
 		}
 		if info := userInfo(raw); info != "" {
@@ -114,16 +112,11 @@ func BaseURL(field, raw string) (*url.URL, error) {
 
 // userInfo returns what stands between "//" and the last "@" of the authority of raw, if anything.
 func userInfo(raw string) string {
-	i := strings.Index(raw, "//")
-	if i < 0 {
-		i = -2
+	if _, after, ok := strings.Cut(raw, "//"); ok {
+		raw = after
 	}
-	rest := raw[i+2:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
+	if j := strings.IndexAny(raw, "/?#"); j >= 0 {
+		raw = raw[:j]
 	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		return rest[:at]
-	}
-	return ""
+	return raw[:max(strings.LastIndex(raw, "@"), 0)] // "" without an "@"
 }

@@ -7,6 +7,7 @@ package respond
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -171,19 +172,11 @@ func failure(rsp *http.Response, body []byte, cause error) *wrapper.APIError {
 	if !ok {
 		code, _ = intOf(env.Status)
 	}
-	msg := messageText(env.Message)
-	if msg == "" {
-		msg = messageText(env.Msg)
+	detail := messageText(env.Detail)
+	if env.Err != nil {
+		detail = strings.TrimPrefix(detail+": "+messageText(env.Err), ": ")
 	}
-	if msg == "" {
-		msg = messageText(env.Detail)
-		if env.Err != nil {
-			msg = strings.TrimPrefix(msg+": "+messageText(env.Err), ": ")
-		}
-	}
-	if msg == "" {
-		msg = messageText(env.MsgShow)
-	}
+	msg := cmp.Or(messageText(env.Message), messageText(env.Msg), detail, messageText(env.MsgShow))
 	switch {
 	case cause != nil && (code == 0 || code == successCode):
 		// The body is an envelope that says success (or nothing), yet the client cannot use it.

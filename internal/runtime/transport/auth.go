@@ -48,12 +48,6 @@ func (s Secret) Reveal() string {
 // Format implements fmt.Formatter: every verb prints Redacted.
 func (Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Redacted) }
 
-// String implements fmt.Stringer.
-func (Secret) String() string { return Redacted }
-
-// GoString implements fmt.GoStringer.
-func (Secret) GoString() string { return Redacted }
-
 // MarshalText keeps the value out of encoding/json and similar encoders.
 func (Secret) MarshalText() ([]byte, error) { return []byte(Redacted), nil }
 

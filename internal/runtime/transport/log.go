@@ -10,15 +10,10 @@ import (
 // logAttempt writes the Debug record of one attempt: operation, method, escaped path (never the
 // query), attempt number, status or error (sending, or reading the body), duration.
 func (d *Doer) logAttempt(ctx context.Context, r *http.Request, call *Call, attempt int, resp *http.Response, err error, began time.Time) {
-	if d.log == nil || !d.log.Enabled(ctx, slog.LevelDebug) {
+	if d.log == nil {
 		return
 	}
-	attrs := []slog.Attr{
-		slog.String("operation", call.Op),
-		slog.String("method", r.Method),
-		slog.String("path", d.Redact(r.URL.EscapedPath())),
-		slog.Int("attempt", attempt),
-	}
+	var attrs []slog.Attr
 	switch {
 	case resp == nil:
 		attrs = append(attrs, slog.String("error", d.Redact(errorText(err))))
@@ -28,20 +23,24 @@ func (d *Doer) logAttempt(ctx context.Context, r *http.Request, call *Call, atte
 	default:
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
-	attrs = append(attrs, slog.Duration("duration", time.Since(began)))
-	d.log.LogAttrs(ctx, slog.LevelDebug, "portsdk: attempt", attrs...)
+	d.debug(ctx, "portsdk: attempt", r, call, attempt, append(attrs, slog.Duration("duration", time.Since(began)))...)
 }
 
 // logWait writes the Debug record of a wait before a retry: its length and why.
 func (d *Doer) logWait(ctx context.Context, r *http.Request, call *Call, attempt int, wait time.Duration, reason string) {
+	d.debug(ctx, "portsdk: retry wait", r, call, attempt, slog.Duration("wait", wait), slog.String("reason", reason))
+}
+
+// debug writes a Debug record naming the operation, the method, the escaped path (never the query)
+// and the attempt number, then attrs.
+func (d *Doer) debug(ctx context.Context, msg string, r *http.Request, call *Call, attempt int, attrs ...slog.Attr) {
 	if d.log == nil || !d.log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	d.log.LogAttrs(ctx, slog.LevelDebug, "portsdk: retry wait",
+	d.log.LogAttrs(ctx, slog.LevelDebug, msg, append([]slog.Attr{
 		slog.String("operation", call.Op),
 		slog.String("method", r.Method),
 		slog.String("path", d.Redact(r.URL.EscapedPath())),
 		slog.Int("attempt", attempt),
-		slog.Duration("wait", wait),
-		slog.String("reason", reason))
+	}, attrs...)...)
 }
