@@ -47,8 +47,8 @@ type Client struct {
 // the base URL (see WithBaseURL) is not usable. The error names the field (AccessKey.ID,
 // AccessKey.Secret, BearerKey, cred, baseURL) and never quotes a secret.
 func NewClient(cred Credential, opts ...Option) (*Client, error) {
-	cfg, local := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
-	c, err := respond.Open(cfg, cfg.BaseURL, func() (transport.Authorizer, error) { return authorizer(cred, local.now) },
+	cfg := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
+	c, err := respond.Open(cfg, cfg.BaseURL, func() (transport.Authorizer, error) { return authorizer(cred, cfg.Now) },
 		func(base string, d *transport.Doer) (*alayaapi.Client, error) {
 			return alayaapi.NewClient(base, alayaapi.WithHTTPClient(d))
 		})

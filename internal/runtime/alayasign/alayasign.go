@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -60,62 +61,32 @@ func Authorization(id, secret string, t time.Time, method, path string) string {
 	return Scheme + " " + id + ":" + strconv.FormatInt(ts, 10) + ":" + Signature(secret, ts, method, path)
 }
 
-// Signer signs requests with one AccessKey pair, like Authorization, reusing its HMAC state and
-// buffers across calls: a signature costs one allocation (the header). It is safe for concurrent
-// use. The secret lives only inside the pooled HMAC states (and the closure that makes them), which
-// no fmt verb prints.
+// Signer signs requests with one AccessKey pair, like Authorization, reusing its HMAC states
+// across calls. It is safe for concurrent use. The secret lives only inside the pooled HMAC states
+// (and the closure that makes them), which no fmt verb prints.
 type Signer struct {
 	prefix string // Scheme + " " + id + ":"
 	pool   sync.Pool
-}
-
-// signState is one reusable HMAC and its buffers.
-type signState struct {
-	mac hash.Hash
-	msg []byte
-	sum []byte
 }
 
 // NewSigner returns a Signer for the access key id and its secret.
 func NewSigner(id, secret string) *Signer {
 	key := []byte(secret)
 	s := &Signer{prefix: Scheme + " " + id + ":"}
-	s.pool.New = func() any { return &signState{mac: hmac.New(sha256.New, key)} }
+	s.pool.New = func() any { return hmac.New(sha256.New, key) }
 	return s
 }
 
 // Authorization returns the Authorization header value for a request signed at time t; it equals
 // the package function Authorization with the Signer's pair.
 func (s *Signer) Authorization(t time.Time, method, path string) string {
-	st := s.pool.Get().(*signState)
-	defer s.pool.Put(st)
+	mac := s.pool.Get().(hash.Hash)
+	defer s.pool.Put(mac)
 	ts := t.UnixMilli()
-	msg := strconv.AppendInt(st.msg[:0], ts, 10)
-	msg = append(msg, '|')
-	for i := 0; i < len(method); i++ {
-		c := method[i]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		msg = append(msg, c)
-	}
-	msg = append(msg, '|')
-	msg = append(msg, path...)
-	st.msg = msg
-	st.mac.Reset()
-	st.mac.Write(msg)
-	st.sum = st.mac.Sum(st.sum[:0])
-
-	var b strings.Builder
-	b.Grow(len(s.prefix) + 20 + 1 + hex.EncodedLen(len(st.sum)))
-	b.WriteString(s.prefix)
-	var num [20]byte
-	b.Write(strconv.AppendInt(num[:0], ts, 10))
-	b.WriteByte(':')
-	var hx [2 * sha256.Size]byte
-	hex.Encode(hx[:], st.sum)
-	b.Write(hx[:])
-	return b.String()
+	mac.Reset()
+	_, _ = io.WriteString(mac, StringToSign(ts, method, path))
+	var sum [sha256.Size]byte
+	return s.prefix + strconv.FormatInt(ts, 10) + ":" + hex.EncodeToString(mac.Sum(sum[:0]))
 }
 
 // RequestPath returns the path a request to u is signed over: its escaped path as sent on the

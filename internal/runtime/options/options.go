@@ -55,6 +55,8 @@ type Config struct {
 	RetryBaseWait time.Duration
 	// Logger receives a Debug record per attempt and per retry wait; nil logs nothing.
 	Logger *slog.Logger
+	// Now is the clock an AccessKey signs with (Alaya only).
+	Now func() time.Time
 }
 
 // New returns the defaults with each set applied in order (nil ones are skipped).
@@ -63,6 +65,7 @@ func New(sets ...func(*Config)) Config {
 		MaxRetries:    DefaultMaxRetries,
 		MaxBodyBytes:  DefaultMaxBodyBytes,
 		RetryBaseWait: RetryBaseWait,
+		Now:           time.Now,
 	}
 	for _, set := range sets {
 		if set != nil {

@@ -18,34 +18,20 @@ const maxPresize = 1 << 20
 func (d *Doer) buffer(resp *http.Response) error {
 	data, n, err := readCapped(resp.Body, d.maxBody, resp.ContentLength)
 	_ = resp.Body.Close()
-	resp.Body, resp.ContentLength = &body{Buffers: data, err: err}, n
+	var body io.Reader = &data
+	if err != nil {
+		body = io.MultiReader(body, errReader{err})
+	}
+	resp.Body, resp.ContentLength = io.NopCloser(body), n
 	return err
 }
 
-// body is a read body: its bytes, then the error that stopped the reading (instead of io.EOF).
-type body struct {
-	net.Buffers
-	err error
-}
+// errReader fails every Read with its error; so does its WriteTo (io.Copy would otherwise grow a
+// full bytes.Buffer for the Read that fails).
+type errReader struct{ err error }
 
-func (b *body) Read(p []byte) (int, error) {
-	n, err := b.Buffers.Read(p)
-	if err == io.EOF && b.err != nil {
-		err = b.err
-	}
-	return n, err
-}
-
-// WriteTo lets io.Copy take the bytes without a buffer of its own.
-func (b *body) WriteTo(w io.Writer) (int64, error) {
-	n, err := b.Buffers.WriteTo(w)
-	if err == nil {
-		err = b.err
-	}
-	return n, err
-}
-
-func (*body) Close() error { return nil }
+func (r errReader) Read([]byte) (int, error)         { return 0, r.err }
+func (r errReader) WriteTo(io.Writer) (int64, error) { return 0, r.err }
 
 // readCapped reads r to its end, and returns the bytes and how many: more than limit bytes is
 // wrapper.ErrBodyTooLarge, with the first limit bytes returned. It reads into chunks, the first
