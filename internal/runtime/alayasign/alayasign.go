@@ -154,13 +154,8 @@ func Verify(value, method, path string, now time.Time, lookup func(id string) (s
 
 // parseMillis parses a timestamp of 1 to 18 ASCII digits.
 func parseMillis(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 18 {
+	if len(s) == 0 || len(s) > 18 || strings.Trim(s, "0123456789") != "" {
 		return 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil

@@ -16,7 +16,7 @@ const maxPresize = 1 << 20
 // what was read and then the error that stopped the reading, if any, which buffer returns.
 // resp.ContentLength becomes the number of bytes read.
 func (d *Doer) buffer(resp *http.Response) error {
-	data, n, err := readCapped(resp.Body, d.maxBody, resp.ContentLength)
+	data, n, err := readCapped(resp.Body, d.cfg.MaxBodyBytes, resp.ContentLength)
 	_ = resp.Body.Close()
 	var body io.Reader = &data
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,11 +29,7 @@ type Doer struct {
 	auth         Authorizer
 	secrets      func() []string // the Authorizer's secrets and their escaped forms, longest first (a func: fmt cannot print it)
 	userAgent    []string
-	maxRetries   int
-	maxBody      int64
-	budget       time.Duration
-	baseWait     time.Duration
-	log          *slog.Logger
+	cfg          options.Config // MaxRetries, MaxBodyBytes, RetryBudget, RetryBaseWait, Logger
 	// checkRedirect is the redirect policy of the caller's http.Client, if any.
 	checkRedirect func(*http.Request, []*http.Request) error
 	// timeout is the caller's http.Client.Timeout, applied to each request sent, body read included,
@@ -48,16 +43,12 @@ var acceptJSON = []string{"application/json"}
 // New returns a Doer for cfg that authorizes, with auth, the requests to base's origin.
 func New(cfg options.Config, base *url.URL, auth Authorizer) *Doer {
 	d := &Doer{
-		scheme:     strings.ToLower(base.Scheme),
-		host:       strings.ToLower(base.Host),
-		auth:       auth,
-		secrets:    secretForms(auth.Secrets()),
-		userAgent:  []string{"portsdk/" + wrapper.Version},
-		maxRetries: cfg.MaxRetries,
-		maxBody:    cfg.MaxBodyBytes,
-		budget:     cfg.RetryBudget,
-		baseWait:   cfg.RetryBaseWait,
-		log:        cfg.Logger,
+		scheme:    strings.ToLower(base.Scheme),
+		host:      strings.ToLower(base.Host),
+		auth:      auth,
+		secrets:   secretForms(auth.Secrets()),
+		userAgent: []string{"portsdk/" + wrapper.Version},
+		cfg:       cfg,
 	}
 	if cfg.UserAgent != "" {
 		d.userAgent[0] = cfg.UserAgent + " " + d.userAgent[0]

@@ -10,7 +10,7 @@ import (
 // logAttempt writes the Debug record of one attempt: operation, method, escaped path (never the
 // query), attempt number, status or error (sending, or reading the body), duration.
 func (d *Doer) logAttempt(ctx context.Context, r *http.Request, call *Call, attempt int, resp *http.Response, err error, began time.Time) {
-	if d.log == nil {
+	if d.cfg.Logger == nil {
 		return
 	}
 	var attrs []slog.Attr
@@ -34,10 +34,10 @@ func (d *Doer) logWait(ctx context.Context, r *http.Request, call *Call, attempt
 // debug writes a Debug record naming the operation, the method, the escaped path (never the query)
 // and the attempt number, then attrs.
 func (d *Doer) debug(ctx context.Context, msg string, r *http.Request, call *Call, attempt int, attrs ...slog.Attr) {
-	if d.log == nil || !d.log.Enabled(ctx, slog.LevelDebug) {
+	if d.cfg.Logger == nil || !d.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	d.log.LogAttrs(ctx, slog.LevelDebug, msg, append([]slog.Attr{
+	d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, msg, append([]slog.Attr{
 		slog.String("operation", call.Op),
 		slog.String("method", r.Method),
 		slog.String("path", d.Redact(r.URL.EscapedPath())),

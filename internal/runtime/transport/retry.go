@@ -24,7 +24,7 @@ import (
 func (d *Doer) retry(req *http.Request, call *Call) (*http.Response, error) {
 	retries := 0
 	if req.Method == http.MethodGet || req.Method == http.MethodHead {
-		retries = d.maxRetries
+		retries = d.cfg.MaxRetries
 	}
 	ctx := req.Context()
 	start := time.Now()
@@ -71,12 +71,12 @@ func (d *Doer) fits(ctx context.Context, start time.Time, wait time.Duration) bo
 	if dl, ok := ctx.Deadline(); ok && end.After(dl) {
 		return false
 	}
-	return d.budget <= 0 || end.Sub(start) <= d.budget
+	return d.cfg.RetryBudget <= 0 || end.Sub(start) <= d.cfg.RetryBudget
 }
 
 // backoff is the capped exponential wait before retry attempt+1, with jitter in [w/2, w].
 func (d *Doer) backoff(attempt int) time.Duration {
-	w := d.baseWait << min(attempt, 16)
+	w := d.cfg.RetryBaseWait << min(attempt, 16)
 	if w <= 0 || w > options.MaxRetryWait {
 		w = options.MaxRetryWait
 	}

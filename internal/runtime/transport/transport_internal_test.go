@@ -44,7 +44,7 @@ func TestRetryAfter(t *testing.T) {
 
 // TestBackoff protects the capped, jittered exponential backoff.
 func TestBackoff(t *testing.T) {
-	d := &Doer{baseWait: 100 * time.Millisecond}
+	d := &Doer{cfg: options.Config{RetryBaseWait: 100 * time.Millisecond}}
 	for attempt, max := range []time.Duration{100, 200, 400, 800} {
 		max *= time.Millisecond
 		for range 50 {
