@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -67,30 +66,7 @@ func (k AccessKey) authorizer(now func() time.Time) (transport.Authorizer, error
 	if err := check.Credential("AccessKey.Secret", k.Secret); err != nil {
 		return nil, err
 	}
-	return &signer{id: k.ID, sign: alayasign.NewSigner(k.ID, k.Secret), secret: transport.NewSecret(k.Secret), now: now}, nil
-}
-
-// signer signs each request with an AccessKey pair (see internal/runtime/alayasign), at the time now gives.
-type signer struct {
-	id     string
-	sign   *alayasign.Signer
-	secret transport.Secret // for Secrets: what the transport redacts
-	now    func() time.Time
-}
-
-// Authorize implements transport.Authorizer: a fresh signature per request sent, over the escaped
-// path as it goes on the wire.
-func (s *signer) Authorize(req *http.Request) error {
-	req.Header["Authorization"] = []string{s.sign.Authorization(s.now(), req.Method, alayasign.RequestPath(req.URL))}
-	return nil
-}
-
-// Secrets implements transport.Authorizer.
-func (s *signer) Secrets() []string { return []string{s.secret.Reveal()} }
-
-// Format implements fmt.Formatter: every verb prints the ID only.
-func (s signer) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprint(f, "alaya.signer{"+strconv.Quote(s.id)+"}")
+	return alayasign.NewSigner(k.ID, k.Secret, now), nil
 }
 
 // String returns the key with its secret redacted: alaya.AccessKey{ID: "...", Secret: [redacted]}

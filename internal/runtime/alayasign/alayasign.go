@@ -19,7 +19,9 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,20 +64,32 @@ func Authorization(id, secret string, t time.Time, method, path string) string {
 }
 
 // Signer signs requests with one AccessKey pair, like Authorization, reusing its HMAC states
-// across calls. It is safe for concurrent use. The secret lives only inside the pooled HMAC states
-// (and the closure that makes them), which no fmt verb prints.
+// across calls. It is safe for concurrent use, and it is the Alaya client's transport.Authorizer.
+// The secret lives only in closures (the one that makes the pooled HMAC states, and secrets),
+// which no fmt verb prints.
 type Signer struct {
-	prefix string // Scheme + " " + id + ":"
-	pool   sync.Pool
+	prefix  string // Scheme + " " + id + ":"
+	pool    sync.Pool
+	now     func() time.Time
+	secrets func() []string
 }
 
-// NewSigner returns a Signer for the access key id and its secret.
-func NewSigner(id, secret string) *Signer {
+// NewSigner returns a Signer for the access key id and its secret, signing at the times now gives.
+func NewSigner(id, secret string, now func() time.Time) *Signer {
 	key := []byte(secret)
-	s := &Signer{prefix: Scheme + " " + id + ":"}
+	s := &Signer{prefix: Scheme + " " + id + ":", now: now, secrets: func() []string { return []string{secret} }}
 	s.pool.New = func() any { return hmac.New(sha256.New, key) }
 	return s
 }
+
+// Authorize puts a fresh signature on req, over its escaped path as it goes on the wire.
+func (s *Signer) Authorize(req *http.Request) error {
+	req.Header["Authorization"] = []string{s.Authorization(s.now(), req.Method, RequestPath(req.URL))}
+	return nil
+}
+
+// Secrets returns the secret, which the transport redacts from every message.
+func (s *Signer) Secrets() []string { return s.secrets() }
 
 // Authorization returns the Authorization header value for a request signed at time t; it equals
 // the package function Authorization with the Signer's pair.
@@ -103,50 +117,31 @@ func RequestPath(u *url.URL) string {
 	return "/"
 }
 
-// Signed is a parsed signed Authorization header.
-type Signed struct {
-	ID        string
-	Timestamp string // as sent
-	Signature string
-}
-
-// Parse splits a header value "alayanew-HMAC-SHA256 {id}:{ts}:{sig}" (the scheme is matched
-// case-insensitively). ok is false when the value is not in that form or a part is empty.
-func Parse(value string) (s Signed, ok bool) {
-	scheme, rest, found := strings.Cut(value, " ")
-	if !found || !strings.EqualFold(scheme, Scheme) {
-		return Signed{}, false
-	}
-	parts := strings.Split(rest, ":")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return Signed{}, false
-	}
-	return Signed{ID: parts[0], Timestamp: parts[1], Signature: parts[2]}, true
-}
-
-// Verify checks a signed header value for a request (method, path as received) at time now,
-// with lookup giving the secret of an access key ID. It returns 0 when the request is
-// authenticated, else the service's status, in the order the checks are made: StatusMalformed
-// (not a signed header), StatusTimestamp (not decimal digits, or outside Window of now),
-// StatusUnknownKey (lookup does not know the ID), StatusSignature (the signature differs).
+// Verify checks a signed header value, "alayanew-HMAC-SHA256 {id}:{ts}:{sig}" (the scheme matched
+// case-insensitively), for a request (method, path as received) at time now, with lookup giving
+// the secret of an access key ID. It returns 0 when the request is authenticated, else the
+// service's status, in the order the checks are made: StatusMalformed (not in that form, or a part
+// is empty), StatusTimestamp (not decimal digits, or outside Window of now), StatusUnknownKey
+// (lookup does not know the ID), StatusSignature (the signature differs).
 func Verify(value, method, path string, now time.Time, lookup func(id string) (secret string, ok bool)) int {
-	s, ok := Parse(value)
-	if !ok {
+	scheme, rest, found := strings.Cut(value, " ")
+	parts := strings.Split(rest, ":") // id, timestamp as sent, signature
+	if !found || !strings.EqualFold(scheme, Scheme) || len(parts) != 3 || slices.Contains(parts, "") {
 		return StatusMalformed
 	}
-	ts, ok := parseMillis(s.Timestamp)
+	ts, ok := parseMillis(parts[1])
 	if !ok {
 		return StatusTimestamp
 	}
 	if d := now.Sub(time.UnixMilli(ts)); d > Window || d < -Window {
 		return StatusTimestamp
 	}
-	secret, ok := lookup(s.ID)
+	secret, ok := lookup(parts[0])
 	if !ok {
 		return StatusUnknownKey
 	}
 	want := Signature(secret, ts, method, path)
-	if !hmac.Equal([]byte(s.Signature), []byte(want)) {
+	if !hmac.Equal([]byte(parts[2]), []byte(want)) {
 		return StatusSignature
 	}
 	return 0
