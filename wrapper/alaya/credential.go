@@ -102,7 +102,7 @@ func (k BearerKey) authorizer(func() time.Time) (transport.Authorizer, error) {
 	if err := check.Credential("BearerKey", string(k)); err != nil {
 		return nil, err
 	}
-	return transport.NewHeaderAuth("Bearer", transport.NewSecret(string(k))), nil
+	return transport.NewHeaderAuth("Bearer", string(k)), nil
 }
 
 // String returns "alaya.BearerKey([redacted])" (alaya.BearerKey("") for an empty key).

@@ -30,7 +30,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 		if err := check.Credential("token", token); err != nil {
 			return nil, err
 		}
-		return transport.NewHeaderAuth("", transport.NewSecret(token)), nil
+		return transport.NewHeaderAuth("", token), nil
 	}, func(base string, d *transport.Doer) (*rainbondapi.Client, error) {
 		return rainbondapi.NewClient(base, rainbondapi.WithHTTPClient(d))
 	})
