@@ -82,8 +82,12 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	if err != nil {
 		return fail(&wrapper.APIError{Message: "reading response body: " + err.Error(), Err: err})
 	}
-	if rsp.StatusCode/100 == 3 && rsp.Header.Get("Location") != "" {
-		return fail(redirect(rsp, call.Note))
+	if loc := rsp.Header.Get("Location"); rsp.StatusCode/100 == 3 && loc != "" { // a redirect the Doer did not follow
+		if u, err := url.Parse(loc); err == nil && u.User != nil {
+			loc = u.Redacted()
+		}
+		why := strings.TrimSuffix("redirect not followed: "+call.Note, ": ")
+		return fail(&wrapper.APIError{Message: why + " (Location: " + loc + ")"})
 	}
 	// Media types are case-insensitive; the generated parse functions look for "json" in lower case.
 	ct := rsp.Header.Get("Content-Type")
@@ -104,20 +108,6 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	rsp.Body = io.NopCloser(bytes.NewReader(body))
 	_, err = parse(rsp)
 	return fail(failure(rsp, body, err))
-}
-
-// redirect builds the *APIError for a redirect the Doer did not follow: why, and the Location
-// (without user information).
-func redirect(rsp *http.Response, note string) *wrapper.APIError {
-	why := "redirect not followed"
-	if note != "" {
-		why += ": " + note
-	}
-	loc := rsp.Header.Get("Location")
-	if u, err := url.Parse(loc); err == nil && u.User != nil {
-		loc = u.Redacted()
-	}
-	return &wrapper.APIError{Message: why + " (Location: " + loc + ")"}
 }
 
 // opError is a failure before any answer: its text names the operation, with the credential

@@ -91,16 +91,3 @@ func Start(ctx context.Context, op string) (context.Context, *Call) {
 	c := &Call{Op: op}
 	return context.WithValue(ctx, callKey{}, c), c
 }
-
-// Do sends req, retrying a GET when that is safe (retry.go) and following its redirects
-// (redirect.go), and returns the last response with its body read, up to the cap (body.go). It
-// counts the requests it sends in the Call of req's context, if there is one.
-func (d *Doer) Do(req *http.Request) (*http.Response, error) {
-	req.Header["User-Agent"] = d.userAgent
-	req.Header["Accept"] = acceptJSON
-	call, _ := req.Context().Value(callKey{}).(*Call)
-	if call == nil {
-		call = new(Call)
-	}
-	return d.retry(req, call)
-}

@@ -17,11 +17,19 @@ import (
 	"github.com/portsdk/portsdk/wrapper"
 )
 
-// retry sends req (through follow) and, for a GET or HEAD, sends it again after a connection error,
-// 429, 502, 503 or 504, up to maxRetries times, waiting a capped jittered backoff or what
-// Retry-After asks, as long as the wait ends within the retry budget and before the context's
-// deadline. POST, PUT and DELETE are sent once.
-func (d *Doer) retry(req *http.Request, call *Call) (*http.Response, error) {
+// Do sends req and returns the last response with its body read, up to the cap (body.go),
+// counting the requests it sends in the Call of req's context, if there is one. Each attempt
+// follows redirects (redirect.go). A GET or HEAD is sent again after a connection error, 429, 502,
+// 503 or 504, up to MaxRetries times, waiting a capped jittered backoff or what Retry-After asks,
+// as long as the wait ends within the retry budget and before the context's deadline. POST, PUT
+// and DELETE are sent once.
+func (d *Doer) Do(req *http.Request) (*http.Response, error) {
+	req.Header["User-Agent"] = d.userAgent
+	req.Header["Accept"] = acceptJSON
+	call, _ := req.Context().Value(callKey{}).(*Call)
+	if call == nil {
+		call = new(Call)
+	}
 	retries := 0
 	if req.Method == http.MethodGet || req.Method == http.MethodHead {
 		retries = d.cfg.MaxRetries
@@ -50,7 +58,8 @@ func (d *Doer) retry(req *http.Request, call *Call) (*http.Response, error) {
 			}
 		}
 		wait = min(wait, options.MaxRetryWait)
-		if !d.fits(ctx, start, wait) {
+		end := time.Now().Add(wait) // a retry must start before the deadline, within the budget
+		if dl, ok := ctx.Deadline(); ok && end.After(dl) || d.cfg.RetryBudget > 0 && end.Sub(start) > d.cfg.RetryBudget {
 			return resp, err
 		}
 		d.logWait(ctx, r, call, attempt+1, wait, reason)
@@ -62,16 +71,6 @@ func (d *Doer) retry(req *http.Request, call *Call) (*http.Response, error) {
 		case <-t.C:
 		}
 	}
-}
-
-// fits reports whether waiting wait and trying again still ends before the context's deadline and
-// within the retry budget.
-func (d *Doer) fits(ctx context.Context, start time.Time, wait time.Duration) bool {
-	end := time.Now().Add(wait)
-	if dl, ok := ctx.Deadline(); ok && end.After(dl) {
-		return false
-	}
-	return d.cfg.RetryBudget <= 0 || end.Sub(start) <= d.cfg.RetryBudget
 }
 
 // backoff is the capped exponential wait before retry attempt+1, with jitter in [w/2, w].
