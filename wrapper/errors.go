@@ -11,16 +11,24 @@ import (
 // client's own checks never return them.
 var (
 	// ErrUnauthorized matches an *APIError with HTTP status 401: the credential was refused.
-	ErrUnauthorized = errors.New("unauthorized (HTTP 401)")
+	ErrUnauthorized error = &statusError{401, "unauthorized (HTTP 401)"}
 	// ErrForbidden matches an *APIError with HTTP status 403.
-	ErrForbidden = errors.New("forbidden (HTTP 403)")
+	ErrForbidden error = &statusError{403, "forbidden (HTTP 403)"}
 	// ErrNotFound matches an *APIError with HTTP status 404: the team, region, app, component,
 	// instance or port does not exist (the envelope's Code and Message say which).
-	ErrNotFound = errors.New("not found (HTTP 404)")
+	ErrNotFound error = &statusError{404, "not found (HTTP 404)"}
 	// ErrConflict matches an *APIError with HTTP status 409: the state of the resource forbids the
 	// change (e.g. the port already exists; see Code).
-	ErrConflict = errors.New("conflict (HTTP 409)")
+	ErrConflict error = &statusError{409, "conflict (HTTP 409)"}
 )
+
+// statusError is the type of the sentinels: the HTTP status each stands for, and its text.
+type statusError struct {
+	status int
+	text   string
+}
+
+func (e *statusError) Error() string { return e.text }
 
 // ErrBodyTooLarge is the cause (see APIError.Unwrap) when a response body is longer than the cap
 // set by the clients' WithMaxBodyBytes option.
@@ -38,10 +46,9 @@ type APIError struct {
 	StatusCode int
 	// Code is the envelope's own status/code (Alaya "status", Rainbond "code"); 0 if there is none.
 	Code int
-	// Message is the envelope's message, msg or detail as text; a JSON object is kept as its JSON.
-	// For an answer that could not be used it says why (e.g. "response is not JSON", or for a
-	// redirect, why it was not followed and its Location). The client's credential is replaced by
-	// [REDACTED] wherever the server echoed it.
+	// Message is the envelope's message, msg or detail as text (a JSON object as its JSON), or why
+	// the answer could not be used (e.g. "response is not JSON", a redirect not followed and its
+	// Location). The client's credential is replaced by [REDACTED] wherever the server echoed it.
 	Message string
 	// Body is the raw response body, read up to the cap. It is kept exactly as received, so it may
 	// contain whatever the server echoed, the credential included: do not log it unfiltered.
@@ -61,20 +68,8 @@ func (e *APIError) Unwrap() error { return e.Err }
 // ErrForbidden 403, ErrNotFound 404, ErrConflict 409. Under an HTTP 2xx status, an envelope whose
 // Code is one of those statuses matches too (the Alaya service answers HTTP 200 with status 403).
 func (e *APIError) Is(target error) bool {
-	var status int
-	switch target {
-	case ErrUnauthorized:
-		status = 401
-	case ErrForbidden:
-		status = 403
-	case ErrNotFound:
-		status = 404
-	case ErrConflict:
-		status = 409
-	default:
-		return false
-	}
-	return e.StatusCode == status || (e.StatusCode/100 == 2 && e.Code == status)
+	s, ok := target.(*statusError)
+	return ok && (e.StatusCode == s.status || (e.StatusCode/100 == 2 && e.Code == s.status))
 }
 
 // Error returns e.g. `rainbond.AddPort: HTTP 409, code 20501: component port already exists`.

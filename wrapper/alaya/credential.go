@@ -41,14 +41,12 @@ func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, er
 }
 
 // AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
-// A Client signs every request with it (scheme alayanew-HMAC-SHA256: an HMAC-SHA256 over the
-// millisecond timestamp, the method and the escaped request path, see docs/servers/alaya.md),
-// each attempt afresh, so a retried request carries a new timestamp. The secret is never sent.
+// A Client signs every request, each attempt afresh, with it (scheme alayanew-HMAC-SHA256: an
+// HMAC-SHA256 over the millisecond timestamp, the method and the escaped request path, see
+// docs/servers/alaya.md). The secret is never sent.
 //
-// Printing an AccessKey with any verb of package fmt (and String, GoString), logging it with
-// log/slog or marshalling it to JSON shows the ID and "[redacted]" in place of the secret. Only
-// %p and %w, which go vet reports as misuse on a value that is neither a pointer nor an error,
-// make fmt print the fields as they are.
+// Any fmt verb (and String, GoString), log/slog and JSON show the ID and "[redacted]" in place of
+// the secret; only %p and %w, which go vet reports as misuse on such a value, print the fields.
 type AccessKey struct {
 	// ID is the AccessKey ID, sent in every request's Authorization header.
 	ID string

@@ -25,10 +25,9 @@ func PathID(field, v string) error {
 	return nil
 }
 
-// WordID refuses a path parameter that is empty or has any character other than a Unicode letter,
-// a Unicode digit or number, "_" or "-": the only IDs a route pattern [\w-]+ with Python's
-// Unicode-aware \w (the Rainbond console's) can match. Such an ID would otherwise be sent and come
-// back as the web framework's HTML 404.
+// WordID refuses a path parameter that is empty or has a character other than a Unicode letter or
+// number, "_" or "-": nothing else matches the Rainbond console's route pattern [\w-]+ (Python's
+// Unicode-aware \w), and the web framework would answer its HTML 404.
 func WordID(field, v string) error {
 	if v == "" {
 		return &wrapper.ValidationError{Field: field, Reason: "must not be empty"}

@@ -24,10 +24,9 @@ const (
 	DefaultMaxBodyBytes = 16 << 20
 	// MaxRetryWait caps one wait between attempts, including one asked for by Retry-After.
 	MaxRetryWait = 30 * time.Second
-	// DefaultMaxIdleConnsPerHost is how many idle keep-alive connections the default http.Client
-	// keeps per host: enough for one client shared by 64 goroutines to reuse its connections. Go's
-	// default of 2 makes such a client close and reopen connections on most calls (35-45 % less
-	// throughput, measured for issue 19); an idle connection costs one socket and closes after 90 s.
+	// DefaultMaxIdleConnsPerHost is how many idle connections the default http.Client keeps per
+	// host: enough for a client shared by 64 goroutines. Go's default of 2 makes such a client
+	// reopen connections on most calls (35-45 % less throughput, issue 19).
 	DefaultMaxIdleConnsPerHost = 64
 )
 

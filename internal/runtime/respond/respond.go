@@ -55,19 +55,17 @@ func Open[API any](cfg options.Config, baseURL string, auth func() (transport.Au
 	return &Client[API]{Base: base.String(), D: d, API: api}, nil
 }
 
-// Do runs operation op: send sends its request through d (with a context naming op), and the
-// answer is read. A 200 answer labelled JSON is decoded with encoding/json into T, an envelope type
-// holding only the fields the operation needs, and returned when ok accepts it. Any other answer
-// goes through parse, the generated parse function, whose decoding error (for an error body that
-// does not fit the spec) becomes the cause of the *wrapper.APIError. With no answer at all, the
-// error names op and wraps the transport's error. The response is returned with the error, for a
-// caller that explains some answers further.
+// Do runs operation op: send sends its request through d, and a 200 JSON answer is decoded into T
+// (an envelope holding only the fields the operation needs) and returned when ok accepts it. Any
+// other answer goes through parse, the generated parse function, whose error (an error body that
+// does not fit the spec) is the *wrapper.APIError's cause. With no answer at all, the error names
+// op and wraps the transport's. The response comes back too, for a caller that explains an answer.
 func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(context.Context) (*http.Response, error),
 	parse func(*http.Response) (R, error), ok func(*T) bool) (*T, *http.Response, error) {
 	ctx, call := transport.Start(ctx, op)
 	rsp, err := send(ctx)
 	if err != nil {
-		return nil, nil, &opError{op: op, text: d.Redact(err.Error()), err: d.Scrub(err)}
+		return nil, nil, fmt.Errorf("%s: %w", op, d.Scrub(err)) // Scrub's text is redacted
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(max(rsp.ContentLength, 0))) // the Doer sets it to the length of what it read
@@ -110,26 +108,15 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	return fail(failure(rsp, body, err))
 }
 
-// opError is a failure before any answer: its text names the operation, with the credential
-// redacted; it wraps the transport's error.
-type opError struct {
-	op, text string
-	err      error
-}
-
-func (e *opError) Error() string { return e.op + ": " + e.text }
-func (e *opError) Unwrap() error { return e.err }
-
 // isJSON reports whether a Content-Type header names JSON (application/json, application/problem+json, ...).
 func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
-// looseEnvelope reads the status and message of either API's envelope without the generated
-// types, so that a body they cannot hold (data [] instead of {}, a message that is an object)
-// still yields its code and message. Alaya uses status/message; Rainbond code/msg, or detail and
-// err for validation errors, and msg_show.
+// looseEnvelope reads the status and message of either API's envelope, even one the generated types
+// cannot hold (data [] instead of {}, a message that is an object): Alaya's status/message,
+// Rainbond's code/msg (detail and err for validation errors) and msg_show.
 type looseEnvelope struct {
 	Status  any `json:"status"`
 	Code    any `json:"code"`

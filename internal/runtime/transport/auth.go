@@ -6,18 +6,12 @@ import (
 	"net/http"
 )
 
-// Authorizer puts a client's credential on a request. It is the hook a client package implements
-// for its own kind of credential (a fixed header, or a signature computed per request).
-//
-// The Doer calls Authorize once per request it sends, retries and followed redirects included, and
-// only for requests to the base URL's origin: a request to another origin gets no credential, and
-// the Authorization header of a redirected request is dropped when the redirect leaves the origin.
-// Authorize must therefore put everything secret in the Authorization header. It may be called from
-// many goroutines at once.
-//
-// Secrets returns every value that must never appear in an error, a log record or a fmt form (the
-// token, the key, the signing secret). The Doer redacts each of them from the messages it builds,
-// in the raw form and in the forms the server might echo (percent-escaped).
+// Authorizer puts a client's credential (a fixed header, or a signature computed per request) on a
+// request. The Doer calls Authorize, possibly from many goroutines at once, for every request it
+// sends to the base URL's origin (retries and followed redirects included) and for no other: the
+// Authorization header of a redirect leaving the origin is dropped, so Authorize must put
+// everything secret there. Secrets returns every value that must never appear in an error, a log
+// record or a fmt form; the Doer redacts them, raw and percent-escaped, from its messages.
 type Authorizer interface {
 	Authorize(req *http.Request) error
 	Secrets() []string

@@ -1,11 +1,8 @@
 // Package transport sends the generated clients' requests for both client packages: it adds the
-// credential (through an Authorizer, only for the base URL's origin), the User-Agent and Accept
-// headers, reads response bodies up to a cap, retries GET requests when that is safe, follows a
-// GET's redirects, and logs each attempt and retry wait to an optional slog.Logger, never with a
-// credential, a query or a body.
-//
-// One file per concern: auth.go (the credential), retry.go, redirect.go, body.go (the cap),
-// redact.go and log.go.
+// credential (auth.go: only for the base URL's origin), the User-Agent and Accept headers, retries
+// a GET when that is safe (retry.go), follows a GET's redirects (redirect.go), reads bodies up to
+// a cap (body.go), and logs each attempt and retry wait (log.go), never with a credential
+// (redact.go), a query or a body.
 package transport
 
 import (

@@ -14,9 +14,9 @@ import (
 // net/http's own limit.
 const maxRedirects = 10
 
-// follow sends r and, for a GET or HEAD, follows the redirects it is allowed to, counting every
-// request it sends in call. It returns the last response with its body read (body.go) and the error
-// that stopped the reading, if any; when that response is a redirect not followed, call.Note says why.
+// follow sends r and, for a GET or HEAD, follows the redirects it is allowed to, counting the
+// requests in call. It returns the last response with its body read (body.go) and the reading's
+// error; call.Note says why that response, when a redirect, was not followed.
 //
 // The policy: POST, PUT and DELETE never follow a redirect (a write must not be sent twice); a GET
 // follows 301, 302, 303, 307 and 308 to an http or https Location, up to maxRedirects requests,
