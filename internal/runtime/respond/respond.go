@@ -145,10 +145,7 @@ func failure(rsp *http.Response, body []byte, cause error) *wrapper.APIError {
 	if err := json.Unmarshal(body, &env); err != nil {
 		return undecodable(ct, body, err)
 	}
-	code, ok := intOf(env.Code)
-	if !ok {
-		code, _ = intOf(env.Status)
-	}
+	code := intOf(env.Code, env.Status)
 	detail := messageText(env.Detail)
 	if env.Err != nil {
 		detail = strings.TrimPrefix(detail+": "+messageText(env.Err), ": ")
@@ -171,30 +168,24 @@ func failure(rsp *http.Response, body []byte, cause error) *wrapper.APIError {
 	return &wrapper.APIError{Code: code, Message: msg, Err: cause}
 }
 
-// intOf returns v as an int when it is a JSON number with an integer value.
-func intOf(v any) (int, bool) {
-	f, ok := v.(float64)
-	if !ok || f != float64(int(f)) {
-		return 0, false
+// intOf returns the first of vs that is a JSON number with an integer value, or 0.
+func intOf(vs ...any) int {
+	for _, v := range vs {
+		if f, ok := v.(float64); ok && f == float64(int(f)) {
+			return int(f)
+		}
 	}
-	return int(f), true
+	return 0
 }
 
 // messageText turns an envelope's message value into text: a JSON string is unquoted, null is empty,
 // and anything else (an object, a number) is kept as its compact JSON.
 func messageText(v any) string {
-	switch m := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return m
-	default:
-		raw, err := json.Marshal(m)
-		if err != nil {
-			return fmt.Sprint(m)
-		}
-		return string(raw)
+	if s, ok := v.(string); ok || v == nil {
+		return s
 	}
+	raw, _ := json.Marshal(v) // a value decoded from JSON always marshals
+	return string(raw)
 }
 
 // undecodable builds the APIError for an answer whose body is not the JSON the spec describes.
