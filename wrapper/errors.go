@@ -11,24 +11,19 @@ import (
 // client's own checks never return them.
 var (
 	// ErrUnauthorized matches an *APIError with HTTP status 401: the credential was refused.
-	ErrUnauthorized error = &statusError{401, "unauthorized (HTTP 401)"}
+	ErrUnauthorized = errors.New("unauthorized (HTTP 401)")
 	// ErrForbidden matches an *APIError with HTTP status 403.
-	ErrForbidden error = &statusError{403, "forbidden (HTTP 403)"}
+	ErrForbidden = errors.New("forbidden (HTTP 403)")
 	// ErrNotFound matches an *APIError with HTTP status 404: the team, region, app, component,
 	// instance or port does not exist (the envelope's Code and Message say which).
-	ErrNotFound error = &statusError{404, "not found (HTTP 404)"}
+	ErrNotFound = errors.New("not found (HTTP 404)")
 	// ErrConflict matches an *APIError with HTTP status 409: the state of the resource forbids the
 	// change (e.g. the port already exists; see Code).
-	ErrConflict error = &statusError{409, "conflict (HTTP 409)"}
+	ErrConflict = errors.New("conflict (HTTP 409)")
 )
 
-// statusError is the type of the sentinels: the HTTP status each stands for, and its text.
-type statusError struct {
-	status int
-	text   string
-}
-
-func (e *statusError) Error() string { return e.text }
+// statuses gives the sentinel of each HTTP status that has one.
+var statuses = map[int]error{401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict}
 
 // ErrBodyTooLarge is the cause (see APIError.Unwrap) when a response body is longer than the cap
 // set by the clients' WithMaxBodyBytes option.
@@ -68,8 +63,12 @@ func (e *APIError) Unwrap() error { return e.Err }
 // ErrForbidden 403, ErrNotFound 404, ErrConflict 409. Under an HTTP 2xx status, an envelope whose
 // Code is one of those statuses matches too (the Alaya service answers HTTP 200 with status 403).
 func (e *APIError) Is(target error) bool {
-	s, ok := target.(*statusError)
-	return ok && (e.StatusCode == s.status || (e.StatusCode/100 == 2 && e.Code == s.status))
+	for status, sentinel := range statuses {
+		if target == sentinel {
+			return e.StatusCode == status || (e.StatusCode/100 == 2 && e.Code == status)
+		}
+	}
+	return false
 }
 
 // Error returns e.g. `rainbond.AddPort: HTTP 409, code 20501: component port already exists`.
