@@ -67,9 +67,8 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", op, d.Scrub(err)) // Scrub's text is redacted
 	}
-	var buf bytes.Buffer
-	buf.Grow(int(max(rsp.ContentLength, 0))) // the Doer sets it to the length of what it read
-	_, err = io.Copy(&buf, rsp.Body)
+	buf := bytes.NewBuffer(make([]byte, 0, max(rsp.ContentLength, 0))) // the Doer set it to what it read
+	_, err = io.Copy(buf, rsp.Body)
 	_ = rsp.Body.Close()
 	body := buf.Bytes()
 	fail := func(e *wrapper.APIError) (*T, *http.Response, error) {
