@@ -89,7 +89,7 @@ conformance:
 ## count of executions, not a duration: with a duration, Go 1.26's fuzz coordinator can report a spurious
 ## "context deadline exceeded" failure at the deadline when a worker is mid-call (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= $(if $(CI),10000x,50000x)
-FUZZ_TARGETS := ./wrapper/rainbond:FuzzRainbondResponse ./wrapper/rainbond:FuzzDecodeFast ./wrapper/rainbond:FuzzRainbondValidation \
+FUZZ_TARGETS := ./wrapper/rainbond:FuzzRainbondResponse ./wrapper/rainbond:FuzzRainbondValidation \
 	./wrapper/alaya:FuzzAlayaResponse ./wrapper/rainbond/rainbondtest:FuzzRainbondServer \
 	./wrapper/alaya/alayatest:FuzzAlayaServer ./internal/portctl/portfile:FuzzParse
 .PHONY: fuzz

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-
-	"github.com/portsdk/portsdk/internal/runtime/errhook"
 )
 
 // Sentinels matched by errors.Is through (*APIError).Is. Each stands for an HTTP status: the
@@ -25,6 +22,9 @@ var (
 	ErrConflict = errors.New("conflict (HTTP 409)")
 )
 
+// statuses gives the sentinel of each HTTP status that has one.
+var statuses = map[int]error{401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict}
+
 // ErrBodyTooLarge is the cause (see APIError.Unwrap) when a response body is longer than the cap
 // set by the clients' WithMaxBodyBytes option.
 var ErrBodyTooLarge = errors.New("response body exceeds the size cap")
@@ -41,70 +41,49 @@ type APIError struct {
 	StatusCode int
 	// Code is the envelope's own status/code (Alaya "status", Rainbond "code"); 0 if there is none.
 	Code int
-	// Message is the envelope's message, msg or detail as text; a JSON object is kept as its JSON.
-	// For an answer that could not be used it says why (e.g. "response is not JSON", or for a
-	// redirect, why it was not followed and its Location). The client's credential is replaced by
-	// [REDACTED] wherever the server echoed it.
+	// Message is the envelope's message, msg or detail as text (a JSON object as its JSON), or why
+	// the answer could not be used (e.g. "response is not JSON", a redirect not followed and its
+	// Location). The client's credential is replaced by [REDACTED] wherever the server echoed it.
 	Message string
 	// Body is the raw response body, read up to the cap. It is kept exactly as received, so it may
 	// contain whatever the server echoed, the credential included: do not log it unfiltered.
 	Body []byte
 	// Attempts is how many requests the call sent: 1 unless a GET was retried or redirected.
 	Attempts int
-
-	cause error // what stopped the body from being read or decoded, if anything
+	// Err is what stopped the answer from being read or decoded (e.g. ErrBodyTooLarge,
+	// context.DeadlineExceeded, a *json.SyntaxError), or nil; Unwrap returns it. Its text never
+	// holds the credential. It is not marshalled to JSON, nor shown by %#v.
+	Err error `json:"-"`
 }
 
-func init() {
-	errhook.SetCause = func(apiErr, cause error) {
-		if e, ok := apiErr.(*APIError); ok {
-			e.cause = cause
-		}
-	}
-}
-
-// Unwrap returns the cause of an answer that could not be read or decoded (e.g. ErrBodyTooLarge,
-// context.DeadlineExceeded, a *json.SyntaxError), or nil.
-func (e *APIError) Unwrap() error { return e.cause }
+// Unwrap returns Err.
+func (e *APIError) Unwrap() error { return e.Err }
 
 // Is reports whether the HTTP status of e is the one target stands for: ErrUnauthorized 401,
 // ErrForbidden 403, ErrNotFound 404, ErrConflict 409. Under an HTTP 2xx status, an envelope whose
 // Code is one of those statuses matches too (the Alaya service answers HTTP 200 with status 403).
 func (e *APIError) Is(target error) bool {
-	var status int
-	switch target {
-	case ErrUnauthorized:
-		status = 401
-	case ErrForbidden:
-		status = 403
-	case ErrNotFound:
-		status = 404
-	case ErrConflict:
-		status = 409
-	default:
-		return false
+	for status, sentinel := range statuses {
+		if target == sentinel {
+			return e.StatusCode == status || (e.StatusCode/100 == 2 && e.Code == status)
+		}
 	}
-	return e.StatusCode == status || (e.StatusCode/100 == 2 && e.Code == status)
+	return false
 }
 
 // Error returns e.g. `rainbond.AddPort: HTTP 409, code 20501: component port already exists`.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
-	b.WriteString("HTTP ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
+	s := "HTTP " + strconv.Itoa(e.StatusCode)
 	if e.Code != 0 && e.Code != e.StatusCode {
-		b.WriteString(", code ")
-		b.WriteString(strconv.Itoa(e.Code))
+		s += ", code " + strconv.Itoa(e.Code)
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		s += ": " + e.Message
 	}
-	return b.String()
+	if e.Operation != "" {
+		s = e.Operation + ": " + s
+	}
+	return s
 }
 
 // Format implements fmt.Formatter, for an APIError and a pointer to one: %#v shows the fields with

@@ -2,7 +2,6 @@ package alaya
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -34,13 +33,7 @@ type PortMapping = alayaapi.PortMapping
 // Client calls the CCI port operations of Alaya NeW. It is safe for concurrent use. Printing it
 // never shows the credential.
 type Client struct {
-	c *client
-}
-
-type client struct {
-	base string
-	d    *transport.Doer
-	api  *alayaapi.Client
+	c *respond.Client[*alayaapi.Client]
 }
 
 // NewClient returns a client that authenticates with cred: an AccessKey pair, which signs every
@@ -53,24 +46,15 @@ type client struct {
 // the base URL (see WithBaseURL) is not usable. The error names the field (AccessKey.ID,
 // AccessKey.Secret, BearerKey, cred, baseURL) and never quotes a secret.
 func NewClient(cred Credential, opts ...Option) (*Client, error) {
-	cfg, local := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
-	if err := cfg.Check(); err != nil {
-		return nil, err
-	}
-	base, err := check.BaseURL("baseURL", cfg.BaseURL)
+	cfg := config(append([]Option{WithBaseURL(DefaultBaseURL)}, opts...))
+	c, err := respond.Open(cfg, cfg.BaseURL, func() (transport.Authorizer, error) { return authorizer(cred, cfg.Now) },
+		func(base string, d *transport.Doer) (*alayaapi.Client, error) {
+			return alayaapi.NewClient(base, alayaapi.WithHTTPClient(d))
+		})
 	if err != nil {
 		return nil, err
 	}
-	auth, err := authorizer(cred, local.now)
-	if err != nil {
-		return nil, err
-	}
-	d := transport.New(cfg, base, auth)
-	api, err := alayaapi.NewClient(base.String(), alayaapi.WithHTTPClient(d))
-	if err != nil {
-		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
-	}
-	return &Client{c: &client{base: base.String(), d: d, api: api}}, nil
+	return &Client{c: c}, nil
 }
 
 // String describes the client without its key.
@@ -78,7 +62,7 @@ func (c *Client) String() string {
 	if c == nil || c.c == nil {
 		return "alaya.Client(nil)"
 	}
-	return "alaya.Client{" + c.c.base + "}"
+	return "alaya.Client{" + c.c.Base + "}"
 }
 
 // GoString describes the client without its key.
@@ -87,40 +71,32 @@ func (c *Client) GoString() string { return c.String() }
 // Format implements fmt.Formatter, also for a Client value: every verb prints String, so no fmt form shows the key.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-func parseList(r *http.Response) error  { _, err := alayaapi.ParseListOpenPortsResponse(r); return err }
-func parseOpen(r *http.Response) error  { _, err := alayaapi.ParseOpenPortResponse(r); return err }
-func parseClose(r *http.Response) error { _, err := alayaapi.ParseClosePortResponse(r); return err }
-
 // ListOpenPorts returns the open ports of an instance. It is retried on connection errors, 429, 502,
 // 503 and 504 (see WithMaxRetries).
 func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPorts, error) {
-	const op = "alaya.ListOpenPorts"
 	if err := check.PathID("instance_id", instanceID); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.ListOpenPorts(c.c.d.WithOperation(ctx, op), instanceID)
-	env, body, err := respond.Decode[alayaapi.OpenPortListEnvelope](c.c.d, op, rsp, err, parseList)
+	env, err := call(ctx, c, "alaya.ListOpenPorts", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.ListOpenPorts(ctx, instanceID)
+	}, alayaapi.ParseListOpenPortsResponse, func(e *alayaapi.OpenPortListEnvelope) bool { return e.Status == http.StatusOK })
 	if err != nil {
-		return nil, c.c.hint(rsp, err)
+		return nil, err
 	}
-	if env != nil && env.Status == http.StatusOK {
-		ports := env.Data
-		if ports.Ports == nil {
-			ports.Ports = []OpenPort{}
-		}
-		if ports.CustomPorts == nil {
-			ports.CustomPorts = []OpenPort{}
-		}
-		return &ports, nil
+	ports := env.Data
+	if ports.Ports == nil {
+		ports.Ports = []OpenPort{}
 	}
-	return nil, c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
+	if ports.CustomPorts == nil {
+		ports.CustomPorts = []OpenPort{}
+	}
+	return &ports, nil
 }
 
 // OpenPort opens a container port of an instance with the given protocol (the pages show
 // "http/https" and "tcp") and returns the external port it is mapped to. It is never retried: after
 // a lost answer, ListOpenPorts tells whether the port is open.
 func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, protocol string) (*PortMapping, error) {
-	const op = "alaya.OpenPort"
 	if err := check.PathID("instance_id", instanceID); err != nil {
 		return nil, err
 	}
@@ -130,50 +106,42 @@ func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, prot
 	if protocol == "" {
 		return nil, &wrapper.ValidationError{Field: "protocol", Reason: "must not be empty"}
 	}
-	rsp, err := c.c.api.OpenPort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
-	env, body, err := respond.Decode[alayaapi.PortMappingEnvelope](c.c.d, op, rsp, err, parseOpen)
+	env, err := call(ctx, c, "alaya.OpenPort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.OpenPort(ctx, instanceID, alayaapi.OpenPortRequest{Port: port, Protocol: protocol})
+	}, alayaapi.ParseOpenPortResponse, func(e *alayaapi.PortMappingEnvelope) bool {
+		return e.Status == http.StatusOK && e.Data.ExternalPort != 0
+	})
 	if err != nil {
-		return nil, c.c.hint(rsp, err)
+		return nil, err
 	}
-	if env != nil && env.Status == http.StatusOK && env.Data.ExternalPort != 0 {
-		m := env.Data
-		return &m, nil
-	}
-	return nil, c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
+	return &env.Data, nil
 }
 
 // ClosePort closes a port of an instance. It is never retried.
 func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) error {
-	const op = "alaya.ClosePort"
 	if err := check.PathID("instance_id", instanceID); err != nil {
 		return err
 	}
 	if err := check.Port("port", port); err != nil {
 		return err
 	}
-	rsp, err := c.c.api.ClosePort(c.c.d.WithOperation(ctx, op), instanceID, alayaapi.ClosePortRequest{Port: port})
-	env, body, err := respond.Decode[alayaapi.ClosePortEnvelope](c.c.d, op, rsp, err, parseClose)
-	if err != nil {
-		return c.c.hint(rsp, err)
-	}
-	if env != nil && env.Status == http.StatusOK {
-		return nil
-	}
-	return c.c.hint(rsp, respond.Failure(c.c.d, op, rsp, body, nil))
+	_, err := call(ctx, c, "alaya.ClosePort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.ClosePort(ctx, instanceID, alayaapi.ClosePortRequest{Port: port})
+	}, alayaapi.ParseClosePortResponse, func(e *alayaapi.ClosePortEnvelope) bool { return e.Status == http.StatusOK })
+	return err
 }
 
-// hint makes the *wrapper.APIError for an HTTP 200 text/html answer say what it most likely
-// means: the live service answers a path outside its API (the pages' unprefixed
-// https://api.alayanew.com/v1/...) with the console's HTML page.
-func (c *client) hint(rsp *http.Response, err error) error {
-	var ae *wrapper.APIError
-	if rsp == nil || rsp.StatusCode != http.StatusOK || !errors.As(err, &ae) || ae.StatusCode != http.StatusOK {
-		return err
+// call runs an operation (see respond.Do) and makes the *wrapper.APIError for an HTTP 200
+// text/html answer say what it most likely means: the live service answers a path outside its API
+// (the pages' unprefixed https://api.alayanew.com/v1/...) with the console's HTML page.
+func call[T, R any](ctx context.Context, c *Client, op string, send func(context.Context) (*http.Response, error),
+	parse func(*http.Response) (R, error), ok func(*T) bool) (*T, error) {
+	env, rsp, err := respond.Do(ctx, c.c.D, op, send, parse, ok)
+	if ae, isAPI := err.(*wrapper.APIError); isAPI && ae.StatusCode == http.StatusOK {
+		if mt, _, _ := mime.ParseMediaType(rsp.Header.Get("Content-Type")); mt == "text/html" {
+			ae.Message = "the answer is an HTML page (Content-Type text/html), not the API: the base URL " + c.c.Base +
+				" probably misses the API prefix /api/osm (DefaultBaseURL is " + DefaultBaseURL + ")"
+		}
 	}
-	if mt, _, _ := mime.ParseMediaType(rsp.Header.Get("Content-Type")); mt != "text/html" {
-		return err
-	}
-	ae.Message = "the answer is an HTML page (Content-Type text/html), not the API: the base URL " + c.base +
-		" probably misses the API prefix /api/osm (DefaultBaseURL is " + DefaultBaseURL + ")"
-	return err
+	return env, err
 }

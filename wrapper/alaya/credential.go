@@ -1,10 +1,10 @@
 package alaya
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -27,36 +27,26 @@ type Credential interface {
 // authorizer checks cred (nil, or a nil pointer, is refused as field "cred") and returns its
 // transport.Authorizer.
 func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, error) {
+	missing := cred == nil
 	switch c := cred.(type) {
-	case nil:
-		return nil, errNoCredential()
 	case *AccessKey:
-		if c == nil {
-			return nil, errNoCredential()
-		}
+		missing = c == nil
 	case *BearerKey:
-		if c == nil {
-			return nil, errNoCredential()
-		}
+		missing = c == nil
+	}
+	if missing {
+		return nil, &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
 	}
 	return cred.authorizer(now)
 }
 
-// errNoCredential returns the error for a missing credential (a new one each time: the caller may
-// change it).
-func errNoCredential() error {
-	return &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
-}
-
 // AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
-// A Client signs every request with it (scheme alayanew-HMAC-SHA256: an HMAC-SHA256 over the
-// millisecond timestamp, the method and the escaped request path, see docs/servers/alaya.md),
-// each attempt afresh, so a retried request carries a new timestamp. The secret is never sent.
+// A Client signs every request, each attempt afresh, with it (scheme alayanew-HMAC-SHA256: an
+// HMAC-SHA256 over the millisecond timestamp, the method and the escaped request path, see
+// docs/servers/alaya.md). The secret is never sent.
 //
-// Printing an AccessKey with any verb of package fmt (and String, GoString), logging it with
-// log/slog or marshalling it to JSON shows the ID and "[redacted]" in place of the secret. Only
-// %p and %w, which go vet reports as misuse on a value that is neither a pointer nor an error,
-// make fmt print the fields as they are.
+// Any fmt verb (and String, GoString), log/slog and JSON show the ID and "[redacted]" in place of
+// the secret; only %p and %w, which go vet reports as misuse on such a value, print the fields.
 type AccessKey struct {
 	// ID is the AccessKey ID, sent in every request's Authorization header.
 	ID string
@@ -74,40 +64,13 @@ func (k AccessKey) authorizer(now func() time.Time) (transport.Authorizer, error
 	if err := check.Credential("AccessKey.Secret", k.Secret); err != nil {
 		return nil, err
 	}
-	return &signer{id: k.ID, sign: alayasign.NewSigner(k.ID, k.Secret), secret: transport.NewSecret(k.Secret), now: now}, nil
-}
-
-// signer signs each request with an AccessKey pair (see internal/runtime/alayasign), at the time now gives.
-type signer struct {
-	id     string
-	sign   *alayasign.Signer
-	secret transport.Secret // for Secrets: what the transport redacts
-	now    func() time.Time
-}
-
-// Authorize implements transport.Authorizer: a fresh signature per request sent, over the escaped
-// path as it goes on the wire.
-func (s *signer) Authorize(req *http.Request) error {
-	req.Header["Authorization"] = []string{s.sign.Authorization(s.now(), req.Method, alayasign.RequestPath(req.URL))}
-	return nil
-}
-
-// Secrets implements transport.Authorizer.
-func (s *signer) Secrets() []string { return []string{s.secret.Reveal()} }
-
-// Format implements fmt.Formatter: every verb prints the ID only.
-func (s signer) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprint(f, "alaya.signer{"+strconv.Quote(s.id)+"}")
+	return alayasign.NewSigner(k.ID, k.Secret, now), nil
 }
 
 // String returns the key with its secret redacted: alaya.AccessKey{ID: "...", Secret: [redacted]}
 // (an empty secret shows as "").
 func (k AccessKey) String() string {
-	secret := "[redacted]"
-	if k.Secret == "" {
-		secret = `""`
-	}
-	return "alaya.AccessKey{ID: " + strconv.Quote(k.ID) + ", Secret: " + secret + "}"
+	return "alaya.AccessKey{ID: " + strconv.Quote(k.ID) + ", Secret: " + cmp.Or(redacted(k.Secret), `""`) + "}"
 }
 
 // GoString is String.
@@ -137,15 +100,12 @@ func (k BearerKey) authorizer(func() time.Time) (transport.Authorizer, error) {
 	if err := check.Credential("BearerKey", string(k)); err != nil {
 		return nil, err
 	}
-	return transport.NewHeaderAuth("Bearer", transport.NewSecret(string(k))), nil
+	return transport.NewHeaderAuth("Bearer", string(k)), nil
 }
 
 // String returns "alaya.BearerKey([redacted])" (alaya.BearerKey("") for an empty key).
 func (k BearerKey) String() string {
-	if k == "" {
-		return `alaya.BearerKey("")`
-	}
-	return "alaya.BearerKey([redacted])"
+	return "alaya.BearerKey(" + cmp.Or(redacted(string(k)), `""`) + ")"
 }
 
 // GoString is String.

@@ -30,47 +30,37 @@
 //
 // The in-memory server wrapper/alaya/alayatest verifies signatures the same way, for tests.
 //
-// WithBaseURL points the client at another endpoint (a proxy or a test server; a path prefix is
-// kept), WithHTTPClient replaces the default http.Client (30 s timeout), WithUserAgent names the
-// caller in the User-Agent header, and WithMaxBodyBytes caps how much of an answer is read.
-//
 // # Errors
 //
-// Every argument is checked before anything is sent: an empty instance id, "." or "..", a port
-// outside 1..65535 or an empty protocol is a *wrapper.ValidationError that names the field, and
-// no request is made. NewClient checks the credential (an AccessKey's ID and secret, or the
-// BearerKey: present, no spaces or control characters, no ':' in the ID) and the base URL the
-// same way.
+// Every call returns one of the three kinds of error package wrapper describes. Every argument is
+// checked before anything is sent: an empty instance id, "." or "..", a port outside 1..65535 or an
+// empty protocol is a *wrapper.ValidationError that names the field. NewClient checks the
+// credential (an AccessKey's ID and secret, or the BearerKey: present, no spaces or control
+// characters, no ':' in the ID) and the base URL the same way.
 //
 // Every answer that is not a success is a *wrapper.APIError that keeps the HTTP status
-// (StatusCode), the envelope's own status (Code), its message and the raw body. The live service
-// does not always make the two agree, so the client checks both: an HTTP 401 carrying envelope
-// status 40401, an HTTP 200 carrying envelope status 403, an HTML page served with HTTP 200, JSON
-// that does not decode and a body over the size cap (errors.Is(err, wrapper.ErrBodyTooLarge)) are
-// all *wrapper.APIError values.
+// (StatusCode) and the envelope's own status (Code). The live service does not always make the two
+// agree, so the client checks both: an HTTP 401 carrying envelope status 40401, an HTTP 200
+// carrying envelope status 403, an HTML page served with HTTP 200, JSON that does not decode and a
+// body over the size cap are all *wrapper.APIError values.
 //
 //	var apiErr *wrapper.APIError
 //	if errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden { ... }
 //
 // A refused credential is HTTP 401 with the status saying why: 40001 malformed Authorization
 // header, 40002 timestamp outside the window, 40003 signature does not verify (a wrong secret),
-// 40004 key disabled, 40005 key expired, 40006 unknown key, 40401 no credential.
+// 40004 key disabled, 40005 key expired, 40006 unknown key, 40401 no credential. errors.Is matches
+// wrapper.ErrUnauthorized (HTTP 401), wrapper.ErrForbidden (HTTP 403, or envelope status 403 under
+// HTTP 200), wrapper.ErrNotFound and wrapper.ErrConflict.
 //
-// errors.Is matches wrapper.ErrUnauthorized (HTTP 401: the credential was refused), wrapper.ErrForbidden
-// (HTTP 403, or envelope status 403 under HTTP 200), wrapper.ErrNotFound and wrapper.ErrConflict.
-// APIError.Attempts says how many requests the call sent. A failure with no answer at all (the
-// connection failed, the context ended) is a plain error naming the operation and wrapping the cause.
-//
-// # Retries
+// # Retries, limits, logging
 //
 // Only ListOpenPorts, a GET, is retried: on connection errors, 429, 502, 503 and 504, twice by
 // default (see WithMaxRetries and WithRetryBudget), with a jittered backoff that honours
 // Retry-After and stops when the context ends. OpenPort and ClosePort are never retried, so a lost
-// answer cannot open a port twice; call ListOpenPorts to learn what happened.
-//
-// # Logging and tracing
-//
-// WithLogger writes a Debug record per request sent and per wait before a retry, without the
-// credential, query or body. For tracing, give WithHTTPClient an http.Client whose Transport records each
-// request (for example otelhttp.NewTransport).
+// answer cannot open a port twice; call ListOpenPorts to learn what happened. WithMaxBodyBytes caps
+// how much of an answer is read; WithHTTPClient replaces the default http.Client (30 s timeout),
+// e.g. with a tracing Transport such as otelhttp.NewTransport; WithUserAgent names the caller in
+// the User-Agent header. WithLogger writes a Debug record per request sent and per wait before a
+// retry, without the credential, query or body.
 package alaya

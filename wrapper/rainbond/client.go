@@ -1,7 +1,6 @@
 package rainbond
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,19 +10,12 @@ import (
 	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/internal/runtime/respond"
 	"github.com/portsdk/portsdk/internal/runtime/transport"
-	"github.com/portsdk/portsdk/wrapper"
 )
 
 // Client calls the component-port operations of one Rainbond console. It is safe for concurrent use.
 // No fmt form of it shows the token.
 type Client struct {
-	c *client
-}
-
-type client struct {
-	base string
-	d    *transport.Doer
-	api  *rainbondapi.Client
+	c *respond.Client[*rainbondapi.Client]
 }
 
 // NewClient returns a client for the Rainbond console at baseURL (which may carry a path prefix,
@@ -34,23 +26,18 @@ type client struct {
 // URL with a host (and without user information, query or fragment) or the token is empty or has
 // spaces or control characters.
 func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
-	cfg := config(opts)
-	if err := cfg.Check(); err != nil {
-		return nil, err
-	}
-	base, err := check.BaseURL("baseURL", baseURL)
+	c, err := respond.Open(config(opts), baseURL, func() (transport.Authorizer, error) {
+		if err := check.Credential("token", token); err != nil {
+			return nil, err
+		}
+		return transport.NewHeaderAuth("", token), nil
+	}, func(base string, d *transport.Doer) (*rainbondapi.Client, error) {
+		return rainbondapi.NewClient(base, rainbondapi.WithHTTPClient(d))
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := check.Credential("token", token); err != nil {
-		return nil, err
-	}
-	d := transport.New(cfg, base, transport.NewHeaderAuth("", transport.NewSecret(token)))
-	api, err := rainbondapi.NewClient(base.String(), rainbondapi.WithHTTPClient(d))
-	if err != nil {
-		return nil, &wrapper.ValidationError{Field: "baseURL", Reason: d.Redact(err.Error())}
-	}
-	return &Client{c: &client{base: base.String(), d: d, api: api}}, nil
+	return &Client{c: c}, nil
 }
 
 // String describes the client without its token.
@@ -58,7 +45,7 @@ func (c *Client) String() string {
 	if c == nil || c.c == nil {
 		return "rainbond.Client(nil)"
 	}
-	return "rainbond.Client{" + c.c.base + "}"
+	return "rainbond.Client{" + c.c.Base + "}"
 }
 
 // GoString describes the client without its token.
@@ -70,91 +57,56 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 // ListPorts returns the ports of a component (an empty slice when it has none). The server gives no
 // order. It is retried on connection errors, 429, 502, 503 and 504 (see WithMaxRetries).
 func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) {
-	const op = "rainbond.ListPorts"
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.ListPorts(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
-	env, body, err := respond.Decode[portListEnvelope](c.c.d, op, rsp, err, parseList)
+	env, _, err := respond.Do(ctx, c.c.D, "rainbond.ListPorts", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.ListPorts(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
+	}, rainbondapi.ParseListPortsResponse, func(e *portListEnvelope) bool { return e.Code == http.StatusOK })
 	if err != nil {
 		return nil, err
 	}
-	if env != nil && env.Code == http.StatusOK {
-		if env.Data.List == nil {
-			return []Port{}, nil
-		}
-		return env.Data.List, nil
+	if env.Data.List == nil {
+		return []Port{}, nil
 	}
-	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
+	return env.Data.List, nil
 }
 
-// portListEnvelope is the success envelope of ListPorts, decoded straight into []Port.
-type portListEnvelope struct {
-	Code int `json:"code"`
-	Data struct {
-		List []Port `json:"list"`
-	} `json:"data"`
-}
-
-// portBeanEnvelope is the success envelope of AddPort, UpdatePort and DeletePort, decoded straight
-// into Port: {"code": 200, "msg": ..., "data": {"bean": {port}, "list": []}}.
-type portBeanEnvelope struct {
-	Code int `json:"code"`
-	Data struct {
-		Bean Port `json:"bean"`
-	} `json:"data"`
-}
-
-// minPortJSON is the length of the shortest port object, {"container_port":1}: no body of n bytes
-// holds more than n/minPortJSON ports.
-const minPortJSON = 20
-
-// Presize implements respond.Presizer: it sizes the list from the number of objects in the body
-// (one per port, plus the envelope's own two, and its empty bean; counting one byte is several
-// times cheaper than counting a key), bounded by the body's length, so that decoding allocates the
-// []Port once.
-func (e *portListEnvelope) Presize(body []byte) {
-	if n := min(bytes.Count(body, openBrace)-2, len(body)/minPortJSON); n > 0 {
-		e.Data.List = make([]Port, 0, n)
+// The success envelopes hold only what the operations return, so that a msg or a data.list of
+// another type than the spec's does not fail a call that succeeded.
+type (
+	portListEnvelope struct {
+		Code int `json:"code"`
+		Data struct {
+			List []Port `json:"list"`
+		} `json:"data"`
 	}
-}
-
-var openBrace = []byte{'{'}
-
-func parseList(r *http.Response) error { _, err := rainbondapi.ParseListPortsResponse(r); return err }
-func parseAdd(r *http.Response) error  { _, err := rainbondapi.ParseAddPortResponse(r); return err }
-func parseUpdate(r *http.Response) error {
-	_, err := rainbondapi.ParseUpdatePortResponse(r)
-	return err
-}
-func parseDelete(r *http.Response) error {
-	_, err := rainbondapi.ParseDeletePortResponse(r)
-	return err
-}
+	portBeanEnvelope struct {
+		Code int `json:"code"`
+		Data struct {
+			Bean Port `json:"bean"`
+		} `json:"data"`
+	}
+)
 
 // AddPort adds a port to a component and returns it as the server created it. It is never retried:
 // after a lost answer, ListPorts tells whether the port exists.
 func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest) (*Port, error) {
-	const op = "rainbond.AddPort"
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
 	if err := validateAdd(&req); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.AddPort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
-	env, body, err := respond.Decode[portBeanEnvelope](c.c.d, op, rsp, err, parseAdd)
-	if err != nil {
-		return nil, err
-	}
-	return c.bean(op, rsp, body, env)
+	return write(ctx, c, "rainbond.AddPort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.AddPort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, req)
+	}, rainbondapi.ParseAddPortResponse)
 }
 
 // UpdatePort applies req.Action to the port and returns the port after the change. It is never
 // retried. The helpers OpenOuter, CloseOuter, OpenInner, CloseInner, ChangeProtocol and ChangeAlias
 // build the request for each action.
 func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req UpdatePortRequest) (*Port, error) {
-	const op = "rainbond.UpdatePort"
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
@@ -164,30 +116,35 @@ func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req U
 	if err := validateUpdate(&req); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.UpdatePort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
-	env, body, err := respond.Decode[portBeanEnvelope](c.c.d, op, rsp, err, parseUpdate)
-	if err != nil {
-		return nil, err
-	}
-	return c.bean(op, rsp, body, env)
+	return write(ctx, c, "rainbond.UpdatePort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.UpdatePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port, req)
+	}, rainbondapi.ParseUpdatePortResponse)
 }
 
 // DeletePort deletes a port and returns it as it was. The server refuses (409) while its inner or
 // outer service is open: close both first. It is never retried.
 func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Port, error) {
-	const op = "rainbond.DeletePort"
 	if err := comp.validate(); err != nil {
 		return nil, err
 	}
 	if err := check.Port("port", port); err != nil {
 		return nil, err
 	}
-	rsp, err := c.c.api.DeletePort(c.c.d.WithOperation(ctx, op), comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
-	env, body, err := respond.Decode[portBeanEnvelope](c.c.d, op, rsp, err, parseDelete)
+	return write(ctx, c, "rainbond.DeletePort", func(ctx context.Context) (*http.Response, error) {
+		return c.c.API.DeletePort(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID, port)
+	}, rainbondapi.ParseDeletePortResponse)
+}
+
+// write runs a POST, PUT or DELETE and returns the port of its success envelope (a success envelope
+// without the port is a failure).
+func write[R any](ctx context.Context, c *Client, op string, send func(context.Context) (*http.Response, error), parse func(*http.Response) (R, error)) (*Port, error) {
+	env, _, err := respond.Do(ctx, c.c.D, op, send, parse, func(e *portBeanEnvelope) bool {
+		return e.Code == http.StatusOK && e.Data.Bean.ContainerPort != 0
+	})
 	if err != nil {
 		return nil, err
 	}
-	return c.bean(op, rsp, body, env)
+	return &env.Data.Bean, nil
 }
 
 // OpenOuter opens the port's outer (external) service. The server refuses (404) while the inner
@@ -224,13 +181,4 @@ func (c *Client) ChangeAlias(ctx context.Context, comp Component, port int, alia
 	return c.UpdatePort(ctx, comp, port, UpdatePortRequest{
 		Action: ActionChangePortAlias, PortAlias: alias, K8sServiceName: k8sServiceName,
 	})
-}
-
-// bean returns the port of a successful POST, PUT or DELETE envelope, or the failure (also for a
-// success envelope without the port).
-func (c *Client) bean(op string, rsp *http.Response, body []byte, env *portBeanEnvelope) (*Port, error) {
-	if env != nil && env.Code == http.StatusOK && env.Data.Bean.ContainerPort != 0 {
-		return &env.Data.Bean, nil
-	}
-	return nil, respond.Failure(c.c.d, op, rsp, body, nil)
 }

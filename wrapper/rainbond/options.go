@@ -14,13 +14,12 @@ type Option struct {
 	set func(*options.Config)
 }
 
-// WithHTTPClient replaces the default http.Client, which has a 30 s timeout per request and a
-// transport of its own cloned from http.DefaultTransport, keeping up to 64 idle connections per host
-// (Go's default of 2 would make a client shared by many goroutines reopen connections). The client
-// uses the given one's Transport, Jar and Timeout (the Timeout per request sent) and
-// follows redirects itself: only for a GET, with the token only within the base URL's origin,
-// consulting the given client's CheckRedirect (the given client is not modified). Use it to add tracing (for example an otelhttp
-// transport) or a proxy.
+// WithHTTPClient replaces the default http.Client (a 30 s timeout per request; a transport of its
+// own, cloned from http.DefaultTransport, keeping up to 64 idle connections per host so that a
+// client shared by many goroutines does not reopen connections), e.g. to add tracing (an otelhttp
+// transport) or a proxy. The client uses its Transport, Jar and Timeout (per request sent), does not
+// modify it, and follows redirects itself: only for a GET, with the token only within the base
+// URL's origin, consulting its CheckRedirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return Option{func(c *options.Config) { c.HTTPClient = hc }}
 }
@@ -48,19 +47,17 @@ func WithMaxBodyBytes(n int64) Option {
 }
 
 // WithRetryBudget bounds when a retry of ListPorts may start: a retry whose wait would end more than d
-// after the call began is not made, and the call returns the last answer at once. It does not cut an
-// attempt short: each attempt is bounded by the http.Client's timeout (30 s by default) and the whole
-// call by the context. One wait is at most 30 s, whatever Retry-After asks for. 0 (the default)
-// means no budget.
+// after the call began is not made, and the last answer is returned at once. Each attempt stays
+// bounded by the http.Client's timeout (30 s by default), the call by the context; one wait is at
+// most 30 s, whatever Retry-After asks for. 0 (the default) means no budget.
 func WithRetryBudget(d time.Duration) Option {
 	return Option{func(c *options.Config) { c.RetryBudget = d }}
 }
 
-// WithLogger makes the client write, at Debug level, one record per request it sends ("portsdk:
-// attempt": operation, method, escaped path, attempt number, status or error, duration) and one per
-// wait before a retry ("portsdk: retry wait": the wait and its reason, the status, Retry-After or
-// connection error). No record contains the token, a query string or a body. nil (the default)
-// logs nothing.
+// WithLogger makes the client write, at Debug level, a record per request sent ("portsdk: attempt":
+// operation, method, escaped path, attempt number, status or error, duration) and per wait before a
+// retry ("portsdk: retry wait": the wait and why: status, Retry-After or connection error), never
+// with the token, a query string or a body. nil (the default) logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return Option{func(c *options.Config) { c.Logger = l }}
 }

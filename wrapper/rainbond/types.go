@@ -14,28 +14,9 @@ type Component struct {
 	ServiceID string
 }
 
-// Port is a component port as the server returns it (eight fields; the vendor page lists six). Its
-// fields and JSON names are those of the generated rainbondapi.Port, so either converts to the other.
-type Port struct {
-	// ContainerPort is the port number in the container (1..65535).
-	ContainerPort int `json:"container_port"`
-	// IsInnerService says whether the inner (in-cluster) service is open.
-	IsInnerService bool `json:"is_inner_service"`
-	// IsOuterService says whether the outer (external) service is open.
-	IsOuterService bool `json:"is_outer_service"`
-	// K8sServiceName is the name of the port's Kubernetes service (its in-cluster DNS name); the
-	// console gives every port of a component the same one.
-	K8sServiceName string `json:"k8s_service_name"`
-	// LbMappingPort is the load balancer's port; 0 by default.
-	LbMappingPort int `json:"lb_mapping_port"`
-	// MappingPort is the mapped port.
-	MappingPort int `json:"mapping_port"`
-	// PortAlias is the port's alias, matching ^[A-Z][A-Z0-9_]*$ (the console makes one when none
-	// is given).
-	PortAlias string `json:"port_alias"`
-	// Protocol is the port's protocol: one of the Protocol constants, as text.
-	Protocol string `json:"protocol"`
-}
+// Port is a component port as the server returns it (eight fields; the vendor page lists six):
+// the generated rainbondapi.Port.
+type Port = rainbondapi.Port
 
 // Protocol is a port protocol: one of the Protocol constants.
 type Protocol = rainbondapi.Protocol

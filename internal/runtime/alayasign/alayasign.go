@@ -18,7 +18,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
+	"io"
+	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,62 +63,44 @@ func Authorization(id, secret string, t time.Time, method, path string) string {
 	return Scheme + " " + id + ":" + strconv.FormatInt(ts, 10) + ":" + Signature(secret, ts, method, path)
 }
 
-// Signer signs requests with one AccessKey pair, like Authorization, reusing its HMAC state and
-// buffers across calls: a signature costs one allocation (the header). It is safe for concurrent
-// use. The secret lives only inside the pooled HMAC states (and the closure that makes them), which
-// no fmt verb prints.
+// Signer signs requests with one AccessKey pair, like Authorization, reusing its HMAC states
+// across calls. It is safe for concurrent use, and it is the Alaya client's transport.Authorizer.
+// The secret lives only in closures (the one that makes the pooled HMAC states, and secrets),
+// which no fmt verb prints.
 type Signer struct {
-	prefix string // Scheme + " " + id + ":"
-	pool   sync.Pool
+	prefix  string // Scheme + " " + id + ":"
+	pool    sync.Pool
+	now     func() time.Time
+	secrets func() []string
 }
 
-// signState is one reusable HMAC and its buffers.
-type signState struct {
-	mac hash.Hash
-	msg []byte
-	sum []byte
-}
-
-// NewSigner returns a Signer for the access key id and its secret.
-func NewSigner(id, secret string) *Signer {
+// NewSigner returns a Signer for the access key id and its secret, signing at the times now gives.
+func NewSigner(id, secret string, now func() time.Time) *Signer {
 	key := []byte(secret)
-	s := &Signer{prefix: Scheme + " " + id + ":"}
-	s.pool.New = func() any { return &signState{mac: hmac.New(sha256.New, key)} }
+	s := &Signer{prefix: Scheme + " " + id + ":", now: now, secrets: func() []string { return []string{secret} }}
+	s.pool.New = func() any { return hmac.New(sha256.New, key) }
 	return s
 }
+
+// Authorize puts a fresh signature on req, over its escaped path as it goes on the wire.
+func (s *Signer) Authorize(req *http.Request) error {
+	req.Header["Authorization"] = []string{s.Authorization(s.now(), req.Method, RequestPath(req.URL))}
+	return nil
+}
+
+// Secrets returns the secret, which the transport redacts from every message.
+func (s *Signer) Secrets() []string { return s.secrets() }
 
 // Authorization returns the Authorization header value for a request signed at time t; it equals
 // the package function Authorization with the Signer's pair.
 func (s *Signer) Authorization(t time.Time, method, path string) string {
-	st := s.pool.Get().(*signState)
-	defer s.pool.Put(st)
+	mac := s.pool.Get().(hash.Hash)
+	defer s.pool.Put(mac)
 	ts := t.UnixMilli()
-	msg := strconv.AppendInt(st.msg[:0], ts, 10)
-	msg = append(msg, '|')
-	for i := 0; i < len(method); i++ {
-		c := method[i]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		msg = append(msg, c)
-	}
-	msg = append(msg, '|')
-	msg = append(msg, path...)
-	st.msg = msg
-	st.mac.Reset()
-	st.mac.Write(msg)
-	st.sum = st.mac.Sum(st.sum[:0])
-
-	var b strings.Builder
-	b.Grow(len(s.prefix) + 20 + 1 + hex.EncodedLen(len(st.sum)))
-	b.WriteString(s.prefix)
-	var num [20]byte
-	b.Write(strconv.AppendInt(num[:0], ts, 10))
-	b.WriteByte(':')
-	var hx [2 * sha256.Size]byte
-	hex.Encode(hx[:], st.sum)
-	b.Write(hx[:])
-	return b.String()
+	mac.Reset()
+	_, _ = io.WriteString(mac, StringToSign(ts, method, path))
+	var sum [sha256.Size]byte
+	return s.prefix + strconv.FormatInt(ts, 10) + ":" + hex.EncodeToString(mac.Sum(sum[:0]))
 }
 
 // RequestPath returns the path a request to u is signed over: its escaped path as sent on the
@@ -132,50 +117,31 @@ func RequestPath(u *url.URL) string {
 	return "/"
 }
 
-// Signed is a parsed signed Authorization header.
-type Signed struct {
-	ID        string
-	Timestamp string // as sent
-	Signature string
-}
-
-// Parse splits a header value "alayanew-HMAC-SHA256 {id}:{ts}:{sig}" (the scheme is matched
-// case-insensitively). ok is false when the value is not in that form or a part is empty.
-func Parse(value string) (s Signed, ok bool) {
-	scheme, rest, found := strings.Cut(value, " ")
-	if !found || !strings.EqualFold(scheme, Scheme) {
-		return Signed{}, false
-	}
-	parts := strings.Split(rest, ":")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return Signed{}, false
-	}
-	return Signed{ID: parts[0], Timestamp: parts[1], Signature: parts[2]}, true
-}
-
-// Verify checks a signed header value for a request (method, path as received) at time now,
-// with lookup giving the secret of an access key ID. It returns 0 when the request is
-// authenticated, else the service's status, in the order the checks are made: StatusMalformed
-// (not a signed header), StatusTimestamp (not decimal digits, or outside Window of now),
-// StatusUnknownKey (lookup does not know the ID), StatusSignature (the signature differs).
+// Verify checks a signed header value, "alayanew-HMAC-SHA256 {id}:{ts}:{sig}" (the scheme matched
+// case-insensitively), for a request (method, path as received) at time now, with lookup giving
+// the secret of an access key ID. It returns 0 when the request is authenticated, else the
+// service's status, in the order the checks are made: StatusMalformed (not in that form, or a part
+// is empty), StatusTimestamp (not decimal digits, or outside Window of now), StatusUnknownKey
+// (lookup does not know the ID), StatusSignature (the signature differs).
 func Verify(value, method, path string, now time.Time, lookup func(id string) (secret string, ok bool)) int {
-	s, ok := Parse(value)
-	if !ok {
+	scheme, rest, found := strings.Cut(value, " ")
+	parts := strings.Split(rest, ":") // id, timestamp as sent, signature
+	if !found || !strings.EqualFold(scheme, Scheme) || len(parts) != 3 || slices.Contains(parts, "") {
 		return StatusMalformed
 	}
-	ts, ok := parseMillis(s.Timestamp)
+	ts, ok := parseMillis(parts[1])
 	if !ok {
 		return StatusTimestamp
 	}
 	if d := now.Sub(time.UnixMilli(ts)); d > Window || d < -Window {
 		return StatusTimestamp
 	}
-	secret, ok := lookup(s.ID)
+	secret, ok := lookup(parts[0])
 	if !ok {
 		return StatusUnknownKey
 	}
 	want := Signature(secret, ts, method, path)
-	if !hmac.Equal([]byte(s.Signature), []byte(want)) {
+	if !hmac.Equal([]byte(parts[2]), []byte(want)) {
 		return StatusSignature
 	}
 	return 0
@@ -183,13 +149,8 @@ func Verify(value, method, path string, now time.Time, lookup func(id string) (s
 
 // parseMillis parses a timestamp of 1 to 18 ASCII digits.
 func parseMillis(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 18 {
+	if len(s) == 0 || len(s) > 18 || strings.Trim(s, "0123456789") != "" {
 		return 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil

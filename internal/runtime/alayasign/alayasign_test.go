@@ -91,7 +91,7 @@ func TestVerify(t *testing.T) {
 // TestSignerMatchesAuthorization protects the pooled Signer: for any time, method and path, and
 // from many goroutines at once, it gives exactly what Authorization gives (the known answer too).
 func TestSignerMatchesAuthorization(t *testing.T) {
-	s := alayasign.NewSigner("test-access", "test-secret")
+	s := alayasign.NewSigner("test-access", "test-secret", time.Now)
 	assert.Equal(t, alayasign.Authorization("test-access", "test-secret", time.UnixMilli(123456), "GET", "/api/osm/v1/product/list-for-training-task"),
 		s.Authorization(time.UnixMilli(123456), "get", "/api/osm/v1/product/list-for-training-task"))
 	var wg sync.WaitGroup
@@ -129,7 +129,7 @@ func BenchmarkAuthorization(b *testing.B) {
 		}
 	})
 	b.Run("signer", func(b *testing.B) {
-		s := alayasign.NewSigner(id, secret)
+		s := alayasign.NewSigner(id, secret, time.Now)
 		b.ReportAllocs()
 		for b.Loop() {
 			_ = s.Authorization(at, "GET", path)

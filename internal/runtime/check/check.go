@@ -3,7 +3,6 @@
 package check
 
 import (
-	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -26,10 +25,9 @@ func PathID(field, v string) error {
 	return nil
 }
 
-// WordID refuses a path parameter that is empty or has any character other than a Unicode letter,
-// a Unicode digit or number, "_" or "-": the only IDs a route pattern [\w-]+ with Python's
-// Unicode-aware \w (the Rainbond console's) can match. Such an ID would otherwise be sent and come
-// back as the web framework's HTML 404.
+// WordID refuses a path parameter that is empty or has a character other than a Unicode letter or
+// number, "_" or "-": nothing else matches the Rainbond console's route pattern [\w-]+ (Python's
+// Unicode-aware \w), and the web framework would answer its HTML 404.
 func WordID(field, v string) error {
 	if v == "" {
 		return &wrapper.ValidationError{Field: field, Reason: "must not be empty"}
@@ -86,8 +84,7 @@ func BaseURL(field, raw string) (*url.URL, error) {
 		// url.Parse's error quotes the whole URL; its cause quotes at most the part that is wrong,
 		// which may still be the user information: take that out too.
 		reason := err.Error()
-		var ue *url.Error
-		if errors.As(err, &ue) {
+		if ue, ok := err.(*url.Error); ok {
 			reason = ue.Err.Error()
 		}
 		if info := userInfo(raw); info != "" {
@@ -114,16 +111,11 @@ func BaseURL(field, raw string) (*url.URL, error) {
 
 // userInfo returns what stands between "//" and the last "@" of the authority of raw, if anything.
 func userInfo(raw string) string {
-	i := strings.Index(raw, "//")
-	if i < 0 {
-		i = -2
+	if _, after, ok := strings.Cut(raw, "//"); ok {
+		raw = after
 	}
-	rest := raw[i+2:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
+	if j := strings.IndexAny(raw, "/?#"); j >= 0 {
+		raw = raw[:j]
 	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		return rest[:at]
-	}
-	return ""
+	return raw[:max(strings.LastIndex(raw, "@"), 0)] // "" without an "@"
 }

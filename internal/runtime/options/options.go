@@ -24,10 +24,9 @@ const (
 	DefaultMaxBodyBytes = 16 << 20
 	// MaxRetryWait caps one wait between attempts, including one asked for by Retry-After.
 	MaxRetryWait = 30 * time.Second
-	// DefaultMaxIdleConnsPerHost is how many idle keep-alive connections the default http.Client
-	// keeps per host: enough for one client shared by 64 goroutines to reuse its connections. Go's
-	// default of 2 makes such a client close and reopen connections on most calls (35-45 % less
-	// throughput, measured for issue 19); an idle connection costs one socket and closes after 90 s.
+	// DefaultMaxIdleConnsPerHost is how many idle connections the default http.Client keeps per
+	// host: enough for a client shared by 64 goroutines. Go's default of 2 makes such a client
+	// reopen connections on most calls (35-45 % less throughput, issue 19).
 	DefaultMaxIdleConnsPerHost = 64
 )
 
@@ -55,6 +54,8 @@ type Config struct {
 	RetryBaseWait time.Duration
 	// Logger receives a Debug record per attempt and per retry wait; nil logs nothing.
 	Logger *slog.Logger
+	// Now is the clock an AccessKey signs with (Alaya only).
+	Now func() time.Time
 }
 
 // New returns the defaults with each set applied in order (nil ones are skipped).
@@ -63,6 +64,7 @@ func New(sets ...func(*Config)) Config {
 		MaxRetries:    DefaultMaxRetries,
 		MaxBodyBytes:  DefaultMaxBodyBytes,
 		RetryBaseWait: RetryBaseWait,
+		Now:           time.Now,
 	}
 	for _, set := range sets {
 		if set != nil {

@@ -3,78 +3,39 @@ package transport
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 )
 
-// Authorizer puts a client's credential on a request. It is the hook a client package implements
-// for its own kind of credential (a fixed header, or a signature computed per request).
-//
-// The Doer calls Authorize once per request it sends, retries and followed redirects included, and
-// only for requests to the base URL's origin: a request to another origin gets no credential, and
-// the Authorization header of a redirected request is dropped when the redirect leaves the origin.
-// Authorize must therefore put everything secret in the Authorization header. It may be called from
-// many goroutines at once.
-//
-// Secrets returns every value that must never appear in an error, a log record or a fmt form (the
-// token, the key, the signing secret). The Doer redacts each of them from the messages it builds,
-// in the raw form and in the forms the server might echo (percent-escaped).
+// Authorizer puts a client's credential (a fixed header, or a signature computed per request) on a
+// request. The Doer calls Authorize, possibly from many goroutines at once, for every request it
+// sends to the base URL's origin (retries and followed redirects included) and for no other: the
+// Authorization header of a redirect leaving the origin is dropped, so Authorize must put
+// everything secret there. Secrets returns every value that must never appear in an error, a log
+// record or a fmt form; the Doer redacts them, raw and percent-escaped, from its messages.
 type Authorizer interface {
 	Authorize(req *http.Request) error
 	Secrets() []string
 }
 
-// Redacted is what every fmt form of a Secret, and every redacted credential in a message, shows.
+// Redacted is what replaces every form of a credential in a message.
 const Redacted = "[REDACTED]"
 
-// Secret is a credential kept where fmt cannot reach it: the value lives in a closure (fmt prints a
-// func as an address, whatever the verb, even for %t or %p on a struct that holds it), and every fmt
-// verb, JSON form and slog value of a Secret itself is Redacted. Reveal gives the value back.
-type Secret struct {
-	reveal func() string
-}
-
-// NewSecret keeps s in a Secret.
-func NewSecret(s string) Secret { return Secret{reveal: func() string { return s }} }
-
-// Reveal returns the value ("" for the zero Secret).
-func (s Secret) Reveal() string {
-	if s.reveal == nil {
-		return ""
-	}
-	return s.reveal()
-}
-
-// Format implements fmt.Formatter: every verb prints Redacted.
-func (Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Redacted) }
-
-// String implements fmt.Stringer.
-func (Secret) String() string { return Redacted }
-
-// GoString implements fmt.GoStringer.
-func (Secret) GoString() string { return Redacted }
-
-// MarshalText keeps the value out of encoding/json and similar encoders.
-func (Secret) MarshalText() ([]byte, error) { return []byte(Redacted), nil }
-
-// LogValue implements slog.LogValuer.
-func (Secret) LogValue() slog.Value { return slog.StringValue(Redacted) }
-
 // HeaderAuth is an Authorizer that sends a fixed Authorization header: "<scheme> <secret>", or the
-// secret alone when the scheme is empty (as the Rainbond console wants it).
+// secret alone when the scheme is empty (as the Rainbond console wants it). The secret lives only
+// in closures (fmt prints a func as an address, whatever the verb), and every fmt verb on a
+// HeaderAuth prints a description without it.
 type HeaderAuth struct {
 	value  func() []string // the header value, shared by every request (net/http only reads it)
-	secret Secret
+	secret func() string
 }
 
 // NewHeaderAuth returns a HeaderAuth for scheme ("" or e.g. "Bearer") and secret.
-func NewHeaderAuth(scheme string, secret Secret) *HeaderAuth {
-	v := secret.Reveal()
+func NewHeaderAuth(scheme, secret string) *HeaderAuth {
+	value := []string{secret}
 	if scheme != "" {
-		v = scheme + " " + v
+		value[0] = scheme + " " + secret
 	}
-	value := []string{v}
-	return &HeaderAuth{value: func() []string { return value }, secret: secret}
+	return &HeaderAuth{value: func() []string { return value }, secret: func() string { return secret }}
 }
 
 // Authorize implements Authorizer.
@@ -84,7 +45,7 @@ func (a *HeaderAuth) Authorize(req *http.Request) error {
 }
 
 // Secrets implements Authorizer.
-func (a *HeaderAuth) Secrets() []string { return []string{a.secret.Reveal()} }
+func (a *HeaderAuth) Secrets() []string { return []string{a.secret()} }
 
 // Format implements fmt.Formatter: every verb prints a description without the secret.
 func (HeaderAuth) Format(f fmt.State, _ rune) {

@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +22,7 @@ import (
 // countingAuth signs each request with a fresh counter, as a per-request signature does.
 type countingAuth struct {
 	n      atomic.Int32
-	secret Secret
+	secret string
 }
 
 func (a *countingAuth) Authorize(req *http.Request) error {
@@ -28,7 +30,7 @@ func (a *countingAuth) Authorize(req *http.Request) error {
 	return nil
 }
 
-func (a *countingAuth) Secrets() []string { return []string{a.secret.Reveal()} }
+func (a *countingAuth) Secrets() []string { return []string{a.secret} }
 
 func newDoer(t *testing.T, base string, auth Authorizer) *Doer {
 	t.Helper()
@@ -49,12 +51,13 @@ func TestAuthorizerCalledPerAttempt(t *testing.T) {
 	defer srv.Close()
 	auth := &countingAuth{}
 	d := newDoer(t, srv.URL, auth)
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/x", nil)
+	ctx, call := Start(context.Background(), "op")
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/x", nil)
 	resp, err := d.Do(req)
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, []string{"sig 1 /api/x", "sig 2 /api/x", "sig 3 /api/x"}, seen)
-	assert.Equal(t, 3, resp.Body.(*Body).Attempts())
+	assert.Equal(t, 3, call.Attempts)
 }
 
 // TestAuthorizerOnlyForTheOrigin protects the same-origin rule: a redirect to another origin carries
@@ -88,23 +91,38 @@ func TestAuthorizerOnlyForTheOrigin(t *testing.T) {
 
 // TestRedact protects the redaction of every form of the secrets, the longest first.
 func TestRedact(t *testing.T) {
-	d := newDoer(t, "https://h.example", &countingAuth{secret: NewSecret("a/b c")})
+	d := newDoer(t, "https://h.example", &countingAuth{secret: "a/b c"})
 	assert.Equal(t, "x [REDACTED] [REDACTED] [REDACTED] y", d.Redact("x a/b c a%2Fb+c a%2Fb%20c y"))
-	d = newDoer(t, "https://h.example", NewHeaderAuth("Bearer", NewSecret("k3y")))
+	d = newDoer(t, "https://h.example", NewHeaderAuth("Bearer", "k3y"))
 	assert.Equal(t, "invalid API key: Bearer [REDACTED]", d.Redact("invalid API key: Bearer k3y"))
 }
 
-// TestSecretNeverPrints protects the credential's type: no fmt verb shows it, nor does any verb on
-// a Doer or a HeaderAuth that holds it.
+// TestSecretNeverPrints protects the credential: no fmt verb on a Doer or a HeaderAuth that holds
+// it shows it.
 func TestSecretNeverPrints(t *testing.T) {
 	const raw = "tok-123456"
-	auth := NewHeaderAuth("Bearer", NewSecret(raw))
+	auth := NewHeaderAuth("Bearer", raw)
 	d := newDoer(t, "https://h.example/p", auth)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%T", "%p"} {
-		for _, v := range []any{NewSecret(raw), auth, *auth, d, *d} {
+		for _, v := range []any{auth, *auth, d, *d} {
 			out := fmt.Sprintf(verb, v)
 			assert.NotContains(t, out, raw, verb)
 			assert.NotContains(t, strings.ToLower(out), fmt.Sprintf("%x", raw), verb)
 		}
 	}
+}
+
+// TestScrubKeepsWhatTheErrorMatches protects Scrub: a cause whose text holds the credential is
+// redacted and no longer unwraps to the raw error, yet errors.Is still finds what it wrapped (a
+// deadline must stay a deadline); a cause without the credential is returned as it is.
+func TestScrubKeepsWhatTheErrorMatches(t *testing.T) {
+	d := newDoer(t, "https://h.example", NewHeaderAuth("", "s3cret"))
+	raw := fmt.Errorf("Get \"http://h/s3cret\": %w", context.DeadlineExceeded)
+	got := d.Scrub(raw)
+	assert.Equal(t, "Get \"http://h/[REDACTED]\": context deadline exceeded", got.Error())
+	assert.ErrorIs(t, got, context.DeadlineExceeded)
+	assert.Nil(t, errors.Unwrap(got))
+	plain := fmt.Errorf("dial: %w", context.Canceled)
+	assert.Same(t, plain, d.Scrub(plain))
+	assert.Nil(t, d.Scrub(nil))
 }

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"math"
@@ -43,7 +44,7 @@ func TestRetryAfter(t *testing.T) {
 
 // TestBackoff protects the capped, jittered exponential backoff.
 func TestBackoff(t *testing.T) {
-	d := &Doer{baseWait: 100 * time.Millisecond}
+	d := &Doer{cfg: options.Config{RetryBaseWait: 100 * time.Millisecond}}
 	for attempt, max := range []time.Duration{100, 200, 400, 800} {
 		max *= time.Millisecond
 		for range 50 {
@@ -57,14 +58,15 @@ func TestBackoff(t *testing.T) {
 }
 
 // TestReadCapped protects the body cap: exactly the cap is fine, one byte more is ErrBodyTooLarge
-// with the cap's worth of bytes, a cap of math.MaxInt64 works, and the buffer never grows past
-// twice what arrived, whatever the starting size.
+// with the cap's worth of bytes, a cap of math.MaxInt64 works, and the buffers never add up to
+// more than twice what arrived, whatever the starting size (from the declared length).
 func TestReadCapped(t *testing.T) {
-	read := func(body string, limit int64, size int) (string, error) {
-		b, err := readCapped(strings.NewReader(body), limit, make([]byte, 0, size))
-		return string(b), err
+	read := func(body string, limit int64, declared int64) (string, error) {
+		b, n, err := readCapped(strings.NewReader(body), limit, declared)
+		assert.EqualValues(t, len(bytes.Join(b, nil)), n)
+		return string(bytes.Join(b, nil)), err
 	}
-	for _, size := range []int{1, 3, 5, 6, 512} {
+	for _, size := range []int64{-1, 0, 1, 2, 4, 5, 6, 511, 1 << 40} {
 		got, err := read("12345", 5, size)
 		require.NoError(t, err)
 		assert.Equal(t, "12345", got)
@@ -79,10 +81,14 @@ func TestReadCapped(t *testing.T) {
 		assert.Equal(t, "", got)
 	}
 	big := strings.Repeat("x", 3000)
-	b, err := readCapped(strings.NewReader(big), math.MaxInt64, make([]byte, 0, 1))
+	b, _, err := readCapped(strings.NewReader(big), math.MaxInt64, 1)
 	require.NoError(t, err)
-	assert.Len(t, b, 3000)
-	assert.LessOrEqual(t, cap(b), 2*3000)
-	_, err = readCapped(io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(io.ErrUnexpectedEOF)), 10, nil)
+	assert.Len(t, bytes.Join(b, nil), 3000)
+	allocated := 0
+	for _, c := range b {
+		allocated += cap(c)
+	}
+	assert.LessOrEqual(t, allocated, 2*3000)
+	_, _, err = readCapped(io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(io.ErrUnexpectedEOF)), 10, 0)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 }
