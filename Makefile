@@ -145,4 +145,4 @@ bench-pool:
 	  PORTSDK_BENCH_ROUND=$$i $(GO) test -run '^$$' -bench '^BenchmarkParallelList$$' -benchmem -count 1 \
 	    -benchtime $(BENCH_POOL_TIME) ./wrapper/rainbond >> $(BENCH_POOL_OUT); \
 	done; \
-	$(GO) run ./tools/poolratio $(BENCH_POOL_OUT)
+	$(GO) run ./tools/benchratio -pool $(BENCH_POOL_OUT)
