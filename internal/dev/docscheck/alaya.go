@@ -2,6 +2,7 @@ package docscheck
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -77,20 +78,10 @@ var alayaSectionWords = []struct {
 // alayaNestWords say that the fields that follow are nested under the one before.
 var alayaNestWords = []string{"显示 properties", "Show properties", "显示 child attributes", "Show child attributes"}
 
-// isAlayaPage reports whether lines hold an Alaya request line, in either rendering.
-func isAlayaPage(lines []string) bool {
-	for i, l := range lines {
-		l = strings.TrimSpace(l)
-		if alayaRequestRe.MatchString(l) {
-			return true
-		}
-		if alayaMethodRe.MatchString(l) {
-			if next, _ := nextNonBlank(lines, i+1); alayaURLRe.MatchString(next) {
-				return true
-			}
-		}
-	}
-	return false
+// isAlayaPage reports whether the logical lines of a page hold an Alaya request line, in either
+// rendering (alayaLines joins a method alone and the URL after it).
+func isAlayaPage(lines []alayaLine) bool {
+	return slices.ContainsFunc(lines, func(l alayaLine) bool { return alayaRequestRe.MatchString(l.text) })
 }
 
 // nextNonBlank is the first non-blank line of lines from index i on, trimmed, and its index (-1
@@ -112,11 +103,7 @@ func alayaField(s string) (name, typ string, required bool, rest string, ok bool
 	first := -1
 	var firstType string
 	for i := 1; i < len(s); i++ {
-		c := s[i-1]
-		if !(c == '_' || c == '$' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			break
-		}
-		if i == 1 && (c == '-' || c >= '0' && c <= '9') {
+		if c := s[i-1]; !isNameByte(c) && c != '-' || i == 1 && (c == '-' || c >= '0' && c <= '9') {
 			break
 		}
 		t := alayaTypeRe.FindString(s[i:])
@@ -173,12 +160,12 @@ func hasNestWord(s string) bool { return nestWordPrefix(s) != "" }
 // with their descriptions, then the code samples (from "curl "). A "显示 properties" mark nests the
 // fields that follow under the one before it; the page does not say where such a nested list ends,
 // so the check places each field by the spec (see checker.fields).
-func parseAlaya(p *page, lines []string) {
+func parseAlaya(p *page, lines []alayaLine) {
 	var (
 		cur *endpoint
 		sec = alayaNone
 	)
-	for _, al := range alayaLines(lines) {
+	for _, al := range lines {
 		ln, line, rest := al.line, al.text, ""
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			path, tail := m[2], m[3]

@@ -78,10 +78,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		errs    []error
 	)
 	for _, s := range sources {
-		u, err := url.Parse(s.URL)
-		if err != nil {
-			return nil, fmt.Errorf("sources: %s: %w", s.File, err)
-		}
+		u, _ := url.Parse(s.URL) // ReadSources checked it
 		if base != nil {
 			u.Scheme, u.Host = base.Scheme, base.Host
 			u.Path = strings.TrimSuffix(base.Path, "/") + u.Path

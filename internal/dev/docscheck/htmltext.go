@@ -3,6 +3,7 @@ package docscheck
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -20,12 +21,15 @@ func HTMLToText(data []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("parse HTML: %w", err)
 	}
-	root := findElement(doc, atom.Main)
-	if root == nil {
-		root = findElement(doc, atom.Article)
-	}
-	if root == nil {
-		root = findElement(doc, atom.Body)
+	var root *html.Node
+find:
+	for _, a := range []atom.Atom{atom.Main, atom.Article, atom.Body} {
+		for n := range doc.Descendants() {
+			if n.Type == html.ElementNode && n.DataAtom == a {
+				root = n
+				break find
+			}
+		}
 	}
 	if root == nil {
 		return "", fmt.Errorf("parse HTML: no body")
@@ -34,18 +38,6 @@ func HTMLToText(data []byte) (string, error) {
 	w.node(root, false)
 	w.flush()
 	return strings.Join(w.lines, "\n\n") + "\n", nil
-}
-
-func findElement(n *html.Node, a atom.Atom) *html.Node {
-	if n.Type == html.ElementNode && n.DataAtom == a {
-		return n
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if f := findElement(c, a); f != nil {
-			return f
-		}
-	}
-	return nil
 }
 
 // skipped are the elements whose text is not part of the page's content.
@@ -125,7 +117,7 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 		}
 		if n.DataAtom == atom.Pre {
 			w.flush()
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
+			for c := range n.ChildNodes() {
 				w.node(c, true)
 			}
 			text := strings.Trim(w.cur.String(), "\n")
@@ -146,7 +138,7 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	if block {
 		w.flush()
 	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
+	for c := range n.ChildNodes() {
 		w.node(c, pre)
 	}
 	if block {
@@ -165,10 +157,9 @@ func startsWithSpace(s string) bool { return s != "" && strings.TrimLeft(s, " \t
 func endsWithSpace(s string) bool   { return s != "" && strings.TrimRight(s, " \t\r\n\f") != s }
 
 func attr(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
+	i := slices.IndexFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
+	if i < 0 {
+		return "", false
 	}
-	return "", false
+	return n.Attr[i].Val, true
 }

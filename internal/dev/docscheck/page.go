@@ -68,8 +68,8 @@ func parsePage(file, text string) *page {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
 	p := &page{File: file}
-	if isAlayaPage(lines) {
-		parseAlaya(p, lines)
+	if al := alayaLines(lines); isAlayaPage(al) {
+		parseAlaya(p, al)
 	} else {
 		parseMarkdown(p, lines)
 	}
