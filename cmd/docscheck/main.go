@@ -19,6 +19,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -56,11 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	docsDefault := getenv("DOCS")
-	if docsDefault == "" {
-		docsDefault = defaultDocs
-	}
-	docs := fs.String("docs", docsDefault, "folder of the vendor pages and their sources.txt; default $DOCS, else "+defaultDocs)
+	docs := fs.String("docs", cmp.Or(getenv("DOCS"), defaultDocs), "folder of the vendor pages and their sources.txt; default $DOCS, else "+defaultDocs)
 	specsDir := fs.String("specs", "specs", "folder of the OpenAPI specs")
 	root := fs.String("root", ".", "repository root, from which the notes the allow-list cites are read")
 	allowFile := fs.String("allow", "", "allow-list file (default: "+allowName+", built into the tool)")

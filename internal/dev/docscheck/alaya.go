@@ -75,8 +75,14 @@ var alayaSectionWords = []struct {
 	{"响应", alayaResponse},
 }
 
-// alayaNestWords say that the fields that follow are nested under the one before.
-var alayaNestWords = []string{"显示 properties", "Show properties", "显示 child attributes", "Show child attributes"}
+// alayaNestRe is a mark that the fields that follow are nested under the one before, at the start
+// of a line; alayaNestEndRe the same mark at the end of a description.
+var (
+	alayaNestRe    = regexp.MustCompile(`^` + alayaNest)
+	alayaNestEndRe = regexp.MustCompile(alayaNest + `$`)
+)
+
+const alayaNest = `(?:显示 properties|Show properties|显示 child attributes|Show child attributes)`
 
 // isAlayaPage reports whether the logical lines of a page hold an Alaya request line, in either
 // rendering (alayaLines joins a method alone and the URL after it).
@@ -143,7 +149,7 @@ func cutSectionWord(s string) (alayaSection, string, bool) {
 			continue
 		}
 		rest = strings.TrimSpace(rest)
-		if rest == "" || alayaMediaRe.MatchString(rest) || hasNestWord(rest) {
+		if rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
 			return w.sec, rest, true
 		}
 		if _, _, _, _, ok := alayaField(rest); ok {
@@ -152,8 +158,6 @@ func cutSectionWord(s string) (alayaSection, string, bool) {
 	}
 	return alayaNone, s, false
 }
-
-func hasNestWord(s string) bool { return nestWordPrefix(s) != "" }
 
 // parseAlaya reads an Alaya page: a request line, then the parts "鉴权(Authorizations)", "Path
 // Parameters", "Query Parameters", "Request body" (or "Body"), "Response", each a list of fields
@@ -210,7 +214,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 				rest = strings.TrimSpace(rest[len(m[0]):])
 				continue
 			}
-			if w := nestWordPrefix(rest); w != "" {
+			if w := alayaNestRe.FindString(rest); w != "" {
 				markOpens(cur, sec)
 				rest = strings.TrimSpace(rest[len(w):])
 				continue
@@ -240,10 +244,8 @@ func parseAlaya(p *page, lines []alayaLine) {
 			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
 		}
 		// A rendering may glue the nesting mark to the end of a description.
-		for _, w := range alayaNestWords {
-			if strings.HasSuffix(text, w) {
-				markOpens(cur, sec)
-			}
+		if alayaNestEndRe.MatchString(text) {
+			markOpens(cur, sec)
 		}
 	}
 }
@@ -253,16 +255,6 @@ func markOpens(cur *endpoint, sec alayaSection) {
 	if list := sectionList(cur, sec); list != nil && len(*list) > 0 {
 		(*list)[len(*list)-1].Opens = true
 	}
-}
-
-// nestWordPrefix is the nesting mark s starts with, or "".
-func nestWordPrefix(s string) string {
-	for _, w := range alayaNestWords {
-		if strings.HasPrefix(s, w) {
-			return w
-		}
-	}
-	return ""
 }
 
 // An alayaLine is a logical line of an Alaya page: text, and the line of the page where it starts.

@@ -43,7 +43,7 @@ const defaultMaxPageBytes = 8 << 20
 // Fetch downloads every page of the sources file and writes it into the docs folder, an HTML answer
 // turned into text by HTMLToText. It writes nothing unless every download succeeded: on an error
 // (offline, a status other than 200, a page too large or not text) the folder is left as it was,
-// and the error names each page that failed.
+// and the error names each page that failed (and wraps their errors).
 func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 	sources, err := ReadSources(filepath.Join(opts.DocsDir, SourcesFile))
 	if err != nil {
@@ -75,7 +75,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 	}
 	var (
 		results []result
-		errs    []error
+		failed  []any // an error naming the page, for each page that could not be downloaded
 	)
 	for _, s := range sources {
 		u, _ := url.Parse(s.URL) // ReadSources checked it
@@ -86,7 +86,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		}
 		text, isHTML, err := download(ctx, client, u.String(), limit)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", s.File, err))
+			failed = append(failed, fmt.Errorf("%s: %w", s.File, err))
 			continue
 		}
 		r := result{Fetched: Fetched{File: s.File, URL: u.String(), HTML: isHTML}, text: text}
@@ -94,8 +94,9 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		r.Changed = err != nil || !bytes.Equal(old, text)
 		results = append(results, r)
 	}
-	if len(errs) > 0 {
-		return nil, &FetchError{Failed: errs, Pages: len(sources), DocsDir: opts.DocsDir}
+	if len(failed) > 0 {
+		return nil, fmt.Errorf("%d of %d pages could not be downloaded; nothing written, %s is unchanged:"+strings.Repeat("\n  %w", len(failed)),
+			append([]any{len(failed), len(sources), opts.DocsDir}, failed...)...)
 	}
 
 	// Every page is here: write each to a temporary file beside it, then rename them all.
@@ -127,24 +128,6 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 	tmps = nil
 	return out, nil
 }
-
-// FetchError is the error of a Fetch that could not download every page; it wrote nothing.
-type FetchError struct {
-	Failed  []error // one per page, naming it
-	Pages   int     // pages the sources file lists
-	DocsDir string
-}
-
-func (e *FetchError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d pages could not be downloaded; nothing written, %s is unchanged:", len(e.Failed), e.Pages, e.DocsDir)
-	for _, err := range e.Failed {
-		b.WriteString("\n  " + err.Error())
-	}
-	return b.String()
-}
-
-func (e *FetchError) Unwrap() []error { return e.Failed }
 
 // download gets one page: its text, and whether it was HTML.
 func download(ctx context.Context, client *http.Client, rawURL string, limit int64) ([]byte, bool, error) {
