@@ -34,45 +34,32 @@ var (
 	alayaSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填.*)?$|^[A-Za-z_$][A-Za-z0-9_$-]*<[\x21-\x7e]*>`)
 )
 
-// alayaSection is a part of an Alaya page.
-type alayaSection int
-
-const (
-	alayaNone alayaSection = iota
-	alayaSkip              // the credentials, another status's model, the code samples
-	alayaPath
-	alayaQuery
-	alayaHeader
-	alayaBody
-	alayaResponse
-)
-
 // alayaSectionWords are the words that start a part of the page, longest first where one is the
 // start of another.
 var alayaSectionWords = []struct {
 	word string
-	sec  alayaSection
+	sec  section
 }{
-	{"鉴权(Authorizations)", alayaSkip},
-	{"Authorizations", alayaSkip},
-	{"Path Parameters", alayaPath},
-	{"Query Parameters", alayaQuery},
-	{"Header Parameters", alayaHeader},
-	{"Headers", alayaHeader},
-	{"Request body", alayaBody},
-	{"Request Body", alayaBody},
-	{"Body", alayaBody},
-	{"Responses", alayaResponse},
-	{"Response", alayaResponse},
+	{"鉴权(Authorizations)", sectionSkip},
+	{"Authorizations", sectionSkip},
+	{"Path Parameters", sectionPath},
+	{"Query Parameters", sectionQuery},
+	{"Header Parameters", sectionHeader},
+	{"Headers", sectionHeader},
+	{"Request body", sectionBody},
+	{"Request Body", sectionBody},
+	{"Body", sectionBody},
+	{"Responses", sectionResponse},
+	{"Response", sectionResponse},
 	// The same words as a Chinese rendering of the site may write them.
-	{"鉴权", alayaSkip},
-	{"路径参数", alayaPath},
-	{"查询参数", alayaQuery},
-	{"请求头参数", alayaHeader},
-	{"请求头", alayaHeader},
-	{"请求体", alayaBody},
-	{"响应参数", alayaResponse},
-	{"响应", alayaResponse},
+	{"鉴权", sectionSkip},
+	{"路径参数", sectionPath},
+	{"查询参数", sectionQuery},
+	{"请求头参数", sectionHeader},
+	{"请求头", sectionHeader},
+	{"请求体", sectionBody},
+	{"响应参数", sectionResponse},
+	{"响应", sectionResponse},
 }
 
 // alayaNestRe is a mark that the fields that follow are nested under the one before, at the start
@@ -142,7 +129,7 @@ func isNameByte(c byte) bool {
 // cutSectionWord reports the section s starts with, and the text after the word. The word counts
 // only when what follows it is nothing or page structure (a field, a media type, a nesting mark):
 // "Response" starts a section, "Response code of the call" is text.
-func cutSectionWord(s string) (alayaSection, string, bool) {
+func cutSectionWord(s string) (section, string, bool) {
 	for _, w := range alayaSectionWords {
 		rest, ok := strings.CutPrefix(s, w.word)
 		if !ok {
@@ -156,7 +143,7 @@ func cutSectionWord(s string) (alayaSection, string, bool) {
 			return w.sec, rest, true
 		}
 	}
-	return alayaNone, s, false
+	return sectionNone, s, false
 }
 
 // parseAlaya reads an Alaya page: a request line, then the parts "鉴权(Authorizations)", "Path
@@ -167,20 +154,20 @@ func cutSectionWord(s string) (alayaSection, string, bool) {
 func parseAlaya(p *page, lines []alayaLine) {
 	var (
 		cur *endpoint
-		sec = alayaNone
+		sec = sectionNone
 	)
 	for _, al := range lines {
 		ln, line, rest := al.line, al.text, ""
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			path, tail := m[2], m[3]
 			for _, w := range alayaSectionWords { // an English rendering may glue "Authorizations" to the path
-				if p, ok := strings.CutSuffix(path, w.word); ok && w.sec == alayaSkip {
+				if p, ok := strings.CutSuffix(path, w.word); ok && w.sec == sectionSkip {
 					path, tail = p, w.word+tail
 				}
 			}
 			cur = &endpoint{Method: m[1], Path: path, Line: ln}
 			p.Endpoints = append(p.Endpoints, cur)
-			sec = alayaNone
+			sec = sectionNone
 			if rest = strings.TrimSpace(tail); rest == "" {
 				continue
 			}
@@ -194,21 +181,18 @@ func parseAlaya(p *page, lines []alayaLine) {
 		for rest != "" {
 			if s, after, ok := cutSectionWord(rest); ok {
 				sec, rest = s, after
-				switch s {
-				case alayaBody:
-					cur.BodyLine = ln
-				case alayaResponse:
-					cur.ResponseLine = ln
+				if _, start := cur.model(s); start != nil {
+					*start = ln
 				}
 				continue
 			}
-			if m := alayaMediaRe.FindStringSubmatch(rest); m != nil && (sec == alayaBody || sec == alayaResponse || sec == alayaSkip) {
-				if m[1] != "" && sec != alayaBody {
+			if m := alayaMediaRe.FindStringSubmatch(rest); m != nil && (sec == sectionBody || sec == sectionResponse || sec == sectionSkip) {
+				if m[1] != "" && sec != sectionBody {
 					// Only the success model is compared; another status's model is skipped.
 					if m[1][0] == '2' {
-						sec = alayaResponse
+						sec = sectionResponse
 					} else {
-						sec = alayaSkip
+						sec = sectionSkip
 					}
 				}
 				rest = strings.TrimSpace(rest[len(m[0]):])
@@ -222,25 +206,24 @@ func parseAlaya(p *page, lines []alayaLine) {
 			break
 		}
 		if strings.HasPrefix(rest, "curl ") {
-			sec = alayaSkip // the code samples follow
+			sec = sectionSkip // the code samples follow
 			continue
 		}
-		if rest == "" || sec == alayaNone || sec == alayaSkip {
+		if rest == "" || sec == sectionNone || sec == sectionSkip {
 			continue
 		}
 		name, typ, required, text, ok := alayaField(rest)
-		switch {
+		switch list, _ := cur.model(sec); {
 		case !ok:
 			if alayaSuspectRe.MatchString(rest) {
 				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
 					Msg: "line " + quote(line) + " looks like a property but is not understood"})
 			}
 			text = rest // a description
-		case sectionList(cur, sec) != nil:
-			list := sectionList(cur, sec)
+		case list != nil:
 			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1})
 		default:
-			in := map[alayaSection]string{alayaPath: "path", alayaQuery: "query", alayaHeader: "header"}[sec]
+			in := map[section]string{sectionPath: "path", sectionQuery: "query", sectionHeader: "header"}[sec]
 			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
 		}
 		// A rendering may glue the nesting mark to the end of a description.
@@ -251,8 +234,8 @@ func parseAlaya(p *page, lines []alayaLine) {
 }
 
 // markOpens records that the fields that follow nest under the last field of the section.
-func markOpens(cur *endpoint, sec alayaSection) {
-	if list := sectionList(cur, sec); list != nil && len(*list) > 0 {
+func markOpens(cur *endpoint, sec section) {
+	if list, _ := cur.model(sec); list != nil && len(*list) > 0 {
 		(*list)[len(*list)-1].Opens = true
 	}
 }
@@ -306,15 +289,4 @@ func alayaLines(lines []string) []alayaLine {
 func isBareField(s string) bool {
 	_, _, required, rest, ok := alayaField(s)
 	return ok && !required && rest == ""
-}
-
-// sectionList is the field list a section fills; nil for a parameter section.
-func sectionList(cur *endpoint, sec alayaSection) *[]pageField {
-	switch sec {
-	case alayaBody:
-		return &cur.Body
-	case alayaResponse:
-		return &cur.Response
-	}
-	return nil
 }
