@@ -27,6 +27,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -350,9 +351,8 @@ type pkgInit struct {
 
 // initTraces runs path n times with GODEBUG=inittrace=1 and summarises the traces.
 func initTraces(path string, env []string, n int) (initSummary, error) {
-	var clocks []float64
-	var allocs []float64
-	perPkg := map[string][]pkgInit{}
+	var clocks, allocs []float64
+	pkgClocks, pkgAllocs := map[string][]float64{}, map[string][]float64{}
 	var packages int
 	for range n {
 		cmd := exec.Command(path, "version")
@@ -369,32 +369,20 @@ func initTraces(path string, env []string, n int) (initSummary, error) {
 		if len(inits) == 0 {
 			return initSummary{}, fmt.Errorf("%s printed no inittrace line", path)
 		}
-		var c float64
-		var a int
+		var c, a float64
 		for _, p := range inits {
-			c += p.clockMs
-			a += p.allocs
-			perPkg[p.name] = append(perPkg[p.name], p)
+			c, a = c+p.clockMs, a+float64(p.allocs)
+			pkgClocks[p.name] = append(pkgClocks[p.name], p.clockMs)
+			pkgAllocs[p.name] = append(pkgAllocs[p.name], float64(p.allocs))
 		}
-		clocks, allocs, packages = append(clocks, c), append(allocs, float64(a)), len(inits)
+		clocks, allocs, packages = append(clocks, c), append(allocs, a), len(inits)
 	}
 	s := initSummary{clockMs: median(clocks), allocs: int(median(allocs)), packages: packages}
-	for name, ps := range perPkg {
-		cs := make([]float64, len(ps))
-		as := make([]float64, len(ps))
-		for i, p := range ps {
-			cs[i], as[i] = p.clockMs, float64(p.allocs)
-		}
-		s.top = append(s.top, pkgInit{name: name, clockMs: median(cs), allocs: int(median(as))})
+	for name, cs := range pkgClocks {
+		s.top = append(s.top, pkgInit{name: name, clockMs: median(cs), allocs: int(median(pkgAllocs[name]))})
 	}
 	slices.SortFunc(s.top, func(a, b pkgInit) int {
-		if a.clockMs != b.clockMs {
-			if a.clockMs > b.clockMs {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.name, b.name)
+		return cmp.Or(cmp.Compare(b.clockMs, a.clockMs), strings.Compare(a.name, b.name))
 	})
 	s.top = s.top[:min(5, len(s.top))]
 	return s, nil

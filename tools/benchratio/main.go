@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,7 +96,7 @@ func parse(r io.Reader) (map[string]*samples, []string, error) {
 		if _, err := strconv.Atoi(fields[1]); err != nil {
 			continue // not a result line
 		}
-		name := trimProcs(fields[0])
+		name := procsRe.ReplaceAllString(fields[0], "")
 		s := res[name]
 		if s == nil {
 			s = &samples{}
@@ -119,17 +120,8 @@ func parse(r io.Reader) (map[string]*samples, []string, error) {
 	return res, order, sc.Err()
 }
 
-// trimProcs drops the "-N" GOMAXPROCS suffix the testing package adds.
-func trimProcs(name string) string {
-	i := strings.LastIndexByte(name, '-')
-	if i < 0 || i == len(name)-1 {
-		return name
-	}
-	if _, err := strconv.Atoi(name[i+1:]); err != nil {
-		return name
-	}
-	return name[:i]
-}
+// procsRe is the "-N" GOMAXPROCS suffix the testing package adds to a benchmark's name.
+var procsRe = regexp.MustCompile(`-\d+$`)
 
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
@@ -269,11 +261,7 @@ func poolReport(w io.Writer, res map[string]*samples, order []string, target flo
 	if tuned == nil || res[bench+"default"] == nil {
 		return false, fmt.Errorf("need both %sdefault and %[1]stuned results, have %v", bench, order)
 	}
-	rounds := 0
-	for _, s := range res {
-		rounds = max(rounds, len(s.ns))
-	}
-	fmt.Fprintf(w, "%d rounds; throughput = 1/(ns/op), one client shared by 64 goroutines\n\n", rounds)
+	fmt.Fprintf(w, "%d rounds; throughput = 1/(ns/op), one client shared by 64 goroutines\n\n", len(tuned.ns))
 	fmt.Fprintln(w, "| contender | median calls/s | throughput / tuned (median, min..max) | tuned's CPU per call / contender's |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	ok := false
