@@ -77,17 +77,6 @@ func isAlayaPage(lines []alayaLine) bool {
 	return slices.ContainsFunc(lines, func(l alayaLine) bool { return alayaRequestRe.MatchString(l.text) })
 }
 
-// nextNonBlank is the first non-blank line of lines from index i on, trimmed, and its index (-1
-// when there is none).
-func nextNonBlank(lines []string, i int) (string, int) {
-	for ; i < len(lines); i++ {
-		if l := strings.TrimSpace(lines[i]); l != "" {
-			return l, i
-		}
-	}
-	return "", -1
-}
-
 // alayaField splits s into a field's name, type and required mark, and the text after them. A name
 // may itself contain a type word ("externalHostString"), so every place where a known type follows
 // the name's characters is a candidate; the first whose type is followed by 必填, by the end or by
@@ -256,33 +245,25 @@ var (
 // alone and its type (and 必填) after it; a field and a 必填 alone after it.
 func alayaLines(lines []string) []alayaLine {
 	var out []alayaLine
-	for i := 0; i < len(lines); i++ {
-		text := strings.TrimSpace(lines[i])
+	for i, text := range lines {
+		text = strings.TrimSpace(text)
 		if text == "" {
 			continue
 		}
-		l := alayaLine{text: text, line: i + 1}
-		for {
-			next, j := nextNonBlank(lines, i+1)
-			if j < 0 {
-				break
-			}
-			joined := l.text + next
-			switch {
-			case alayaMethodRe.MatchString(l.text) && alayaURLRe.MatchString(next):
-			case alayaBareNameRe.MatchString(l.text) && alayaBareTypeRe.MatchString(next):
-			case next == "必填" && isBareField(l.text):
-			default:
-				joined = ""
-			}
-			if joined == "" {
-				break
-			}
-			l.text, i = joined, j
+		if n := len(out); n > 0 && continues(out[n-1].text, text) {
+			out[n-1].text += text
+			continue
 		}
-		out = append(out, l)
+		out = append(out, alayaLine{text: text, line: i + 1})
 	}
 	return out
+}
+
+// continues reports whether next is the rest of the element that prev starts.
+func continues(prev, next string) bool {
+	return alayaMethodRe.MatchString(prev) && alayaURLRe.MatchString(next) ||
+		alayaBareNameRe.MatchString(prev) && alayaBareTypeRe.MatchString(next) ||
+		next == "必填" && isBareField(prev)
 }
 
 // isBareField reports whether s is a field with no 必填 mark and nothing after its type.

@@ -2,6 +2,7 @@ package docscheck
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -60,22 +61,12 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			return nil, fmt.Errorf("base URL %s: want an http or https URL with a host and no user information", shown)
 		}
 	}
-	client := opts.Client
-	if client == nil {
-		client = &http.Client{Timeout: 60 * time.Second}
-	}
-	limit := opts.MaxBytes
-	if limit <= 0 {
-		limit = defaultMaxPageBytes
-	}
-
-	type result struct {
-		Fetched
-		text []byte
-	}
+	client := cmp.Or(opts.Client, &http.Client{Timeout: 60 * time.Second})
+	limit := cmp.Or(max(opts.MaxBytes, 0), defaultMaxPageBytes)
 	var (
-		results []result
-		failed  []any // an error naming the page, for each page that could not be downloaded
+		out    []Fetched
+		texts  [][]byte
+		failed []any // an error naming the page, for each page that could not be downloaded
 	)
 	for _, s := range sources {
 		u, _ := url.Parse(s.URL) // ReadSources checked it
@@ -89,10 +80,9 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			failed = append(failed, fmt.Errorf("%s: %w", s.File, err))
 			continue
 		}
-		r := result{Fetched: Fetched{File: s.File, URL: u.String(), HTML: isHTML}, text: text}
 		old, err := os.ReadFile(filepath.Join(opts.DocsDir, s.File))
-		r.Changed = err != nil || !bytes.Equal(old, text)
-		results = append(results, r)
+		out = append(out, Fetched{File: s.File, URL: u.String(), HTML: isHTML, Changed: err != nil || !bytes.Equal(old, text)})
+		texts = append(texts, text)
 	}
 	if len(failed) > 0 {
 		return nil, fmt.Errorf("%d of %d pages could not be downloaded; nothing written, %s is unchanged:"+strings.Repeat("\n  %w", len(failed)),
@@ -106,24 +96,22 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			os.Remove(t)
 		}
 	}()
-	for _, r := range results {
+	for i, r := range out {
 		f, err := os.CreateTemp(opts.DocsDir, "."+r.File+".*")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w; nothing written", r.File, err)
 		}
 		tmps = append(tmps, f.Name())
-		_, werr := f.Write(r.text)
+		_, werr := f.Write(texts[i])
 		cerr := f.Close()
 		if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
 			return nil, fmt.Errorf("%s: %w; nothing written", r.File, err)
 		}
 	}
-	out := make([]Fetched, 0, len(results))
-	for i, r := range results {
+	for i, r := range out {
 		if err := os.Rename(tmps[i], filepath.Join(opts.DocsDir, r.File)); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.File, err)
 		}
-		out = append(out, r.Fetched)
 	}
 	tmps = nil
 	return out, nil
