@@ -3,6 +3,7 @@ package docscheck
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -65,6 +66,9 @@ var blocks = map[atom.Atom]bool{
 	atom.Tfoot: true, atom.Tr: true, atom.Td: true, atom.Th: true, atom.Ul: true, atom.Caption: true,
 }
 
+// trailingSpaceRe is the white space at the end of a line of a preformatted block.
+var trailingSpaceRe = regexp.MustCompile(`(?m)[ \t\r]+$`)
+
 // textWriter collects the blocks of the text (a line, or the lines of a preformatted block); cur is
 // the line being built from inline text.
 type textWriter struct {
@@ -123,11 +127,7 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 			text := strings.Trim(w.cur.String(), "\n")
 			w.cur.Reset()
 			if strings.TrimSpace(text) != "" {
-				ls := strings.Split(text, "\n")
-				for i, l := range ls {
-					ls[i] = strings.TrimRight(l, " \t\r")
-				}
-				w.lines = append(w.lines, strings.Join(ls, "\n"))
+				w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
 			}
 			return
 		}

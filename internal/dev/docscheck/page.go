@@ -159,9 +159,8 @@ func parseMarkdown(p *page, lines []string) {
 			}
 			continue
 		}
-		if !tbl.sepSeen {
-			tbl.sepSeen = true
-			continue
+		if ln == tbl.line+1 {
+			continue // the separator row
 		}
 		if cur == nil || tbl.kind == tableOther {
 			continue
@@ -215,10 +214,9 @@ const (
 )
 
 type mdTable struct {
-	cols    map[string]int
-	kind    int
-	line    int
-	sepSeen bool
+	cols map[string]int
+	kind int
+	line int // of the header row
 }
 
 func newMDTable(header []string, line int) *mdTable {

@@ -189,10 +189,7 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 		}
 		for _, name := range propNames(c.s) {
 			p := prop(c.s, name)
-			path := name
-			if c.path != "" {
-				path = c.path + "." + name
-			}
+			path := strings.TrimPrefix(c.path+"."+name, ".")
 			if baseType(p) == "array" {
 				p, path = items(p), path+"[]"
 			}
