@@ -104,11 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 2
 		}
 		for _, p := range pages {
-			state := "unchanged"
-			if p.Changed {
-				state = "changed"
-			}
-			fmt.Fprintf(stderr, "docscheck fetch: %s: %s (%s)\n", p.File, state, p.URL)
+			fmt.Fprintf(stderr, "docscheck fetch: %s: %s (%s)\n", p.File, map[bool]string{false: "unchanged", true: "changed"}[p.Changed], p.URL)
 		}
 	}
 

@@ -276,10 +276,7 @@ func stopFake(cmd *exec.Cmd) {
 func runOnce(path string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.Command(path, args...)
 	cmd.Env = env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.Bytes(), err
+	return cmd.CombinedOutput()
 }
 
 // copyBinary writes n copies of the file at path into dir, named name.1 to name.n, and returns

@@ -103,21 +103,17 @@ func ParseAllow(name string, data []byte) (*AllowList, error) {
 
 // apply drops the findings the list accepts and adds one finding per entry that accepted none.
 func (al *AllowList) apply(findings []Finding) (kept []Finding, allowed int) {
-	used := make([]bool, len(al.Entries))
-	index := map[string]int{}
-	for i, e := range al.Entries {
-		index[e.Item] = i
-	}
+	used := map[string]bool{}
 	for _, f := range findings {
-		if i, ok := index[f.Key()]; ok {
-			used[i] = true
+		if slices.ContainsFunc(al.Entries, func(e AllowEntry) bool { return e.Item == f.Key() }) {
+			used[f.Key()] = true
 			allowed++
-			continue
+		} else {
+			kept = append(kept, f)
 		}
-		kept = append(kept, f)
 	}
-	for i, e := range al.Entries {
-		if !used[i] {
+	for _, e := range al.Entries {
+		if !used[e.Item] {
 			kept = append(kept, Finding{File: al.Name, Line: e.Line,
 				Msg: "stale allow-list entry, no finding matches it: " + e.Item})
 		}

@@ -91,13 +91,7 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 			return
 		}
 		text := strings.Join(strings.Fields(n.Data), " ")
-		if text == "" {
-			if n.Data != "" && w.cur.Len() > 0 {
-				w.space()
-			}
-			return
-		}
-		if startsWithSpace(n.Data) {
+		if n.Data != "" && (text == "" || startsWithSpace(n.Data)) { // white space alone is one space
 			w.space()
 		}
 		w.cur.WriteString(text)
@@ -106,13 +100,8 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 		}
 		return
 	case html.ElementNode:
-		if skipped[n.DataAtom] {
-			return
-		}
-		if _, hidden := attr(n, "hidden"); hidden {
-			return
-		}
-		if role, _ := attr(n, "role"); skippedRoles[role] {
+		role, _ := attr(n, "role")
+		if _, hidden := attr(n, "hidden"); skipped[n.DataAtom] || hidden || skippedRoles[role] {
 			return
 		}
 		if n.DataAtom == atom.Br {
