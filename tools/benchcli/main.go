@@ -225,10 +225,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 }
 
 func describe(p program) string {
-	if len(p.args) == 0 {
-		return p.name
-	}
-	return p.name + " " + strings.Join(p.args, " ")
+	return strings.TrimSpace(p.name + " " + strings.Join(p.args, " "))
 }
 
 // startFake starts `portctl-fake fake` (what `portctl fake` runs) on a free loopback port and returns
@@ -354,15 +351,14 @@ func initTraces(path string, env []string, n int) (initSummary, error) {
 	for range n {
 		cmd := exec.Command(path, "version")
 		cmd.Env = append(slices.Clone(env), "GODEBUG=inittrace=1")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
+		out, err := cmd.CombinedOutput() // parseInitTrace skips the program's own output
+		if err != nil {
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) { // minimal has no version command: its exit status does not matter
 				return initSummary{}, err
 			}
 		}
-		inits := parseInitTrace(stderr.String())
+		inits := parseInitTrace(string(out))
 		if len(inits) == 0 {
 			return initSummary{}, fmt.Errorf("%s printed no inittrace line", path)
 		}

@@ -146,7 +146,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 		sec = sectionNone
 	)
 	for _, al := range lines {
-		ln, line, rest := al.line, al.text, ""
+		ln, line, rest := al.line, al.text, al.text
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			path, tail := m[2], m[3]
 			for _, w := range alayaSectionWords { // an English rendering may glue "Authorizations" to the path
@@ -160,8 +160,6 @@ func parseAlaya(p *page, lines []alayaLine) {
 			if rest = strings.TrimSpace(tail); rest == "" {
 				continue
 			}
-		} else {
-			rest = line
 		}
 		if cur == nil {
 			continue

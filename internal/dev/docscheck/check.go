@@ -109,13 +109,11 @@ func Check(opts Options) (*Report, error) {
 	}
 	rep.Items = c.items
 
-	findings, allowed := allow.apply(c.findings)
-	findings = append(findings, allow.checkNotes(cmp.Or(opts.RootDir, "."))...)
-	rep.Allowed = allowed
-	slices.SortStableFunc(findings, func(a, b Finding) int {
+	rep.Findings, rep.Allowed = allow.apply(c.findings)
+	rep.Findings = append(rep.Findings, allow.checkNotes(cmp.Or(opts.RootDir, "."))...)
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Key(), b.Key()))
 	})
-	rep.Findings = findings
 	return rep, nil
 }
 

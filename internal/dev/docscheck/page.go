@@ -257,7 +257,6 @@ func splitRow(line string) []string {
 // isSeparatorRow reports whether line is the row under a table's header: cells of dashes, each
 // maybe with a colon at either end ("| --- | :-: |", "---|---").
 func isSeparatorRow(line string) bool {
-	line = strings.TrimSpace(line)
 	if !strings.Contains(line, "|") || !strings.Contains(line, "-") {
 		return false
 	}

@@ -21,22 +21,18 @@ func val(ref *openapi3.SchemaRef) *openapi3.Schema {
 // allOf yields s and then, depth first, the parts of its allOf: where a schema's properties,
 // required names, type and items are looked up.
 func allOf(s *openapi3.Schema) iter.Seq[*openapi3.Schema] {
-	var walk func(*openapi3.Schema, func(*openapi3.Schema) bool) bool
-	walk = func(s *openapi3.Schema, yield func(*openapi3.Schema) bool) bool {
-		if s == nil {
-			return true
-		}
-		if !yield(s) {
-			return false
+	return func(yield func(*openapi3.Schema) bool) {
+		if s == nil || !yield(s) {
+			return
 		}
 		for _, sub := range s.AllOf {
-			if !walk(val(sub), yield) {
-				return false
+			for x := range allOf(val(sub)) {
+				if !yield(x) {
+					return
+				}
 			}
 		}
-		return true
 	}
-	return func(yield func(*openapi3.Schema) bool) { walk(s, yield) }
 }
 
 // prop is the schema of property name of s, looking into allOf too; nil when s has no such property.
