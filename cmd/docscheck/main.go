@@ -51,9 +51,11 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fetch := len(args) > 0 && args[0] == "fetch"
-	name := "docscheck"
+	name, usage := "docscheck", "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n       docscheck fetch -h"
 	if fetch {
 		args, name = args[1:], "docscheck fetch"
+		usage = "usage: docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n" +
+			"Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them."
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -66,13 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		baseURL = fs.String("base-url", "", "download every page from this scheme and host instead of the URL's own (for tests)")
 	}
 	fs.Usage = func() {
-		if fetch {
-			fmt.Fprintln(stderr, "usage: docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]")
-			fmt.Fprintln(stderr, "Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them.")
-		} else {
-			fmt.Fprintln(stderr, "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]")
-			fmt.Fprintln(stderr, "       docscheck fetch -h")
-		}
+		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

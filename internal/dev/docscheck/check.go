@@ -197,19 +197,19 @@ func (c *checker) add(line int, format string, args ...any) {
 
 func quote(s string) string { return strconv.Quote(s) }
 
-// find returns the spec operation of ep, or nil and the name of the spec whose paths share the
-// longest leading segments with ep's path ("" when none shares any).
+// find returns the spec operation of ep, or nil and where it is missing: "spec NAME", the spec
+// whose paths share the longest leading segments with ep's path, or "every spec" when none shares any.
 func (c *checker) find(ep *endpoint) (*openapi3.PathItem, *openapi3.Operation, string) {
-	closest, closestLen := "", 0
+	closest, closestLen := "every spec", 0
 	for _, s := range c.specs {
 		for path, item := range s.doc.Paths.Map() {
 			if path == ep.Path {
 				if op := item.GetOperation(ep.Method); op != nil {
-					return item, op, s.name
+					return item, op, ""
 				}
 			}
 			if n := commonSegments(path, ep.Path); n > closestLen {
-				closest, closestLen = s.name, n
+				closest, closestLen = "spec "+s.name, n
 			}
 		}
 	}
@@ -230,13 +230,9 @@ func commonSegments(a, b string) int {
 func (c *checker) endpoint(file string, ep *endpoint) {
 	c.file, c.ep = file, ep
 	c.items++
-	item, op, specName := c.find(ep)
+	item, op, missingIn := c.find(ep)
 	if op == nil {
-		if specName == "" {
-			c.add(ep.Line, "endpoint missing in every spec")
-		} else {
-			c.add(ep.Line, "endpoint missing in spec %s", specName)
-		}
+		c.add(ep.Line, "endpoint missing in %s", missingIn)
 		return
 	}
 
