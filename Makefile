@@ -133,7 +133,8 @@ bench-cli:
 
 ## bench-pool: the connection-pool acceptance of issue 19: $(BENCH_POOL_ROUNDS) rounds (one go test process each, the
 ## contenders' order rotating) of BenchmarkParallelList (one client, 64 goroutines, rainbondtest over loopback) into
-## $(BENCH_POOL_OUT); then each contender's throughput against a tuned WithHTTPClient (target: default >= 0.90).
+## $(BENCH_POOL_OUT); then tools/benchratio -pool: each contender's throughput against a tuned WithHTTPClient (target:
+## default >= 0.90).
 BENCH_POOL_ROUNDS ?= 10
 BENCH_POOL_TIME ?= 1s
 BENCH_POOL_OUT ?= bench-pool.out
