@@ -133,7 +133,8 @@ bench-cli:
 
 ## bench-pool: the connection-pool acceptance of issue 19: $(BENCH_POOL_ROUNDS) rounds (one go test process each, the
 ## contenders' order rotating) of BenchmarkParallelList (one client, 64 goroutines, rainbondtest over loopback) into
-## $(BENCH_POOL_OUT); then each contender's throughput against a tuned WithHTTPClient (target: default >= 0.90).
+## $(BENCH_POOL_OUT); then tools/benchratio -pool: each contender's throughput against a tuned WithHTTPClient (target:
+## default >= 0.90).
 BENCH_POOL_ROUNDS ?= 10
 BENCH_POOL_TIME ?= 1s
 BENCH_POOL_OUT ?= bench-pool.out
@@ -145,4 +146,4 @@ bench-pool:
 	  PORTSDK_BENCH_ROUND=$$i $(GO) test -run '^$$' -bench '^BenchmarkParallelList$$' -benchmem -count 1 \
 	    -benchtime $(BENCH_POOL_TIME) ./wrapper/rainbond >> $(BENCH_POOL_OUT); \
 	done; \
-	$(GO) run ./tools/poolratio $(BENCH_POOL_OUT)
+	$(GO) run ./tools/benchratio -pool $(BENCH_POOL_OUT)

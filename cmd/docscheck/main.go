@@ -19,6 +19,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -50,17 +51,15 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fetch := len(args) > 0 && args[0] == "fetch"
-	name := "docscheck"
+	name, usage := "docscheck", "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n       docscheck fetch -h"
 	if fetch {
 		args, name = args[1:], "docscheck fetch"
+		usage = "usage: docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n" +
+			"Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them."
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	docsDefault := getenv("DOCS")
-	if docsDefault == "" {
-		docsDefault = defaultDocs
-	}
-	docs := fs.String("docs", docsDefault, "folder of the vendor pages and their sources.txt; default $DOCS, else "+defaultDocs)
+	docs := fs.String("docs", cmp.Or(getenv("DOCS"), defaultDocs), "folder of the vendor pages and their sources.txt; default $DOCS, else "+defaultDocs)
 	specsDir := fs.String("specs", "specs", "folder of the OpenAPI specs")
 	root := fs.String("root", ".", "repository root, from which the notes the allow-list cites are read")
 	allowFile := fs.String("allow", "", "allow-list file (default: "+allowName+", built into the tool)")
@@ -69,13 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		baseURL = fs.String("base-url", "", "download every page from this scheme and host instead of the URL's own (for tests)")
 	}
 	fs.Usage = func() {
-		if fetch {
-			fmt.Fprintln(stderr, "usage: docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]")
-			fmt.Fprintln(stderr, "Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them.")
-		} else {
-			fmt.Fprintln(stderr, "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]")
-			fmt.Fprintln(stderr, "       docscheck fetch -h")
-		}
+		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -107,11 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 2
 		}
 		for _, p := range pages {
-			state := "unchanged"
-			if p.Changed {
-				state = "changed"
-			}
-			fmt.Fprintf(stderr, "docscheck fetch: %s: %s (%s)\n", p.File, state, p.URL)
+			fmt.Fprintf(stderr, "docscheck fetch: %s: %s (%s)\n", p.File, map[bool]string{false: "unchanged", true: "changed"}[p.Changed], p.URL)
 		}
 	}
 

@@ -27,6 +27,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -224,10 +225,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 }
 
 func describe(p program) string {
-	if len(p.args) == 0 {
-		return p.name
-	}
-	return p.name + " " + strings.Join(p.args, " ")
+	return strings.TrimSpace(p.name + " " + strings.Join(p.args, " "))
 }
 
 // startFake starts `portctl-fake fake` (what `portctl fake` runs) on a free loopback port and returns
@@ -275,10 +273,7 @@ func stopFake(cmd *exec.Cmd) {
 func runOnce(path string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.Command(path, args...)
 	cmd.Env = env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.Bytes(), err
+	return cmd.CombinedOutput()
 }
 
 // copyBinary writes n copies of the file at path into dir, named name.1 to name.n, and returns
@@ -350,51 +345,37 @@ type pkgInit struct {
 
 // initTraces runs path n times with GODEBUG=inittrace=1 and summarises the traces.
 func initTraces(path string, env []string, n int) (initSummary, error) {
-	var clocks []float64
-	var allocs []float64
-	perPkg := map[string][]pkgInit{}
+	var clocks, allocs []float64
+	pkgClocks, pkgAllocs := map[string][]float64{}, map[string][]float64{}
 	var packages int
 	for range n {
 		cmd := exec.Command(path, "version")
 		cmd.Env = append(slices.Clone(env), "GODEBUG=inittrace=1")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
+		out, err := cmd.CombinedOutput() // parseInitTrace skips the program's own output
+		if err != nil {
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) { // minimal has no version command: its exit status does not matter
 				return initSummary{}, err
 			}
 		}
-		inits := parseInitTrace(stderr.String())
+		inits := parseInitTrace(string(out))
 		if len(inits) == 0 {
 			return initSummary{}, fmt.Errorf("%s printed no inittrace line", path)
 		}
-		var c float64
-		var a int
+		var c, a float64
 		for _, p := range inits {
-			c += p.clockMs
-			a += p.allocs
-			perPkg[p.name] = append(perPkg[p.name], p)
+			c, a = c+p.clockMs, a+float64(p.allocs)
+			pkgClocks[p.name] = append(pkgClocks[p.name], p.clockMs)
+			pkgAllocs[p.name] = append(pkgAllocs[p.name], float64(p.allocs))
 		}
-		clocks, allocs, packages = append(clocks, c), append(allocs, float64(a)), len(inits)
+		clocks, allocs, packages = append(clocks, c), append(allocs, a), len(inits)
 	}
 	s := initSummary{clockMs: median(clocks), allocs: int(median(allocs)), packages: packages}
-	for name, ps := range perPkg {
-		cs := make([]float64, len(ps))
-		as := make([]float64, len(ps))
-		for i, p := range ps {
-			cs[i], as[i] = p.clockMs, float64(p.allocs)
-		}
-		s.top = append(s.top, pkgInit{name: name, clockMs: median(cs), allocs: int(median(as))})
+	for name, cs := range pkgClocks {
+		s.top = append(s.top, pkgInit{name: name, clockMs: median(cs), allocs: int(median(pkgAllocs[name]))})
 	}
 	slices.SortFunc(s.top, func(a, b pkgInit) int {
-		if a.clockMs != b.clockMs {
-			if a.clockMs > b.clockMs {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.name, b.name)
+		return cmp.Or(cmp.Compare(b.clockMs, a.clockMs), strings.Compare(a.name, b.name))
 	})
 	s.top = s.top[:min(5, len(s.top))]
 	return s, nil

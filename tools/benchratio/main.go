@@ -1,13 +1,22 @@
 // Command benchratio reads `go test -bench` output made of rounds (each benchmark once per round)
-// and prints what benchstat cannot project from positional sub-benchmark names: for every benchmark
-// X with the contenders X/floor, X/raw and X/portsdk, the ratios portsdk/floor and portsdk/raw of the
-// wall time, round by round (median and min..max over the rounds), of the bytes and of the
-// allocations per call; and the validation cost. Each figure is checked against the targets of
-// BENCHMARKS.md. `make bench` runs it on bench.out.
+// and prints the ratios of contenders paired round by round (the median of the per-round ratios and
+// their min..max), which benchstat cannot project from positional sub-benchmark names.
+//
+// By default it reads `make bench`'s bench.out: for every benchmark X with the contenders X/floor,
+// X/raw and X/portsdk, the ratios portsdk/floor and portsdk/raw of the wall time, of the bytes and
+// of the allocations per call; and the validation cost. Each figure is checked against the targets
+// of BENCHMARKS.md.
+//
+// With -pool it reads `make bench-pool`'s rounds of BenchmarkParallelList (wrapper/rainbond, one go
+// test process per round): for every contender, its median throughput and the ratio of its
+// throughput to tuned's; the same for the CPU time per call (cpu-ns/op, tuned's over the
+// contender's), the steadier figure on a machine shared with other work. It checks the target of
+// issue 19: default reaches at least -target of tuned.
 //
 // Usage:
 //
 //	go run ./tools/benchratio [flags] bench.out
+//	go run ./tools/benchratio -pool [-target 0.9] bench-pool.out
 package main
 
 import (
@@ -16,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +33,8 @@ import (
 
 func main() {
 	var t targets
+	pool := flag.Bool("pool", false, "read the rounds of BenchmarkParallelList (make bench-pool)")
+	flag.Float64Var(&t.pool, "target", 0.90, "-pool target: lowest median throughput ratio default/tuned")
 	flag.Float64Var(&t.floorLarge, "max-floor-ratio", 1.00, "target: highest portsdk/floor time ratio at ports=100 and above")
 	flag.Float64Var(&t.floorHuge, "max-floor-ratio-10000", 0.85, "target: highest portsdk/floor time ratio at ports=10000")
 	flag.Float64Var(&t.floorSmall, "max-floor-ratio-small", 1.10, "target: highest portsdk/floor time ratio for 1-port calls and writes")
@@ -30,35 +42,47 @@ func main() {
 	flag.Float64Var(&t.validateNs, "max-validate-ns", 200, "target: highest ns/op of BenchmarkValidate (with 0 allocs/op)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: benchratio [flags] bench.out")
+		fmt.Fprintln(os.Stderr, "usage: benchratio [flags] bench.out\n       benchratio -pool [-target 0.9] bench-pool.out")
 		os.Exit(2)
 	}
-	f, err := os.Open(flag.Arg(0))
+	ok, err := run(flag.Arg(0), *pool, t)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchratio:", err)
+	}
+	if err != nil || !ok {
 		os.Exit(1)
+	}
+}
+
+// run reads the file and prints its report; ok reports whether every target was met.
+func run(file string, pool bool, t targets) (ok bool, err error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return false, err
 	}
 	defer func() { _ = f.Close() }()
 	res, order, err := parse(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchratio:", err)
-		os.Exit(1)
+		return false, err
 	}
-	if !report(os.Stdout, res, order, t) {
-		os.Exit(1)
+	if pool {
+		return poolReport(os.Stdout, res, order, t.pool)
 	}
+	return report(os.Stdout, res, order, t), nil
 }
 
 type targets struct {
-	floorLarge, floorHuge, floorSmall, raw1000, validateNs float64
+	floorLarge, floorHuge, floorSmall, raw1000, validateNs, pool float64
 }
 
-// samples holds every run of one benchmark, in the order of the input (one per round).
+// samples holds every run of one benchmark, in the order of the input (one per round); a unit a
+// line does not report counts as 0.
 type samples struct {
-	ns, bytes, allocs []float64
+	ns, bytes, allocs, cpu []float64
 }
 
-// parse collects ns/op, B/op and allocs/op per benchmark name (without the -GOMAXPROCS suffix).
+// parse collects ns/op, B/op, allocs/op and cpu-ns/op per benchmark name (without the -GOMAXPROCS
+// suffix), and returns the names in the order first seen.
 func parse(r io.Reader) (map[string]*samples, []string, error) {
 	res := map[string]*samples{}
 	var order []string
@@ -72,42 +96,32 @@ func parse(r io.Reader) (map[string]*samples, []string, error) {
 		if _, err := strconv.Atoi(fields[1]); err != nil {
 			continue // not a result line
 		}
-		name := trimProcs(fields[0])
+		name := procsRe.ReplaceAllString(fields[0], "")
 		s := res[name]
 		if s == nil {
 			s = &samples{}
 			res[name] = s
 			order = append(order, name)
 		}
+		v := map[string]float64{}
 		for i := 2; i+1 < len(fields); i += 2 {
-			v, err := strconv.ParseFloat(fields[i], 64)
+			x, err := strconv.ParseFloat(fields[i], 64)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: bad value %q", fields[0], fields[i])
 			}
-			switch fields[i+1] {
-			case "ns/op":
-				s.ns = append(s.ns, v)
-			case "B/op":
-				s.bytes = append(s.bytes, v)
-			case "allocs/op":
-				s.allocs = append(s.allocs, v)
-			}
+			v[fields[i+1]] = x
 		}
+		if !(v["ns/op"] > 0) {
+			return nil, nil, fmt.Errorf("line %q: ns/op is not a positive number", sc.Text())
+		}
+		s.ns, s.bytes = append(s.ns, v["ns/op"]), append(s.bytes, v["B/op"])
+		s.allocs, s.cpu = append(s.allocs, v["allocs/op"]), append(s.cpu, v["cpu-ns/op"])
 	}
 	return res, order, sc.Err()
 }
 
-// trimProcs drops the "-N" GOMAXPROCS suffix the testing package adds.
-func trimProcs(name string) string {
-	i := strings.LastIndexByte(name, '-')
-	if i < 0 || i == len(name)-1 {
-		return name
-	}
-	if _, err := strconv.Atoi(name[i+1:]); err != nil {
-		return name
-	}
-	return name[:i]
-}
+// procsRe is the "-N" GOMAXPROCS suffix the testing package adds to a benchmark's name.
+var procsRe = regexp.MustCompile(`-\d+$`)
 
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
@@ -122,11 +136,11 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// ratios returns p[i]/q[i] over the rounds both have.
+// ratios returns p[i]/q[i] over the rounds both have (a value of 0: not reported).
 func ratios(p, q []float64) []float64 {
 	out := make([]float64, 0, min(len(p), len(q)))
 	for i := range min(len(p), len(q)) {
-		if q[i] > 0 {
+		if p[i] > 0 && q[i] > 0 {
 			out = append(out, p[i]/q[i])
 		}
 	}
@@ -237,4 +251,44 @@ func report(w io.Writer, res map[string]*samples, order []string, t targets) boo
 			fmtNs(ns), allocs, check(ns < t.validateNs && allocs == 0), t.validateNs)
 	}
 	return all
+}
+
+// poolReport prints, for every contender of BenchmarkParallelList, its median throughput and its
+// throughput and CPU per call against tuned's, and says whether default/tuned meets target.
+func poolReport(w io.Writer, res map[string]*samples, order []string, target float64) (bool, error) {
+	const bench = "BenchmarkParallelList/"
+	tuned := res[bench+"tuned"]
+	if tuned == nil || res[bench+"default"] == nil {
+		return false, fmt.Errorf("need both %sdefault and %[1]stuned results, have %v", bench, order)
+	}
+	fmt.Fprintf(w, "%d rounds; throughput = 1/(ns/op), one client shared by 64 goroutines\n\n", len(tuned.ns))
+	fmt.Fprintln(w, "| contender | median calls/s | throughput / tuned (median, min..max) | tuned's CPU per call / contender's |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	ok := false
+	for _, name := range order {
+		contender, found := strings.CutPrefix(name, bench)
+		if !found {
+			continue
+		}
+		s := res[name]
+		var tput []float64
+		for _, ns := range s.ns {
+			tput = append(tput, 1e9/ns)
+		}
+		r, cpu := ratios(tuned.ns, s.ns), "not reported"
+		if c := ratios(tuned.cpu, s.cpu); len(c) > 0 {
+			cpu = statOf(c).String()
+		}
+		st := statOf(r)
+		fmt.Fprintf(w, "| %s | %.0f | %.2f (%.2f..%.2f, %d rounds) | %s |\n", contender, median(tput), st.med, st.lo, st.hi, len(r), cpu)
+		if contender == "default" {
+			ok = st.med >= target
+		}
+	}
+	verdict := "holds"
+	if !ok {
+		verdict = "does NOT hold"
+	}
+	fmt.Fprintf(w, "\ntarget: default >= %.2f of tuned: %s\n", target, verdict)
+	return ok, nil
 }

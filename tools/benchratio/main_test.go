@@ -52,3 +52,41 @@ func TestReportVerdicts(t *testing.T) {
 		t.Errorf("a loopback row at 1.20 of the floor passed a 1.10 target:\n%s", out.String())
 	}
 }
+
+// TestPoolRatio protects how -pool pairs rounds and judges the target: the n-th line of each
+// contender is its n-th round, each ratio is tuned's ns/op over the contender's (throughput), and
+// the verdict follows the median ratio of default; CPU ratios come only from rounds reporting
+// cpu-ns/op.
+func TestPoolRatio(t *testing.T) {
+	in := `goos: linux
+BenchmarkParallelList/default-2   	 100	 100 ns/op	 1 calls/s	 200 cpu-ns/op
+BenchmarkParallelList/tuned-2     	 100	 95 ns/op	 180 cpu-ns/op
+BenchmarkParallelList/stdlib-2    	 100	 190 ns/op
+PASS
+BenchmarkParallelList/tuned-2     	 100	 100 ns/op
+BenchmarkParallelList/stdlib-2    	 100	 200 ns/op
+BenchmarkParallelList/default-2   	 100	 125 ns/op
+`
+	res, order, err := parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res["BenchmarkParallelList/tuned"].ns) != 2 || strings.Join(order, ",") !=
+		"BenchmarkParallelList/default,BenchmarkParallelList/tuned,BenchmarkParallelList/stdlib" {
+		t.Fatalf("parsed %v (tuned: %+v), want 2 rounds of default,tuned,stdlib", order, res["BenchmarkParallelList/tuned"])
+	}
+	var out strings.Builder
+	ok, err := poolReport(&out, res, order, 0.90) // default/tuned: 0.95 and 0.80, median 0.875
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok {
+		t.Errorf("median 0.875 judged as meeting 0.90:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "| default | 9000000 | 0.88 (0.80..0.95, 2 rounds) | 0.90 (0.90..0.90) |") {
+		t.Errorf("default row missing or wrong:\n%s", out.String())
+	}
+	if ok, _ := poolReport(&out, res, order, 0.85); !ok {
+		t.Errorf("median 0.875 judged as missing 0.85")
+	}
+}

@@ -2,6 +2,7 @@ package docscheck
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -33,75 +34,47 @@ var (
 	alayaSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填.*)?$|^[A-Za-z_$][A-Za-z0-9_$-]*<[\x21-\x7e]*>`)
 )
 
-// alayaSection is a part of an Alaya page.
-type alayaSection int
-
-const (
-	alayaNone alayaSection = iota
-	alayaSkip              // the credentials, another status's model, the code samples
-	alayaPath
-	alayaQuery
-	alayaHeader
-	alayaBody
-	alayaResponse
-)
-
 // alayaSectionWords are the words that start a part of the page, longest first where one is the
 // start of another.
 var alayaSectionWords = []struct {
 	word string
-	sec  alayaSection
+	sec  section
 }{
-	{"鉴权(Authorizations)", alayaSkip},
-	{"Authorizations", alayaSkip},
-	{"Path Parameters", alayaPath},
-	{"Query Parameters", alayaQuery},
-	{"Header Parameters", alayaHeader},
-	{"Headers", alayaHeader},
-	{"Request body", alayaBody},
-	{"Request Body", alayaBody},
-	{"Body", alayaBody},
-	{"Responses", alayaResponse},
-	{"Response", alayaResponse},
+	{"鉴权(Authorizations)", sectionSkip},
+	{"Authorizations", sectionSkip},
+	{"Path Parameters", sectionPath},
+	{"Query Parameters", sectionQuery},
+	{"Header Parameters", sectionHeader},
+	{"Headers", sectionHeader},
+	{"Request body", sectionBody},
+	{"Request Body", sectionBody},
+	{"Body", sectionBody},
+	{"Responses", sectionResponse},
+	{"Response", sectionResponse},
 	// The same words as a Chinese rendering of the site may write them.
-	{"鉴权", alayaSkip},
-	{"路径参数", alayaPath},
-	{"查询参数", alayaQuery},
-	{"请求头参数", alayaHeader},
-	{"请求头", alayaHeader},
-	{"请求体", alayaBody},
-	{"响应参数", alayaResponse},
-	{"响应", alayaResponse},
+	{"鉴权", sectionSkip},
+	{"路径参数", sectionPath},
+	{"查询参数", sectionQuery},
+	{"请求头参数", sectionHeader},
+	{"请求头", sectionHeader},
+	{"请求体", sectionBody},
+	{"响应参数", sectionResponse},
+	{"响应", sectionResponse},
 }
 
-// alayaNestWords say that the fields that follow are nested under the one before.
-var alayaNestWords = []string{"显示 properties", "Show properties", "显示 child attributes", "Show child attributes"}
+// alayaNestRe is a mark that the fields that follow are nested under the one before, at the start
+// of a line; alayaNestEndRe the same mark at the end of a description.
+var (
+	alayaNestRe    = regexp.MustCompile(`^` + alayaNest)
+	alayaNestEndRe = regexp.MustCompile(alayaNest + `$`)
+)
 
-// isAlayaPage reports whether lines hold an Alaya request line, in either rendering.
-func isAlayaPage(lines []string) bool {
-	for i, l := range lines {
-		l = strings.TrimSpace(l)
-		if alayaRequestRe.MatchString(l) {
-			return true
-		}
-		if alayaMethodRe.MatchString(l) {
-			if next, _ := nextNonBlank(lines, i+1); alayaURLRe.MatchString(next) {
-				return true
-			}
-		}
-	}
-	return false
-}
+const alayaNest = `(?:显示 properties|Show properties|显示 child attributes|Show child attributes)`
 
-// nextNonBlank is the first non-blank line of lines from index i on, trimmed, and its index (-1
-// when there is none).
-func nextNonBlank(lines []string, i int) (string, int) {
-	for ; i < len(lines); i++ {
-		if l := strings.TrimSpace(lines[i]); l != "" {
-			return l, i
-		}
-	}
-	return "", -1
+// isAlayaPage reports whether the logical lines of a page hold an Alaya request line, in either
+// rendering (alayaLines joins a method alone and the URL after it).
+func isAlayaPage(lines []alayaLine) bool {
+	return slices.ContainsFunc(lines, func(l alayaLine) bool { return alayaRequestRe.MatchString(l.text) })
 }
 
 // alayaField splits s into a field's name, type and required mark, and the text after them. A name
@@ -112,11 +85,7 @@ func alayaField(s string) (name, typ string, required bool, rest string, ok bool
 	first := -1
 	var firstType string
 	for i := 1; i < len(s); i++ {
-		c := s[i-1]
-		if !(c == '_' || c == '$' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			break
-		}
-		if i == 1 && (c == '-' || c >= '0' && c <= '9') {
+		if c := s[i-1]; !isNameByte(c) && c != '-' || i == 1 && (c == '-' || c >= '0' && c <= '9') {
 			break
 		}
 		t := alayaTypeRe.FindString(s[i:])
@@ -149,52 +118,48 @@ func isNameByte(c byte) bool {
 // cutSectionWord reports the section s starts with, and the text after the word. The word counts
 // only when what follows it is nothing or page structure (a field, a media type, a nesting mark):
 // "Response" starts a section, "Response code of the call" is text.
-func cutSectionWord(s string) (alayaSection, string, bool) {
+func cutSectionWord(s string) (section, string, bool) {
 	for _, w := range alayaSectionWords {
 		rest, ok := strings.CutPrefix(s, w.word)
 		if !ok {
 			continue
 		}
 		rest = strings.TrimSpace(rest)
-		if rest == "" || alayaMediaRe.MatchString(rest) || hasNestWord(rest) {
+		if rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
 			return w.sec, rest, true
 		}
 		if _, _, _, _, ok := alayaField(rest); ok {
 			return w.sec, rest, true
 		}
 	}
-	return alayaNone, s, false
+	return sectionNone, s, false
 }
-
-func hasNestWord(s string) bool { return nestWordPrefix(s) != "" }
 
 // parseAlaya reads an Alaya page: a request line, then the parts "鉴权(Authorizations)", "Path
 // Parameters", "Query Parameters", "Request body" (or "Body"), "Response", each a list of fields
 // with their descriptions, then the code samples (from "curl "). A "显示 properties" mark nests the
 // fields that follow under the one before it; the page does not say where such a nested list ends,
 // so the check places each field by the spec (see checker.fields).
-func parseAlaya(p *page, lines []string) {
+func parseAlaya(p *page, lines []alayaLine) {
 	var (
 		cur *endpoint
-		sec = alayaNone
+		sec = sectionNone
 	)
-	for _, al := range alayaLines(lines) {
-		ln, line, rest := al.line, al.text, ""
+	for _, al := range lines {
+		ln, line, rest := al.line, al.text, al.text
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			path, tail := m[2], m[3]
 			for _, w := range alayaSectionWords { // an English rendering may glue "Authorizations" to the path
-				if p, ok := strings.CutSuffix(path, w.word); ok && w.sec == alayaSkip {
+				if p, ok := strings.CutSuffix(path, w.word); ok && w.sec == sectionSkip {
 					path, tail = p, w.word+tail
 				}
 			}
 			cur = &endpoint{Method: m[1], Path: path, Line: ln}
 			p.Endpoints = append(p.Endpoints, cur)
-			sec = alayaNone
+			sec = sectionNone
 			if rest = strings.TrimSpace(tail); rest == "" {
 				continue
 			}
-		} else {
-			rest = line
 		}
 		if cur == nil {
 			continue
@@ -203,27 +168,24 @@ func parseAlaya(p *page, lines []string) {
 		for rest != "" {
 			if s, after, ok := cutSectionWord(rest); ok {
 				sec, rest = s, after
-				switch s {
-				case alayaBody:
-					cur.BodyLine = ln
-				case alayaResponse:
-					cur.ResponseLine = ln
+				if _, start := cur.model(s); start != nil {
+					*start = ln
 				}
 				continue
 			}
-			if m := alayaMediaRe.FindStringSubmatch(rest); m != nil && (sec == alayaBody || sec == alayaResponse || sec == alayaSkip) {
-				if m[1] != "" && sec != alayaBody {
+			if m := alayaMediaRe.FindStringSubmatch(rest); m != nil && (sec == sectionBody || sec == sectionResponse || sec == sectionSkip) {
+				if m[1] != "" && sec != sectionBody {
 					// Only the success model is compared; another status's model is skipped.
 					if m[1][0] == '2' {
-						sec = alayaResponse
+						sec = sectionResponse
 					} else {
-						sec = alayaSkip
+						sec = sectionSkip
 					}
 				}
 				rest = strings.TrimSpace(rest[len(m[0]):])
 				continue
 			}
-			if w := nestWordPrefix(rest); w != "" {
+			if w := alayaNestRe.FindString(rest); w != "" {
 				markOpens(cur, sec)
 				rest = strings.TrimSpace(rest[len(w):])
 				continue
@@ -231,51 +193,38 @@ func parseAlaya(p *page, lines []string) {
 			break
 		}
 		if strings.HasPrefix(rest, "curl ") {
-			sec = alayaSkip // the code samples follow
+			sec = sectionSkip // the code samples follow
 			continue
 		}
-		if rest == "" || sec == alayaNone || sec == alayaSkip {
+		if rest == "" || sec == sectionNone || sec == sectionSkip {
 			continue
 		}
 		name, typ, required, text, ok := alayaField(rest)
-		switch {
+		switch list, _ := cur.model(sec); {
 		case !ok:
 			if alayaSuspectRe.MatchString(rest) {
 				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
 					Msg: "line " + quote(line) + " looks like a property but is not understood"})
 			}
 			text = rest // a description
-		case sectionList(cur, sec) != nil:
-			list := sectionList(cur, sec)
+		case list != nil:
 			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1})
 		default:
-			in := map[alayaSection]string{alayaPath: "path", alayaQuery: "query", alayaHeader: "header"}[sec]
+			in := map[section]string{sectionPath: "path", sectionQuery: "query", sectionHeader: "header"}[sec]
 			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
 		}
 		// A rendering may glue the nesting mark to the end of a description.
-		for _, w := range alayaNestWords {
-			if strings.HasSuffix(text, w) {
-				markOpens(cur, sec)
-			}
+		if alayaNestEndRe.MatchString(text) {
+			markOpens(cur, sec)
 		}
 	}
 }
 
 // markOpens records that the fields that follow nest under the last field of the section.
-func markOpens(cur *endpoint, sec alayaSection) {
-	if list := sectionList(cur, sec); list != nil && len(*list) > 0 {
+func markOpens(cur *endpoint, sec section) {
+	if list, _ := cur.model(sec); list != nil && len(*list) > 0 {
 		(*list)[len(*list)-1].Opens = true
 	}
-}
-
-// nestWordPrefix is the nesting mark s starts with, or "".
-func nestWordPrefix(s string) string {
-	for _, w := range alayaNestWords {
-		if strings.HasPrefix(s, w) {
-			return w
-		}
-	}
-	return ""
 }
 
 // An alayaLine is a logical line of an Alaya page: text, and the line of the page where it starts.
@@ -294,48 +243,29 @@ var (
 // alone and its type (and 必填) after it; a field and a 必填 alone after it.
 func alayaLines(lines []string) []alayaLine {
 	var out []alayaLine
-	for i := 0; i < len(lines); i++ {
-		text := strings.TrimSpace(lines[i])
+	for i, text := range lines {
+		text = strings.TrimSpace(text)
 		if text == "" {
 			continue
 		}
-		l := alayaLine{text: text, line: i + 1}
-		for {
-			next, j := nextNonBlank(lines, i+1)
-			if j < 0 {
-				break
-			}
-			joined := l.text + next
-			switch {
-			case alayaMethodRe.MatchString(l.text) && alayaURLRe.MatchString(next):
-			case alayaBareNameRe.MatchString(l.text) && alayaBareTypeRe.MatchString(next):
-			case next == "必填" && isBareField(l.text):
-			default:
-				joined = ""
-			}
-			if joined == "" {
-				break
-			}
-			l.text, i = joined, j
+		if n := len(out); n > 0 && continues(out[n-1].text, text) {
+			out[n-1].text += text
+			continue
 		}
-		out = append(out, l)
+		out = append(out, alayaLine{text: text, line: i + 1})
 	}
 	return out
+}
+
+// continues reports whether next is the rest of the element that prev starts.
+func continues(prev, next string) bool {
+	return alayaMethodRe.MatchString(prev) && alayaURLRe.MatchString(next) ||
+		alayaBareNameRe.MatchString(prev) && alayaBareTypeRe.MatchString(next) ||
+		next == "必填" && isBareField(prev)
 }
 
 // isBareField reports whether s is a field with no 必填 mark and nothing after its type.
 func isBareField(s string) bool {
 	_, _, required, rest, ok := alayaField(s)
 	return ok && !required && rest == ""
-}
-
-// sectionList is the field list a section fills; nil for a parameter section.
-func sectionList(cur *endpoint, sec alayaSection) *[]pageField {
-	switch sec {
-	case alayaBody:
-		return &cur.Body
-	case alayaResponse:
-		return &cur.Response
-	}
-	return nil
 }

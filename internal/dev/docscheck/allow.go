@@ -1,13 +1,12 @@
 package docscheck
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -57,9 +56,9 @@ func ParseAllow(name string, data []byte) (*AllowList, error) {
 		cur = nil
 		return nil
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for ln := 1; sc.Scan(); ln++ {
-		raw := strings.TrimRight(sc.Text(), " \t\r")
+	for i, raw := range strings.Split(string(data), "\n") {
+		ln := i + 1
+		raw = strings.TrimRight(raw, " \t\r")
 		line := strings.TrimSpace(raw)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -96,9 +95,6 @@ func ParseAllow(name string, data []byte) (*AllowList, error) {
 			return nil, fmt.Errorf("%s:%d: want \"reason: ...\" or \"note: ...\", got %q", name, ln, line)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
 	if err := finish(); err != nil {
 		return nil, err
 	}
@@ -107,21 +103,17 @@ func ParseAllow(name string, data []byte) (*AllowList, error) {
 
 // apply drops the findings the list accepts and adds one finding per entry that accepted none.
 func (al *AllowList) apply(findings []Finding) (kept []Finding, allowed int) {
-	used := make([]bool, len(al.Entries))
-	index := map[string]int{}
-	for i, e := range al.Entries {
-		index[e.Item] = i
-	}
+	used := map[string]bool{}
 	for _, f := range findings {
-		if i, ok := index[f.Key()]; ok {
-			used[i] = true
+		if slices.ContainsFunc(al.Entries, func(e AllowEntry) bool { return e.Item == f.Key() }) {
+			used[f.Key()] = true
 			allowed++
-			continue
+		} else {
+			kept = append(kept, f)
 		}
-		kept = append(kept, f)
 	}
-	for i, e := range al.Entries {
-		if !used[i] {
+	for _, e := range al.Entries {
+		if !used[e.Item] {
 			kept = append(kept, Finding{File: al.Name, Line: e.Line,
 				Msg: "stale allow-list entry, no finding matches it: " + e.Item})
 		}
@@ -151,34 +143,23 @@ func (al *AllowList) checkNotes(root string) []Finding {
 	var out []Finding
 	for _, e := range al.Entries {
 		rel := notePath(e.NoteFile)
-		if rel == "" {
-			out = append(out, Finding{File: al.Name, Line: e.Line,
-				Msg: fmt.Sprintf("note %q: name a file of the repository by its path from the root, e.g. %s/rainbond.md", e.NoteFile, NotesDir)})
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))) // not used when rel == ""
+		var msg string
+		switch {
+		case rel == "":
+			msg = fmt.Sprintf("note %q: name a file of the repository by its path from the root, e.g. %s/rainbond.md", e.NoteFile, NotesDir)
+		case errors.Is(err, fs.ErrNotExist):
+			msg = fmt.Sprintf("note %q: no such file %s in the repository", e.NoteFile, rel)
+		case err != nil:
+			msg = fmt.Sprintf("note %q: %v", e.NoteFile, err)
+		case e.NoteSection != "" && !slices.ContainsFunc(strings.Split(string(data), "\n"), func(l string) bool {
+			return strings.HasPrefix(strings.TrimSpace(l), "#") && strings.Contains(l, e.NoteSection)
+		}):
+			msg = fmt.Sprintf("note %q has no heading containing %q", e.NoteFile, e.NoteSection)
+		default:
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
-		if err != nil {
-			msg := fmt.Sprintf("note %q: %v", e.NoteFile, err)
-			if errors.Is(err, fs.ErrNotExist) {
-				msg = fmt.Sprintf("note %q: no such file %s in the repository", e.NoteFile, rel)
-			}
-			out = append(out, Finding{File: al.Name, Line: e.Line, Msg: msg})
-			continue
-		}
-		if e.NoteSection == "" {
-			continue
-		}
-		found := false
-		for _, l := range strings.Split(string(data), "\n") {
-			if strings.HasPrefix(strings.TrimSpace(l), "#") && strings.Contains(l, e.NoteSection) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			out = append(out, Finding{File: al.Name, Line: e.Line,
-				Msg: fmt.Sprintf("note %q has no heading containing %q", e.NoteFile, e.NoteSection)})
-		}
+		out = append(out, Finding{File: al.Name, Line: e.Line, Msg: msg})
 	}
 	return out
 }

@@ -12,10 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -109,13 +109,11 @@ func Check(opts Options) (*Report, error) {
 	}
 	rep.Items = c.items
 
-	findings, allowed := allow.apply(c.findings)
-	findings = append(findings, allow.checkNotes(cmp.Or(opts.RootDir, "."))...)
-	rep.Allowed = allowed
-	slices.SortStableFunc(findings, func(a, b Finding) int {
+	rep.Findings, rep.Allowed = allow.apply(c.findings)
+	rep.Findings = append(rep.Findings, allow.checkNotes(cmp.Or(opts.RootDir, "."))...)
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Key(), b.Key()))
 	})
-	rep.Findings = findings
 	return rep, nil
 }
 
@@ -126,12 +124,7 @@ func loadSpecs(dir string) ([]spec, error) {
 	}
 	var out []spec
 	for _, e := range entries {
-		switch filepath.Ext(e.Name()) {
-		case ".yaml", ".yml", ".json":
-		default:
-			continue
-		}
-		if e.IsDir() {
+		if e.IsDir() || !slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(e.Name())) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -189,31 +182,34 @@ func readPages(dir string) ([]*page, error) {
 	return pages, nil
 }
 
+// checker compares the endpoints of the pages with the specs, one endpoint at a time.
 type checker struct {
 	specs    []spec
 	findings []Finding
 	items    int
+	file     string    // the page being compared
+	ep       *endpoint // the endpoint being compared
 }
 
-func (c *checker) add(file string, line int, ep *endpoint, format string, args ...any) {
-	c.findings = append(c.findings, Finding{File: file, Line: line, Endpoint: ep.String(), Msg: fmt.Sprintf(format, args...)})
+func (c *checker) add(line int, format string, args ...any) {
+	c.findings = append(c.findings, Finding{File: c.file, Line: line, Endpoint: c.ep.String(), Msg: fmt.Sprintf(format, args...)})
 }
 
 func quote(s string) string { return strconv.Quote(s) }
 
-// find returns the spec operation of ep, or nil and the name of the spec whose paths share the
-// longest leading segments with ep's path ("" when none shares any).
+// find returns the spec operation of ep, or nil and where it is missing: "spec NAME", the spec
+// whose paths share the longest leading segments with ep's path, or "every spec" when none shares any.
 func (c *checker) find(ep *endpoint) (*openapi3.PathItem, *openapi3.Operation, string) {
-	closest, closestLen := "", 0
+	closest, closestLen := "every spec", 0
 	for _, s := range c.specs {
 		for path, item := range s.doc.Paths.Map() {
 			if path == ep.Path {
 				if op := item.GetOperation(ep.Method); op != nil {
-					return item, op, s.name
+					return item, op, ""
 				}
 			}
 			if n := commonSegments(path, ep.Path); n > closestLen {
-				closest, closestLen = s.name, n
+				closest, closestLen = "spec "+s.name, n
 			}
 		}
 	}
@@ -229,86 +225,82 @@ func commonSegments(a, b string) int {
 	return n
 }
 
+// endpoint compares one endpoint of page file: the operation, its parameters, its request body and
+// its response model.
 func (c *checker) endpoint(file string, ep *endpoint) {
+	c.file, c.ep = file, ep
 	c.items++
-	item, op, specName := c.find(ep)
+	item, op, missingIn := c.find(ep)
 	if op == nil {
-		if specName == "" {
-			c.add(file, ep.Line, ep, "endpoint missing in every spec")
-		} else {
-			c.add(file, ep.Line, ep, "endpoint missing in spec %s", specName)
-		}
+		c.add(ep.Line, "endpoint missing in %s", missingIn)
 		return
 	}
 
 	for _, pp := range ep.Params {
 		c.items++
-		c.param(file, ep, item, op, pp)
+		what := fmt.Sprintf("%s parameter %s", pp.In, quote(pp.Name))
+		sp := op.Parameters.GetByInAndName(pp.In, pp.Name)
+		if sp == nil {
+			sp = item.Parameters.GetByInAndName(pp.In, pp.Name)
+		}
+		switch {
+		case sp == nil:
+			c.add(pp.Line, "%s: missing in spec", what)
+		case pp.In == "path": // always required
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true)
+		default:
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), &pp.Required, sp.Required)
+		}
 	}
 
 	if len(ep.Body) > 0 {
 		body := bodySchema(op)
 		if body == nil {
-			c.add(file, ep.BodyLine, ep, "request body: missing in spec")
+			c.add(ep.BodyLine, "request body: missing in spec")
 		} else {
-			c.fields(file, ep, "request", ep.Body, body, true)
+			c.fields("request", ep.Body, body, true)
 		}
 	}
 
 	if len(ep.Response) > 0 {
 		resp := responseSchema(op)
 		if resp == nil {
-			c.add(file, ep.ResponseLine, ep, "response body: missing in spec")
+			c.add(ep.ResponseLine, "response body: missing in spec")
 			return
 		}
 		path, root := locate(resp, topLevelNames(ep.Response))
 		if path != "" {
-			c.add(file, ep.ResponseLine, ep, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
+			c.add(ep.ResponseLine, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
 		}
-		c.fields(file, ep, "response", ep.Response, root, false)
+		c.fields("response", ep.Response, root, false)
 	}
 }
 
-func (c *checker) param(file string, ep *endpoint, item *openapi3.PathItem, op *openapi3.Operation, pp pageParam) {
-	what := fmt.Sprintf("%s parameter %s", pp.In, quote(pp.Name))
-	sp := op.Parameters.GetByInAndName(pp.In, pp.Name)
-	if sp == nil {
-		sp = item.Parameters.GetByInAndName(pp.In, pp.Name)
-	}
-	if sp == nil {
-		c.add(file, pp.Line, ep, "%s: missing in spec", what)
-		return
-	}
-	pt, ok := pageType(pp.RawType)
-	st := specType(val(sp.Schema))
-	switch {
+// compare reports where a parameter or field (what names it) differs from its spec schema s: a page
+// type that is not understood or unlike the spec's, and, when pageRequired is set, a required mark
+// unlike the spec's.
+func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pageRequired *bool, specRequired bool) {
+	pt, ok := pageType(rawType)
+	switch st := specType(s); {
 	case !ok:
-		c.add(file, pp.Line, ep, "%s: page type %s not understood", what, quote(pp.RawType))
+		c.add(line, "%s: page type %s not understood", what, quote(rawType))
 	case !sameType(pt, st):
-		c.add(file, pp.Line, ep, "%s: page type %s, spec type %s", what, pt, st)
+		c.add(line, "%s: page type %s, spec type %s", what, pt, st)
 	}
-	if pp.In != "path" && pp.Required != sp.Required {
-		c.add(file, pp.Line, ep, "%s: %s", what, requiredMsg(pp.Required))
+	switch {
+	case pageRequired == nil || *pageRequired == specRequired:
+	case *pageRequired:
+		c.add(line, "%s: page marks it required, spec does not", what)
+	default:
+		c.add(line, "%s: page marks it optional, spec requires it", what)
 	}
-}
-
-func requiredMsg(pageRequired bool) string {
-	if pageRequired {
-		return "page marks it required, spec does not"
-	}
-	return "page marks it optional, spec requires it"
 }
 
 func jsonSchema(content openapi3.Content) *openapi3.Schema {
 	if mt := content.Get("application/json"); mt != nil {
 		return val(mt.Schema)
 	}
-	keys := make([]string, 0, len(content))
-	for k := range content {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(content)) {
 		if s := val(content[k].Schema); s != nil {
 			return s
 		}
@@ -329,14 +321,8 @@ func responseSchema(op *openapi3.Operation) *openapi3.Schema {
 	if op.Responses == nil {
 		return nil
 	}
-	var keys []string
-	for k := range op.Responses.Map() {
-		if len(k) == 3 && k[0] == '2' {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys) // "200" < "201" < "2XX"
-	keys = append(keys, "default")
+	keys := slices.Sorted(maps.Keys(op.Responses.Map())) // "200" < "201" < "2XX" < "default"
+	keys = append(slices.DeleteFunc(keys, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default")
 	for _, k := range keys {
 		if r := op.Responses.Value(k); r != nil && r.Value != nil {
 			if s := jsonSchema(r.Value.Content); s != nil {
@@ -368,7 +354,7 @@ func topLevelNames(fields []pageField) []string {
 // placed by the depth the page states; where it states none (the Alaya pages), a field is placed
 // in the innermost open level whose spec schema has a property of that name, else in the
 // innermost open level.
-func (c *checker) fields(file string, ep *endpoint, kind string, fields []pageField, root *openapi3.Schema, checkRequired bool) {
+func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema, checkRequired bool) {
 	type level struct {
 		prefix  string
 		schema  *openapi3.Schema
@@ -392,7 +378,7 @@ func (c *checker) fields(file string, ep *endpoint, kind string, fields []pageFi
 		name := lv.prefix + f.Name
 		ps := prop(lv.schema, f.Name)
 		if !lv.missing {
-			c.field(file, ep, kind, name, f, lv.schema, ps, checkRequired)
+			c.field(kind, name, f, lv.schema, ps, checkRequired)
 		}
 		if f.Opens {
 			next := level{prefix: name + ".", schema: ps, missing: lv.missing || ps == nil}
@@ -404,31 +390,23 @@ func (c *checker) fields(file string, ep *endpoint, kind string, fields []pageFi
 	}
 }
 
-func (c *checker) field(file string, ep *endpoint, kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
+func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
 	c.items++
 	what := fmt.Sprintf("%s field %s", kind, quote(name))
 	if ps == nil {
-		c.add(file, f.Line, ep, "%s: missing in spec", what)
+		c.add(f.Line, "%s: missing in spec", what)
 		return
 	}
-	pt, ok := pageType(f.RawType)
-	st := specType(ps)
-	switch {
-	case !ok:
-		c.add(file, f.Line, ep, "%s: page type %s not understood", what, quote(f.RawType))
-	case !sameType(pt, st):
-		c.add(file, f.Line, ep, "%s: page type %s, spec type %s", what, pt, st)
+	pageRequired := f.Required
+	if !checkRequired {
+		pageRequired = nil
 	}
-	if checkRequired && f.Required != nil && *f.Required != requires(parent, f.Name) {
-		c.add(file, f.Line, ep, "%s: %s", what, requiredMsg(*f.Required))
-	}
-	if len(f.Enum) > 0 {
-		specEnum := enumValues(ps)
-		for _, v := range f.Enum {
-			c.items++
-			if !slices.Contains(specEnum, v) {
-				c.add(file, f.Line, ep, "%s: enum value %s missing in spec", what, quote(v))
-			}
+	c.compare(f.Line, what, f.RawType, ps, pageRequired, requires(parent, f.Name))
+	specEnum := enumValues(ps)
+	for _, v := range f.Enum {
+		c.items++
+		if !slices.Contains(specEnum, v) {
+			c.add(f.Line, "%s: enum value %s missing in spec", what, quote(v))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package docscheck
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ const defaultMaxPageBytes = 8 << 20
 // Fetch downloads every page of the sources file and writes it into the docs folder, an HTML answer
 // turned into text by HTMLToText. It writes nothing unless every download succeeded: on an error
 // (offline, a status other than 200, a page too large or not text) the folder is left as it was,
-// and the error names each page that failed.
+// and the error names each page that failed (and wraps their errors).
 func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 	sources, err := ReadSources(filepath.Join(opts.DocsDir, SourcesFile))
 	if err != nil {
@@ -60,28 +61,15 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			return nil, fmt.Errorf("base URL %s: want an http or https URL with a host and no user information", shown)
 		}
 	}
-	client := opts.Client
-	if client == nil {
-		client = &http.Client{Timeout: 60 * time.Second}
-	}
-	limit := opts.MaxBytes
-	if limit <= 0 {
-		limit = defaultMaxPageBytes
-	}
-
-	type result struct {
-		Fetched
-		text []byte
-	}
+	client := cmp.Or(opts.Client, &http.Client{Timeout: 60 * time.Second})
+	limit := cmp.Or(max(opts.MaxBytes, 0), defaultMaxPageBytes)
 	var (
-		results []result
-		errs    []error
+		out    []Fetched
+		texts  [][]byte
+		failed []any // an error naming the page, for each page that could not be downloaded
 	)
 	for _, s := range sources {
-		u, err := url.Parse(s.URL)
-		if err != nil {
-			return nil, fmt.Errorf("sources: %s: %w", s.File, err)
-		}
+		u, _ := url.Parse(s.URL) // ReadSources checked it
 		if base != nil {
 			u.Scheme, u.Host = base.Scheme, base.Host
 			u.Path = strings.TrimSuffix(base.Path, "/") + u.Path
@@ -89,16 +77,16 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		}
 		text, isHTML, err := download(ctx, client, u.String(), limit)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", s.File, err))
+			failed = append(failed, fmt.Errorf("%s: %w", s.File, err))
 			continue
 		}
-		r := result{Fetched: Fetched{File: s.File, URL: u.String(), HTML: isHTML}, text: text}
 		old, err := os.ReadFile(filepath.Join(opts.DocsDir, s.File))
-		r.Changed = err != nil || !bytes.Equal(old, text)
-		results = append(results, r)
+		out = append(out, Fetched{File: s.File, URL: u.String(), HTML: isHTML, Changed: err != nil || !bytes.Equal(old, text)})
+		texts = append(texts, text)
 	}
-	if len(errs) > 0 {
-		return nil, &FetchError{Failed: errs, Pages: len(sources), DocsDir: opts.DocsDir}
+	if len(failed) > 0 {
+		return nil, fmt.Errorf("%d of %d pages could not be downloaded; nothing written, %s is unchanged:"+strings.Repeat("\n  %w", len(failed)),
+			append([]any{len(failed), len(sources), opts.DocsDir}, failed...)...)
 	}
 
 	// Every page is here: write each to a temporary file beside it, then rename them all.
@@ -108,46 +96,26 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			os.Remove(t)
 		}
 	}()
-	for _, r := range results {
+	for i, r := range out {
 		f, err := os.CreateTemp(opts.DocsDir, "."+r.File+".*")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w; nothing written", r.File, err)
 		}
 		tmps = append(tmps, f.Name())
-		_, werr := f.Write(r.text)
+		_, werr := f.Write(texts[i])
 		cerr := f.Close()
 		if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
 			return nil, fmt.Errorf("%s: %w; nothing written", r.File, err)
 		}
 	}
-	out := make([]Fetched, 0, len(results))
-	for i, r := range results {
+	for i, r := range out {
 		if err := os.Rename(tmps[i], filepath.Join(opts.DocsDir, r.File)); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.File, err)
 		}
-		out = append(out, r.Fetched)
 	}
 	tmps = nil
 	return out, nil
 }
-
-// FetchError is the error of a Fetch that could not download every page; it wrote nothing.
-type FetchError struct {
-	Failed  []error // one per page, naming it
-	Pages   int     // pages the sources file lists
-	DocsDir string
-}
-
-func (e *FetchError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d pages could not be downloaded; nothing written, %s is unchanged:", len(e.Failed), e.Pages, e.DocsDir)
-	for _, err := range e.Failed {
-		b.WriteString("\n  " + err.Error())
-	}
-	return b.String()
-}
-
-func (e *FetchError) Unwrap() []error { return e.Failed }
 
 // download gets one page: its text, and whether it was HTML.
 func download(ctx context.Context, client *http.Client, rawURL string, limit int64) ([]byte, bool, error) {

@@ -3,6 +3,8 @@ package docscheck
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -20,12 +22,15 @@ func HTMLToText(data []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("parse HTML: %w", err)
 	}
-	root := findElement(doc, atom.Main)
-	if root == nil {
-		root = findElement(doc, atom.Article)
-	}
-	if root == nil {
-		root = findElement(doc, atom.Body)
+	var root *html.Node
+find:
+	for _, a := range []atom.Atom{atom.Main, atom.Article, atom.Body} {
+		for n := range doc.Descendants() {
+			if n.Type == html.ElementNode && n.DataAtom == a {
+				root = n
+				break find
+			}
+		}
 	}
 	if root == nil {
 		return "", fmt.Errorf("parse HTML: no body")
@@ -34,18 +39,6 @@ func HTMLToText(data []byte) (string, error) {
 	w.node(root, false)
 	w.flush()
 	return strings.Join(w.lines, "\n\n") + "\n", nil
-}
-
-func findElement(n *html.Node, a atom.Atom) *html.Node {
-	if n.Type == html.ElementNode && n.DataAtom == a {
-		return n
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if f := findElement(c, a); f != nil {
-			return f
-		}
-	}
-	return nil
 }
 
 // skipped are the elements whose text is not part of the page's content.
@@ -73,6 +66,9 @@ var blocks = map[atom.Atom]bool{
 	atom.Tfoot: true, atom.Tr: true, atom.Td: true, atom.Th: true, atom.Ul: true, atom.Caption: true,
 }
 
+// trailingSpaceRe is the white space at the end of a line of a preformatted block.
+var trailingSpaceRe = regexp.MustCompile(`(?m)[ \t\r]+$`)
+
 // textWriter collects the blocks of the text (a line, or the lines of a preformatted block); cur is
 // the line being built from inline text.
 type textWriter struct {
@@ -95,13 +91,7 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 			return
 		}
 		text := strings.Join(strings.Fields(n.Data), " ")
-		if text == "" {
-			if n.Data != "" && w.cur.Len() > 0 {
-				w.space()
-			}
-			return
-		}
-		if startsWithSpace(n.Data) {
+		if n.Data != "" && (text == "" || startsWithSpace(n.Data)) { // white space alone is one space
 			w.space()
 		}
 		w.cur.WriteString(text)
@@ -110,13 +100,8 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 		}
 		return
 	case html.ElementNode:
-		if skipped[n.DataAtom] {
-			return
-		}
-		if _, hidden := attr(n, "hidden"); hidden {
-			return
-		}
-		if role, _ := attr(n, "role"); skippedRoles[role] {
+		role, _ := attr(n, "role")
+		if _, hidden := attr(n, "hidden"); skipped[n.DataAtom] || hidden || skippedRoles[role] {
 			return
 		}
 		if n.DataAtom == atom.Br {
@@ -125,17 +110,13 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 		}
 		if n.DataAtom == atom.Pre {
 			w.flush()
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
+			for c := range n.ChildNodes() {
 				w.node(c, true)
 			}
 			text := strings.Trim(w.cur.String(), "\n")
 			w.cur.Reset()
 			if strings.TrimSpace(text) != "" {
-				ls := strings.Split(text, "\n")
-				for i, l := range ls {
-					ls[i] = strings.TrimRight(l, " \t\r")
-				}
-				w.lines = append(w.lines, strings.Join(ls, "\n"))
+				w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
 			}
 			return
 		}
@@ -146,7 +127,7 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	if block {
 		w.flush()
 	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
+	for c := range n.ChildNodes() {
 		w.node(c, pre)
 	}
 	if block {
@@ -165,10 +146,9 @@ func startsWithSpace(s string) bool { return s != "" && strings.TrimLeft(s, " \t
 func endsWithSpace(s string) bool   { return s != "" && strings.TrimRight(s, " \t\r\n\f") != s }
 
 func attr(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
+	i := slices.IndexFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
+	if i < 0 {
+		return "", false
 	}
-	return "", false
+	return n.Attr[i].Val, true
 }

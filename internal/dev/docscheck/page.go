@@ -27,6 +27,31 @@ type endpoint struct {
 
 func (e *endpoint) String() string { return e.Method + " " + e.Path }
 
+// A section is a part of a page: what the items in it are.
+type section int
+
+const (
+	sectionNone section = iota
+	sectionSkip         // Alaya: the credentials, another status's model, the code samples
+	sectionPath
+	sectionQuery
+	sectionHeader
+	sectionBody
+	sectionResponse
+)
+
+// model is the field list of e that a section fills, and where the page starts that model; nil
+// for a section of parameters or of nothing compared.
+func (e *endpoint) model(sec section) (fields *[]pageField, start *int) {
+	switch sec {
+	case sectionBody:
+		return &e.Body, &e.BodyLine
+	case sectionResponse:
+		return &e.Response, &e.ResponseLine
+	}
+	return nil, nil
+}
+
 // A pageParam is a path, query or header parameter of a page.
 type pageParam struct {
 	Name, In, RawType string
@@ -68,8 +93,8 @@ func parsePage(file, text string) *page {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
 	p := &page{File: file}
-	if isAlayaPage(lines) {
-		parseAlaya(p, lines)
+	if al := alayaLines(lines); isAlayaPage(al) {
+		parseAlaya(p, al)
 	} else {
 		parseMarkdown(p, lines)
 	}
@@ -87,14 +112,9 @@ func boolPtr(b bool) *bool { return &b }
 // table (名称, 类型, 必选, 约束) under a heading with 请求 lists request body fields, under a heading
 // with 返回 or 响应 response fields. Nested fields start their name with one » per level.
 func parseMarkdown(p *page, lines []string) {
-	const (
-		modeNone = iota
-		modeRequest
-		modeResponse
-	)
 	var (
 		cur     *endpoint
-		mode    = modeNone
+		mode    = sectionNone // sectionBody under a request heading, sectionResponse under a response one
 		inFence bool
 		tbl     *mdTable
 	)
@@ -110,7 +130,7 @@ func parseMarkdown(p *page, lines []string) {
 			if m := mdEndpointRe.FindStringSubmatch(raw); m != nil {
 				cur = &endpoint{Method: m[1], Path: m[2], Line: ln}
 				p.Endpoints = append(p.Endpoints, cur)
-				mode = modeNone
+				mode = sectionNone
 			}
 			continue
 		}
@@ -118,11 +138,11 @@ func parseMarkdown(p *page, lines []string) {
 			tbl = nil
 			switch text := m[2]; {
 			case strings.Contains(text, "返回") || strings.Contains(text, "响应"):
-				mode = modeResponse
+				mode = sectionResponse
 			case strings.Contains(text, "请求"):
-				mode = modeRequest
+				mode = sectionBody
 			case len(m[1]) <= 3:
-				mode = modeNone
+				mode = sectionNone
 			}
 			continue
 		}
@@ -139,9 +159,8 @@ func parseMarkdown(p *page, lines []string) {
 			}
 			continue
 		}
-		if !tbl.sepSeen {
-			tbl.sepSeen = true
-			continue
+		if ln == tbl.line+1 {
+			continue // the separator row
 		}
 		if cur == nil || tbl.kind == tableOther {
 			continue
@@ -171,22 +190,14 @@ func parseMarkdown(p *page, lines []string) {
 				}
 				f.Enum = enum
 			}
-			var list *[]pageField
-			switch mode {
-			case modeRequest:
-				list = &cur.Body
-				if len(cur.Body) == 0 {
-					cur.BodyLine = tbl.line
-				}
-			case modeResponse:
-				list = &cur.Response
-				if len(cur.Response) == 0 {
-					cur.ResponseLine = tbl.line
-				}
-			default:
+			list, start := cur.model(mode)
+			if list == nil {
 				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
 					Msg: "field " + quote(f.Name) + ": model table is under neither a request (请求) nor a response (返回) heading"})
 				continue
+			}
+			if len(*list) == 0 {
+				*start = tbl.line
 			}
 			if n := len(*list); n > 0 && (*list)[n-1].Depth < depth {
 				(*list)[n-1].Opens = true
@@ -203,10 +214,9 @@ const (
 )
 
 type mdTable struct {
-	cols    map[string]int
-	kind    int
-	line    int
-	sepSeen bool
+	cols map[string]int
+	kind int
+	line int // of the header row
 }
 
 func newMDTable(header []string, line int) *mdTable {
@@ -247,7 +257,6 @@ func splitRow(line string) []string {
 // isSeparatorRow reports whether line is the row under a table's header: cells of dashes, each
 // maybe with a colon at either end ("| --- | :-: |", "---|---").
 func isSeparatorRow(line string) bool {
-	line = strings.TrimSpace(line)
 	if !strings.Contains(line, "|") || !strings.Contains(line, "-") {
 		return false
 	}

@@ -2,9 +2,10 @@ package docscheck
 
 import (
 	"fmt"
+	"iter"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -17,16 +18,27 @@ func val(ref *openapi3.SchemaRef) *openapi3.Schema {
 	return ref.Value
 }
 
+// allOf yields s and then, depth first, the parts of its allOf: where a schema's properties,
+// required names, type and items are looked up.
+func allOf(s *openapi3.Schema) iter.Seq[*openapi3.Schema] {
+	return func(yield func(*openapi3.Schema) bool) {
+		if s == nil || !yield(s) {
+			return
+		}
+		for _, sub := range s.AllOf {
+			for x := range allOf(val(sub)) {
+				if !yield(x) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // prop is the schema of property name of s, looking into allOf too; nil when s has no such property.
 func prop(s *openapi3.Schema, name string) *openapi3.Schema {
-	if s == nil {
-		return nil
-	}
-	if p := val(s.Properties[name]); p != nil {
-		return p
-	}
-	for _, sub := range s.AllOf {
-		if p := prop(val(sub), name); p != nil {
+	for x := range allOf(s) {
+		if p := val(x.Properties[name]); p != nil {
 			return p
 		}
 	}
@@ -35,14 +47,8 @@ func prop(s *openapi3.Schema, name string) *openapi3.Schema {
 
 // requires reports whether s (or one of its allOf parts) lists name as required.
 func requires(s *openapi3.Schema, name string) bool {
-	if s == nil {
-		return false
-	}
-	if slices.Contains(s.Required, name) {
-		return true
-	}
-	for _, sub := range s.AllOf {
-		if requires(val(sub), name) {
+	for x := range allOf(s) {
+		if slices.Contains(x.Required, name) {
 			return true
 		}
 	}
@@ -51,36 +57,18 @@ func requires(s *openapi3.Schema, name string) bool {
 
 // baseType is the declared type of s other than null, looking into allOf; "" when none is declared.
 func baseType(s *openapi3.Schema) string {
-	if s == nil {
-		return ""
-	}
-	var ts []string
-	for _, t := range s.Type.Slice() {
-		if t != "null" {
-			ts = append(ts, t)
-		}
-	}
-	if len(ts) > 0 {
-		return strings.Join(ts, "|")
-	}
-	for _, sub := range s.AllOf {
-		if t := baseType(val(sub)); t != "" {
-			return t
+	for x := range allOf(s) {
+		if ts := slices.DeleteFunc(slices.Clone(x.Type.Slice()), func(t string) bool { return t == "null" }); len(ts) > 0 {
+			return strings.Join(ts, "|")
 		}
 	}
 	return ""
 }
 
 func items(s *openapi3.Schema) *openapi3.Schema {
-	if s == nil {
-		return nil
-	}
-	if s.Items != nil {
-		return val(s.Items)
-	}
-	for _, sub := range s.AllOf {
-		if it := items(val(sub)); it != nil {
-			return it
+	for x := range allOf(s) {
+		if x.Items != nil {
+			return val(x.Items)
 		}
 	}
 	return nil
@@ -103,33 +91,30 @@ func specType(s *openapi3.Schema) string {
 	return t
 }
 
-// enumValues are the allowed values of s (or of its items when s is an array), as text.
+// enumValues are the allowed values of s (or of its items when s is an array), and of its allOf
+// parts, as text.
 func enumValues(s *openapi3.Schema) []string {
-	if s == nil {
-		return nil
-	}
 	if baseType(s) == "array" {
 		s = items(s)
 	}
-	var out []string
-	collect := func(x *openapi3.Schema) {
-		for _, v := range x.Enum {
-			out = append(out, fmt.Sprint(v))
-		}
+	if s == nil {
+		return nil
 	}
-	collect(s)
-	for _, sub := range s.AllOf {
-		if v := val(sub); v != nil {
-			collect(v)
+	var out []string
+	for _, ref := range append(openapi3.SchemaRefs{{Value: s}}, s.AllOf...) {
+		if x := val(ref); x != nil {
+			for _, v := range x.Enum {
+				out = append(out, fmt.Sprint(v))
+			}
 		}
 	}
 	return out
 }
 
 var (
-	linkRe    = regexp.MustCompile(`^\[(.*)\]\(.*\)$`)
-	arrayOfRe = regexp.MustCompile(`(?i)^(?:array|list)\s*<\s*(.+?)\s*>$`)
-	bracketRe = regexp.MustCompile(`^\[\s*([A-Za-z]+)\s*\]$`)
+	linkRe = regexp.MustCompile(`^\[(.*)\]\(.*\)$`)
+	// arrayOfRe is an array type with its item type: "array<string>", "List<int>", "[string]".
+	arrayOfRe = regexp.MustCompile(`(?i)^(?:(?:array|list)\s*<\s*(.+?)\s*>|\[\s*([A-Za-z]+)\s*\])$`)
 )
 
 // pageType maps a type as a page writes it to the OpenAPI rendering of specType; ok is false when
@@ -137,11 +122,7 @@ var (
 func pageType(raw string) (t string, ok bool) {
 	r := strings.Trim(strings.TrimSpace(raw), "`")
 	if m := arrayOfRe.FindStringSubmatch(r); m != nil {
-		it, ok := pageType(m[1])
-		return "array of " + it, ok
-	}
-	if m := bracketRe.FindStringSubmatch(r); m != nil {
-		it, ok := pageType(m[1])
+		it, ok := pageType(m[1] + m[2])
 		return "array of " + it, ok
 	}
 	if linkRe.MatchString(r) {
@@ -204,10 +185,7 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 		}
 		for _, name := range propNames(c.s) {
 			p := prop(c.s, name)
-			path := name
-			if c.path != "" {
-				path = c.path + "." + name
-			}
+			path := strings.TrimPrefix(c.path+"."+name, ".")
 			if baseType(p) == "array" {
 				p, path = items(p), path+"[]"
 			}
@@ -221,25 +199,13 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 	return bestPath, best
 }
 
+// propNames are the property names of s and its allOf parts, sorted.
 func propNames(s *openapi3.Schema) []string {
 	set := map[string]bool{}
-	var walk func(*openapi3.Schema)
-	walk = func(s *openapi3.Schema) {
-		if s == nil {
-			return
-		}
-		for n := range s.Properties {
+	for x := range allOf(s) {
+		for n := range x.Properties {
 			set[n] = true
 		}
-		for _, sub := range s.AllOf {
-			walk(val(sub))
-		}
 	}
-	walk(s)
-	names := make([]string, 0, len(set))
-	for n := range set {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(set))
 }
