@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/portsdk/portsdk/internal/fakes/drf"
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
 )
 
@@ -24,10 +25,10 @@ var (
 )
 
 // addPort is ComponentPortsShowView.post.
-func (h *Handler) addPort(comp *component, b *body) reply {
-	req, rp := validateAdd(b)
-	if rp != nil {
-		return *rp
+func (h *Handler) addPort(comp *component, b *drf.Body) reply {
+	req, errs := validateAdd(b)
+	if errs != nil {
+		return invalid(errs)
 	}
 	if req.port == 0 {
 		return service(http.StatusBadRequest, 400, "params error", "缺少端口参数")
@@ -106,12 +107,12 @@ func (h *Handler) k8sNameTaken(self *component, name string) bool {
 }
 
 // updatePort is ComponentPortsChangeView.put and manage_port.
-func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
-	req, rp := validateUpdate(b)
-	if rp != nil {
-		return *rp
+func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) reply {
+	req, errs := validateUpdate(b)
+	if errs != nil {
+		return invalid(errs)
 	}
-	n, ok := pyInt(portParam)
+	n, ok := drf.Int(portParam)
 	if !ok {
 		return badPortParam(portParam)
 	}
@@ -120,7 +121,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
 	}
 	alias := ""
 	if req.portAlias != nil {
-		alias = trimPy(*req.portAlias)
+		alias = drf.Strip(*req.portAlias)
 	}
 	// __check_params
 	if req.action == "change_port_alias" {
@@ -259,7 +260,7 @@ func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
 // changePortAlias is port_service.change_port_alias: the connection variables are renamed in the
 // region first, then every port gets the k8s service name (checked: a TypeError without one, 400
 // when invalid, 409 code 20500 when another component has it), then the ports go to the region.
-func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName optString) reply {
+func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName *string) reply {
 	if len(comp.envPorts) > 0 {
 		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp != nil {
 			return *rp
@@ -295,7 +296,7 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 // deletePort is ComponentPortsChangeView.delete and delete_port_by_container_port: custom domains
 // (412) before the port lookup (404) and the open checks (409). The body is never read.
 func (h *Handler) deletePort(comp *component, portParam string) reply {
-	n, ok := pyInt(portParam)
+	n, ok := drf.Int(portParam)
 	if !ok {
 		return badPortParam(portParam)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/portsdk/portsdk/internal/fakes/drf"
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -360,9 +361,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	case !rt.portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		out = listed(comp.list())
 	case !rt.portView && r.Method == http.MethodPost:
-		out = h.withBody(r, raw, tooLarge, func(b *body) reply { return h.addPort(comp, b) })
+		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.addPort(comp, b) })
 	case rt.portView && r.Method == http.MethodPut:
-		out = h.withBody(r, raw, tooLarge, func(b *body) reply { return h.updatePort(comp, rt.port, b) })
+		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.updatePort(comp, rt.port, b) })
 	case rt.portView && r.Method == http.MethodDelete:
 		out = h.deletePort(comp, rt.port)
 	default:
@@ -372,13 +373,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 }
 
 // withBody parses the body, then runs the view.
-func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func(*body) reply) reply {
+func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func(*drf.Body) reply) reply {
 	if tooLarge {
 		return apiException(http.StatusRequestEntityTooLarge, "Request body too large.", "ParseError")
 	}
-	b, rp := parseBody(r, raw)
-	if rp != nil {
-		return *rp
+	b, perr := drf.Parse(r.Header.Get("Content-Type"), raw, maxBodyBytes)
+	if perr != nil {
+		return apiException(perr.Status, perr.Detail, perr.Type)
 	}
 	return view(b)
 }
@@ -431,7 +432,7 @@ func (h *Handler) lookup(rt route) (*component, *reply) {
 		rp := service(http.StatusConflict, 2001, "the team is not initialized in the region", "团队未在该集群中初始化")
 		return nil, &rp
 	}
-	appID, ok := pyInt(rt.app)
+	appID, ok := drf.Int(rt.app)
 	if !ok {
 		rp := unhandled("ValueError", "builtins", "Field 'ID' expected a number but got '"+rt.app+"'.")
 		return nil, &rp

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -205,12 +204,4 @@ func writeHTMLNotFound(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusNotFound)
 	_, _ = io.WriteString(w, notFoundPage)
-}
-
-// pyRepr quotes s the way DRF's messages show an input: “s”.
-func pyRepr(s string) string { return "“" + s + "”" }
-
-// trimPy is Python's str.strip(): Unicode white space, plus the separators \x1c-\x1f.
-func trimPy(s string) string {
-	return strings.TrimFunc(s, isPySpace)
 }
