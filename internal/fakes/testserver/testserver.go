@@ -1,11 +1,12 @@
 // Package testserver holds what the in-memory test servers (rainbondtest, alayatest) share: the
-// request log, the mounting under a path prefix, and random credentials.
+// request log, the mounting under a path prefix, the writing of answers, and random credentials.
 package testserver
 
 import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -154,4 +155,26 @@ func RandomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return hex.EncodeToString(b)
+}
+
+// WriteJSON answers status with v in JSON and a final newline, as json.Encoder writes it;
+// escapeHTML says whether <, > and & are escaped (encoding/json's default) or written as they are.
+func WriteJSON(w http.ResponseWriter, status int, v any, escapeHTML bool) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// WriteHTML answers status with an HTML page.
+func WriteHTML(w http.ResponseWriter, status int, page string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, page)
 }

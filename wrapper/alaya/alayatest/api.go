@@ -1,33 +1,50 @@
 package alayatest
 
 import (
-	"context"
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/portsdk/portsdk/gen/alayaapi"
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
 )
 
-// api implements alayaapi.StrictServerInterface on the state of a Handler. Requests reach it
-// authenticated and with their bodies checked (checkBody).
-type api struct {
-	h *Handler
+// The three operations on the state of a Handler. Requests reach them authenticated and with
+// their bodies checked (checkBody).
+
+// answer is one answer: the HTTP status and the JSON body.
+type answer struct {
+	status int
+	body   any
 }
 
-var _ alayaapi.StrictServerInterface = (*api)(nil)
+func (a answer) write(w http.ResponseWriter) { testserver.WriteJSON(w, a.status, a.body, true) }
 
-// okResponse is a success envelope {"status": 200, "message": "OK", "data": ...}. The generated
-// types omit empty arrays and an empty data object, which the service always sends.
-type okResponse struct {
-	data any
+// envelope is the body of every answer but an opened port's: {"status", "message", "data"}; data
+// is left out when nil (the 401 answers have none).
+type envelope struct {
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
 }
 
-func (o okResponse) write(w http.ResponseWriter) error {
-	writeEnvelope(w, http.StatusOK, http.StatusOK, "OK", o.data)
-	return nil
+// ok is a success envelope. The service always sends data, as an empty object if nothing else.
+func ok(data any) answer {
+	return answer{http.StatusOK, envelope{Status: http.StatusOK, Message: "OK", Data: data}}
 }
 
-func (o okResponse) VisitListOpenPortsResponse(w http.ResponseWriter) error { return o.write(w) }
-func (o okResponse) VisitClosePortResponse(w http.ResponseWriter) error     { return o.write(w) }
+// failure is an error envelope with the HTTP status as its status and an empty data object.
+func failure(status int, message string) answer {
+	return answer{status, envelope{Status: status, Message: message, Data: emptyData()}}
+}
+
+func badRequest(format string, args ...any) answer {
+	return failure(http.StatusBadRequest, fmt.Sprintf(format, args...))
+}
+
+func emptyData() map[string]any { return map[string]any{} }
 
 // portList is data of the list answer, with both arrays always present.
 type portList struct {
@@ -35,70 +52,77 @@ type portList struct {
 	CustomPorts []alayaapi.OpenPort `json:"customPorts"`
 }
 
-// ListOpenPorts answers the system ports and the custom ports (in opening order).
-func (a *api) ListOpenPorts(_ context.Context, req alayaapi.ListOpenPortsRequestObject) (alayaapi.ListOpenPortsResponseObject, error) {
-	a.h.mu.Lock()
-	defer a.h.mu.Unlock()
-	inst, ok := a.h.instances[req.Id]
-	if !ok {
-		return forbidden, nil
+// operate decodes the body of an open or close into the operation's generated request type (with
+// encoding/json, whose errors are the answer's message), then runs the operation on instance m.id
+// (403 when the instance is unknown).
+func (h *Handler) operate(m pathMatch, body []byte) answer {
+	var open alayaapi.OpenPortRequest
+	var closing alayaapi.ClosePortRequest
+	var err error
+	switch m.op {
+	case opOpen:
+		err = json.NewDecoder(bytes.NewReader(body)).Decode(&open)
+	case opClose:
+		err = json.NewDecoder(bytes.NewReader(body)).Decode(&closing)
+	}
+	if err != nil {
+		return failure(http.StatusBadRequest, "invalid request: can't decode JSON body: "+err.Error())
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	inst, found := h.instances[m.id]
+	switch {
+	case !found:
+		return failure(http.StatusForbidden, "Forbidden")
+	case m.op == opOpen:
+		return h.openPort(inst, open)
+	case m.op == opClose:
+		return h.closePort(inst, closing.Port)
 	}
 	l := inst.list()
-	return okResponse{data: portList{Ports: l.Ports, CustomPorts: l.CustomPorts}}, nil
+	return ok(portList{Ports: l.Ports, CustomPorts: l.CustomPorts})
 }
 
-// OpenPort opens a custom port and maps it to a free external port. It refuses (400) a
-// reserved port, a port already open and an eleventh custom port.
-func (a *api) OpenPort(_ context.Context, req alayaapi.OpenPortRequestObject) (alayaapi.OpenPortResponseObject, error) {
-	a.h.mu.Lock()
-	defer a.h.mu.Unlock()
-	inst, ok := a.h.instances[req.Id]
-	if !ok {
-		return forbidden, nil
-	}
-	port := req.Body.Port
-	if isReserved(port) {
-		return badRequest("port %d is reserved by the system", port), nil
+// openPort opens a custom port and maps it to a free external port. It refuses (400) a reserved
+// port, a port already open and an eleventh custom port; with no external port left it answers
+// the page's 500 envelope. h.mu must be held.
+func (h *Handler) openPort(inst *instance, req alayaapi.OpenPortRequest) answer {
+	port := req.Port
+	if slices.Contains(ReservedPorts, port) {
+		return badRequest("port %d is reserved by the system", port)
 	}
 	for _, p := range inst.custom {
 		if p.Port == port {
-			return badRequest("port %d is already open", port), nil
+			return badRequest("port %d is already open", port)
 		}
 	}
 	if len(inst.custom) >= MaxCustomPorts {
-		return badRequest("an instance can have at most %d custom ports open", MaxCustomPorts), nil
+		return badRequest("an instance can have at most %d custom ports open", MaxCustomPorts)
 	}
-	ext, ok := a.h.allocate()
+	ext, ok := h.allocate()
 	if !ok {
-		return nil, errNoExternalPort // answered as the page's 500 envelope
+		return failure(http.StatusInternalServerError, "Internal Server Error")
 	}
-	inst.custom = append(inst.custom, alayaapi.OpenPort{Port: port, Protocol: req.Body.Protocol, ExternalHost: ExternalHost, ExternalPort: ext})
-	return alayaapi.OpenPort200JSONResponse{
+	inst.custom = append(inst.custom, alayaapi.OpenPort{Port: port, Protocol: req.Protocol, ExternalHost: ExternalHost, ExternalPort: ext})
+	return answer{http.StatusOK, alayaapi.PortMappingEnvelope{
 		Status:  http.StatusOK,
 		Message: "OK",
-		Data:    alayaapi.PortMapping{ExternalPort: ext, InternalPort: port, Protocol: req.Body.Protocol},
-	}, nil
+		Data:    alayaapi.PortMapping{ExternalPort: ext, InternalPort: port, Protocol: req.Protocol},
+	}}
 }
 
-// ClosePort closes a custom port and frees its external port. It refuses (400) a reserved port
-// and a port that is not open.
-func (a *api) ClosePort(_ context.Context, req alayaapi.ClosePortRequestObject) (alayaapi.ClosePortResponseObject, error) {
-	a.h.mu.Lock()
-	defer a.h.mu.Unlock()
-	inst, ok := a.h.instances[req.Id]
-	if !ok {
-		return forbidden, nil
-	}
-	port := req.Body.Port
-	if isReserved(port) {
-		return badRequest("port %d is reserved by the system and cannot be closed", port), nil
+// closePort closes a custom port and frees its external port. It refuses (400) a reserved port
+// and a port that is not open. h.mu must be held.
+func (h *Handler) closePort(inst *instance, port int) answer {
+	if slices.Contains(ReservedPorts, port) {
+		return badRequest("port %d is reserved by the system and cannot be closed", port)
 	}
 	for i, p := range inst.custom {
 		if p.Port == port {
-			delete(a.h.used, p.ExternalPort)
+			delete(h.used, p.ExternalPort)
 			inst.custom = append(inst.custom[:i], inst.custom[i+1:]...)
-			return okResponse{data: emptyData()}, nil
+			return ok(emptyData())
 		}
 	}
-	return badRequest("port %d is not open", port), nil
+	return badRequest("port %d is not open", port)
 }

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,8 +58,6 @@ func randomAccessKey() alaya.AccessKey {
 // The base URL for the client is then the listener's URL + "/api/osm". Signatures are verified
 // over the path as the client sent it, mount prefix included. A Handler is safe for concurrent use.
 type Handler struct {
-	api *alayaapi.ServerInterfaceWrapper
-
 	mu        sync.Mutex
 	accessKey alaya.AccessKey
 	keyState  KeyState
@@ -90,20 +85,6 @@ func NewHandler() *Handler {
 		instances: make(map[string]*instance),
 		used:      make(map[int]bool),
 		next:      ExternalPortMin,
-	}
-	strict := alayaapi.NewStrictHandlerWithOptions(&api{h: h}, nil, alayaapi.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: "+err.Error(), emptyData())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {
-			writeEnvelope(w, http.StatusInternalServerError, http.StatusInternalServerError, "Internal Server Error", emptyData())
-		},
-	})
-	h.api = &alayaapi.ServerInterfaceWrapper{
-		Handler: strict,
-		ErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: "+err.Error(), emptyData())
-		},
 	}
 	return h
 }
@@ -247,37 +228,23 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	m, ok := matchPath(r.URL.EscapedPath())
 	if !routable || !ok {
 		// The live service answers a path outside its API with the console's page, HTTP 200.
-		writeWebsite(w)
+		testserver.WriteHTML(w, http.StatusOK, websitePage)
 		return
 	}
+	var a answer
 	if status, msg := h.authenticate(r); status != 0 {
-		writeEnvelope(w, http.StatusUnauthorized, status, msg, nil)
-		return
-	}
-	if r.Method != m.method {
+		a = answer{http.StatusUnauthorized, envelope{Status: status, Message: msg}}
+	} else if r.Method != m.method {
 		w.Header().Set("Allow", m.method)
-		writeEnvelope(w, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method Not Allowed", emptyData())
-		return
+		a = failure(http.StatusMethodNotAllowed, "Method Not Allowed")
+	} else if tooLarge {
+		a = failure(http.StatusBadRequest, "invalid request: body too large")
+	} else if msg := checkBody(m.op, body); msg != "" {
+		a = failure(http.StatusBadRequest, "invalid request: "+msg)
+	} else {
+		a = h.operate(m, body)
 	}
-	if tooLarge {
-		writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: body too large", emptyData())
-		return
-	}
-	if msg := checkBody(m.op, body); msg != "" {
-		writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: "+msg, emptyData())
-		return
-	}
-	r.SetPathValue("id", m.id)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.ContentLength = int64(len(body))
-	switch m.op {
-	case opList:
-		h.api.ListOpenPorts(w, r)
-	case opOpen:
-		h.api.OpenPort(w, r)
-	case opClose:
-		h.api.ClosePort(w, r)
-	}
+	a.write(w)
 }
 
 // The messages of the 401 answers. 40006 and 40401 are the live service's own (as measured);
@@ -425,27 +392,6 @@ func checkBody(op int, body []byte) string {
 	return strings.Join(msgs, "; ")
 }
 
-// envelope is the body of every answer: {"status", "message", "data"}; data is left out when nil
-// (the 401 answers have none).
-type envelope struct {
-	Status  int    `json:"status"`
-	Message string `json:"message"`
-	Data    any    `json:"data,omitempty"`
-}
-
-func emptyData() map[string]any { return map[string]any{} }
-
-func writeEnvelope(w http.ResponseWriter, httpStatus, status int, message string, data any) {
-	b, err := json.Marshal(envelope{Status: status, Message: message, Data: data})
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(httpStatus)
-	_, _ = w.Write(append(b, '\n'))
-}
-
 // websitePage stands for the console's single-page app, which the live service answers for a
 // path outside its API.
 const websitePage = `<!DOCTYPE html>
@@ -459,44 +405,3 @@ const websitePage = `<!DOCTYPE html>
 </body>
 </html>
 `
-
-func writeWebsite(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, websitePage)
-}
-
-// errNoExternalPort is returned when the external port range is exhausted.
-var errNoExternalPort = errors.New("no external port left")
-
-// isReserved reports whether port is one of ReservedPorts.
-func isReserved(port int) bool {
-	for _, p := range ReservedPorts {
-		if p == port {
-			return true
-		}
-	}
-	return false
-}
-
-// errorResponse answers an error envelope from any of the three operations.
-type errorResponse struct {
-	httpStatus int
-	status     int
-	message    string
-}
-
-func (e errorResponse) write(w http.ResponseWriter) error {
-	writeEnvelope(w, e.httpStatus, e.status, e.message, emptyData())
-	return nil
-}
-
-func (e errorResponse) VisitListOpenPortsResponse(w http.ResponseWriter) error { return e.write(w) }
-func (e errorResponse) VisitOpenPortResponse(w http.ResponseWriter) error      { return e.write(w) }
-func (e errorResponse) VisitClosePortResponse(w http.ResponseWriter) error     { return e.write(w) }
-
-func badRequest(format string, args ...any) errorResponse {
-	return errorResponse{httpStatus: http.StatusBadRequest, status: http.StatusBadRequest, message: fmt.Sprintf(format, args...)}
-}
-
-var forbidden = errorResponse{httpStatus: http.StatusForbidden, status: http.StatusForbidden, message: "Forbidden"}

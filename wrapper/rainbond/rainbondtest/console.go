@@ -351,7 +351,7 @@ func (h *Handler) regionCall(comp *component, method, path string) *reply {
 	case RegionHealthy:
 		return nil
 	case RegionServerError:
-		rp = reply{status: http.StatusBadRequest, body: regionBody{
+		rp = reply{status: http.StatusBadRequest, body: serviceBody{
 			Code: 400,
 			Msg: map[string]any{
 				"apitype": "Not specified", "url": url, "method": method, "httpcode": 500,
@@ -362,9 +362,9 @@ func (h *Handler) regionCall(comp *component, method, path string) *reply {
 	case RegionServerErrorCode:
 		rp = service(http.StatusInternalServerError, 500, "region internal error", "region internal error")
 	case RegionNotFound:
-		rp = reply{status: http.StatusNotFound, body: regionBody{Code: 404, Msg: "region no found this resource", MsgShow: "数据中心资源不存在"}}
+		rp = reply{status: http.StatusNotFound, body: serviceBody{Code: 404, Msg: "region no found this resource", MsgShow: "数据中心资源不存在"}}
 	case RegionBusy:
-		rp = reply{status: http.StatusConflict, body: regionBody{Code: 409, Msg: "wait a moment please", MsgShow: "操作过于频繁，请稍后再试"}}
+		rp = reply{status: http.StatusConflict, body: serviceBody{Code: 409, Msg: "wait a moment please", MsgShow: "操作过于频繁，请稍后再试"}}
 	default: // RegionUnreachable
 		rp = service(http.StatusBadRequest, 10411,
 			"MaxRetryErrorHTTPConnectionPool(host='region.invalid', port=8443): Max retries exceeded with url: "+

@@ -320,7 +320,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	raw, tooLarge := h.log.Record(r, maxBodyBytes)
 	rt, ok := matchRoute(r.URL.Path)
 	if !routable || !ok {
-		writeHTMLNotFound(w)
+		testserver.WriteHTML(w, http.StatusNotFound, notFoundPage)
 		return
 	}
 	allow := allowList

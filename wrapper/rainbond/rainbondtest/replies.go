@@ -1,11 +1,9 @@
 package rainbondtest
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
@@ -26,7 +24,9 @@ type data struct {
 }
 
 // serviceBody is the service shape, made by general_message and ServiceHandleException
-// (www/utils/return_message.py, console/exception/main.py): {code, msg, msg_show, data}.
+// (www/utils/return_message.py, console/exception/main.py): {code, msg, msg_show, data}. Without
+// data it is also the shape of a failed region call mapped by the exception handler, msg a string
+// or (region 5xx) an object.
 type serviceBody struct {
 	Code    int    `json:"code"`
 	Msg     any    `json:"msg"`
@@ -68,14 +68,6 @@ type errorDetails struct {
 	Args    []any  `json:"args"`
 	Message string `json:"message"`
 	Module  string `json:"module"`
-}
-
-// regionBody is the shape of a failed region call mapped by the exception handler: no data, and
-// msg a string or (region 5xx) an object.
-type regionBody struct {
-	Code    int    `json:"code"`
-	Msg     any    `json:"msg"`
-	MsgShow string `json:"msg_show"`
 }
 
 // optionsBody is DRF's SimpleMetadata answer to OPTIONS.
@@ -173,19 +165,10 @@ func traceback(exception, msg string) string {
 }
 
 func (rp reply) write(w http.ResponseWriter) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // the console writes UTF-8 and <, >, & as they are
-	if err := enc.Encode(rp.body); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
 	for k, v := range rp.header {
 		w.Header().Set(k, v)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(rp.status)
-	_, _ = buf.WriteTo(w)
+	testserver.WriteJSON(w, rp.status, rp.body, false) // the console writes UTF-8 and <, >, & as they are
 }
 
 // notFoundPage is Django's 404 page (DEBUG off), sent for any URL that matches no route.
@@ -199,9 +182,3 @@ const notFoundPage = `<!doctype html>
 </body>
 </html>
 `
-
-func writeHTMLNotFound(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = io.WriteString(w, notFoundPage)
-}
