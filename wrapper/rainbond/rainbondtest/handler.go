@@ -167,8 +167,8 @@ func (h *Handler) SetTeamName(teamID, name string) error {
 func (h *Handler) SetComponentAlias(c rainbond.Component, alias string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return errors.New("rainbondtest: unknown component")
 	}
 	comp.alias = alias
@@ -195,8 +195,8 @@ func (h *Handler) BindDomain(c rainbond.Component, port int, domainName string) 
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return errors.New("rainbondtest: unknown component")
 	}
 	comp.domains[port] = append(comp.domains[port], &domain{name: domainName, custom: true, active: true})
@@ -228,8 +228,8 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return errors.New("rainbondtest: unknown component")
 	}
 	cp := fromPort(p)
@@ -246,8 +246,8 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return nil, false
 	}
 	out := make([]rainbond.Port, len(comp.ports))
@@ -341,7 +341,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 		defer h.mu.RUnlock()
 	}
 	comp, rp := h.lookup(rt)
-	if rp != nil {
+	if rp.status != 0 {
 		rp.write(w)
 		return
 	}
@@ -359,7 +359,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	var out reply
 	switch {
 	case !rt.portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		out = listed(comp.list())
+		out = listed(comp.ports)
 	case !rt.portView && r.Method == http.MethodPost:
 		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.addPort(comp, b) })
 	case rt.portView && r.Method == http.MethodPut:
@@ -409,7 +409,7 @@ func (h *Handler) authenticate(r *http.Request) *reply {
 // lookup resolves the path like TeamAppServiceAPIView.initial (openapi/views/base.py): team by id
 // or name, region known, team opened in the region, app of the team in the region, component by id
 // or alias in the team and region, component in the app. h.mu must be held.
-func (h *Handler) lookup(rt route) (*component, *reply) {
+func (h *Handler) lookup(rt route) (*component, reply) {
 	t := h.teams[rt.team]
 	if t == nil {
 		for _, cand := range h.teams {
@@ -420,65 +420,54 @@ func (h *Handler) lookup(rt route) (*component, *reply) {
 		}
 	}
 	if t == nil {
-		rp := service(http.StatusNotFound, 404, "no found team", "团队不存在")
-		return nil, &rp
+		return nil, service(http.StatusNotFound, 404, "no found team", "团队不存在")
 	}
 	openedForAll, known := h.regions[rt.region]
 	if !known {
-		rp := service(http.StatusNotFound, 3000, "the region is not found", "集群不存在")
-		return nil, &rp
+		return nil, service(http.StatusNotFound, 3000, "the region is not found", "集群不存在")
 	}
 	if !openedForAll && !t.opened[rt.region] {
-		rp := service(http.StatusConflict, 2001, "the team is not initialized in the region", "团队未在该集群中初始化")
-		return nil, &rp
+		return nil, service(http.StatusConflict, 2001, "the team is not initialized in the region", "团队未在该集群中初始化")
 	}
 	appID, ok := drf.Int(rt.app)
 	if !ok {
-		rp := unhandled("ValueError", "builtins", "Field 'ID' expected a number but got '"+rt.app+"'.")
-		return nil, &rp
+		return nil, unhandled("ValueError", "builtins", "Field 'ID' expected a number but got '"+rt.app+"'.")
 	}
-	appFound := false
-	var inApp []*component
-	for _, c := range h.comps {
-		if c.key.team == t.id && c.key.region == rt.region && c.app == appID {
-			appFound = true
-			inApp = append(inApp, c)
-		}
-	}
-	if !appFound {
-		rp := service(http.StatusNotFound, 404, "no found app", "应用不存在")
-		return nil, &rp
-	}
-	var comp *component
-	for _, byAlias := range []bool{false, true} {
+	inRegion := func(match func(c *component) bool) *component {
 		for _, c := range h.comps {
-			if c.key.team != t.id || c.key.region != rt.region {
-				continue
-			}
-			if (!byAlias && c.key.service == rt.service) || (byAlias && c.alias == rt.service) {
-				comp = c
-				break
+			if c.key.team == t.id && c.key.region == rt.region && match(c) {
+				return c
 			}
 		}
-		if comp != nil {
-			break
-		}
+		return nil
+	}
+	if inRegion(func(c *component) bool { return c.app == appID }) == nil {
+		return nil, service(http.StatusNotFound, 404, "no found app", "应用不存在")
+	}
+	comp := inRegion(func(c *component) bool { return c.key.service == rt.service })
+	if comp == nil {
+		comp = inRegion(func(c *component) bool { return c.alias == rt.service })
 	}
 	if comp == nil {
-		rp := service(http.StatusNotFound, 404, "no found component", "组件不存在")
-		return nil, &rp
+		return nil, service(http.StatusNotFound, 404, "no found component", "组件不存在")
 	}
-	for _, c := range inApp {
-		if c == comp {
-			return comp, nil
-		}
+	if comp.app != appID {
+		return nil, service(http.StatusNotFound, 404, "component not belong to this app", "组件不属于指定应用")
 	}
-	rp := service(http.StatusNotFound, 404, "component not belong to this app", "组件不属于指定应用")
-	return nil, &rp
+	return comp, reply{}
 }
 
 func keyOf(c rainbond.Component) compKey {
 	return compKey{team: c.TeamID, region: c.RegionName, service: c.ServiceID}
+}
+
+// registered returns the component c as AddComponent registered it (in c.AppID), or nil. h.mu
+// must be held.
+func (h *Handler) registered(c rainbond.Component) *component {
+	if comp := h.byKey[keyOf(c)]; comp != nil && comp.app == c.AppID {
+		return comp
+	}
+	return nil
 }
 
 // port returns the port with container port n, or nil.
@@ -489,13 +478,4 @@ func (c *component) port(n int64) *wirePort {
 		}
 	}
 	return nil
-}
-
-// list returns copies of the ports in the console's database order (the order they were added).
-func (c *component) list() []wirePort {
-	out := make([]wirePort, len(c.ports))
-	for i, p := range c.ports {
-		out[i] = *p
-	}
-	return out
 }

@@ -115,11 +115,12 @@ func success(msgShow string, p wirePort) reply {
 	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: p, List: []any{}}}}
 }
 
-// listed is general_message(200, "success", "查询成功", list=ports).
-func listed(ports []wirePort) reply {
+// listed is general_message(200, "success", "查询成功", list=ports): copies of the ports in the
+// console's database order (the order they were added).
+func listed(ports []*wirePort) reply {
 	list := make([]any, len(ports))
 	for i, p := range ports {
-		list[i] = p
+		list[i] = *p
 	}
 	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: "查询成功", Data: &data{Bean: struct{}{}, List: list}}}
 }
