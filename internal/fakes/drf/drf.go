@@ -316,40 +316,25 @@ func Integer(v any) (int64, string) {
 // finds them out of range).
 func Int(s string) (int64, bool) {
 	s = Strip(s)
-	neg := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		neg = s[0] == '-'
+	neg := strings.HasPrefix(s, "-")
+	if neg || strings.HasPrefix(s, "+") {
 		s = s[1:]
 	}
-	if s == "" {
+	if s == "" || s[0] == '_' || strings.HasSuffix(s, "_") || strings.Contains(s, "__") {
 		return 0, false
 	}
-	var n int64
-	prevDigit := false
-	saturated := false
+	var ascii strings.Builder
 	for _, r := range s {
-		if r == '_' {
-			if !prevDigit {
-				return 0, false
-			}
-			prevDigit = false
-			continue
-		}
 		d, ok := digitValue(r)
-		if !ok {
+		if !ok && r != '_' {
 			return 0, false
 		}
-		prevDigit = true
-		if n > (math.MaxInt64-int64(d))/10 {
-			saturated = true
-			continue
+		if ok {
+			ascii.WriteByte(byte('0' + d))
 		}
-		n = n*10 + int64(d)
 	}
-	if !prevDigit {
-		return 0, false
-	}
-	if saturated {
+	n, err := strconv.ParseInt(ascii.String(), 10, 64)
+	if err != nil { // out of range: saturate
 		n = math.MaxInt64
 	}
 	if neg {

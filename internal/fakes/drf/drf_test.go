@@ -15,7 +15,8 @@ func TestPyInt(t *testing.T) {
 	}{
 		{"80", 80, true}, {" 80\t", 80, true}, {"+80", 80, true}, {"-80", -80, true}, {"007", 7, true},
 		{"8_0", 80, true}, {"1_000_000", 1000000, true}, {"٨٠", 80, true}, {"８０", 80, true},
-		{"99999999999999999999", math.MaxInt64, true},
+		{"99999999999999999999", math.MaxInt64, true}, {"-99999999999999999999", -math.MaxInt64, true},
+		{"-9223372036854775808", -math.MaxInt64, true}, {"٨_٠", 80, true}, {"+-5", 0, false}, {" _5", 0, false},
 		{"", 0, false}, {"-", 0, false}, {"_80", 0, false}, {"80_", 0, false}, {"8__0", 0, false},
 		{"80.0", 0, false}, {"0x50", 0, false}, {"abc", 0, false}, {"1-2", 0, false}, {"--", 0, false},
 	}

@@ -232,8 +232,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 		return
 	}
 	var a answer
-	if status, msg := h.authenticate(r); status != 0 {
-		a = answer{http.StatusUnauthorized, envelope{Status: status, Message: msg}}
+	if status := h.authenticate(r); status != 0 {
+		a = answer{http.StatusUnauthorized, envelope{Status: status, Message: authMessage(status)}}
 	} else if r.Method != m.method {
 		w.Header().Set("Allow", m.method)
 		a = failure(http.StatusMethodNotAllowed, "Method Not Allowed")
@@ -247,38 +247,27 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	a.write(w)
 }
 
-// The messages of the 401 answers. 40006 and 40401 are the live service's own (as measured);
-// the others paraphrase its error table.
-const (
-	msgNoCredential = "Login credential expired, please log in again"
-	msgMalformed    = "Authorization header is missing or malformed"
-	msgTimestamp    = "Timestamp is invalid or outside the allowed window"
-	msgSignature    = "Signature verification failed"
-	msgUnknownKey   = "API key not found"
-	msgKeyDisabled  = "Access key is disabled"
-	msgKeyExpired   = "Access key has expired"
-)
-
-// authenticate checks the Authorization header and returns 0 or the 401 status and message:
-// 40401 without a credential; for a signed header, see alayasign.Verify; a bearer key (accepted
-// only after SetAPIKey) must be the key exactly, else 40006; any other form is 40001.
-func (h *Handler) authenticate(r *http.Request) (int, string) {
+// authenticate checks the Authorization header and returns 0 or the status of the 401 answer:
+// 40401 without a credential; for a signed header, see alayasign.Verify, then 40004 or 40005 for a
+// key made disabled or expired; a bearer key (accepted only after SetAPIKey) must be the key
+// exactly, else 40006; any other form is 40001.
+func (h *Handler) authenticate(r *http.Request) int {
 	h.mu.Lock()
 	accessKey, keyState, apiKey, now := h.accessKey, h.keyState, h.apiKey, h.now
 	h.mu.Unlock()
 	values := r.Header.Values("Authorization")
 	switch {
 	case len(values) == 0 || len(values) == 1 && values[0] == "":
-		return alayasign.StatusNoCredential, msgNoCredential
+		return alayasign.StatusNoCredential
 	case len(values) > 1:
-		return alayasign.StatusMalformed, msgMalformed
+		return alayasign.StatusMalformed
 	}
 	v := values[0]
 	if scheme, key, ok := strings.Cut(v, " "); ok && apiKey != "" && strings.EqualFold(scheme, "Bearer") {
 		if subtle.ConstantTimeCompare([]byte(key), []byte(apiKey)) != 1 {
-			return alayasign.StatusUnknownKey, msgUnknownKey
+			return alayasign.StatusUnknownKey
 		}
-		return 0, ""
+		return 0
 	}
 	secretOf := func(id string) (string, bool) {
 		if accessKey.ID == "" || subtle.ConstantTimeCompare([]byte(id), []byte(accessKey.ID)) != 1 {
@@ -286,23 +275,35 @@ func (h *Handler) authenticate(r *http.Request) (int, string) {
 		}
 		return accessKey.Secret, true
 	}
-	switch alayasign.Verify(v, r.Method, signedPath(r), now(), secretOf) {
-	case 0:
-		switch keyState {
-		case KeyDisabled:
-			return alayasign.StatusKeyDisabled, msgKeyDisabled
-		case KeyExpired:
-			return alayasign.StatusKeyExpired, msgKeyExpired
-		}
-		return 0, ""
-	case alayasign.StatusTimestamp:
-		return alayasign.StatusTimestamp, msgTimestamp
-	case alayasign.StatusUnknownKey:
-		return alayasign.StatusUnknownKey, msgUnknownKey
-	case alayasign.StatusSignature:
-		return alayasign.StatusSignature, msgSignature
+	switch status := alayasign.Verify(v, r.Method, signedPath(r), now(), secretOf); {
+	case status != 0:
+		return status
+	case keyState == KeyDisabled:
+		return alayasign.StatusKeyDisabled
+	case keyState == KeyExpired:
+		return alayasign.StatusKeyExpired
 	}
-	return alayasign.StatusMalformed, msgMalformed
+	return 0
+}
+
+// authMessage is the message of the 401 answer with status. Those of 40006 and 40401 are the live
+// service's own (as measured); the others paraphrase its error table.
+func authMessage(status int) string {
+	switch status {
+	case alayasign.StatusNoCredential:
+		return "Login credential expired, please log in again"
+	case alayasign.StatusTimestamp:
+		return "Timestamp is invalid or outside the allowed window"
+	case alayasign.StatusSignature:
+		return "Signature verification failed"
+	case alayasign.StatusUnknownKey:
+		return "API key not found"
+	case alayasign.StatusKeyDisabled:
+		return "Access key is disabled"
+	case alayasign.StatusKeyExpired:
+		return "Access key has expired"
+	}
+	return "Authorization header is missing or malformed"
 }
 
 // signedPath returns the escaped path of r as the client sent it (mount prefixes included,

@@ -43,25 +43,18 @@ type validationBody struct {
 	ErrorType string              `json:"error_type"`
 }
 
-// apiExceptionBody is the shape of DRF's own exceptions (authentication, parse error, method not
-// allowed, unsupported media type): {detail, code, msg, msg_show, error_type, error_trace}.
-type apiExceptionBody struct {
-	Detail     string `json:"detail"`
-	Code       int    `json:"code"`
-	Msg        string `json:"msg"`
-	MsgShow    string `json:"msg_show"`
-	ErrorType  string `json:"error_type"`
-	ErrorTrace string `json:"error_trace"`
-}
-
-// unhandledBody is the shape of an exception the views do not catch (HTTP 500, code 10401).
-type unhandledBody struct {
-	Code         int          `json:"code"`
-	Msg          string       `json:"msg"`
-	MsgShow      string       `json:"msg_show"`
-	ErrorType    string       `json:"error_type"`
-	ErrorTrace   string       `json:"error_trace"`
-	ErrorDetails errorDetails `json:"error_details"`
+// exceptionBody is the shape of DRF's own exceptions (authentication, parse error, method not
+// allowed, unsupported media type): {detail, code, msg, msg_show, error_type, error_trace}; and,
+// without detail and with error_details, of an exception the views do not catch (HTTP 500, code
+// 10401).
+type exceptionBody struct {
+	Detail       string        `json:"detail,omitempty"`
+	Code         int           `json:"code"`
+	Msg          string        `json:"msg"`
+	MsgShow      string        `json:"msg_show"`
+	ErrorType    string        `json:"error_type"`
+	ErrorTrace   string        `json:"error_trace"`
+	ErrorDetails *errorDetails `json:"error_details,omitempty"`
 }
 
 type errorDetails struct {
@@ -137,7 +130,7 @@ func invalid(errs map[string][]string) reply {
 
 // apiException is DRF's exception shape, with the text in detail, msg and msg_show.
 func apiException(status int, detail, errorType string) reply {
-	return reply{status: status, body: apiExceptionBody{
+	return reply{status: status, body: exceptionBody{
 		Detail: detail, Code: status, Msg: detail, MsgShow: detail, ErrorType: errorType,
 		ErrorTrace: traceback("rest_framework.exceptions."+errorType, detail),
 	}}
@@ -151,9 +144,9 @@ func unhandled(errorType, module, msg string) reply {
 		qualified = module + "." + errorType
 	}
 	tb := traceback(qualified, msg)
-	return reply{status: http.StatusInternalServerError, body: unhandledBody{
+	return reply{status: http.StatusInternalServerError, body: exceptionBody{
 		Code: 10401, Msg: msg, MsgShow: tb, ErrorType: errorType, ErrorTrace: tb,
-		ErrorDetails: errorDetails{Args: []any{msg}, Message: msg, Module: module},
+		ErrorDetails: &errorDetails{Args: []any{msg}, Message: msg, Module: module},
 	}}
 }
 
