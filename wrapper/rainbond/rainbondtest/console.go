@@ -15,7 +15,7 @@ import (
 // and .delete (openapi/views/apps/apps.py) with what they call in
 // console/services/app_config/port_service.py (add_service_port, manage_port,
 // delete_port_by_container_port). docs/servers/rainbond.md has the account with line references.
-// Every function here runs with h.mu held for writing. The patterns are compiled on first use (see listRoute).
+// Every function here runs with h.mu held for writing. The patterns are compiled on first use (see routes).
 
 var (
 	// check_port_alias: re.match(r'^[A-Z][A-Z0-9_]*$') (ASCII ranges).

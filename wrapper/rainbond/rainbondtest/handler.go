@@ -275,39 +275,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serve(w, r, true)
 }
 
-// The console's routes (openapi/urls.py, openapi/sub_urls/app_url.py), matched against the
-// decoded path as Django does. \w is Unicode-aware in Python: letters, digits (of any script) and
-// "_". A final newline (%0A) matches no route either. They are compiled on first use, not at package
-// initialisation: portctl links this package for `fake` and `demo`, and its other commands should
-// not pay for the Unicode classes (about 800 allocations and milliseconds of every start).
-var (
-	listRoute = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports$`)
-	})
-	portRoute = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports/([\p{L}\p{N}_-]+)$`)
-	})
-)
+// routes are the console's two routes (openapi/urls.py, openapi/sub_urls/app_url.py), the list
+// and, with a port, the port's; matched against the decoded path as Django does. \w is
+// Unicode-aware in Python: letters, digits (of any script) and "_". A final newline (%0A) matches
+// no route either. It is compiled on first use, not at package initialisation: portctl links this
+// package for `fake` and `demo`, and its other commands should not pay for the Unicode classes
+// (about 800 allocations and milliseconds of every start).
+var routes = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports(?:/([\p{L}\p{N}_-]+))?$`)
+})
 
-const (
-	allowList = "GET, POST, HEAD, OPTIONS"
-	allowPort = "PUT, DELETE, OPTIONS"
-)
-
-// route is a request matched to one of the two views.
+// route is a request matched to one of the two views: ComponentPortsChangeView (/ports/{port})
+// when port is set, else ComponentPortsShowView.
 type route struct {
-	portView                         bool // ComponentPortsChangeView (/ports/{port}) rather than ComponentPortsShowView
 	team, region, app, service, port string
 }
 
 func matchRoute(path string) (route, bool) {
-	if m := listRoute().FindStringSubmatch(path); m != nil {
-		return route{team: m[1], region: m[2], app: m[3], service: m[4]}, true
+	m := routes().FindStringSubmatch(path)
+	if m == nil {
+		return route{}, false
 	}
-	if m := portRoute().FindStringSubmatch(path); m != nil {
-		return route{portView: true, team: m[1], region: m[2], app: m[3], service: m[4], port: m[5]}, true
-	}
-	return route{}, false
+	return route{team: m[1], region: m[2], app: m[3], service: m[4], port: m[5]}, true
 }
 
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
@@ -323,22 +312,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 		testserver.WriteHTML(w, http.StatusNotFound, notFoundPage)
 		return
 	}
-	allow := allowList
-	if rt.portView {
-		allow = allowPort
+	portView := rt.port != ""
+	allow, viewName := "GET, POST, HEAD, OPTIONS", "Component Ports Show"
+	if portView {
+		allow, viewName = "PUT, DELETE, OPTIONS", "Component Ports Change"
 	}
 	w.Header().Set("Allow", allow)
 	if rp := h.authenticate(r); rp != nil {
 		rp.write(w)
 		return
 	}
-	write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
-	if write {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-	} else {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
 		h.mu.RLock()
 		defer h.mu.RUnlock()
+	} else {
+		h.mu.Lock()
+		defer h.mu.Unlock()
 	}
 	comp, rp := h.lookup(rt)
 	if rp.status != 0 {
@@ -346,25 +335,21 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 		return
 	}
 	if r.Method == http.MethodOptions {
-		name := "Component Ports Show"
-		if rt.portView {
-			name = "Component Ports Change"
-		}
 		reply{status: http.StatusOK, body: optionsBody{
-			Name: name, Description: "", Renders: []string{"application/json", "text/html"},
+			Name: viewName, Description: "", Renders: []string{"application/json", "text/html"},
 			Parses: []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"},
 		}}.write(w)
 		return
 	}
 	var out reply
 	switch {
-	case !rt.portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+	case !portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		out = listed(comp.ports)
-	case !rt.portView && r.Method == http.MethodPost:
+	case !portView && r.Method == http.MethodPost:
 		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.addPort(comp, b) })
-	case rt.portView && r.Method == http.MethodPut:
+	case portView && r.Method == http.MethodPut:
 		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.updatePort(comp, rt.port, b) })
-	case rt.portView && r.Method == http.MethodDelete:
+	case portView && r.Method == http.MethodDelete:
 		out = h.deletePort(comp, rt.port)
 	default:
 		out = apiException(http.StatusMethodNotAllowed, "方法 “"+r.Method+"” 不被允许。", "MethodNotAllowed")
