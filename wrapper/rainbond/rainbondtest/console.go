@@ -153,6 +153,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 		return service(http.StatusNotFound, 404, "component port does not exist", "组件端口不存在")
 	}
 	next := *p // the port after the action; stored only if the action succeeds
+	portPath := "/ports/" + strconv.Itoa(p.ContainerPort)
 	switch req.action {
 	case "open_outer":
 		if !p.IsInnerService {
@@ -162,46 +163,36 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 			return *rp
 		}
 		next.IsOuterService = true
-	case "only_open_outer":
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/outer"); rp != nil {
+	case "only_open_outer", "close_outer":
+		if rp := h.regionCall(comp, http.MethodPut, portPath+"/outer"); rp != nil {
 			return *rp
 		}
-		if next.LbMappingPort == 0 {
+		next.IsOuterService = req.action == "only_open_outer"
+		if next.IsOuterService && next.LbMappingPort == 0 {
 			next.LbMappingPort = h.nextLB
 			h.nextLB++
 		}
-		next.IsOuterService = true
-		for _, d := range comp.domains[p.ContainerPort] {
-			d.active = true
-		}
-	case "close_outer":
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/outer"); rp != nil {
-			return *rp
-		}
-		next.IsOuterService = false
-		if p.Protocol == "http" {
+		if next.IsOuterService || p.Protocol == "http" { // closing a tcp port keeps its rules
 			for _, d := range comp.domains[p.ContainerPort] {
-				d.active = false
+				d.active = next.IsOuterService
 			}
 		}
-	case "open_inner":
-		if p.PortAlias == "" {
+	case "open_inner", "close_inner":
+		opening := req.action == "open_inner"
+		if opening && p.PortAlias == "" {
 			return fail(http.StatusConflict, "请先为端口设置别名")
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/inner"); rp != nil {
-			return *rp
-		}
-		next.IsInnerService = true
-		next.MappingPort = p.ContainerPort
-		comp.envPorts[p.ContainerPort] = true
-	case "close_inner":
-		if p.IsOuterService {
+		if !opening && p.IsOuterService {
 			return service(http.StatusNotFound, 404, "inner port is not open", "对外服务开启中，需先关闭对外服务")
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/inner"); rp != nil {
+		if rp := h.regionCall(comp, http.MethodPut, portPath+"/inner"); rp != nil {
 			return *rp
 		}
-		next.IsInnerService = false
+		next.IsInnerService = opening
+		if opening {
+			next.MappingPort = p.ContainerPort
+			comp.envPorts[p.ContainerPort] = true
+		}
 	case "change_protocol":
 		protocol := *req.protocol
 		if p.Protocol == protocol {
