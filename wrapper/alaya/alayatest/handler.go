@@ -49,14 +49,8 @@ func randomAccessKey() alaya.AccessKey {
 
 // Handler is the in-memory Alaya NeW CCI API behind a Server. It serves the port operations at
 // paths relative to where it is mounted (/v1/cci/instance/...), so it can share one listener
-// with other handlers:
-//
-//	h := alayatest.NewHandler()
-//	mux := http.NewServeMux()
-//	mux.Handle("/api/osm/", http.StripPrefix("/api/osm", h))
-//
-// The base URL for the client is then the listener's URL + "/api/osm". Signatures are verified
-// over the path as the client sent it, mount prefix included. A Handler is safe for concurrent use.
+// with other handlers, as the package documentation shows; signatures are verified over the path
+// as the client sent it, mount prefix included. A Handler is safe for concurrent use.
 type Handler struct {
 	mu        sync.Mutex
 	accessKey alaya.AccessKey

@@ -55,13 +55,7 @@ const (
 
 // Handler is the in-memory Rainbond console behind a Server. It serves the component-port API at
 // paths relative to where it is mounted (/openapi/v1/teams/...), so it can share one listener with
-// other handlers:
-//
-//	mux := http.NewServeMux()
-//	mux.Handle("/rainbond/", http.StripPrefix("/rainbond", rainbondtest.NewHandler(token)))
-//
-// The base URL for the client is then the listener's URL + "/rainbond". A Handler is safe for
-// concurrent use: lists share a read lock, changes take the write lock (a k8s service name is
+// other handlers, as the package documentation shows. A Handler is safe for concurrent use: lists share a read lock, changes take the write lock (a k8s service name is
 // unique across a team, so a change may look at every component), and the request log has its
 // own lock.
 type Handler struct {
