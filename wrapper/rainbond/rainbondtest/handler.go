@@ -19,7 +19,7 @@ import (
 const maxBodyBytes = 1 << 20
 
 // DefaultRequestLogSize is how many requests Requests returns at most unless SetRequestLogSize
-// says otherwise: the log is a ring of the last requests, so a server under a load test keeps a
+// says otherwise: the log keeps only the last requests, so a server under a load test keeps a
 // bounded amount of memory. RequestCount counts every request regardless.
 const DefaultRequestLogSize = testserver.DefaultLogSize
 
@@ -55,9 +55,9 @@ const (
 
 // Handler is the in-memory Rainbond console behind a Server. It serves the component-port API at
 // paths relative to where it is mounted (/openapi/v1/teams/...), so it can share one listener with
-// other handlers, as the package documentation shows. A Handler is safe for concurrent use: lists share a read lock, changes take the write lock (a k8s service name is
-// unique across a team, so a change may look at every component), and the request log has its
-// own lock.
+// other handlers, as the package documentation shows. A Handler is safe for concurrent use: lists
+// share a read lock, changes take the write lock (a k8s service name is unique across a team, so a
+// change may look at every component), and the request log has its own lock.
 type Handler struct {
 	token string
 	log   testserver.Log
