@@ -411,16 +411,15 @@ func Choice(v any, choices []string) (string, string) {
 
 // display is how Python formats a JSON value in a message.
 func display(v any) string {
+	if s, ok := Str(v); ok {
+		return s
+	}
 	switch x := v.(type) {
 	case bool:
 		if x {
 			return "True"
 		}
 		return "False"
-	case json.Number:
-		return NumberStr(x)
-	case string:
-		return x
 	case nil:
 		return "None"
 	}
