@@ -70,7 +70,7 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 	if req.isInnerService {
 		comp.envPorts[p.ContainerPort] = true
 	}
-	return success("添加成功", *p)
+	return success("添加成功", *p, nil)
 }
 
 // newK8sName is the k8s service name add_service_port gives a new port: the name of the
@@ -209,7 +209,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 		return h.changePortAlias(comp, p, alias, req.k8sServiceName)
 	}
 	*p = next
-	return success("操作成功", next)
+	return success("操作成功", next, nil)
 }
 
 // openOuter is the region side of __open_outer: an http port gets a default domain whose gateway
@@ -281,7 +281,7 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 			other.K8sServiceName = name
 		}
 	}
-	return success("操作成功", *p)
+	return success("操作成功", *p, nil)
 }
 
 // deletePort is ComponentPortsChangeView.delete and delete_port_by_container_port: custom domains
@@ -323,7 +323,7 @@ func (h *Handler) deletePort(comp *component, portParam string) reply {
 	}
 	delete(comp.envPorts, p.ContainerPort)
 	delete(comp.domains, p.ContainerPort)
-	return success("删除成功", *p)
+	return success("删除成功", *p, nil)
 }
 
 // badPortParam is the console's answer to int(port) on a path port that is no integer.

@@ -338,7 +338,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	var out reply
 	switch {
 	case !portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		out = listed(comp.ports)
+		out = success("查询成功", struct{}{}, comp.ports)
 	case !portView && r.Method == http.MethodPost:
 		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.addPort(comp, b) })
 	case portView && r.Method == http.MethodPut:

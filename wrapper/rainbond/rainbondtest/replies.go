@@ -101,26 +101,20 @@ func (p wirePort) toPort() rainbond.Port {
 	}
 }
 
-func emptyData() *data { return &data{Bean: struct{}{}, List: []any{}} }
-
-// success is general_message(200, "success", msgShow, bean=port).
-func success(msgShow string, p wirePort) reply {
-	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: p, List: []any{}}}}
-}
-
-// listed is general_message(200, "success", "查询成功", list=ports): copies of the ports in the
-// console's database order (the order they were added).
-func listed(ports []*wirePort) reply {
+// success is general_message(200, "success", msgShow, bean=bean, list=ports): a port in bean, or
+// bean {} and copies of the ports in list, in the console's database order (the order they were
+// added).
+func success(msgShow string, bean any, ports []*wirePort) reply {
 	list := make([]any, len(ports))
 	for i, p := range ports {
 		list[i] = *p
 	}
-	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: "查询成功", Data: &data{Bean: struct{}{}, List: list}}}
+	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: bean, List: list}}}
 }
 
 // service is the service shape with an empty data: status and code may differ (code 20501 under 409).
 func service(status, code int, msg, msgShow string) reply {
-	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: emptyData()}}
+	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: &data{Bean: struct{}{}, List: []any{}}}}
 }
 
 // invalid is the validation shape.
