@@ -42,11 +42,6 @@ var SystemPorts = []int{9001, 9002}
 // (at most 1 MiB of it).
 type Request = testserver.Request
 
-// randomAccessKey returns a random AccessKey pair.
-func randomAccessKey() alaya.AccessKey {
-	return alaya.AccessKey{ID: "AK" + testserver.RandomHex(12), Secret: testserver.RandomHex(24)}
-}
-
 // Handler is the in-memory Alaya NeW CCI API behind a Server. It serves the port operations at
 // paths relative to where it is mounted (/v1/cci/instance/...), so it can share one listener
 // with other handlers, as the package documentation shows; signatures are verified over the path
@@ -73,14 +68,13 @@ type instance struct {
 // AccessKey pair (see AccessKey and SetAccessKey) and, as the live service, no bearer key (see
 // SetAPIKey).
 func NewHandler() *Handler {
-	h := &Handler{
-		accessKey: randomAccessKey(),
+	return &Handler{
+		accessKey: alaya.AccessKey{ID: "AK" + testserver.RandomHex(12), Secret: testserver.RandomHex(24)},
 		now:       time.Now,
 		instances: make(map[string]*instance),
 		used:      make(map[int]bool),
 		next:      ExternalPortMin,
 	}
-	return h
 }
 
 // AccessKey returns the AccessKey pair whose signed requests the handler accepts.
@@ -200,10 +194,7 @@ func (h *Handler) allocate() (int, bool) {
 		p := ExternalPortMin + (h.next-ExternalPortMin+i)%size
 		if !h.used[p] {
 			h.used[p] = true
-			h.next = p + 1
-			if h.next > ExternalPortMax {
-				h.next = ExternalPortMin
-			}
+			h.next = p + 1 // past ExternalPortMax, the modulo wraps it to ExternalPortMin
 			return p, true
 		}
 	}
