@@ -118,17 +118,13 @@ func parseJSON(raw []byte) (*Body, *ParseError) {
 		off := int(dec.InputOffset())
 		return fail(fmt.Sprintf("Extra data: line 1 column %d (char %d)", off+1, off))
 	}
-	switch x := v.(type) {
-	case map[string]any:
-		return &Body{Fields: x}, nil
-	case nil:
-		return &Body{NotObject: "null"}, nil
-	default:
-		return &Body{NotObject: typeName(x)}, nil
+	if fields, ok := v.(map[string]any); ok {
+		return &Body{Fields: fields}, nil
 	}
+	return &Body{NotObject: typeName(v)}, nil
 }
 
-// typeName is the Python type name of a JSON value other than an object or null.
+// typeName is the Python type name of a JSON value other than an object, or "null".
 func typeName(v any) string {
 	switch x := v.(type) {
 	case []any:
@@ -143,7 +139,7 @@ func typeName(v any) string {
 		}
 		return "float"
 	}
-	return "dict"
+	return "null"
 }
 
 // FieldErrors collects the validation errors of one serializer run, by field.
