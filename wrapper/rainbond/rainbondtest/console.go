@@ -1,6 +1,7 @@
 package rainbondtest
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -36,13 +37,7 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 	if req.protocol == nil {
 		return service(http.StatusBadRequest, 400, "params error", "缺少协议参数")
 	}
-	alias := ""
-	if req.portAlias != nil {
-		alias = *req.portAlias
-	}
-	if alias == "" {
-		alias = strings.ReplaceAll(strings.ToUpper(comp.alias), "-", "_") + strconv.FormatInt(req.port, 10)
-	}
+	alias := cmp.Or(req.portAlias, strings.ReplaceAll(strings.ToUpper(comp.alias), "-", "_")+strconv.FormatInt(req.port, 10))
 	// add_service_port: the k8s service name first, then check_port (exists: 409; range: 412), then the alias.
 	k8sName := h.newK8sName(comp, req.port)
 	if comp.port(req.port) != nil {
@@ -119,10 +114,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 	fail := func(status int, msgShow string) reply {
 		return service(status, status, "change port fail", msgShow)
 	}
-	alias := ""
-	if req.portAlias != nil {
-		alias = drf.Strip(*req.portAlias)
-	}
+	alias := req.portAlias
 	// __check_params
 	if req.action == "change_port_alias" {
 		if alias == "" {

@@ -14,11 +14,11 @@ var (
 
 // addRequest is ComponentPortReqSerializers' data: port (required integer), protocol (choice,
 // default http, may be null), port_alias (string, default "", may be null), is_inner_service
-// (required boolean). A nil string is null.
+// (required boolean). A nil string is null; port_alias reads null as "".
 type addRequest struct {
 	port           int64
 	protocol       *string
-	portAlias      *string
+	portAlias      string
 	isInnerService bool
 }
 
@@ -37,7 +37,9 @@ func validateAdd(b *drf.Body) (addRequest, drf.FieldErrors) {
 		req.port = n
 	}
 	req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
-	req.portAlias = b.OptionalChar("port_alias", aliasField, new(string), errs)
+	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
+		req.portAlias = *alias
+	}
 	if v, ok := b.Required("is_inner_service", true, errs); ok {
 		on, msg := drf.Boolean(v)
 		if msg != "" {
@@ -54,9 +56,10 @@ func validateAdd(b *drf.Body) (addRequest, drf.FieldErrors) {
 // updateRequest is ComponentUpdatePortReqSerializers' data: action (required choice), port_alias
 // (string, default "", may be null), protocol (choice, default http, may be null),
 // k8s_service_name (string, optional, may be null, not blank; nil when absent, as `.data` gives).
+// port_alias reads null as "", and is stripped as CharField strips.
 type updateRequest struct {
 	action         string
-	portAlias      *string
+	portAlias      string
 	protocol       *string
 	k8sServiceName *string
 }
@@ -75,7 +78,9 @@ func validateUpdate(b *drf.Body) (updateRequest, drf.FieldErrors) {
 		}
 		req.action = a
 	}
-	req.portAlias = b.OptionalChar("port_alias", aliasField, new(string), errs)
+	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
+		req.portAlias = *alias
+	}
 	req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
 	req.k8sServiceName = b.OptionalChar("k8s_service_name", k8sNameField, nil, errs)
 	if len(errs) > 0 {
