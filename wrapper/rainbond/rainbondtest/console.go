@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -307,12 +308,7 @@ func (h *Handler) deletePort(comp *component, portParam string) reply {
 	if rp := h.regionCall(comp, http.MethodDelete, "/ports/"+strconv.Itoa(p.ContainerPort)); rp != nil {
 		return *rp
 	}
-	for i, q := range comp.ports {
-		if q == p {
-			comp.ports = append(comp.ports[:i], comp.ports[i+1:]...)
-			break
-		}
-	}
+	comp.ports = slices.DeleteFunc(comp.ports, func(q *wirePort) bool { return q == p })
 	delete(comp.envPorts, p.ContainerPort)
 	delete(comp.domains, p.ContainerPort)
 	return success("删除成功", *p, nil)

@@ -129,9 +129,7 @@ func (h *Handler) AddComponent(c rainbond.Component) {
 		h.teams[c.TeamID] = t
 	}
 	t.opened[c.RegionName] = true
-	if _, ok := h.regions[c.RegionName]; !ok {
-		h.regions[c.RegionName] = false
-	}
+	h.regions[c.RegionName] = h.regions[c.RegionName] // known; opened for all only by AddRegion
 	k := keyOf(c)
 	if comp, ok := h.byKey[k]; ok {
 		comp.app = c.AppID
