@@ -51,8 +51,8 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 		return service(http.StatusBadRequest, 400, "add port error", "端口别名不合法")
 	}
 	// The connection variables of an inner port, then the port itself, go to the region.
-	if rp := h.regionCall(comp, http.MethodPost, "/ports"); rp != nil {
-		return *rp
+	if rp := h.regionCall(comp, http.MethodPost, "/ports"); rp.status != 0 {
+		return rp
 	}
 	p := &wirePort{
 		ContainerPort:  int(req.port),
@@ -152,13 +152,13 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 		if !p.IsInnerService {
 			return service(http.StatusNotFound, 404, "inner port is not open", "对内服务未开启，需先开启对内服务")
 		}
-		if rp := h.openOuter(comp, p); rp != nil {
-			return *rp
+		if rp := h.openOuter(comp, p); rp.status != 0 {
+			return rp
 		}
 		next.IsOuterService = true
 	case "only_open_outer", "close_outer":
-		if rp := h.regionCall(comp, http.MethodPut, portPath+"/outer"); rp != nil {
-			return *rp
+		if rp := h.regionCall(comp, http.MethodPut, portPath+"/outer"); rp.status != 0 {
+			return rp
 		}
 		next.IsOuterService = req.action == "only_open_outer"
 		if next.IsOuterService && next.LbMappingPort == 0 {
@@ -178,8 +178,8 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 		if !opening && p.IsOuterService {
 			return service(http.StatusNotFound, 404, "inner port is not open", "对外服务开启中，需先关闭对外服务")
 		}
-		if rp := h.regionCall(comp, http.MethodPut, portPath+"/inner"); rp != nil {
-			return *rp
+		if rp := h.regionCall(comp, http.MethodPut, portPath+"/inner"); rp.status != 0 {
+			return rp
 		}
 		next.IsInnerService = opening
 		if opening {
@@ -194,8 +194,8 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 		if protocol != "http" && p.IsOuterService {
 			return fail(http.StatusBadRequest, "请关闭外部访问")
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp != nil {
-			return *rp
+		if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp.status != 0 {
+			return rp
 		}
 		next.Protocol = protocol
 	case "change_port_alias":
@@ -207,23 +207,22 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 
 // openOuter is the region side of __open_outer: an http port gets a default domain whose gateway
 // rule must be accepted (else 412) unless it has domains already, whose rules are bound again; a
-// tcp port gets a tcp rule. The outer port is then opened in the region.
-func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
+// tcp port gets a tcp rule. The outer port is then opened in the region. The zero reply is success.
+func (h *Handler) openOuter(comp *component, p *wirePort) reply {
 	port := strconv.Itoa(p.ContainerPort)
 	if p.Protocol == "http" {
 		domains := comp.domains[p.ContainerPort]
 		if len(domains) == 0 {
 			if h.fault != RegionHealthy {
-				rp := service(http.StatusPreconditionFailed, 412, "change port fail", "数据中心添加策略失败")
-				return &rp
+				return service(http.StatusPreconditionFailed, 412, "change port fail", "数据中心添加策略失败")
 			}
-		} else if rp := h.regionCall(comp, http.MethodPost, "/api-gateway/routes/http"); rp != nil {
+		} else if rp := h.regionCall(comp, http.MethodPost, "/api-gateway/routes/http"); rp.status != 0 {
 			return rp
 		}
-		if rp := h.regionCall(comp, http.MethodGet, "/api-gateway/routes/http/port"); rp != nil {
+		if rp := h.regionCall(comp, http.MethodGet, "/api-gateway/routes/http/port"); rp.status != 0 {
 			return rp
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer"); rp != nil {
+		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer"); rp.status != 0 {
 			return rp
 		}
 		if len(domains) == 0 {
@@ -233,9 +232,9 @@ func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
 		for _, d := range comp.domains[p.ContainerPort] {
 			d.active = true
 		}
-		return nil
+		return reply{}
 	}
-	if rp := h.regionCall(comp, http.MethodPost, "/proxy-pass/gateway/routes/tcp"); rp != nil {
+	if rp := h.regionCall(comp, http.MethodPost, "/proxy-pass/gateway/routes/tcp"); rp.status != 0 {
 		return rp
 	}
 	return h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer")
@@ -246,8 +245,8 @@ func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
 // when invalid, 409 code 20500 when another component has it), then the ports go to the region.
 func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName *string) reply {
 	if len(comp.envPorts) > 0 {
-		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp != nil {
-			return *rp
+		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp.status != 0 {
+			return rp
 		}
 	}
 	if k8sName == nil {
@@ -265,8 +264,8 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 			return service(http.StatusConflict, 20500, "k8s service name already exists", "内部域名已存在")
 		}
 	}
-	if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp != nil {
-		return *rp
+	if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp.status != 0 {
+		return rp
 	}
 	p.PortAlias = alias
 	if name != "" {
@@ -305,8 +304,8 @@ func (h *Handler) deletePort(comp *component, portParam string) reply {
 	if p.IsOuterService {
 		return service(http.StatusConflict, 409, "can not delete outer port", "请关闭对外服务")
 	}
-	if rp := h.regionCall(comp, http.MethodDelete, "/ports/"+strconv.Itoa(p.ContainerPort)); rp != nil {
-		return *rp
+	if rp := h.regionCall(comp, http.MethodDelete, "/ports/"+strconv.Itoa(p.ContainerPort)); rp.status != 0 {
+		return rp
 	}
 	comp.ports = slices.DeleteFunc(comp.ports, func(q *wirePort) bool { return q == p })
 	delete(comp.envPorts, p.ContainerPort)
@@ -319,18 +318,17 @@ func badPortParam(s string) reply {
 	return unhandled("ValueError", "builtins", "invalid literal for int() with base 10: '"+s+"'")
 }
 
-// regionCall is one call of the console to the region API; with a fault set it fails as the
-// console answers that failure (RegionApiBaseHttpClient._check_status and _request,
-// www/apiclient/regionapibaseclient.py, mapped by custom_exception_handler).
-func (h *Handler) regionCall(comp *component, method, path string) *reply {
+// regionCall is one call of the console to the region API: the zero reply when it succeeds; with
+// a fault set it fails as the console answers that failure (RegionApiBaseHttpClient._check_status
+// and _request, www/apiclient/regionapibaseclient.py, mapped by custom_exception_handler).
+func (h *Handler) regionCall(comp *component, method, path string) reply {
 	team := h.teams[comp.key.team]
 	url := "http://region.invalid:8443/v2/tenants/" + team.name + "/services/" + comp.alias + path
-	var rp reply
 	switch h.fault {
 	case RegionHealthy:
-		return nil
+		return reply{}
 	case RegionServerError:
-		rp = reply{status: http.StatusBadRequest, body: serviceBody{
+		return reply{status: http.StatusBadRequest, body: serviceBody{
 			Code: 400,
 			Msg: map[string]any{
 				"apitype": "Not specified", "url": url, "method": method, "httpcode": 500,
@@ -339,17 +337,16 @@ func (h *Handler) regionCall(comp *component, method, path string) *reply {
 			MsgShow: "数据中心操作故障 region internal error",
 		}}
 	case RegionServerErrorCode:
-		rp = service(http.StatusInternalServerError, 500, "region internal error", "region internal error")
+		return service(http.StatusInternalServerError, 500, "region internal error", "region internal error")
 	case RegionNotFound:
-		rp = reply{status: http.StatusNotFound, body: serviceBody{Code: 404, Msg: "region no found this resource", MsgShow: "数据中心资源不存在"}}
+		return reply{status: http.StatusNotFound, body: serviceBody{Code: 404, Msg: "region no found this resource", MsgShow: "数据中心资源不存在"}}
 	case RegionBusy:
-		rp = reply{status: http.StatusConflict, body: serviceBody{Code: 409, Msg: "wait a moment please", MsgShow: "操作过于频繁，请稍后再试"}}
+		return reply{status: http.StatusConflict, body: serviceBody{Code: 409, Msg: "wait a moment please", MsgShow: "操作过于频繁，请稍后再试"}}
 	default: // RegionUnreachable
-		rp = service(http.StatusBadRequest, 10411,
+		return service(http.StatusBadRequest, 10411,
 			"MaxRetryErrorHTTPConnectionPool(host='region.invalid', port=8443): Max retries exceeded with url: "+
 				strings.TrimPrefix(url, "http://region.invalid:8443")+
 				" (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object>: Failed to establish a new connection: [Errno 111] Connection refused'))",
 			"访问数据中心异常，请稍后重试")
 	}
-	return &rp
 }

@@ -310,7 +310,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 		allow, viewName = "PUT, DELETE, OPTIONS", "Component Ports Change"
 	}
 	w.Header().Set("Allow", allow)
-	if rp := h.authenticate(r); rp != nil {
+	if rp := h.authenticate(r); rp.status != 0 {
 		rp.write(w)
 		return
 	}
@@ -363,12 +363,12 @@ func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func
 
 // authenticate is OpenAPIAuthentication (openapi/auth/authentication.py): the raw token in
 // Authorization; a "Bearer " prefix is a wrong token. X-Internal-Token is tried first and, with no
-// internal token configured, always refused.
-func (h *Handler) authenticate(r *http.Request) *reply {
-	fail := func(detail string) *reply {
+// internal token configured, always refused. The zero reply lets the request through.
+func (h *Handler) authenticate(r *http.Request) reply {
+	fail := func(detail string) reply {
 		rp := apiException(http.StatusUnauthorized, detail, "AuthenticationFailed")
 		rp.header = map[string]string{"WWW-Authenticate": "Token"}
-		return &rp
+		return rp
 	}
 	if r.Header.Get("X-Internal-Token") != "" {
 		return fail("Invalid internal token")
@@ -380,7 +380,7 @@ func (h *Handler) authenticate(r *http.Request) *reply {
 	if len(values) != 1 || h.token == "" || subtle.ConstantTimeCompare([]byte(values[0]), []byte(h.token)) != 1 {
 		return fail("No such user or user is not admin")
 	}
-	return nil
+	return reply{}
 }
 
 // lookup resolves the path like TeamAppServiceAPIView.initial (openapi/views/base.py): team by id
