@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -164,22 +165,12 @@ func (b *Body) RootErrors() FieldErrors {
 // where the field allows null and not blank.
 func (b *Body) Get(name string, htmlDefaultFalse, allowNull, allowBlank bool) any {
 	v, ok := b.Fields[name]
-	if !b.HTML {
-		if !ok {
-			return Absent{}
-		}
-		return v
-	}
-	if !ok {
-		if htmlDefaultFalse {
-			return false
-		}
+	switch {
+	case !ok && b.HTML && htmlDefaultFalse:
+		return false
+	case !ok:
 		return Absent{}
-	}
-	if v == "" && allowNull {
-		if allowBlank {
-			return ""
-		}
+	case b.HTML && v == "" && allowNull && !allowBlank:
 		return nil
 	}
 	return v
@@ -392,17 +383,10 @@ func Boolean(v any) (bool, string) {
 // Choice is ChoiceField.to_internal_value: str(data) must be one of the choices. Only a string
 // can equal one of the console's choices.
 func Choice(v any, choices []string) (string, string) {
-	s, ok := v.(string)
-	if ok {
-		for _, c := range choices {
-			if s == c {
-				return s, ""
-			}
-		}
-	} else {
-		s = display(v)
+	if s, ok := v.(string); ok && slices.Contains(choices, s) {
+		return s, ""
 	}
-	return "", Quote(s) + " 不是合法选项。"
+	return "", Quote(display(v)) + " 不是合法选项。"
 }
 
 // display is how Python formats a JSON value in a message.
