@@ -257,15 +257,10 @@ func NumberStr(n json.Number) string {
 			return "-inf"
 		}
 		return "inf"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	case abs >= 1e16 || abs < 1e-4:
+	case abs >= 1e16 || abs != 0 && abs < 1e-4:
 		return strconv.FormatFloat(f, 'e', -1, 64)
 	}
-	out := strconv.FormatFloat(f, 'f', -1, 64)
+	out := strconv.FormatFloat(f, 'f', -1, 64) // -0 too: "-0.0"
 	if !strings.Contains(out, ".") {
 		out += ".0"
 	}
@@ -368,13 +363,8 @@ func Boolean(v any) (bool, string) {
 		}
 	case json.Number:
 		// 1 == 1.0 == True and 0 == 0.0 == False in Python.
-		if f, err := strconv.ParseFloat(string(x), 64); err == nil {
-			switch f {
-			case 1:
-				return true, ""
-			case 0:
-				return false, ""
-			}
+		if f, err := strconv.ParseFloat(string(x), 64); err == nil && (f == 0 || f == 1) {
+			return f == 1, ""
 		}
 	}
 	return false, msgBoolean
@@ -416,11 +406,8 @@ type CharField struct {
 
 // Run validates a present, non-null value: blank check, str(), strip, max length, null characters.
 func (f CharField) Run(v any) (string, string) {
-	if s, ok := v.(string); ok && Strip(s) == "" {
-		if !f.AllowBlank {
-			return "", msgBlank
-		}
-		return "", ""
+	if s, ok := v.(string); ok && Strip(s) == "" && !f.AllowBlank {
+		return "", msgBlank
 	}
 	s, ok := Str(v)
 	if !ok {

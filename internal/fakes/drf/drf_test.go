@@ -53,7 +53,7 @@ func TestDRFInteger(t *testing.T) {
 func TestPyNumberStr(t *testing.T) {
 	for in, want := range map[string]string{
 		"5": "5", "-0": "0", "5.0": "5.0", "5.25": "5.25", "1e16": "1e+16", "1.5e-5": "1.5e-05",
-		"123456789012345.0": "123456789012345.0", "0.0001": "0.0001", "-0.0": "-0.0", "1e400": "inf",
+		"123456789012345.0": "123456789012345.0", "0.0001": "0.0001", "-0.0": "-0.0", "0.0": "0.0", "0e5": "0.0", "-1e400": "-inf", "1e400": "inf",
 	} {
 		if got := NumberStr(json.Number(in)); got != want {
 			t.Errorf("NumberStr(%s) = %q, want %q", in, got, want)
