@@ -279,14 +279,8 @@ func Integer(v any) (int64, string) {
 	if s, ok := v.(string); ok && utf8.RuneCountInString(s) > 1000 {
 		return 0, msgStringTooBig
 	}
-	s, ok := Str(v)
-	if !ok {
-		return 0, msgInteger
-	}
-	if loc := reDecimal().FindStringIndex(s); loc != nil {
-		s = s[:loc[0]] + s[loc[1]:]
-	}
-	n, ok := Int(s)
+	s, _ := Str(v) // "" for a bool, list or dict, which int() then refuses
+	n, ok := Int(reDecimal().ReplaceAllString(s, ""))
 	if !ok {
 		return 0, msgInteger
 	}
