@@ -37,14 +37,12 @@ func ok(data any) answer {
 
 // failure is an error envelope with the HTTP status as its status and an empty data object.
 func failure(status int, message string) answer {
-	return answer{status, envelope{Status: status, Message: message, Data: emptyData()}}
+	return answer{status, envelope{Status: status, Message: message, Data: struct{}{}}}
 }
 
 func badRequest(format string, args ...any) answer {
 	return failure(http.StatusBadRequest, fmt.Sprintf(format, args...))
 }
-
-func emptyData() map[string]any { return map[string]any{} }
 
 // portList is data of the list answer, with both arrays always present.
 type portList struct {
@@ -121,7 +119,7 @@ func (h *Handler) closePort(inst *instance, port int) answer {
 		if p.Port == port {
 			delete(h.used, p.ExternalPort)
 			inst.custom = append(inst.custom[:i], inst.custom[i+1:]...)
-			return ok(emptyData())
+			return ok(struct{}{})
 		}
 	}
 	return badRequest("port %d is not open", port)
