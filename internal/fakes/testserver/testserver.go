@@ -84,11 +84,7 @@ func (l *Log) Record(r *http.Request, maxBody int) ([]byte, bool) {
 	if tooLarge {
 		body = body[:maxBody]
 	}
-	uri := r.RequestURI
-	if uri == "" {
-		uri = r.URL.RequestURI()
-	}
-	entry := Request{Method: r.Method, URI: uri, Header: r.Header.Clone(), Body: bytes.Clone(body)}
+	entry := Request{Method: r.Method, URI: cmp.Or(r.RequestURI, r.URL.RequestURI()), Header: r.Header.Clone(), Body: bytes.Clone(body)}
 	l.total.Add(1)
 	l.mu.Lock()
 	l.kept = append(l.kept, entry)

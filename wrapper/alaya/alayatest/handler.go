@@ -326,15 +326,13 @@ type pathMatch struct {
 // matchPath matches an escaped path (relative to the mount point) segment by segment, so an
 // escaped "/" inside the instance id stays inside it.
 func matchPath(escaped string) (pathMatch, bool) {
-	segs := strings.Split(escaped, "/")
-	if len(segs) < 6 || segs[0] != "" || segs[1] != "v1" || segs[2] != "cci" || segs[3] != "instance" {
+	rest, ok := strings.CutPrefix(escaped, "/v1/cci/instance/")
+	rawID, op, _ := strings.Cut(rest, "/")
+	id, err := url.PathUnescape(rawID)
+	if !ok || err != nil || id == "" {
 		return pathMatch{}, false
 	}
-	id, err := url.PathUnescape(segs[4])
-	if err != nil || id == "" {
-		return pathMatch{}, false
-	}
-	switch strings.Join(segs[5:], "/") {
+	switch op {
 	case "open-port/list":
 		return pathMatch{op: opList, method: http.MethodGet, id: id}, true
 	case "open-port":
@@ -439,15 +437,10 @@ type portList struct {
 func (h *Handler) operate(m pathMatch, body []byte) answer {
 	var open alayaapi.OpenPortRequest
 	var closing alayaapi.ClosePortRequest
-	var err error
-	switch m.op {
-	case opOpen:
-		err = json.NewDecoder(bytes.NewReader(body)).Decode(&open)
-	case opClose:
-		err = json.NewDecoder(bytes.NewReader(body)).Decode(&closing)
-	}
-	if err != nil {
-		return failure(http.StatusBadRequest, "invalid request: can't decode JSON body: "+err.Error())
+	if dest := []any{opOpen: &open, opClose: &closing}[m.op]; dest != nil { // a list has no body
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(dest); err != nil {
+			return failure(http.StatusBadRequest, "invalid request: can't decode JSON body: "+err.Error())
+		}
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
