@@ -227,8 +227,8 @@ func (h *Handler) openOuter(comp *component, p *wirePort) reply {
 			return rp
 		}
 		if len(domains) == 0 {
-			team := h.teams[comp.key.team]
-			comp.domains[p.ContainerPort] = []*domain{{name: comp.alias + "-" + port + "-" + team.name + ".example.com", active: true}}
+			name := comp.alias + "-" + port + "-" + h.teams[comp.key.team].name + ".example.com"
+			comp.domains[p.ContainerPort] = []*domain{{name: name, active: true}}
 		}
 		for _, d := range comp.domains[p.ContainerPort] {
 			d.active = true
@@ -284,16 +284,9 @@ func (h *Handler) deletePort(comp *component, portParam string) reply {
 	if !ok {
 		return badPortParam(portParam)
 	}
-	if n >= 1 && n <= 65535 {
-		var active []*domain
-		for _, d := range comp.domains[int(n)] {
-			if d.active {
-				active = append(active, d)
-			}
-		}
-		if len(active) > 1 || len(active) == 1 && active[0].custom {
-			return service(http.StatusPreconditionFailed, 412, "contains custom domains", "该端口有自定义域名，请先解绑域名")
-		}
+	active := slices.DeleteFunc(slices.Clone(comp.domains[int(n)]), func(d *domain) bool { return !d.active })
+	if len(active) > 1 || len(active) == 1 && active[0].custom {
+		return service(http.StatusPreconditionFailed, 412, "contains custom domains", "该端口有自定义域名，请先解绑域名")
 	}
 	p := comp.port(n)
 	if p == nil {
@@ -323,8 +316,7 @@ func badPortParam(s string) reply {
 // a fault set it fails as the console answers that failure (RegionApiBaseHttpClient._check_status
 // and _request, www/apiclient/regionapibaseclient.py, mapped by custom_exception_handler).
 func (h *Handler) regionCall(comp *component, method, path string) reply {
-	team := h.teams[comp.key.team]
-	url := "http://region.invalid:8443/v2/tenants/" + team.name + "/services/" + comp.alias + path
+	url := "http://region.invalid:8443/v2/tenants/" + h.teams[comp.key.team].name + "/services/" + comp.alias + path
 	switch h.fault {
 	case RegionHealthy:
 		return reply{}
