@@ -465,10 +465,8 @@ func (h *Handler) openPort(inst *instance, req alayaapi.OpenPortRequest) answer 
 	if slices.Contains(ReservedPorts, port) {
 		return badRequest("port %d is reserved by the system", port)
 	}
-	for _, p := range inst.custom {
-		if p.Port == port {
-			return badRequest("port %d is already open", port)
-		}
+	if slices.ContainsFunc(inst.custom, func(p alayaapi.OpenPort) bool { return p.Port == port }) {
+		return badRequest("port %d is already open", port)
 	}
 	if len(inst.custom) >= MaxCustomPorts {
 		return badRequest("an instance can have at most %d custom ports open", MaxCustomPorts)
