@@ -1,14 +1,17 @@
 // Package testserver holds what the in-memory test servers (rainbondtest, alayatest) share: the
-// request log, the mounting under a path prefix, and random credentials.
+// request log, the mounting under a path prefix, the writing of answers, and random credentials.
 package testserver
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,56 +35,41 @@ type Request struct {
 	Body []byte
 }
 
-// Log records the requests a server receives: a ring of the last Limit requests, and a count of
-// all of them. Its zero value is ready and keeps DefaultLogSize requests; it is safe for
-// concurrent use. Recording copies the request outside the lock and holds the lock only to store
-// the copy in its slot, so concurrent requests do not wait on each other's copies.
+// Log records the requests a server receives: the last Limit requests, and a count of all of
+// them. Its zero value is ready and keeps DefaultLogSize requests; it is safe for concurrent use.
+// Recording copies the request outside the lock and holds the lock only to store the copy, so
+// concurrent requests do not wait on each other's copies.
 type Log struct {
 	total atomic.Int64 // requests recorded since the start
 
 	mu    sync.Mutex
-	limit int       // ring size; 0 means DefaultLogSize
-	ring  []Request // len(ring) <= limit
-	next  int       // the slot the next request goes to, once the ring is full
+	limit int       // how many requests to keep; 0 means DefaultLogSize
+	kept  []Request // oldest first, len(kept) <= limit
 }
 
 // SetLimit makes the log keep the last n requests (n < 1 means 1), dropping the oldest ones
 // beyond it. The count of all requests is not affected.
 func (l *Log) SetLimit(n int) {
-	if n < 1 {
-		n = 1
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	all := l.ordered()
-	if len(all) > n {
-		all = all[len(all)-n:]
-	}
-	l.limit, l.ring, l.next = n, all, 0
+	l.limit = max(n, 1)
+	l.trim()
 }
 
 // Limit returns how many requests the log keeps.
 func (l *Log) Limit() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.limitLocked()
+	return cmp.Or(l.limit, DefaultLogSize)
 }
 
-func (l *Log) limitLocked() int {
-	if l.limit == 0 {
-		return DefaultLogSize
+// trim drops the oldest requests beyond the limit, clearing their slots so that their bodies can
+// be freed before the next reallocation. l.mu must be held.
+func (l *Log) trim() {
+	if drop := len(l.kept) - cmp.Or(l.limit, DefaultLogSize); drop > 0 {
+		clear(l.kept[:drop])
+		l.kept = l.kept[drop:]
 	}
-	return l.limit
-}
-
-// ordered returns the kept requests, oldest first. l.mu must be held.
-func (l *Log) ordered() []Request {
-	if len(l.ring) < l.limitLocked() || l.next == 0 {
-		return append([]Request(nil), l.ring...)
-	}
-	out := make([]Request, 0, len(l.ring))
-	out = append(out, l.ring[l.next:]...)
-	return append(out, l.ring[:l.next]...)
 }
 
 // Record appends r to the log and returns its body, read up to maxBody bytes, and whether the body
@@ -96,19 +84,11 @@ func (l *Log) Record(r *http.Request, maxBody int) ([]byte, bool) {
 	if tooLarge {
 		body = body[:maxBody]
 	}
-	uri := r.RequestURI
-	if uri == "" {
-		uri = r.URL.RequestURI()
-	}
-	entry := Request{Method: r.Method, URI: uri, Header: r.Header.Clone(), Body: bytes.Clone(body)}
+	entry := Request{Method: r.Method, URI: cmp.Or(r.RequestURI, r.URL.RequestURI()), Header: r.Header.Clone(), Body: bytes.Clone(body)}
 	l.total.Add(1)
 	l.mu.Lock()
-	if limit := l.limitLocked(); len(l.ring) < limit {
-		l.ring = append(l.ring, entry)
-	} else {
-		l.ring[l.next] = entry
-		l.next = (l.next + 1) % limit
-	}
+	l.kept = append(l.kept, entry)
+	l.trim()
 	l.mu.Unlock()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, tooLarge
@@ -123,7 +103,7 @@ func (l *Log) Count() int {
 // All returns a copy of the kept requests (the last Limit ones), oldest first.
 func (l *Log) All() []Request {
 	l.mu.Lock()
-	kept := l.ordered()
+	kept := slices.Clone(l.kept)
 	l.mu.Unlock()
 	for i, r := range kept {
 		kept[i] = Request{Method: r.Method, URI: r.URI, Header: r.Header.Clone(), Body: bytes.Clone(r.Body)}
@@ -154,4 +134,26 @@ func RandomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return hex.EncodeToString(b)
+}
+
+// WriteJSON answers status with v in JSON and a final newline, as json.Encoder writes it;
+// escapeHTML says whether <, > and & are escaped (encoding/json's default) or written as they are.
+func WriteJSON(w http.ResponseWriter, status int, v any, escapeHTML bool) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// WriteHTML answers status with an HTML page.
+func WriteHTML(w http.ResponseWriter, status int, page string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, page)
 }

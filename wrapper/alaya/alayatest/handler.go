@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,24 +44,11 @@ var SystemPorts = []int{9001, 9002}
 // (at most 1 MiB of it).
 type Request = testserver.Request
 
-// randomAccessKey returns a random AccessKey pair.
-func randomAccessKey() alaya.AccessKey {
-	return alaya.AccessKey{ID: "AK" + testserver.RandomHex(12), Secret: testserver.RandomHex(24)}
-}
-
 // Handler is the in-memory Alaya NeW CCI API behind a Server. It serves the port operations at
 // paths relative to where it is mounted (/v1/cci/instance/...), so it can share one listener
-// with other handlers:
-//
-//	h := alayatest.NewHandler()
-//	mux := http.NewServeMux()
-//	mux.Handle("/api/osm/", http.StripPrefix("/api/osm", h))
-//
-// The base URL for the client is then the listener's URL + "/api/osm". Signatures are verified
-// over the path as the client sent it, mount prefix included. A Handler is safe for concurrent use.
+// with other handlers, as the package documentation shows; signatures are verified over the path
+// as the client sent it, mount prefix included. A Handler is safe for concurrent use.
 type Handler struct {
-	api *alayaapi.ServerInterfaceWrapper
-
 	mu        sync.Mutex
 	accessKey alaya.AccessKey
 	keyState  KeyState
@@ -84,28 +70,13 @@ type instance struct {
 // AccessKey pair (see AccessKey and SetAccessKey) and, as the live service, no bearer key (see
 // SetAPIKey).
 func NewHandler() *Handler {
-	h := &Handler{
-		accessKey: randomAccessKey(),
+	return &Handler{
+		accessKey: alaya.AccessKey{ID: "AK" + testserver.RandomHex(12), Secret: testserver.RandomHex(24)},
 		now:       time.Now,
 		instances: make(map[string]*instance),
 		used:      make(map[int]bool),
 		next:      ExternalPortMin,
 	}
-	strict := alayaapi.NewStrictHandlerWithOptions(&api{h: h}, nil, alayaapi.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: "+err.Error(), emptyData())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {
-			writeEnvelope(w, http.StatusInternalServerError, http.StatusInternalServerError, "Internal Server Error", emptyData())
-		},
-	})
-	h.api = &alayaapi.ServerInterfaceWrapper{
-		Handler: strict,
-		ErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: "+err.Error(), emptyData())
-		},
-	}
-	return h
 }
 
 // AccessKey returns the AccessKey pair whose signed requests the handler accepts.
@@ -225,10 +196,7 @@ func (h *Handler) allocate() (int, bool) {
 		p := ExternalPortMin + (h.next-ExternalPortMin+i)%size
 		if !h.used[p] {
 			h.used[p] = true
-			h.next = p + 1
-			if h.next > ExternalPortMax {
-				h.next = ExternalPortMin
-			}
+			h.next = p + 1 // past ExternalPortMax, the modulo wraps it to ExternalPortMin
 			return p, true
 		}
 	}
@@ -247,71 +215,46 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	m, ok := matchPath(r.URL.EscapedPath())
 	if !routable || !ok {
 		// The live service answers a path outside its API with the console's page, HTTP 200.
-		writeWebsite(w)
+		testserver.WriteHTML(w, http.StatusOK, websitePage)
 		return
 	}
-	if status, msg := h.authenticate(r); status != 0 {
-		writeEnvelope(w, http.StatusUnauthorized, status, msg, nil)
-		return
-	}
-	if r.Method != m.method {
+	var a answer
+	if status := h.authenticate(r); status != 0 {
+		a = answer{http.StatusUnauthorized, envelope{Status: status, Message: authMessage(status)}}
+	} else if r.Method != m.method {
 		w.Header().Set("Allow", m.method)
-		writeEnvelope(w, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method Not Allowed", emptyData())
-		return
+		a = failure(http.StatusMethodNotAllowed, "Method Not Allowed")
+	} else if tooLarge {
+		a = failure(http.StatusBadRequest, "invalid request: body too large")
+	} else if msg := checkBody(m.op, body); msg != "" {
+		a = failure(http.StatusBadRequest, "invalid request: "+msg)
+	} else {
+		a = h.operate(m, body)
 	}
-	if tooLarge {
-		writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: body too large", emptyData())
-		return
-	}
-	if msg := checkBody(m.op, body); msg != "" {
-		writeEnvelope(w, http.StatusBadRequest, http.StatusBadRequest, "invalid request: "+msg, emptyData())
-		return
-	}
-	r.SetPathValue("id", m.id)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.ContentLength = int64(len(body))
-	switch m.op {
-	case opList:
-		h.api.ListOpenPorts(w, r)
-	case opOpen:
-		h.api.OpenPort(w, r)
-	case opClose:
-		h.api.ClosePort(w, r)
-	}
+	a.write(w)
 }
 
-// The messages of the 401 answers. 40006 and 40401 are the live service's own (as measured);
-// the others paraphrase its error table.
-const (
-	msgNoCredential = "Login credential expired, please log in again"
-	msgMalformed    = "Authorization header is missing or malformed"
-	msgTimestamp    = "Timestamp is invalid or outside the allowed window"
-	msgSignature    = "Signature verification failed"
-	msgUnknownKey   = "API key not found"
-	msgKeyDisabled  = "Access key is disabled"
-	msgKeyExpired   = "Access key has expired"
-)
-
-// authenticate checks the Authorization header and returns 0 or the 401 status and message:
-// 40401 without a credential; for a signed header, see alayasign.Verify; a bearer key (accepted
-// only after SetAPIKey) must be the key exactly, else 40006; any other form is 40001.
-func (h *Handler) authenticate(r *http.Request) (int, string) {
+// authenticate checks the Authorization header and returns 0 or the status of the 401 answer:
+// 40401 without a credential; for a signed header, see alayasign.Verify, then 40004 or 40005 for a
+// key made disabled or expired; a bearer key (accepted only after SetAPIKey) must be the key
+// exactly, else 40006; any other form is 40001.
+func (h *Handler) authenticate(r *http.Request) int {
 	h.mu.Lock()
 	accessKey, keyState, apiKey, now := h.accessKey, h.keyState, h.apiKey, h.now
 	h.mu.Unlock()
 	values := r.Header.Values("Authorization")
 	switch {
 	case len(values) == 0 || len(values) == 1 && values[0] == "":
-		return alayasign.StatusNoCredential, msgNoCredential
+		return alayasign.StatusNoCredential
 	case len(values) > 1:
-		return alayasign.StatusMalformed, msgMalformed
+		return alayasign.StatusMalformed
 	}
 	v := values[0]
 	if scheme, key, ok := strings.Cut(v, " "); ok && apiKey != "" && strings.EqualFold(scheme, "Bearer") {
 		if subtle.ConstantTimeCompare([]byte(key), []byte(apiKey)) != 1 {
-			return alayasign.StatusUnknownKey, msgUnknownKey
+			return alayasign.StatusUnknownKey
 		}
-		return 0, ""
+		return 0
 	}
 	secretOf := func(id string) (string, bool) {
 		if accessKey.ID == "" || subtle.ConstantTimeCompare([]byte(id), []byte(accessKey.ID)) != 1 {
@@ -319,23 +262,35 @@ func (h *Handler) authenticate(r *http.Request) (int, string) {
 		}
 		return accessKey.Secret, true
 	}
-	switch alayasign.Verify(v, r.Method, signedPath(r), now(), secretOf) {
-	case 0:
-		switch keyState {
-		case KeyDisabled:
-			return alayasign.StatusKeyDisabled, msgKeyDisabled
-		case KeyExpired:
-			return alayasign.StatusKeyExpired, msgKeyExpired
-		}
-		return 0, ""
-	case alayasign.StatusTimestamp:
-		return alayasign.StatusTimestamp, msgTimestamp
-	case alayasign.StatusUnknownKey:
-		return alayasign.StatusUnknownKey, msgUnknownKey
-	case alayasign.StatusSignature:
-		return alayasign.StatusSignature, msgSignature
+	switch status := alayasign.Verify(v, r.Method, signedPath(r), now(), secretOf); {
+	case status != 0:
+		return status
+	case keyState == KeyDisabled:
+		return alayasign.StatusKeyDisabled
+	case keyState == KeyExpired:
+		return alayasign.StatusKeyExpired
 	}
-	return alayasign.StatusMalformed, msgMalformed
+	return 0
+}
+
+// authMessage is the message of the 401 answer with status. Those of 40006 and 40401 are the live
+// service's own (as measured); the others paraphrase its error table.
+func authMessage(status int) string {
+	switch status {
+	case alayasign.StatusNoCredential:
+		return "Login credential expired, please log in again"
+	case alayasign.StatusTimestamp:
+		return "Timestamp is invalid or outside the allowed window"
+	case alayasign.StatusSignature:
+		return "Signature verification failed"
+	case alayasign.StatusUnknownKey:
+		return "API key not found"
+	case alayasign.StatusKeyDisabled:
+		return "Access key is disabled"
+	case alayasign.StatusKeyExpired:
+		return "Access key has expired"
+	}
+	return "Authorization header is missing or malformed"
 }
 
 // signedPath returns the escaped path of r as the client sent it (mount prefixes included,
@@ -371,15 +326,13 @@ type pathMatch struct {
 // matchPath matches an escaped path (relative to the mount point) segment by segment, so an
 // escaped "/" inside the instance id stays inside it.
 func matchPath(escaped string) (pathMatch, bool) {
-	segs := strings.Split(escaped, "/")
-	if len(segs) < 6 || segs[0] != "" || segs[1] != "v1" || segs[2] != "cci" || segs[3] != "instance" {
+	rest, ok := strings.CutPrefix(escaped, "/v1/cci/instance/")
+	rawID, op, _ := strings.Cut(rest, "/")
+	id, err := url.PathUnescape(rawID)
+	if !ok || err != nil || id == "" {
 		return pathMatch{}, false
 	}
-	id, err := url.PathUnescape(segs[4])
-	if err != nil || id == "" {
-		return pathMatch{}, false
-	}
-	switch strings.Join(segs[5:], "/") {
+	switch op {
 	case "open-port/list":
 		return pathMatch{op: opList, method: http.MethodGet, id: id}, true
 	case "open-port":
@@ -425,27 +378,6 @@ func checkBody(op int, body []byte) string {
 	return strings.Join(msgs, "; ")
 }
 
-// envelope is the body of every answer: {"status", "message", "data"}; data is left out when nil
-// (the 401 answers have none).
-type envelope struct {
-	Status  int    `json:"status"`
-	Message string `json:"message"`
-	Data    any    `json:"data,omitempty"`
-}
-
-func emptyData() map[string]any { return map[string]any{} }
-
-func writeEnvelope(w http.ResponseWriter, httpStatus, status int, message string, data any) {
-	b, err := json.Marshal(envelope{Status: status, Message: message, Data: data})
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(httpStatus)
-	_, _ = w.Write(append(b, '\n'))
-}
-
 // websitePage stands for the console's single-page app, which the live service answers for a
 // path outside its API.
 const websitePage = `<!DOCTYPE html>
@@ -460,43 +392,109 @@ const websitePage = `<!DOCTYPE html>
 </html>
 `
 
-func writeWebsite(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, websitePage)
+// The answers, and the operations on the state of a Handler, which requests reach authenticated
+// and with their bodies checked (checkBody).
+
+// answer is one answer: the HTTP status and the JSON body.
+type answer struct {
+	status int
+	body   any
 }
 
-// errNoExternalPort is returned when the external port range is exhausted.
-var errNoExternalPort = errors.New("no external port left")
+func (a answer) write(w http.ResponseWriter) { testserver.WriteJSON(w, a.status, a.body, true) }
 
-// isReserved reports whether port is one of ReservedPorts.
-func isReserved(port int) bool {
-	for _, p := range ReservedPorts {
-		if p == port {
-			return true
+// envelope is the body of every answer but an opened port's: {"status", "message", "data"}; data
+// is left out when nil (the 401 answers have none).
+type envelope struct {
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
+}
+
+// ok is a success envelope. The service always sends data, as an empty object if nothing else.
+func ok(data any) answer {
+	return answer{http.StatusOK, envelope{Status: http.StatusOK, Message: "OK", Data: data}}
+}
+
+// failure is an error envelope with the HTTP status as its status and an empty data object.
+func failure(status int, message string) answer {
+	return answer{status, envelope{Status: status, Message: message, Data: struct{}{}}}
+}
+
+func badRequest(format string, args ...any) answer {
+	return failure(http.StatusBadRequest, fmt.Sprintf(format, args...))
+}
+
+// portList is data of the list answer, with both arrays always present.
+type portList struct {
+	Ports       []alayaapi.OpenPort `json:"ports"`
+	CustomPorts []alayaapi.OpenPort `json:"customPorts"`
+}
+
+// operate decodes the body of an open or close into the operation's generated request type (with
+// encoding/json, whose errors are the answer's message), then runs the operation on instance m.id
+// (403 when the instance is unknown).
+func (h *Handler) operate(m pathMatch, body []byte) answer {
+	var open alayaapi.OpenPortRequest
+	var closing alayaapi.ClosePortRequest
+	if dest := []any{opOpen: &open, opClose: &closing}[m.op]; dest != nil { // a list has no body
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(dest); err != nil {
+			return failure(http.StatusBadRequest, "invalid request: can't decode JSON body: "+err.Error())
 		}
 	}
-	return false
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	inst, found := h.instances[m.id]
+	switch {
+	case !found:
+		return failure(http.StatusForbidden, "Forbidden")
+	case m.op == opOpen:
+		return h.openPort(inst, open)
+	case m.op == opClose:
+		return h.closePort(inst, closing.Port)
+	}
+	l := inst.list()
+	return ok(portList{Ports: l.Ports, CustomPorts: l.CustomPorts})
 }
 
-// errorResponse answers an error envelope from any of the three operations.
-type errorResponse struct {
-	httpStatus int
-	status     int
-	message    string
+// openPort opens a custom port and maps it to a free external port. It refuses (400) a reserved
+// port, a port already open and an eleventh custom port; with no external port left it answers
+// the page's 500 envelope. h.mu must be held.
+func (h *Handler) openPort(inst *instance, req alayaapi.OpenPortRequest) answer {
+	port := req.Port
+	if slices.Contains(ReservedPorts, port) {
+		return badRequest("port %d is reserved by the system", port)
+	}
+	if slices.ContainsFunc(inst.custom, func(p alayaapi.OpenPort) bool { return p.Port == port }) {
+		return badRequest("port %d is already open", port)
+	}
+	if len(inst.custom) >= MaxCustomPorts {
+		return badRequest("an instance can have at most %d custom ports open", MaxCustomPorts)
+	}
+	ext, ok := h.allocate()
+	if !ok {
+		return failure(http.StatusInternalServerError, "Internal Server Error")
+	}
+	inst.custom = append(inst.custom, alayaapi.OpenPort{Port: port, Protocol: req.Protocol, ExternalHost: ExternalHost, ExternalPort: ext})
+	return answer{http.StatusOK, alayaapi.PortMappingEnvelope{
+		Status:  http.StatusOK,
+		Message: "OK",
+		Data:    alayaapi.PortMapping{ExternalPort: ext, InternalPort: port, Protocol: req.Protocol},
+	}}
 }
 
-func (e errorResponse) write(w http.ResponseWriter) error {
-	writeEnvelope(w, e.httpStatus, e.status, e.message, emptyData())
-	return nil
+// closePort closes a custom port and frees its external port. It refuses (400) a reserved port
+// and a port that is not open. h.mu must be held.
+func (h *Handler) closePort(inst *instance, port int) answer {
+	if slices.Contains(ReservedPorts, port) {
+		return badRequest("port %d is reserved by the system and cannot be closed", port)
+	}
+	for i, p := range inst.custom {
+		if p.Port == port {
+			delete(h.used, p.ExternalPort)
+			inst.custom = append(inst.custom[:i], inst.custom[i+1:]...)
+			return ok(struct{}{})
+		}
+	}
+	return badRequest("port %d is not open", port)
 }
-
-func (e errorResponse) VisitListOpenPortsResponse(w http.ResponseWriter) error { return e.write(w) }
-func (e errorResponse) VisitOpenPortResponse(w http.ResponseWriter) error      { return e.write(w) }
-func (e errorResponse) VisitClosePortResponse(w http.ResponseWriter) error     { return e.write(w) }
-
-func badRequest(format string, args ...any) errorResponse {
-	return errorResponse{httpStatus: http.StatusBadRequest, status: http.StatusBadRequest, message: fmt.Sprintf(format, args...)}
-}
-
-var forbidden = errorResponse{httpStatus: http.StatusForbidden, status: http.StatusForbidden, message: "Forbidden"}

@@ -2,95 +2,38 @@ package alayatest_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portsdk/portsdk/conformance"
 	"github.com/portsdk/portsdk/internal/runtime/alayasign"
-	"github.com/portsdk/portsdk/specs"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 )
 
-// validatingTransport validates every response that belongs to an operation of the spec with
-// openapi3filter.ValidateResponse, and reports a mismatch as a test error.
-type validatingTransport struct {
-	t      testing.TB
-	prefix string
-	routes map[string]*routers.Route
-	next   http.RoundTripper
-}
-
-var pathRe = regexp.MustCompile(`^/v1/cci/instance/[^/]+/(open-port/list|open-port|close-port)$`)
-
-func newValidatingTransport(t testing.TB, prefix string, next http.RoundTripper) *validatingTransport {
+// validatingClient returns a client that sends through a conformance.Validator for specs/alaya.yaml
+// at serverURL, and reports at the end of the test every answer to an operation of the spec that
+// does not match it. The requests are not held to the spec: the tests send invalid ones on purpose.
+func validatingClient(t testing.TB, serverURL string, next http.RoundTripper) *http.Client {
 	t.Helper()
-	doc, err := openapi3.NewLoader().LoadFromData(specs.Alaya)
+	v, err := conformance.NewAlaya(serverURL, next)
 	require.NoError(t, err)
-	require.NoError(t, doc.Validate(context.Background()))
-	routes := make(map[string]*routers.Route)
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			routes[method+" "+path] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
+	t.Cleanup(func() {
+		for _, f := range v.Failures() {
+			if !f.IsRequest() {
+				t.Errorf("%s", f)
+			}
 		}
-	}
-	return &validatingTransport{t: t, prefix: prefix, routes: routes, next: next}
-}
-
-func (v *validatingTransport) route(req *http.Request) *routers.Route {
-	p, ok := strings.CutPrefix(req.URL.EscapedPath(), v.prefix)
-	if !ok {
-		return nil
-	}
-	m := pathRe.FindStringSubmatch(p)
-	if m == nil {
-		return nil
-	}
-	return v.routes[req.Method+" /v1/cci/instance/{id}/"+m[1]]
-}
-
-func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := v.next.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	route := v.route(req)
-	if route == nil {
-		return resp, nil
-	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request: req,
-			Route:   route,
-			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
-		},
-		Status:  resp.StatusCode,
-		Header:  resp.Header,
-		Body:    io.NopCloser(bytes.NewReader(body)),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
-	}
-	if err := openapi3filter.ValidateResponse(req.Context(), in); err != nil {
-		v.t.Errorf("%s %s: response %d does not match the spec: %v\nbody: %s", req.Method, req.URL, resp.StatusCode, err, body)
-	}
-	return resp, nil
+	})
+	return v.HTTPClient()
 }
 
 // tc is a test client for one server: it signs its requests with key.
@@ -105,9 +48,7 @@ func newServer(t testing.TB) (*alayatest.Server, *tc) {
 	t.Helper()
 	s := alayatest.NewServer()
 	t.Cleanup(s.Close)
-	u, err := url.Parse(s.URL)
-	require.NoError(t, err)
-	hc := &http.Client{Transport: newValidatingTransport(t, u.Path, s.Client().Transport)}
+	hc := validatingClient(t, s.URL, s.Client().Transport)
 	return s, &tc{t: t, base: s.URL, key: s.AccessKey, hc: hc}
 }
 

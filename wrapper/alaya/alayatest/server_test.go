@@ -483,7 +483,7 @@ func TestHandlerMount(t *testing.T) {
 	mux.Handle("/alaya-api/", http.StripPrefix("/alaya-api", h))
 	mux.HandleFunc("/other/", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })
 	base := newMuxServer(t, mux)
-	c := &tc{t: t, base: base + "/alaya-api", key: h.AccessKey(), hc: &http.Client{Transport: newValidatingTransport(t, "/alaya-api", http.DefaultTransport)}}
+	c := &tc{t: t, base: base + "/alaya-api", key: h.AccessKey(), hc: validatingClient(t, base+"/alaya-api", http.DefaultTransport)}
 	require.Equal(t, http.StatusOK, c.open(inst, 8080, "tcp").status)
 	assert.Len(t, c.list(inst).data(t)["customPorts"], 1)
 	assert.Equal(t, 2, h.RequestCount())

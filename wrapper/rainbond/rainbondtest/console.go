@@ -1,20 +1,24 @@
 package rainbondtest
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/portsdk/portsdk/internal/fakes/drf"
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
 )
 
 // This file holds the views' logic: ComponentPortsShowView.post and ComponentPortsChangeView.put
 // and .delete (openapi/views/apps/apps.py) with what they call in
 // console/services/app_config/port_service.py (add_service_port, manage_port,
-// delete_port_by_container_port). docs/servers/rainbond.md has the account with line references.
-// Every function here runs with h.mu held for writing. The patterns are compiled on first use (see listRoute).
+// delete_port_by_container_port), and, at the end, the serializers that validate their bodies.
+// docs/servers/rainbond.md has the account with line references. Every view runs with h.mu held
+// for writing. The patterns are compiled on first use (see routes).
 
 var (
 	// check_port_alias: re.match(r'^[A-Z][A-Z0-9_]*$') (ASCII ranges).
@@ -24,10 +28,10 @@ var (
 )
 
 // addPort is ComponentPortsShowView.post.
-func (h *Handler) addPort(comp *component, b *body) reply {
-	req, rp := validateAdd(b)
-	if rp != nil {
-		return *rp
+func (h *Handler) addPort(comp *component, b *drf.Body) reply {
+	req, errs := validateAdd(b)
+	if errs != nil {
+		return invalid(errs)
 	}
 	if req.port == 0 {
 		return service(http.StatusBadRequest, 400, "params error", "缺少端口参数")
@@ -35,13 +39,7 @@ func (h *Handler) addPort(comp *component, b *body) reply {
 	if req.protocol == nil {
 		return service(http.StatusBadRequest, 400, "params error", "缺少协议参数")
 	}
-	alias := ""
-	if req.portAlias != nil {
-		alias = *req.portAlias
-	}
-	if alias == "" {
-		alias = strings.ReplaceAll(strings.ToUpper(comp.alias), "-", "_") + strconv.FormatInt(req.port, 10)
-	}
+	alias := cmp.Or(req.portAlias, strings.ReplaceAll(strings.ToUpper(comp.alias), "-", "_")+strconv.FormatInt(req.port, 10))
 	// add_service_port: the k8s service name first, then check_port (exists: 409; range: 412), then the alias.
 	k8sName := h.newK8sName(comp, req.port)
 	if comp.port(req.port) != nil {
@@ -54,8 +52,8 @@ func (h *Handler) addPort(comp *component, b *body) reply {
 		return service(http.StatusBadRequest, 400, "add port error", "端口别名不合法")
 	}
 	// The connection variables of an inner port, then the port itself, go to the region.
-	if rp := h.regionCall(comp, http.MethodPost, "/ports"); rp != nil {
-		return *rp
+	if rp := h.regionCall(comp, http.MethodPost, "/ports"); rp.status != 0 {
+		return rp
 	}
 	p := &wirePort{
 		ContainerPort:  int(req.port),
@@ -69,7 +67,7 @@ func (h *Handler) addPort(comp *component, b *body) reply {
 	if req.isInnerService {
 		comp.envPorts[p.ContainerPort] = true
 	}
-	return success("添加成功", *p)
+	return success("添加成功", *p, nil)
 }
 
 // newK8sName is the k8s service name add_service_port gives a new port: the name of the
@@ -106,22 +104,19 @@ func (h *Handler) k8sNameTaken(self *component, name string) bool {
 }
 
 // updatePort is ComponentPortsChangeView.put and manage_port.
-func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
-	req, rp := validateUpdate(b)
-	if rp != nil {
-		return *rp
+func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) reply {
+	req, errs := validateUpdate(b)
+	if errs != nil {
+		return invalid(errs)
 	}
-	n, ok := pyInt(portParam)
+	n, ok := drf.Int(portParam)
 	if !ok {
 		return badPortParam(portParam)
 	}
 	fail := func(status int, msgShow string) reply {
 		return service(status, status, "change port fail", msgShow)
 	}
-	alias := ""
-	if req.portAlias != nil {
-		alias = trimPy(*req.portAlias)
-	}
+	alias := req.portAlias
 	// __check_params
 	if req.action == "change_port_alias" {
 		if alias == "" {
@@ -152,55 +147,46 @@ func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
 		return service(http.StatusNotFound, 404, "component port does not exist", "组件端口不存在")
 	}
 	next := *p // the port after the action; stored only if the action succeeds
+	portPath := "/ports/" + strconv.Itoa(p.ContainerPort)
 	switch req.action {
 	case "open_outer":
 		if !p.IsInnerService {
 			return service(http.StatusNotFound, 404, "inner port is not open", "对内服务未开启，需先开启对内服务")
 		}
-		if rp := h.openOuter(comp, p); rp != nil {
-			return *rp
+		if rp := h.openOuter(comp, p); rp.status != 0 {
+			return rp
 		}
 		next.IsOuterService = true
-	case "only_open_outer":
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/outer"); rp != nil {
-			return *rp
+	case "only_open_outer", "close_outer":
+		if rp := h.regionCall(comp, http.MethodPut, portPath+"/outer"); rp.status != 0 {
+			return rp
 		}
-		if next.LbMappingPort == 0 {
+		next.IsOuterService = req.action == "only_open_outer"
+		if next.IsOuterService && next.LbMappingPort == 0 {
 			next.LbMappingPort = h.nextLB
 			h.nextLB++
 		}
-		next.IsOuterService = true
-		for _, d := range comp.domains[p.ContainerPort] {
-			d.active = true
-		}
-	case "close_outer":
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/outer"); rp != nil {
-			return *rp
-		}
-		next.IsOuterService = false
-		if p.Protocol == "http" {
+		if next.IsOuterService || p.Protocol == "http" { // closing a tcp port keeps its rules
 			for _, d := range comp.domains[p.ContainerPort] {
-				d.active = false
+				d.active = next.IsOuterService
 			}
 		}
-	case "open_inner":
-		if p.PortAlias == "" {
+	case "open_inner", "close_inner":
+		opening := req.action == "open_inner"
+		if opening && p.PortAlias == "" {
 			return fail(http.StatusConflict, "请先为端口设置别名")
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/inner"); rp != nil {
-			return *rp
-		}
-		next.IsInnerService = true
-		next.MappingPort = p.ContainerPort
-		comp.envPorts[p.ContainerPort] = true
-	case "close_inner":
-		if p.IsOuterService {
+		if !opening && p.IsOuterService {
 			return service(http.StatusNotFound, 404, "inner port is not open", "对外服务开启中，需先关闭对外服务")
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+strconv.Itoa(p.ContainerPort)+"/inner"); rp != nil {
-			return *rp
+		if rp := h.regionCall(comp, http.MethodPut, portPath+"/inner"); rp.status != 0 {
+			return rp
 		}
-		next.IsInnerService = false
+		next.IsInnerService = opening
+		if opening {
+			next.MappingPort = p.ContainerPort
+			comp.envPorts[p.ContainerPort] = true
+		}
 	case "change_protocol":
 		protocol := *req.protocol
 		if p.Protocol == protocol {
@@ -209,48 +195,47 @@ func (h *Handler) updatePort(comp *component, portParam string, b *body) reply {
 		if protocol != "http" && p.IsOuterService {
 			return fail(http.StatusBadRequest, "请关闭外部访问")
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp != nil {
-			return *rp
+		if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp.status != 0 {
+			return rp
 		}
 		next.Protocol = protocol
 	case "change_port_alias":
 		return h.changePortAlias(comp, p, alias, req.k8sServiceName)
 	}
 	*p = next
-	return success("操作成功", next)
+	return success("操作成功", next, nil)
 }
 
 // openOuter is the region side of __open_outer: an http port gets a default domain whose gateway
 // rule must be accepted (else 412) unless it has domains already, whose rules are bound again; a
-// tcp port gets a tcp rule. The outer port is then opened in the region.
-func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
+// tcp port gets a tcp rule. The outer port is then opened in the region. The zero reply is success.
+func (h *Handler) openOuter(comp *component, p *wirePort) reply {
 	port := strconv.Itoa(p.ContainerPort)
 	if p.Protocol == "http" {
 		domains := comp.domains[p.ContainerPort]
 		if len(domains) == 0 {
 			if h.fault != RegionHealthy {
-				rp := service(http.StatusPreconditionFailed, 412, "change port fail", "数据中心添加策略失败")
-				return &rp
+				return service(http.StatusPreconditionFailed, 412, "change port fail", "数据中心添加策略失败")
 			}
-		} else if rp := h.regionCall(comp, http.MethodPost, "/api-gateway/routes/http"); rp != nil {
+		} else if rp := h.regionCall(comp, http.MethodPost, "/api-gateway/routes/http"); rp.status != 0 {
 			return rp
 		}
-		if rp := h.regionCall(comp, http.MethodGet, "/api-gateway/routes/http/port"); rp != nil {
+		if rp := h.regionCall(comp, http.MethodGet, "/api-gateway/routes/http/port"); rp.status != 0 {
 			return rp
 		}
-		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer"); rp != nil {
+		if rp := h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer"); rp.status != 0 {
 			return rp
 		}
 		if len(domains) == 0 {
-			team := h.teams[comp.key.team]
-			comp.domains[p.ContainerPort] = []*domain{{name: comp.alias + "-" + port + "-" + team.name + ".example.com", active: true}}
+			name := comp.alias + "-" + port + "-" + h.teams[comp.key.team].name + ".example.com"
+			comp.domains[p.ContainerPort] = []*domain{{name: name, active: true}}
 		}
 		for _, d := range comp.domains[p.ContainerPort] {
 			d.active = true
 		}
-		return nil
+		return reply{}
 	}
-	if rp := h.regionCall(comp, http.MethodPost, "/proxy-pass/gateway/routes/tcp"); rp != nil {
+	if rp := h.regionCall(comp, http.MethodPost, "/proxy-pass/gateway/routes/tcp"); rp.status != 0 {
 		return rp
 	}
 	return h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer")
@@ -259,10 +244,10 @@ func (h *Handler) openOuter(comp *component, p *wirePort) *reply {
 // changePortAlias is port_service.change_port_alias: the connection variables are renamed in the
 // region first, then every port gets the k8s service name (checked: a TypeError without one, 400
 // when invalid, 409 code 20500 when another component has it), then the ports go to the region.
-func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName optString) reply {
+func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName *string) reply {
 	if len(comp.envPorts) > 0 {
-		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp != nil {
-			return *rp
+		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp.status != 0 {
+			return rp
 		}
 	}
 	if k8sName == nil {
@@ -280,8 +265,8 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 			return service(http.StatusConflict, 20500, "k8s service name already exists", "内部域名已存在")
 		}
 	}
-	if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp != nil {
-		return *rp
+	if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp.status != 0 {
+		return rp
 	}
 	p.PortAlias = alias
 	if name != "" {
@@ -289,26 +274,19 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 			other.K8sServiceName = name
 		}
 	}
-	return success("操作成功", *p)
+	return success("操作成功", *p, nil)
 }
 
 // deletePort is ComponentPortsChangeView.delete and delete_port_by_container_port: custom domains
 // (412) before the port lookup (404) and the open checks (409). The body is never read.
 func (h *Handler) deletePort(comp *component, portParam string) reply {
-	n, ok := pyInt(portParam)
+	n, ok := drf.Int(portParam)
 	if !ok {
 		return badPortParam(portParam)
 	}
-	if n >= 1 && n <= 65535 {
-		var active []*domain
-		for _, d := range comp.domains[int(n)] {
-			if d.active {
-				active = append(active, d)
-			}
-		}
-		if len(active) > 1 || len(active) == 1 && active[0].custom {
-			return service(http.StatusPreconditionFailed, 412, "contains custom domains", "该端口有自定义域名，请先解绑域名")
-		}
+	active := slices.DeleteFunc(slices.Clone(comp.domains[int(n)]), func(d *domain) bool { return !d.active })
+	if len(active) > 1 || len(active) == 1 && active[0].custom {
+		return service(http.StatusPreconditionFailed, 412, "contains custom domains", "该端口有自定义域名，请先解绑域名")
 	}
 	p := comp.port(n)
 	if p == nil {
@@ -320,18 +298,13 @@ func (h *Handler) deletePort(comp *component, portParam string) reply {
 	if p.IsOuterService {
 		return service(http.StatusConflict, 409, "can not delete outer port", "请关闭对外服务")
 	}
-	if rp := h.regionCall(comp, http.MethodDelete, "/ports/"+strconv.Itoa(p.ContainerPort)); rp != nil {
-		return *rp
+	if rp := h.regionCall(comp, http.MethodDelete, "/ports/"+strconv.Itoa(p.ContainerPort)); rp.status != 0 {
+		return rp
 	}
-	for i, q := range comp.ports {
-		if q == p {
-			comp.ports = append(comp.ports[:i], comp.ports[i+1:]...)
-			break
-		}
-	}
+	comp.ports = slices.DeleteFunc(comp.ports, func(q *wirePort) bool { return q == p })
 	delete(comp.envPorts, p.ContainerPort)
 	delete(comp.domains, p.ContainerPort)
-	return success("删除成功", *p)
+	return success("删除成功", *p, nil)
 }
 
 // badPortParam is the console's answer to int(port) on a path port that is no integer.
@@ -339,18 +312,16 @@ func badPortParam(s string) reply {
 	return unhandled("ValueError", "builtins", "invalid literal for int() with base 10: '"+s+"'")
 }
 
-// regionCall is one call of the console to the region API; with a fault set it fails as the
-// console answers that failure (RegionApiBaseHttpClient._check_status and _request,
-// www/apiclient/regionapibaseclient.py, mapped by custom_exception_handler).
-func (h *Handler) regionCall(comp *component, method, path string) *reply {
-	team := h.teams[comp.key.team]
-	url := "http://region.invalid:8443/v2/tenants/" + team.name + "/services/" + comp.alias + path
-	var rp reply
+// regionCall is one call of the console to the region API: the zero reply when it succeeds; with
+// a fault set it fails as the console answers that failure (RegionApiBaseHttpClient._check_status
+// and _request, www/apiclient/regionapibaseclient.py, mapped by custom_exception_handler).
+func (h *Handler) regionCall(comp *component, method, path string) reply {
+	url := "http://region.invalid:8443/v2/tenants/" + h.teams[comp.key.team].name + "/services/" + comp.alias + path
 	switch h.fault {
 	case RegionHealthy:
-		return nil
+		return reply{}
 	case RegionServerError:
-		rp = reply{status: http.StatusBadRequest, body: regionBody{
+		return reply{status: http.StatusBadRequest, body: serviceBody{
 			Code: 400,
 			Msg: map[string]any{
 				"apitype": "Not specified", "url": url, "method": method, "httpcode": 500,
@@ -359,17 +330,103 @@ func (h *Handler) regionCall(comp *component, method, path string) *reply {
 			MsgShow: "数据中心操作故障 region internal error",
 		}}
 	case RegionServerErrorCode:
-		rp = service(http.StatusInternalServerError, 500, "region internal error", "region internal error")
+		return service(http.StatusInternalServerError, 500, "region internal error", "region internal error")
 	case RegionNotFound:
-		rp = reply{status: http.StatusNotFound, body: regionBody{Code: 404, Msg: "region no found this resource", MsgShow: "数据中心资源不存在"}}
+		return reply{status: http.StatusNotFound, body: serviceBody{Code: 404, Msg: "region no found this resource", MsgShow: "数据中心资源不存在"}}
 	case RegionBusy:
-		rp = reply{status: http.StatusConflict, body: regionBody{Code: 409, Msg: "wait a moment please", MsgShow: "操作过于频繁，请稍后再试"}}
+		return reply{status: http.StatusConflict, body: serviceBody{Code: 409, Msg: "wait a moment please", MsgShow: "操作过于频繁，请稍后再试"}}
 	default: // RegionUnreachable
-		rp = service(http.StatusBadRequest, 10411,
+		return service(http.StatusBadRequest, 10411,
 			"MaxRetryErrorHTTPConnectionPool(host='region.invalid', port=8443): Max retries exceeded with url: "+
 				strings.TrimPrefix(url, "http://region.invalid:8443")+
 				" (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object>: Failed to establish a new connection: [Errno 111] Connection refused'))",
 			"访问数据中心异常，请稍后重试")
 	}
-	return &rp
+}
+
+// The serializers of openapi/serializer/app_serializer.py, which validate the request bodies
+// field by field with DRF's rules (internal/fakes/drf).
+
+var (
+	protocolChoices = []string{"http", "tcp", "udp", "mysql", "grpc"}
+	actionChoices   = []string{"open_outer", "only_open_outer", "close_outer", "open_inner", "close_inner", "change_protocol", "change_port_alias"}
+	aliasField      = drf.CharField{MaxLength: 255, AllowNull: true, AllowBlank: true}
+	k8sNameField    = drf.CharField{MaxLength: 255, AllowNull: true}
+)
+
+// addRequest is ComponentPortReqSerializers' data: port (required integer), protocol (choice,
+// default http, may be null), port_alias (string, default "", may be null), is_inner_service
+// (required boolean). A nil string is null; port_alias reads null as "".
+type addRequest struct {
+	port           int64
+	protocol       *string
+	portAlias      string
+	isInnerService bool
+}
+
+// validateAdd runs ComponentPortReqSerializers on b: the data, or the errors.
+func validateAdd(b *drf.Body) (addRequest, drf.FieldErrors) {
+	if errs := b.RootErrors(); errs != nil {
+		return addRequest{}, errs
+	}
+	errs := drf.FieldErrors{}
+	var req addRequest
+	if v, ok := b.Required("port", false, errs); ok {
+		n, msg := drf.Integer(v)
+		if msg != "" {
+			errs.Add("port", msg)
+		}
+		req.port = n
+	}
+	req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
+	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
+		req.portAlias = *alias
+	}
+	if v, ok := b.Required("is_inner_service", true, errs); ok {
+		on, msg := drf.Boolean(v)
+		if msg != "" {
+			errs.Add("is_inner_service", msg)
+		}
+		req.isInnerService = on
+	}
+	if len(errs) > 0 {
+		return addRequest{}, errs
+	}
+	return req, nil
+}
+
+// updateRequest is ComponentUpdatePortReqSerializers' data: action (required choice), port_alias
+// (string, default "", may be null), protocol (choice, default http, may be null),
+// k8s_service_name (string, optional, may be null, not blank; nil when absent, as `.data` gives).
+// port_alias reads null as "", and is stripped as CharField strips.
+type updateRequest struct {
+	action         string
+	portAlias      string
+	protocol       *string
+	k8sServiceName *string
+}
+
+// validateUpdate runs ComponentUpdatePortReqSerializers on b: the data, or the errors.
+func validateUpdate(b *drf.Body) (updateRequest, drf.FieldErrors) {
+	if errs := b.RootErrors(); errs != nil {
+		return updateRequest{}, errs
+	}
+	errs := drf.FieldErrors{}
+	var req updateRequest
+	if v, ok := b.Required("action", false, errs); ok {
+		a, msg := drf.Choice(v, actionChoices)
+		if msg != "" {
+			errs.Add("action", msg)
+		}
+		req.action = a
+	}
+	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
+		req.portAlias = *alias
+	}
+	req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
+	req.k8sServiceName = b.OptionalChar("k8s_service_name", k8sNameField, nil, errs)
+	if len(errs) > 0 {
+		return updateRequest{}, errs
+	}
+	return req, nil
 }

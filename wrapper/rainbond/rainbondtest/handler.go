@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/portsdk/portsdk/internal/fakes/drf"
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -18,7 +19,7 @@ import (
 const maxBodyBytes = 1 << 20
 
 // DefaultRequestLogSize is how many requests Requests returns at most unless SetRequestLogSize
-// says otherwise: the log is a ring of the last requests, so a server under a load test keeps a
+// says otherwise: the log keeps only the last requests, so a server under a load test keeps a
 // bounded amount of memory. RequestCount counts every request regardless.
 const DefaultRequestLogSize = testserver.DefaultLogSize
 
@@ -54,15 +55,9 @@ const (
 
 // Handler is the in-memory Rainbond console behind a Server. It serves the component-port API at
 // paths relative to where it is mounted (/openapi/v1/teams/...), so it can share one listener with
-// other handlers:
-//
-//	mux := http.NewServeMux()
-//	mux.Handle("/rainbond/", http.StripPrefix("/rainbond", rainbondtest.NewHandler(token)))
-//
-// The base URL for the client is then the listener's URL + "/rainbond". A Handler is safe for
-// concurrent use: lists share a read lock, changes take the write lock (a k8s service name is
-// unique across a team, so a change may look at every component), and the request log has its
-// own lock.
+// other handlers, as the package documentation shows. A Handler is safe for concurrent use: lists
+// share a read lock, changes take the write lock (a k8s service name is unique across a team, so a
+// change may look at every component), and the request log has its own lock.
 type Handler struct {
 	token string
 	log   testserver.Log
@@ -134,9 +129,7 @@ func (h *Handler) AddComponent(c rainbond.Component) {
 		h.teams[c.TeamID] = t
 	}
 	t.opened[c.RegionName] = true
-	if _, ok := h.regions[c.RegionName]; !ok {
-		h.regions[c.RegionName] = false
-	}
+	h.regions[c.RegionName] = h.regions[c.RegionName] // known; opened for all only by AddRegion
 	k := keyOf(c)
 	if comp, ok := h.byKey[k]; ok {
 		comp.app = c.AppID
@@ -166,8 +159,8 @@ func (h *Handler) SetTeamName(teamID, name string) error {
 func (h *Handler) SetComponentAlias(c rainbond.Component, alias string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return errors.New("rainbondtest: unknown component")
 	}
 	comp.alias = alias
@@ -194,8 +187,8 @@ func (h *Handler) BindDomain(c rainbond.Component, port int, domainName string) 
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return errors.New("rainbondtest: unknown component")
 	}
 	comp.domains[port] = append(comp.domains[port], &domain{name: domainName, custom: true, active: true})
@@ -227,8 +220,8 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return errors.New("rainbondtest: unknown component")
 	}
 	cp := fromPort(p)
@@ -245,8 +238,8 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	comp := h.byKey[keyOf(c)]
-	if comp == nil || comp.app != c.AppID {
+	comp := h.registered(c)
+	if comp == nil {
 		return nil, false
 	}
 	out := make([]rainbond.Port, len(comp.ports))
@@ -274,39 +267,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serve(w, r, true)
 }
 
-// The console's routes (openapi/urls.py, openapi/sub_urls/app_url.py), matched against the
-// decoded path as Django does. \w is Unicode-aware in Python: letters, digits (of any script) and
-// "_". A final newline (%0A) matches no route either. They are compiled on first use, not at package
-// initialisation: portctl links this package for `fake` and `demo`, and its other commands should
-// not pay for the Unicode classes (about 800 allocations and milliseconds of every start).
-var (
-	listRoute = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports$`)
-	})
-	portRoute = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports/([\p{L}\p{N}_-]+)$`)
-	})
-)
+// routes are the console's two routes (openapi/urls.py, openapi/sub_urls/app_url.py), the list
+// and, with a port, the port's; matched against the decoded path as Django does. \w is
+// Unicode-aware in Python: letters, digits (of any script) and "_". A final newline (%0A) matches
+// no route either. It is compiled on first use, not at package initialisation: portctl links this
+// package for `fake` and `demo`, and its other commands should not pay for the Unicode classes
+// (about 800 allocations and milliseconds of every start).
+var routes = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/openapi/v1/teams/([\p{L}\p{N}_-]+)/regions/([\p{L}\p{N}_-]+)/apps/([\p{Nd}-]+)/services/([\p{L}\p{N}_-]+)/ports(?:/([\p{L}\p{N}_-]+))?$`)
+})
 
-const (
-	allowList = "GET, POST, HEAD, OPTIONS"
-	allowPort = "PUT, DELETE, OPTIONS"
-)
-
-// route is a request matched to one of the two views.
+// route is a request matched to one of the two views: ComponentPortsChangeView (/ports/{port})
+// when port is set, else ComponentPortsShowView.
 type route struct {
-	portView                         bool // ComponentPortsChangeView (/ports/{port}) rather than ComponentPortsShowView
 	team, region, app, service, port string
 }
 
 func matchRoute(path string) (route, bool) {
-	if m := listRoute().FindStringSubmatch(path); m != nil {
-		return route{team: m[1], region: m[2], app: m[3], service: m[4]}, true
+	m := routes().FindStringSubmatch(path)
+	if m == nil {
+		return route{}, false
 	}
-	if m := portRoute().FindStringSubmatch(path); m != nil {
-		return route{portView: true, team: m[1], region: m[2], app: m[3], service: m[4], port: m[5]}, true
-	}
-	return route{}, false
+	return route{team: m[1], region: m[2], app: m[3], service: m[4], port: m[5]}, true
 }
 
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
@@ -319,51 +301,47 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	raw, tooLarge := h.log.Record(r, maxBodyBytes)
 	rt, ok := matchRoute(r.URL.Path)
 	if !routable || !ok {
-		writeHTMLNotFound(w)
+		testserver.WriteHTML(w, http.StatusNotFound, notFoundPage)
 		return
 	}
-	allow := allowList
-	if rt.portView {
-		allow = allowPort
+	portView := rt.port != ""
+	allow, viewName := "GET, POST, HEAD, OPTIONS", "Component Ports Show"
+	if portView {
+		allow, viewName = "PUT, DELETE, OPTIONS", "Component Ports Change"
 	}
 	w.Header().Set("Allow", allow)
-	if rp := h.authenticate(r); rp != nil {
+	if rp := h.authenticate(r); rp.status != 0 {
 		rp.write(w)
 		return
 	}
-	write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
-	if write {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-	} else {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
 		h.mu.RLock()
 		defer h.mu.RUnlock()
+	} else {
+		h.mu.Lock()
+		defer h.mu.Unlock()
 	}
 	comp, rp := h.lookup(rt)
-	if rp != nil {
+	if rp.status != 0 {
 		rp.write(w)
 		return
 	}
 	if r.Method == http.MethodOptions {
-		name := "Component Ports Show"
-		if rt.portView {
-			name = "Component Ports Change"
-		}
 		reply{status: http.StatusOK, body: optionsBody{
-			Name: name, Description: "", Renders: []string{"application/json", "text/html"},
+			Name: viewName, Description: "", Renders: []string{"application/json", "text/html"},
 			Parses: []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"},
 		}}.write(w)
 		return
 	}
 	var out reply
 	switch {
-	case !rt.portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		out = listed(comp.list())
-	case !rt.portView && r.Method == http.MethodPost:
-		out = h.withBody(r, raw, tooLarge, func(b *body) reply { return h.addPort(comp, b) })
-	case rt.portView && r.Method == http.MethodPut:
-		out = h.withBody(r, raw, tooLarge, func(b *body) reply { return h.updatePort(comp, rt.port, b) })
-	case rt.portView && r.Method == http.MethodDelete:
+	case !portView && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		out = success("查询成功", struct{}{}, comp.ports)
+	case !portView && r.Method == http.MethodPost:
+		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.addPort(comp, b) })
+	case portView && r.Method == http.MethodPut:
+		out = h.withBody(r, raw, tooLarge, func(b *drf.Body) reply { return h.updatePort(comp, rt.port, b) })
+	case portView && r.Method == http.MethodDelete:
 		out = h.deletePort(comp, rt.port)
 	default:
 		out = apiException(http.StatusMethodNotAllowed, "方法 “"+r.Method+"” 不被允许。", "MethodNotAllowed")
@@ -372,25 +350,25 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 }
 
 // withBody parses the body, then runs the view.
-func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func(*body) reply) reply {
+func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func(*drf.Body) reply) reply {
 	if tooLarge {
 		return apiException(http.StatusRequestEntityTooLarge, "Request body too large.", "ParseError")
 	}
-	b, rp := parseBody(r, raw)
-	if rp != nil {
-		return *rp
+	b, perr := drf.Parse(r.Header.Get("Content-Type"), raw, maxBodyBytes)
+	if perr != nil {
+		return apiException(perr.Status, perr.Detail, perr.Type)
 	}
 	return view(b)
 }
 
 // authenticate is OpenAPIAuthentication (openapi/auth/authentication.py): the raw token in
 // Authorization; a "Bearer " prefix is a wrong token. X-Internal-Token is tried first and, with no
-// internal token configured, always refused.
-func (h *Handler) authenticate(r *http.Request) *reply {
-	fail := func(detail string) *reply {
+// internal token configured, always refused. The zero reply lets the request through.
+func (h *Handler) authenticate(r *http.Request) reply {
+	fail := func(detail string) reply {
 		rp := apiException(http.StatusUnauthorized, detail, "AuthenticationFailed")
 		rp.header = map[string]string{"WWW-Authenticate": "Token"}
-		return &rp
+		return rp
 	}
 	if r.Header.Get("X-Internal-Token") != "" {
 		return fail("Invalid internal token")
@@ -402,13 +380,13 @@ func (h *Handler) authenticate(r *http.Request) *reply {
 	if len(values) != 1 || h.token == "" || subtle.ConstantTimeCompare([]byte(values[0]), []byte(h.token)) != 1 {
 		return fail("No such user or user is not admin")
 	}
-	return nil
+	return reply{}
 }
 
 // lookup resolves the path like TeamAppServiceAPIView.initial (openapi/views/base.py): team by id
 // or name, region known, team opened in the region, app of the team in the region, component by id
 // or alias in the team and region, component in the app. h.mu must be held.
-func (h *Handler) lookup(rt route) (*component, *reply) {
+func (h *Handler) lookup(rt route) (*component, reply) {
 	t := h.teams[rt.team]
 	if t == nil {
 		for _, cand := range h.teams {
@@ -419,65 +397,54 @@ func (h *Handler) lookup(rt route) (*component, *reply) {
 		}
 	}
 	if t == nil {
-		rp := service(http.StatusNotFound, 404, "no found team", "团队不存在")
-		return nil, &rp
+		return nil, service(http.StatusNotFound, 404, "no found team", "团队不存在")
 	}
 	openedForAll, known := h.regions[rt.region]
 	if !known {
-		rp := service(http.StatusNotFound, 3000, "the region is not found", "集群不存在")
-		return nil, &rp
+		return nil, service(http.StatusNotFound, 3000, "the region is not found", "集群不存在")
 	}
 	if !openedForAll && !t.opened[rt.region] {
-		rp := service(http.StatusConflict, 2001, "the team is not initialized in the region", "团队未在该集群中初始化")
-		return nil, &rp
+		return nil, service(http.StatusConflict, 2001, "the team is not initialized in the region", "团队未在该集群中初始化")
 	}
-	appID, ok := pyInt(rt.app)
+	appID, ok := drf.Int(rt.app)
 	if !ok {
-		rp := unhandled("ValueError", "builtins", "Field 'ID' expected a number but got '"+rt.app+"'.")
-		return nil, &rp
+		return nil, unhandled("ValueError", "builtins", "Field 'ID' expected a number but got '"+rt.app+"'.")
 	}
-	appFound := false
-	var inApp []*component
-	for _, c := range h.comps {
-		if c.key.team == t.id && c.key.region == rt.region && c.app == appID {
-			appFound = true
-			inApp = append(inApp, c)
-		}
-	}
-	if !appFound {
-		rp := service(http.StatusNotFound, 404, "no found app", "应用不存在")
-		return nil, &rp
-	}
-	var comp *component
-	for _, byAlias := range []bool{false, true} {
+	inRegion := func(match func(c *component) bool) *component {
 		for _, c := range h.comps {
-			if c.key.team != t.id || c.key.region != rt.region {
-				continue
-			}
-			if (!byAlias && c.key.service == rt.service) || (byAlias && c.alias == rt.service) {
-				comp = c
-				break
+			if c.key.team == t.id && c.key.region == rt.region && match(c) {
+				return c
 			}
 		}
-		if comp != nil {
-			break
-		}
+		return nil
+	}
+	if inRegion(func(c *component) bool { return c.app == appID }) == nil {
+		return nil, service(http.StatusNotFound, 404, "no found app", "应用不存在")
+	}
+	comp := inRegion(func(c *component) bool { return c.key.service == rt.service })
+	if comp == nil {
+		comp = inRegion(func(c *component) bool { return c.alias == rt.service })
 	}
 	if comp == nil {
-		rp := service(http.StatusNotFound, 404, "no found component", "组件不存在")
-		return nil, &rp
+		return nil, service(http.StatusNotFound, 404, "no found component", "组件不存在")
 	}
-	for _, c := range inApp {
-		if c == comp {
-			return comp, nil
-		}
+	if comp.app != appID {
+		return nil, service(http.StatusNotFound, 404, "component not belong to this app", "组件不属于指定应用")
 	}
-	rp := service(http.StatusNotFound, 404, "component not belong to this app", "组件不属于指定应用")
-	return nil, &rp
+	return comp, reply{}
 }
 
 func keyOf(c rainbond.Component) compKey {
 	return compKey{team: c.TeamID, region: c.RegionName, service: c.ServiceID}
+}
+
+// registered returns the component c as AddComponent registered it (in c.AppID), or nil. h.mu
+// must be held.
+func (h *Handler) registered(c rainbond.Component) *component {
+	if comp := h.byKey[keyOf(c)]; comp != nil && comp.app == c.AppID {
+		return comp
+	}
+	return nil
 }
 
 // port returns the port with container port n, or nil.
@@ -488,13 +455,4 @@ func (c *component) port(n int64) *wirePort {
 		}
 	}
 	return nil
-}
-
-// list returns copies of the ports in the console's database order (the order they were added).
-func (c *component) list() []wirePort {
-	out := make([]wirePort, len(c.ports))
-	for i, p := range c.ports {
-		out[i] = *p
-	}
-	return out
 }

@@ -1,12 +1,9 @@
 package rainbondtest
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
-	"strings"
 
+	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
@@ -27,7 +24,9 @@ type data struct {
 }
 
 // serviceBody is the service shape, made by general_message and ServiceHandleException
-// (www/utils/return_message.py, console/exception/main.py): {code, msg, msg_show, data}.
+// (www/utils/return_message.py, console/exception/main.py): {code, msg, msg_show, data}. Without
+// data it is also the shape of a failed region call mapped by the exception handler, msg a string
+// or (region 5xx) an object.
 type serviceBody struct {
 	Code    int    `json:"code"`
 	Msg     any    `json:"msg"`
@@ -44,39 +43,24 @@ type validationBody struct {
 	ErrorType string              `json:"error_type"`
 }
 
-// apiExceptionBody is the shape of DRF's own exceptions (authentication, parse error, method not
-// allowed, unsupported media type): {detail, code, msg, msg_show, error_type, error_trace}.
-type apiExceptionBody struct {
-	Detail     string `json:"detail"`
-	Code       int    `json:"code"`
-	Msg        string `json:"msg"`
-	MsgShow    string `json:"msg_show"`
-	ErrorType  string `json:"error_type"`
-	ErrorTrace string `json:"error_trace"`
-}
-
-// unhandledBody is the shape of an exception the views do not catch (HTTP 500, code 10401).
-type unhandledBody struct {
-	Code         int          `json:"code"`
-	Msg          string       `json:"msg"`
-	MsgShow      string       `json:"msg_show"`
-	ErrorType    string       `json:"error_type"`
-	ErrorTrace   string       `json:"error_trace"`
-	ErrorDetails errorDetails `json:"error_details"`
+// exceptionBody is the shape of DRF's own exceptions (authentication, parse error, method not
+// allowed, unsupported media type): {detail, code, msg, msg_show, error_type, error_trace}; and,
+// without detail and with error_details, of an exception the views do not catch (HTTP 500, code
+// 10401).
+type exceptionBody struct {
+	Detail       string        `json:"detail,omitempty"`
+	Code         int           `json:"code"`
+	Msg          string        `json:"msg"`
+	MsgShow      string        `json:"msg_show"`
+	ErrorType    string        `json:"error_type"`
+	ErrorTrace   string        `json:"error_trace"`
+	ErrorDetails *errorDetails `json:"error_details,omitempty"`
 }
 
 type errorDetails struct {
 	Args    []any  `json:"args"`
 	Message string `json:"message"`
 	Module  string `json:"module"`
-}
-
-// regionBody is the shape of a failed region call mapped by the exception handler: no data, and
-// msg a string or (region 5xx) an object.
-type regionBody struct {
-	Code    int    `json:"code"`
-	Msg     any    `json:"msg"`
-	MsgShow string `json:"msg_show"`
 }
 
 // optionsBody is DRF's SimpleMetadata answer to OPTIONS.
@@ -117,25 +101,20 @@ func (p wirePort) toPort() rainbond.Port {
 	}
 }
 
-func emptyData() *data { return &data{Bean: struct{}{}, List: []any{}} }
-
-// success is general_message(200, "success", msgShow, bean=port).
-func success(msgShow string, p wirePort) reply {
-	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: p, List: []any{}}}}
-}
-
-// listed is general_message(200, "success", "查询成功", list=ports).
-func listed(ports []wirePort) reply {
+// success is general_message(200, "success", msgShow, bean=bean, list=ports): a port in bean, or
+// bean {} and copies of the ports in list, in the console's database order (the order they were
+// added).
+func success(msgShow string, bean any, ports []*wirePort) reply {
 	list := make([]any, len(ports))
 	for i, p := range ports {
-		list[i] = p
+		list[i] = *p
 	}
-	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: "查询成功", Data: &data{Bean: struct{}{}, List: list}}}
+	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: bean, List: list}}}
 }
 
 // service is the service shape with an empty data: status and code may differ (code 20501 under 409).
 func service(status, code int, msg, msgShow string) reply {
-	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: emptyData()}}
+	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: &data{Bean: struct{}{}, List: []any{}}}}
 }
 
 // invalid is the validation shape.
@@ -145,7 +124,7 @@ func invalid(errs map[string][]string) reply {
 
 // apiException is DRF's exception shape, with the text in detail, msg and msg_show.
 func apiException(status int, detail, errorType string) reply {
-	return reply{status: status, body: apiExceptionBody{
+	return reply{status: status, body: exceptionBody{
 		Detail: detail, Code: status, Msg: detail, MsgShow: detail, ErrorType: errorType,
 		ErrorTrace: traceback("rest_framework.exceptions."+errorType, detail),
 	}}
@@ -159,9 +138,9 @@ func unhandled(errorType, module, msg string) reply {
 		qualified = module + "." + errorType
 	}
 	tb := traceback(qualified, msg)
-	return reply{status: http.StatusInternalServerError, body: unhandledBody{
+	return reply{status: http.StatusInternalServerError, body: exceptionBody{
 		Code: 10401, Msg: msg, MsgShow: tb, ErrorType: errorType, ErrorTrace: tb,
-		ErrorDetails: errorDetails{Args: []any{msg}, Message: msg, Module: module},
+		ErrorDetails: &errorDetails{Args: []any{msg}, Message: msg, Module: module},
 	}}
 }
 
@@ -174,19 +153,10 @@ func traceback(exception, msg string) string {
 }
 
 func (rp reply) write(w http.ResponseWriter) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // the console writes UTF-8 and <, >, & as they are
-	if err := enc.Encode(rp.body); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
 	for k, v := range rp.header {
 		w.Header().Set(k, v)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(rp.status)
-	_, _ = buf.WriteTo(w)
+	testserver.WriteJSON(w, rp.status, rp.body, false) // the console writes UTF-8 and <, >, & as they are
 }
 
 // notFoundPage is Django's 404 page (DEBUG off), sent for any URL that matches no route.
@@ -200,17 +170,3 @@ const notFoundPage = `<!doctype html>
 </body>
 </html>
 `
-
-func writeHTMLNotFound(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = io.WriteString(w, notFoundPage)
-}
-
-// pyRepr quotes s the way DRF's messages show an input: “s”.
-func pyRepr(s string) string { return "“" + s + "”" }
-
-// trimPy is Python's str.strip(): Unicode white space, plus the separators \x1c-\x1f.
-func trimPy(s string) string {
-	return strings.TrimFunc(s, isPySpace)
-}

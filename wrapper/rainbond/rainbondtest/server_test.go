@@ -814,7 +814,7 @@ func TestHandlerMount(t *testing.T) {
 	mux.Handle("/rb/", http.StripPrefix("/rb", h))
 	mux.HandleFunc("/other/", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })
 	srv := newMuxServer(t, mux)
-	c := &tc{t: t, base: srv + "/rb", token: "secret", hc: &http.Client{Transport: newValidatingTransport(t, "/rb", http.DefaultTransport)}}
+	c := &tc{t: t, base: srv + "/rb", token: "secret", hc: validatingClient(t, srv+"/rb", http.DefaultTransport)}
 
 	r := c.do(http.MethodPost, portsPath(comp), map[string]any{"port": 80, "is_inner_service": true})
 	require.Equal(t, http.StatusOK, r.status, "%s", r.raw)
