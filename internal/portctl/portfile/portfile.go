@@ -31,6 +31,7 @@ package portfile
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
@@ -245,10 +247,6 @@ func (p *parser) port(n *yaml.Node, path string) (int, error) {
 	return int(v), nil
 }
 
-// rainbondID matches the IDs the console's routes accept ([\w-]+, Unicode-aware). It is compiled on
-// first use: the Unicode classes cost every portctl command about 230 allocations at start-up.
-var rainbondID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}_-]+$`) })
-
 func (p *parser) file(root *yaml.Node) (*File, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return nil, p.errf(nil, "is empty: it needs a rainbond or an alaya list")
@@ -258,46 +256,47 @@ func (p *parser) file(root *yaml.Node) (*File, error) {
 		return nil, err
 	}
 	f := &File{}
-	if n, ok := top["rainbond"]; ok {
-		items, err := p.list(n, "rainbond")
-		if err != nil {
-			return nil, err
-		}
-		seen := map[rainbond.Component]int{}
-		for i, item := range items {
-			t, err := p.rainbondTarget(item, fmt.Sprintf("rainbond[%d]", i))
-			if err != nil {
-				return nil, err
-			}
-			if line, dup := seen[t.Component]; dup {
-				return nil, p.errf(item, "rainbond[%d]: component %s is also at line %d: list its ports once", i, t.Name(), line)
-			}
-			seen[t.Component] = t.Line
-			f.Rainbond = append(f.Rainbond, t)
-		}
+	if f.Rainbond, err = targets(p, top["rainbond"], "rainbond", "component", p.rainbondTarget,
+		func(t RainbondTarget) (rainbond.Component, string) { return t.Component, t.Name() }); err != nil {
+		return nil, err
 	}
-	if n, ok := top["alaya"]; ok {
-		items, err := p.list(n, "alaya")
-		if err != nil {
-			return nil, err
-		}
-		seen := map[string]int{}
-		for i, item := range items {
-			t, err := p.alayaTarget(item, fmt.Sprintf("alaya[%d]", i))
-			if err != nil {
-				return nil, err
-			}
-			if line, dup := seen[t.Instance]; dup {
-				return nil, p.errf(item, "alaya[%d]: instance %s is also at line %d: list its ports once", i, t.Instance, line)
-			}
-			seen[t.Instance] = t.Line
-			f.Alaya = append(f.Alaya, t)
-		}
+	if f.Alaya, err = targets(p, top["alaya"], "alaya", "instance", p.alayaTarget,
+		func(t AlayaTarget) (string, string) { return t.Instance, t.Instance }); err != nil {
+		return nil, err
 	}
 	if len(f.Rainbond) == 0 && len(f.Alaya) == 0 {
 		return nil, p.errf(root, "names no component or instance: it needs a rainbond or an alaya list")
 	}
 	return f, nil
+}
+
+// targets reads the list of one platform's targets (none when n is nil), refusing a target that an
+// earlier entry names already; id gives a target's identity and how messages name it.
+func targets[T any, K comparable](p *parser, n *yaml.Node, key, what string, read func(*yaml.Node, string) (T, error),
+	id func(T) (K, string)) ([]T, error) {
+	if n == nil {
+		return nil, nil
+	}
+	items, err := p.list(n, key)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	seen := map[K]int{}
+	for i, item := range items {
+		path := fmt.Sprintf("%s[%d]", key, i)
+		t, err := read(item, path)
+		if err != nil {
+			return nil, err
+		}
+		k, name := id(t)
+		if line, dup := seen[k]; dup {
+			return nil, p.errf(item, "%s: %s %s is also at line %d: list its ports once", path, what, name, line)
+		}
+		seen[k] = item.Line
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, error) {
@@ -317,7 +316,8 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 		if err != nil {
 			return t, err
 		}
-		if !rainbondID().MatchString(v) {
+		// The IDs the console's routes accept: [\w-]+, Unicode-aware.
+		if check.WordID(key, v) != nil {
 			return t, p.errf(m[key], "%s.%s: %q must be letters, digits, _ and - only (the console's routes match nothing else)", path, key, v)
 		}
 		*ids[key] = v
@@ -328,65 +328,22 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 	if t.Component.AppID <= 0 {
 		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, t.Component.AppID)
 	}
-	var portNodes []*yaml.Node
-	if t.Desired.Prune, portNodes, err = p.pruneAndPorts(m, path); err != nil {
+	ports, err := p.ports(m, path, &t.Desired.Prune, []string{"protocol", "inner", "outer", "alias", "k8s_service_name"}, func(e portEntry) error {
+		d := rainbond.DesiredPort{Port: e.port}
+		protocol := ""
+		if err := cmp.Or(p.text(e, "alias", &d.Alias, "to keep the server's"),
+			p.text(e, "k8s_service_name", &d.K8sServiceName, "to keep the server's"), p.text(e, "protocol", &protocol, ""),
+			p.flag(e, "inner", &d.Inner), p.flag(e, "outer", &d.Outer)); err != nil {
+			return err
+		}
+		d.Protocol = rainbond.Protocol(protocol)
+		t.Desired.Ports, t.PortLines = append(t.Desired.Ports, d), append(t.PortLines, e.node.Line)
+		return nil
+	})
+	if err != nil {
 		return t, err
 	}
-	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
-	for i, pn := range portNodes {
-		pp := fmt.Sprintf("%s.ports[%d]", path, i)
-		pm, err := p.fields(pn, pp, "port", "protocol", "inner", "outer", "alias", "k8s_service_name")
-		if err != nil {
-			return t, err
-		}
-		fieldNodes[i] = pm
-		if _, ok := pm["port"]; !ok {
-			return t, p.errf(pn, "%s: port is required", pp)
-		}
-		var d rainbond.DesiredPort
-		if d.Port, err = p.port(pm["port"], pp+".port"); err != nil {
-			return t, err
-		}
-		for _, f := range []struct {
-			key string
-			dst *string
-		}{{"alias", &d.Alias}, {"k8s_service_name", &d.K8sServiceName}} {
-			key, dst := f.key, f.dst
-			if v, ok := pm[key]; ok {
-				if *dst, err = p.str(v, pp+"."+key); err != nil {
-					return t, err
-				}
-				if *dst == "" {
-					return t, p.errf(v, "%s.%s: must not be empty (leave it out to keep the server's)", pp, key)
-				}
-			}
-		}
-		if v, ok := pm["protocol"]; ok {
-			s, err := p.str(v, pp+".protocol")
-			if err != nil {
-				return t, err
-			}
-			d.Protocol = rainbond.Protocol(s)
-		}
-		for _, f := range []struct {
-			key string
-			dst *bool
-		}{{"inner", &d.Inner}, {"outer", &d.Outer}} {
-			key, dst := f.key, f.dst
-			if v, ok := pm[key]; ok {
-				if *dst, err = p.boolean(v, pp+"."+key); err != nil {
-					return t, err
-				}
-			}
-		}
-		t.Desired.Ports = append(t.Desired.Ports, d)
-		t.PortLines = append(t.PortLines, pn.Line)
-	}
-	// The planner's own checks on an empty current state are exactly the checks of the file.
-	if _, err := rainbond.PlanPorts(nil, t.Desired); err != nil {
-		return t, p.planError(err, path, n, portNodes, fieldNodes)
-	}
-	return t, nil
+	return t, p.placed(t.Desired.Validate(), path, n, ports)
 }
 
 func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
@@ -405,40 +362,18 @@ func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 	if t.Instance == "" || t.Instance == "." || t.Instance == ".." || strings.ContainsAny(t.Instance, "/\\?#%") {
 		return t, p.errf(v, "%s.instance: %q is not an instance id", path, t.Instance)
 	}
-	var portNodes []*yaml.Node
-	if t.Desired.Prune, portNodes, err = p.pruneAndPorts(m, path); err != nil {
+	ports, err := p.ports(m, path, &t.Desired.Prune, []string{"protocol"}, func(e portEntry) error {
+		d := alaya.DesiredPort{Port: e.port}
+		if err := p.text(e, "protocol", &d.Protocol, "for "+alaya.DefaultProtocol); err != nil {
+			return err
+		}
+		t.Desired.Ports, t.PortLines = append(t.Desired.Ports, d), append(t.PortLines, e.node.Line)
+		return nil
+	})
+	if err != nil {
 		return t, err
 	}
-	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
-	for i, pn := range portNodes {
-		pp := fmt.Sprintf("%s.ports[%d]", path, i)
-		pm, err := p.fields(pn, pp, "port", "protocol")
-		if err != nil {
-			return t, err
-		}
-		fieldNodes[i] = pm
-		if _, ok := pm["port"]; !ok {
-			return t, p.errf(pn, "%s: port is required", pp)
-		}
-		var d alaya.DesiredPort
-		if d.Port, err = p.port(pm["port"], pp+".port"); err != nil {
-			return t, err
-		}
-		if v, ok := pm["protocol"]; ok {
-			if d.Protocol, err = p.str(v, pp+".protocol"); err != nil {
-				return t, err
-			}
-			if d.Protocol == "" {
-				return t, p.errf(v, "%s.protocol: must not be empty (leave it out for %s)", pp, alaya.DefaultProtocol)
-			}
-		}
-		t.Desired.Ports = append(t.Desired.Ports, d)
-		t.PortLines = append(t.PortLines, pn.Line)
-	}
-	if _, err := alaya.PlanPorts(nil, t.Desired); err != nil {
-		return t, p.planError(err, path, n, portNodes, fieldNodes)
-	}
-	return t, nil
+	return t, p.placed(t.Desired.Validate(), path, n, ports)
 }
 
 var portField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ports\[(\d+)\]\.(\w+)$`) })
@@ -459,36 +394,85 @@ func At(file, path string, line int, portLines []int, err error) error {
 	return &Error{File: file, Line: line, Msg: path + "." + ve.Field + ": " + ve.Reason}
 }
 
-// planError places a planner's *wrapper.ValidationError ("ports[1].outer") at its line.
-func (p *parser) planError(err error, path string, target *yaml.Node, portNodes []*yaml.Node, fieldNodes []map[string]*yaml.Node) error {
+// placed places Validate's refusal ("ports[1].outer") at the line of the field it names, or else of
+// the port, or else of the target.
+func (p *parser) placed(err error, path string, target *yaml.Node, ports []portEntry) error {
 	var ve *wrapper.ValidationError
-	if !errors.As(err, &ve) {
+	if err == nil {
+		return nil
+	} else if !errors.As(err, &ve) {
 		return p.errf(target, "%s: %v", path, err)
 	}
 	at := target
 	if m := portField().FindStringSubmatch(ve.Field); m != nil {
-		i, _ := strconv.Atoi(m[1])
-		if i < len(portNodes) {
-			at = portNodes[i]
-			if fn, ok := fieldNodes[i][m[2]]; ok {
-				at = fn
-			}
+		if i, _ := strconv.Atoi(m[1]); i < len(ports) {
+			at = cmp.Or(ports[i].fields[m[2]], ports[i].node)
 		}
 	}
 	return p.errf(at, "%s.%s: %s", path, ve.Field, ve.Reason)
 }
 
-// pruneAndPorts reads the keys every target has: prune (default false) and the ports' nodes.
-func (p *parser) pruneAndPorts(m map[string]*yaml.Node, path string) (prune bool, ports []*yaml.Node, err error) {
+// portEntry is one item of a target's ports list.
+type portEntry struct {
+	node   *yaml.Node
+	path   string // e.g. "rainbond[0].ports[1]"
+	fields map[string]*yaml.Node
+	port   int
+}
+
+// text reads the port's string key, if given, into dst; an empty one is refused unless hint is ""
+// (hint says what leaving the key out does).
+func (p *parser) text(e portEntry, key string, dst *string, hint string) (err error) {
+	v, ok := e.fields[key]
+	if !ok {
+		return nil
+	}
+	if *dst, err = p.str(v, e.path+"."+key); err == nil && *dst == "" && hint != "" {
+		err = p.errf(v, "%s.%s: must not be empty (leave it out %s)", e.path, key, hint)
+	}
+	return err
+}
+
+// flag reads the port's boolean key, if given, into dst.
+func (p *parser) flag(e portEntry, key string, dst *bool) (err error) {
+	if v, ok := e.fields[key]; ok {
+		*dst, err = p.boolean(v, e.path+"."+key)
+	}
+	return err
+}
+
+// ports reads the keys every target has: prune (default false) into prune, and the ports, each a
+// mapping with the key port (required) and the platform's other keys, which read takes in order.
+func (p *parser) ports(m map[string]*yaml.Node, path string, prune *bool, keys []string, read func(portEntry) error) ([]portEntry, error) {
+	var err error
 	if v, ok := m["prune"]; ok {
-		if prune, err = p.boolean(v, path+".prune"); err != nil {
-			return false, nil, err
+		if *prune, err = p.boolean(v, path+".prune"); err != nil {
+			return nil, err
 		}
 	}
+	var nodes []*yaml.Node
 	if v, ok := m["ports"]; ok {
-		if ports, err = p.list(v, path+".ports"); err != nil {
-			return false, nil, err
+		if nodes, err = p.list(v, path+".ports"); err != nil {
+			return nil, err
 		}
 	}
-	return prune, ports, nil
+	var ports []portEntry
+	for i, n := range nodes {
+		e := portEntry{node: n, path: fmt.Sprintf("%s.ports[%d]", path, i)}
+		if e.fields, err = p.fields(n, e.path, append([]string{"port"}, keys...)...); err != nil {
+			return nil, err
+		}
+		pn, ok := e.fields["port"]
+		if !ok {
+			return nil, p.errf(n, "%s: port is required", e.path)
+		}
+		if e.port, err = p.port(pn, e.path+".port"); err != nil {
+			return nil, err
+		}
+		if err := read(e); err != nil {
+			return nil, err
+		}
+		ports = append(ports, e)
+	}
+	return ports, nil
 }
