@@ -1,6 +1,7 @@
 package alaya
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -153,12 +154,7 @@ func (d Desired) Validate() error {
 	return nil
 }
 
-func protocolOf(p DesiredPort) string {
-	if p.Protocol == "" {
-		return DefaultProtocol
-	}
-	return p.Protocol
-}
+func protocolOf(p DesiredPort) string { return cmp.Or(p.Protocol, DefaultProtocol) }
 
 // PlanPorts returns the calls that take an instance from its open ports (as ListOpenPorts returns
 // them) to the desired state, or nil when nothing needs to change. It sends nothing. Closes go
@@ -211,10 +207,7 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 	sort.Ints(reopen)
 	sort.Ints(added)
 	for _, n := range reopen {
-		from := cur[n].Protocol
-		if from == "" {
-			from = "none"
-		}
+		from := cmp.Or(cur[n].Protocol, "none")
 		to := protocolOf(desired[n])
 		steps = append(steps, Step{Op: OpClose, Port: n, Protocol: to, From: from}, Step{Op: OpOpen, Port: n, Protocol: to, From: from})
 	}

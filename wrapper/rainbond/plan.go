@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/wrapper"
@@ -103,14 +104,8 @@ func (s Step) String() string {
 			line += " alias " + s.Alias
 		}
 		return line
-	case OpOpenInner:
-		return p + " open inner"
-	case OpCloseInner:
-		return p + " close inner"
-	case OpOpenOuter:
-		return p + " open outer"
-	case OpCloseOuter:
-		return p + " close outer"
+	case OpOpenInner, OpCloseInner, OpOpenOuter, OpCloseOuter:
+		return p + " " + strings.Replace(string(s.Op), "_", " ", 1) // e.g. "open inner"
 	case OpChangeProtocol:
 		return p + " change protocol " + arrow(s.From, string(s.Protocol))
 	case OpChangePortAlias:

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/internal/portctl/portfile"
@@ -76,6 +75,8 @@ type runOf[S plan.Step] struct {
 	Failed *S                  `json:"failed,omitempty"`
 	Error  string              `json:"error,omitempty"`
 	NotRun []S                 `json:"not_run"`
+
+	answer string // Error without the step, which the report shows already
 }
 
 func (t *targetOf[S]) lines() string { return plan.Lines(t.Platform+" "+t.Target, t.Steps) }
@@ -88,7 +89,10 @@ func (t *targetOf[S]) apply(skip bool, redact func(string) string) (int, int, er
 	res, opened, err := t.run()
 	t.runOf = &runOf[S]{Done: res.Done, Opened: opened, Failed: res.Failed, NotRun: res.NotRun}
 	if err != nil {
-		t.Error = redact(err.Error())
+		t.Error, t.answer = redact(err.Error()), redact(err.Error())
+		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
+			t.answer = redact(se.Err.Error())
+		}
 		err = &applyRunError{target: t.Platform + " " + t.Target, err: err}
 	}
 	return len(res.Done), len(res.NotRun), err
@@ -107,7 +111,7 @@ func (t *targetOf[S]) report(w io.Writer, failed bool) {
 		case i < len(t.Done):
 			fmt.Fprintf(w, "done     %s %s%s\n", s.Symbol(), prefix, s.String())
 		case i == len(t.Done) && t.Error != "":
-			fmt.Fprintf(w, "failed   %s %s%s\n         %s\n", s.Symbol(), prefix, s.String(), serverAnswer(t.Error))
+			fmt.Fprintf(w, "failed   %s %s%s\n         %s\n", s.Symbol(), prefix, s.String(), t.answer)
 		default:
 			fmt.Fprintf(w, "not run  %s %s%s\n", s.Symbol(), prefix, s.String())
 		}
@@ -240,8 +244,10 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 			done, notRun, failure = done+d, notRun+n, cmp.Or(failure, err)
 		}
 		if table { // on success one line, on a failure every step
-			if failure == nil {
-				fmt.Fprintf(&out, "Apply complete: %d %s done.\n", done, plural(done, "step", "steps"))
+			if failure == nil && done == 1 {
+				out.WriteString("Apply complete: 1 step done.\n")
+			} else if failure == nil {
+				fmt.Fprintf(&out, "Apply complete: %d steps done.\n", done)
 			}
 			for _, t := range doc.Targets {
 				t.report(&out, failure != nil)
@@ -261,21 +267,6 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 		_, err = cfg.stdout.Write(out.Bytes())
 	}
 	return cmp.Or(err, failure)
-}
-
-// serverAnswer drops the "step N (...): " prefix of a step error: the report shows the step already.
-func serverAnswer(msg string) string {
-	if i := strings.Index(msg, "): "); i >= 0 && strings.HasPrefix(msg, "step ") {
-		return msg[i+3:]
-	}
-	return msg
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func nonNil[T any](s []T) []T {
