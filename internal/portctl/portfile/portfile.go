@@ -119,11 +119,7 @@ func Parse(name string, data []byte) (*File, error) {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	f, err := p.file(root)
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
+	return p.file(root)
 }
 
 type parser struct {
@@ -208,36 +204,29 @@ func (p *parser) list(n *yaml.Node, path string) ([]*yaml.Node, error) {
 }
 
 func (p *parser) str(n *yaml.Node, path string) (string, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-		return "", p.errf(n, "%s: must be a string, not %s", path, kindName(n))
-	}
-	return n.Value, nil
+	return scalar[string](p, n, path, "!!str", "a string")
 }
 
 func (p *parser) boolean(n *yaml.Node, path string) (bool, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		return false, p.errf(n, "%s: must be true or false, not %s", path, kindName(n))
-	}
-	var b bool
-	if err := n.Decode(&b); err != nil {
-		return false, p.errf(n, "%s: %v", path, err)
-	}
-	return b, nil
+	return scalar[bool](p, n, path, "!!bool", "true or false")
 }
 
-func (p *parser) integer(n *yaml.Node, path string) (int64, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-		return 0, p.errf(n, "%s: must be an integer, not %s", path, kindName(n))
+// scalar decodes n, which must be a scalar with the tag, into a T; want says what n must be.
+func scalar[T any](p *parser, n *yaml.Node, path, tag, want string) (T, error) {
+	var v T
+	if n.Kind != yaml.ScalarNode || n.Tag != tag {
+		return v, p.errf(n, "%s: must be %s, not %s", path, want, kindName(n))
 	}
-	var v int64
-	if err := n.Decode(&v); err != nil {
-		return 0, p.errf(n, "%s: %s is not an integer that fits", path, n.Value)
+	if err := n.Decode(&v); err != nil && tag == "!!int" {
+		return v, p.errf(n, "%s: %s is not an integer that fits", path, n.Value)
+	} else if err != nil {
+		return v, p.errf(n, "%s: %v", path, err)
 	}
 	return v, nil
 }
 
 func (p *parser) port(n *yaml.Node, path string) (int, error) {
-	v, err := p.integer(n, path)
+	v, err := scalar[int64](p, n, path, "!!int", "an integer")
 	if err != nil {
 		return 0, err
 	}
@@ -322,7 +311,7 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 		}
 		*ids[key] = v
 	}
-	if t.Component.AppID, err = p.integer(m["app"], path+".app"); err != nil {
+	if t.Component.AppID, err = scalar[int64](p, m["app"], path+".app", "!!int", "an integer"); err != nil {
 		return t, err
 	}
 	if t.Component.AppID <= 0 {
@@ -386,12 +375,7 @@ func At(file, path string, line int, portLines []int, err error) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
-	if m := portField().FindStringSubmatch(ve.Field); m != nil {
-		if i, _ := strconv.Atoi(m[1]); i < len(portLines) {
-			line = portLines[i]
-		}
-	}
-	return &Error{File: file, Line: line, Msg: path + "." + ve.Field + ": " + ve.Reason}
+	return place(file, path, line, ve, func(i int, _ string) int { return portLines[i] }, len(portLines))
 }
 
 // placed places Validate's refusal ("ports[1].outer") at the line of the field it names, or else of
@@ -403,13 +387,18 @@ func (p *parser) placed(err error, path string, target *yaml.Node, ports []portE
 	} else if !errors.As(err, &ve) {
 		return p.errf(target, "%s: %v", path, err)
 	}
-	at := target
+	return place(p.name, path, target.Line, ve, func(i int, key string) int { return cmp.Or(ports[i].fields[key], ports[i].node).Line }, len(ports))
+}
+
+// place makes ve an Error at the line lineOf gives for the port (of the n listed) and the key its
+// Field names, or else at line.
+func place(file, path string, line int, ve *wrapper.ValidationError, lineOf func(i int, key string) int, n int) error {
 	if m := portField().FindStringSubmatch(ve.Field); m != nil {
-		if i, _ := strconv.Atoi(m[1]); i < len(ports) {
-			at = cmp.Or(ports[i].fields[m[2]], ports[i].node)
+		if i, _ := strconv.Atoi(m[1]); i < n {
+			line = lineOf(i, m[2])
 		}
 	}
-	return p.errf(at, "%s.%s: %s", path, ve.Field, ve.Reason)
+	return &Error{File: file, Line: line, Msg: path + "." + ve.Field + ": " + ve.Reason}
 }
 
 // portEntry is one item of a target's ports list.
