@@ -152,6 +152,7 @@ func Summarize(steps []Step) Summary {
 }
 
 func protocolOf(p DesiredPort) Protocol { return cmp.Or(p.Protocol, ProtocolHTTP) }
+
 // PlanPorts returns the calls that take a component from its current ports (as ListPorts returns
 // them) to the desired state, in an order the server accepts, or nil when nothing needs to change.
 // It sends nothing. The order follows the server's rules:
@@ -172,17 +173,17 @@ func protocolOf(p DesiredPort) Protocol { return cmp.Or(p.Protocol, ProtocolHTTP
 // port that is neither listed nor pruned, an inner service to open on a port with no alias), is a
 // *wrapper.ValidationError naming the field, e.g. "ports[1].alias".
 func PlanPorts(current []Port, want Desired) ([]Step, error) {
-	k8s, err := want.validate()
-	if err != nil {
+	if err := want.Validate(); err != nil {
 		return nil, err
 	}
-	p := &planner{want: want, k8s: k8s, cur: make(map[int]*Port, len(current)),
+	p := &planner{want: want, cur: make(map[int]*Port, len(current)),
 		desired: make(map[int]DesiredPort, len(want.Ports)), index: make(map[int]int, len(want.Ports)), holder: make(map[string]int)}
 	for _, c := range current {
 		p.cur[c.ContainerPort] = &c
 	}
 	for i, d := range want.Ports {
 		p.desired[d.Port], p.index[d.Port] = d, i
+		p.k8s = cmp.Or(p.k8s, d.K8sServiceName) // Validate saw to it that all that give one agree
 		if _, ok := p.cur[d.Port]; !ok {
 			p.added = append(p.added, d.Port)
 		}

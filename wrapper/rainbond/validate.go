@@ -58,49 +58,42 @@ func validateUpdate(r *UpdatePortRequest) error {
 // (^[A-Z][A-Z0-9_]*$) unique, one k8s service name (a DNS label). The error is a
 // *wrapper.ValidationError naming the field, e.g. "ports[1].alias".
 func (d Desired) Validate() error {
-	_, err := d.validate()
-	return err
-}
-
-// validate is Validate, and returns the k8s service name the desired state asks for ("" to keep
-// the server's).
-func (d Desired) validate() (string, error) {
 	seenPort := make(map[int]int)
 	seenAlias := make(map[string]int)
-	k8s, k8sAt := "", 0
+	k8s, k8sAt := "", 0 // the first k8s service name given, and where
 	for i, p := range d.Ports {
 		field := func(name string) string { return "ports[" + strconv.Itoa(i) + "]." + name }
 		if err := check.Port(field("port"), p.Port); err != nil {
-			return "", err
+			return err
 		}
 		if j, dup := seenPort[p.Port]; dup {
-			return "", &wrapper.ValidationError{Field: field("port"), Reason: fmt.Sprintf("%d is listed twice (also ports[%d])", p.Port, j)}
+			return &wrapper.ValidationError{Field: field("port"), Reason: fmt.Sprintf("%d is listed twice (also ports[%d])", p.Port, j)}
 		}
 		seenPort[p.Port] = i
 		if err := checkProtocol(field("protocol"), p.Protocol); err != nil {
-			return "", err
+			return err
 		}
 		if p.Outer && !p.Inner {
-			return "", &wrapper.ValidationError{Field: field("outer"), Reason: "needs inner: the server opens the outer service only while the inner service is open"}
+			return &wrapper.ValidationError{Field: field("outer"), Reason: "needs inner: the server opens the outer service only while the inner service is open"}
 		}
 		if err := checkAlias(field("alias"), p.Alias); err != nil {
-			return "", err
+			return err
 		}
 		if j, dup := seenAlias[p.Alias]; dup && p.Alias != "" {
-			return "", &wrapper.ValidationError{Field: field("alias"), Reason: fmt.Sprintf("%s is also the alias of ports[%d]: the server refuses two ports with one alias", p.Alias, j)}
+			return &wrapper.ValidationError{Field: field("alias"), Reason: fmt.Sprintf("%s is also the alias of ports[%d]: the server refuses two ports with one alias", p.Alias, j)}
 		}
 		seenAlias[p.Alias] = i
 		if n := p.K8sServiceName; n != "" {
 			if err := checkK8sServiceName(field("k8s_service_name"), n); err != nil {
-				return "", err
+				return err
 			}
 			if k8s != "" && n != k8s {
-				return "", &wrapper.ValidationError{Field: field("k8s_service_name"), Reason: fmt.Sprintf("%s differs from ports[%d]'s %s: a component has one k8s service name", n, k8sAt, k8s)}
+				return &wrapper.ValidationError{Field: field("k8s_service_name"), Reason: fmt.Sprintf("%s differs from ports[%d]'s %s: a component has one k8s service name", n, k8sAt, k8s)}
 			}
 			k8s, k8sAt = n, i
 		}
 	}
-	return k8s, nil
+	return nil
 }
 
 // checkProtocol accepts an empty protocol (the server's default) and the five the server knows.
