@@ -319,18 +319,13 @@ func (p *planner) setK8sName() error {
 	if p.k8s == "" || p.k8sDone {
 		return nil
 	}
-	differs := false
-	for _, c := range p.cur {
-		differs = differs || c.K8sServiceName != p.k8s
-	}
 	// One call sets the name on every port: send it for a port whose alias no other port has.
 	// The console refuses change_port_alias to an alias another port holds (400), and crashes
 	// (500) when two ports hold it, so a shared alias cannot carry the name.
-	count := make(map[string]int)
+	differs, count := false, make(map[string]int)
 	for _, c := range p.cur {
-		if c.PortAlias != "" {
-			count[c.PortAlias]++
-		}
+		differs = differs || c.K8sServiceName != p.k8s
+		count[c.PortAlias]++
 	}
 	var on, shared *Port
 	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
