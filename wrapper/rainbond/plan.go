@@ -176,8 +176,8 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 	if err := want.Validate(); err != nil {
 		return nil, err
 	}
-	p := &planner{want: want, cur: make(map[int]*Port, len(current)),
-		desired: make(map[int]DesiredPort, len(want.Ports)), index: make(map[int]int, len(want.Ports)), holder: make(map[string]int)}
+	p := &planner{want: want, cur: make(map[int]*Port, len(current)), holder: make(map[string]int),
+		desired: make(map[int]DesiredPort, len(want.Ports)), index: make(map[int]int, len(want.Ports))}
 	for _, c := range current {
 		p.cur[c.ContainerPort] = &c
 	}
@@ -337,7 +337,8 @@ func (p *planner) setK8sName() error {
 			shared = p.cur[n]
 		}
 	}
-	field := fmt.Sprintf("ports[%d].k8s_service_name", slices.IndexFunc(p.want.Ports, func(d DesiredPort) bool { return d.K8sServiceName != "" }))
+	asks := slices.IndexFunc(p.want.Ports, func(d DesiredPort) bool { return d.K8sServiceName != "" })
+	field := fmt.Sprintf("ports[%d].k8s_service_name", asks)
 	switch {
 	case differs && on != nil:
 		return p.renameTo(on, on.PortAlias)

@@ -201,7 +201,8 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 			return planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
 		}
 		doc.Summary = doc.Summary.Plus(rainbond.Summarize(steps))
-		doc.Targets = append(doc.Targets, &targetOf[rainbond.Step]{Platform: "rainbond", Target: t.Name(), Steps: append([]rainbond.Step{}, steps...),
+		doc.Targets = append(doc.Targets, &targetOf[rainbond.Step]{
+			Platform: "rainbond", Target: t.Name(), Steps: append([]rainbond.Step{}, steps...),
 			run: func() (*rainbond.ApplyResult, []alaya.PortMapping, error) {
 				res, err := rc.RunPlan(ctx, t.Component, steps)
 				return res, nil, err
@@ -213,7 +214,8 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 			return planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
 		}
 		doc.Summary = doc.Summary.Plus(alaya.Summarize(steps))
-		doc.Targets = append(doc.Targets, &targetOf[alaya.Step]{Platform: "alaya", Target: t.Instance, Steps: append([]alaya.Step{}, steps...),
+		doc.Targets = append(doc.Targets, &targetOf[alaya.Step]{
+			Platform: "alaya", Target: t.Instance, Steps: append([]alaya.Step{}, steps...),
 			run: func() (*plan.Result[alaya.Step], []alaya.PortMapping, error) {
 				res, err := ac.RunPlan(ctx, t.Instance, steps)
 				return &res.Result, res.Opened, err

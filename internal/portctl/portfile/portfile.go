@@ -1,29 +1,10 @@
 // Package portfile reads the declarative ports file of `portctl apply -f` and `portctl diff -f`:
 // YAML (JSON is accepted too) naming, for Rainbond components and Alaya NeW instances, the ports
-// each must have.
-//
-//	rainbond:
-//	  - team: demo-team
-//	    region: demo-region
-//	    app: 1
-//	    component: gr1a2b3c
-//	    prune: true            # delete ports not listed (default false: leave them alone)
-//	    ports:
-//	      - port: 8080
-//	        protocol: http     # default http
-//	        inner: true        # default false
-//	        outer: true        # default false
-//	        alias: WEB         # optional: when absent, the server's alias is kept
-//	        k8s_service_name: web   # optional, applies to the whole component
-//	alaya:
-//	  - instance: 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
-//	    prune: true            # close custom ports not listed (system ports never)
-//	    ports:
-//	      - port: 8080
-//	        protocol: http/https   # default http/https
+// each must have. The format, with an example, is in the help of `portctl apply`
+// (docs/portctl/portctl_apply.md).
 //
 // The file names what to change, never where or as whom: URLs and credentials come from portctl's
-// flags and environment. Parse refuses, with the file's line, anything the planners would refuse
+// flags and environment. Parse refuses, with the file's line, anything Desired.Validate refuses
 // and anything it does not know: an unknown or repeated key, a value of the wrong type, a port
 // listed twice, an outer service without the inner one, two k8s service names for one component,
 // the same component or instance twice.
@@ -317,7 +298,8 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 	if t.Component.AppID <= 0 {
 		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, t.Component.AppID)
 	}
-	ports, err := p.ports(m, path, &t.Desired.Prune, []string{"protocol", "inner", "outer", "alias", "k8s_service_name"}, func(e portEntry) error {
+	keys := []string{"protocol", "inner", "outer", "alias", "k8s_service_name"}
+	ports, err := p.ports(m, path, &t.Desired.Prune, keys, func(e portEntry) error {
 		d := rainbond.DesiredPort{Port: e.port}
 		protocol := ""
 		if err := cmp.Or(p.text(e, "alias", &d.Alias, "to keep the server's"),
@@ -387,7 +369,8 @@ func (p *parser) placed(err error, path string, target *yaml.Node, ports []portE
 	} else if !errors.As(err, &ve) {
 		return p.errf(target, "%s: %v", path, err)
 	}
-	return place(p.name, path, target.Line, ve, func(i int, key string) int { return cmp.Or(ports[i].fields[key], ports[i].node).Line }, len(ports))
+	lineOf := func(i int, key string) int { return cmp.Or(ports[i].fields[key], ports[i].node).Line }
+	return place(p.name, path, target.Line, ve, lineOf, len(ports))
 }
 
 // place makes ve an Error at the line lineOf gives for the port (of the n listed) and the key its
@@ -432,7 +415,8 @@ func (p *parser) flag(e portEntry, key string, dst *bool) (err error) {
 
 // ports reads the keys every target has: prune (default false) into prune, and the ports, each a
 // mapping with the key port (required) and the platform's other keys, which read takes in order.
-func (p *parser) ports(m map[string]*yaml.Node, path string, prune *bool, keys []string, read func(portEntry) error) ([]portEntry, error) {
+func (p *parser) ports(m map[string]*yaml.Node, path string, prune *bool, keys []string,
+	read func(portEntry) error) ([]portEntry, error) {
 	var err error
 	if v, ok := m["prune"]; ok {
 		if *prune, err = p.boolean(v, path+".prune"); err != nil {
