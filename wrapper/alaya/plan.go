@@ -223,13 +223,20 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 // open".
 type StepError = plan.StepError[Step]
 
-// ApplyResult says what a run of a plan did: the steps Done, the Failed one with its Err (a
-// *StepError), and the steps NotRun after it, which together are the plan, in order; and what the
-// open steps that succeeded answered.
+// ApplyResult says what a run of a plan did. Done, the failed step and NotRun together are the plan,
+// in order. It is the shape of rainbond's ApplyResult with Opened added, field by field, so that
+// its fields and its JSON stay in their order.
 type ApplyResult struct {
-	plan.Result[Step]
+	// Done are the steps that succeeded.
+	Done []Step `json:"done"`
 	// Opened are the answers of the open steps that succeeded, in order: the external ports.
 	Opened []PortMapping `json:"opened"`
+	// Failed is the step that failed, or nil when every step succeeded.
+	Failed *Step `json:"failed,omitempty"`
+	// Err is the failed step's error (a *StepError), or nil.
+	Err error `json:"-"`
+	// NotRun are the steps after the failed one, which were not sent.
+	NotRun []Step `json:"not_run"`
 }
 
 // Plan lists the instance's open ports and returns the steps PlanPorts makes from them. It sends
@@ -274,5 +281,5 @@ func (c *Client) RunPlan(ctx context.Context, instanceID string, steps []Step) (
 		}
 		return &wrapper.ValidationError{Field: "op", Reason: strconv.Quote(string(s.Op)) + " is not a plan operation"}
 	})
-	return &ApplyResult{Result: *res, Opened: opened}, err
+	return &ApplyResult{Done: res.Done, Opened: opened, Failed: res.Failed, Err: res.Err, NotRun: res.NotRun}, err
 }

@@ -64,8 +64,8 @@ type targetOf[S plan.Step] struct {
 	// The run's result (apply only).
 	*runOf[S]
 
-	// run sends the steps; Alaya's run also returns the external ports of the ports it opened.
-	run func() (*plan.Result[S], []alaya.PortMapping, error)
+	// run sends the steps and says what it did.
+	run func() (*runOf[S], error)
 }
 
 // runOf is what the run of a target's plan did.
@@ -86,8 +86,8 @@ func (t *targetOf[S]) apply(skip bool, redact func(string) string) (int, int, er
 		t.runOf = &runOf[S]{Done: []S{}, NotRun: t.Steps}
 		return 0, len(t.Steps), nil
 	}
-	res, opened, err := t.run()
-	t.runOf = &runOf[S]{Done: res.Done, Opened: opened, Failed: res.Failed, NotRun: res.NotRun}
+	var err error
+	t.runOf, err = t.run()
 	if err != nil {
 		t.Error, t.answer = redact(err.Error()), redact(err.Error())
 		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
@@ -95,7 +95,7 @@ func (t *targetOf[S]) apply(skip bool, redact func(string) string) (int, int, er
 		}
 		err = &applyRunError{target: t.Platform + " " + t.Target, err: err}
 	}
-	return len(res.Done), len(res.NotRun), err
+	return len(t.Done), len(t.NotRun), err
 }
 
 func (t *targetOf[S]) report(w io.Writer, failed bool) {
@@ -203,9 +203,9 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 		doc.Summary = doc.Summary.Plus(rainbond.Summarize(steps))
 		doc.Targets = append(doc.Targets, &targetOf[rainbond.Step]{
 			Platform: "rainbond", Target: t.Name(), Steps: append([]rainbond.Step{}, steps...),
-			run: func() (*rainbond.ApplyResult, []alaya.PortMapping, error) {
+			run: func() (*runOf[rainbond.Step], error) {
 				res, err := rc.RunPlan(ctx, t.Component, steps)
-				return res, nil, err
+				return &runOf[rainbond.Step]{Done: res.Done, Failed: res.Failed, NotRun: res.NotRun}, err
 			}})
 	}
 	for i, t := range f.Alaya {
@@ -216,9 +216,9 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 		doc.Summary = doc.Summary.Plus(alaya.Summarize(steps))
 		doc.Targets = append(doc.Targets, &targetOf[alaya.Step]{
 			Platform: "alaya", Target: t.Instance, Steps: append([]alaya.Step{}, steps...),
-			run: func() (*plan.Result[alaya.Step], []alaya.PortMapping, error) {
+			run: func() (*runOf[alaya.Step], error) {
 				res, err := ac.RunPlan(ctx, t.Instance, steps)
-				return &res.Result, res.Opened, err
+				return &runOf[alaya.Step]{Done: res.Done, Opened: res.Opened, Failed: res.Failed, NotRun: res.NotRun}, err
 			}})
 	}
 
