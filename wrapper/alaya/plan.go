@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -204,8 +203,8 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 			"%d custom ports would be open (%d new, %d kept): an instance has at most %d; prune or list fewer",
 			open+len(added), len(added), open, MaxCustomPorts)}
 	}
-	sort.Ints(reopen)
-	sort.Ints(added)
+	slices.Sort(reopen)
+	slices.Sort(added)
 	for _, n := range reopen {
 		from := cmp.Or(cur[n].Protocol, "none")
 		to := protocolOf(desired[n])
