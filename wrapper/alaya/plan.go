@@ -223,8 +223,8 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 type StepError = plan.StepError[Step]
 
 // ApplyResult says what a run of a plan did. Done, the failed step and NotRun together are the plan,
-// in order. It is the shape of rainbond's ApplyResult with Opened added, field by field, so that
-// its fields and its JSON stay in their order.
+// in order. Its fields are those of rainbond.ApplyResult with Opened added, spelled out rather than
+// embedded so that composite literals and the JSON field order stay as they were.
 type ApplyResult struct {
 	// Done are the steps that succeeded.
 	Done []Step `json:"done"`
