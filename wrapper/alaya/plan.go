@@ -1,12 +1,15 @@
 package alaya
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
 )
@@ -95,20 +98,9 @@ func (s Step) String() string {
 	return p + " " + string(s.Op) + " " + s.Protocol
 }
 
-// Summary counts the ports a plan opens, changes and closes.
-type Summary struct {
-	Add    int `json:"add"`
-	Change int `json:"change"`
-	Delete int `json:"delete"`
-}
-
-// String is e.g. "3 to add, 1 to change, 1 to delete", or "no changes".
-func (s Summary) String() string {
-	if s == (Summary{}) {
-		return "no changes"
-	}
-	return fmt.Sprintf("%d to add, %d to change, %d to delete", s.Add, s.Change, s.Delete)
-}
+// Summary counts the ports a plan opens (add), changes and closes (delete). Its String is e.g. "3
+// to add, 1 to change, 1 to delete", or "no changes".
+type Summary = plan.Summary
 
 // Summarize counts the ports of a plan: opened (add), reopened with another protocol (change),
 // closed (delete).
@@ -131,22 +123,13 @@ func Summarize(steps []Step) Summary {
 
 // Lines formats the steps one per line with their symbol and a prefix naming the target, e.g.
 // "+ alaya 08ba7a0e-... 8080 open http/https".
-func Lines(prefix string, steps []Step) string {
-	var b strings.Builder
-	for _, s := range steps {
-		b.WriteString(s.Symbol())
-		b.WriteByte(' ')
-		if prefix != "" {
-			b.WriteString(prefix)
-			b.WriteByte(' ')
-		}
-		b.WriteString(s.String())
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
+func Lines(prefix string, steps []Step) string { return plan.Lines(prefix, steps) }
 
-func (d Desired) validate() error {
+// Validate checks the desired state on its own, as PlanPorts does before it looks at the open
+// ports: each port in range, not reserved and listed once, no spaces around a protocol, at most
+// MaxCustomPorts ports. The error is a *wrapper.ValidationError naming the field, e.g.
+// "ports[1].port".
+func (d Desired) Validate() error {
 	seen := make(map[int]int)
 	for i, p := range d.Ports {
 		field := func(name string) string { return "ports[" + strconv.Itoa(i) + "]." + name }
@@ -170,12 +153,7 @@ func (d Desired) validate() error {
 	return nil
 }
 
-func protocolOf(p DesiredPort) string {
-	if p.Protocol == "" {
-		return DefaultProtocol
-	}
-	return p.Protocol
-}
+func protocolOf(p DesiredPort) string { return cmp.Or(p.Protocol, DefaultProtocol) }
 
 // PlanPorts returns the calls that take an instance from its open ports (as ListOpenPorts returns
 // them) to the desired state, or nil when nothing needs to change. It sends nothing. Closes go
@@ -187,7 +165,7 @@ func protocolOf(p DesiredPort) string {
 // An invalid desired state, or one that would leave more than MaxCustomPorts custom ports open, is a
 // *wrapper.ValidationError naming the field, e.g. "ports[1].port".
 func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
-	if err := want.validate(); err != nil {
+	if err := want.Validate(); err != nil {
 		return nil, err
 	}
 	cur := make(map[int]OpenPort)
@@ -203,7 +181,7 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 	open := len(cur)
 	var steps []Step
 	if want.Prune {
-		for _, n := range sortedPorts(cur) {
+		for _, n := range slices.Sorted(maps.Keys(cur)) {
 			if _, ok := desired[n]; !ok && !reservedPorts[n] {
 				steps = append(steps, Step{Op: OpClose, Port: n})
 				open--
@@ -225,13 +203,10 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 			"%d custom ports would be open (%d new, %d kept): an instance has at most %d; prune or list fewer",
 			open+len(added), len(added), open, MaxCustomPorts)}
 	}
-	sort.Ints(reopen)
-	sort.Ints(added)
+	slices.Sort(reopen)
+	slices.Sort(added)
 	for _, n := range reopen {
-		from := cur[n].Protocol
-		if from == "" {
-			from = "none"
-		}
+		from := cmp.Or(cur[n].Protocol, "none")
 		to := protocolOf(desired[n])
 		steps = append(steps, Step{Op: OpClose, Port: n, Protocol: to, From: from}, Step{Op: OpOpen, Port: n, Protocol: to, From: from})
 	}
@@ -241,36 +216,15 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 	return steps, nil
 }
 
-func sortedPorts(m map[int]OpenPort) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	return keys
-}
-
 // StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
-// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches it.
-type StepError struct {
-	// Index is the step's position in the plan, from 0.
-	Index int
-	// Step is the step that failed.
-	Step Step
-	// Err is the call's error.
-	Err error
-}
-
-// Error is e.g. "step 2 (8080 open tcp): alaya.OpenPort: HTTP 400: port 8080 is already open".
-func (e *StepError) Error() string {
-	return "step " + strconv.Itoa(e.Index+1) + " (" + e.Step.String() + "): " + e.Err.Error()
-}
-
-// Unwrap returns the call's error.
-func (e *StepError) Unwrap() error { return e.Err }
+// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches
+// it. Its Error is e.g. "step 2 (8080 open tcp): alaya.OpenPort: HTTP 400: port 8080 is already
+// open".
+type StepError = plan.StepError[Step]
 
 // ApplyResult says what a run of a plan did. Done, the failed step and NotRun together are the plan,
-// in order.
+// in order. Its fields are those of rainbond.ApplyResult with Opened added, spelled out rather than
+// embedded so that composite literals and the JSON field order stay as they were.
 type ApplyResult struct {
 	// Done are the steps that succeeded.
 	Done []Step `json:"done"`
@@ -287,7 +241,7 @@ type ApplyResult struct {
 // Plan lists the instance's open ports and returns the steps PlanPorts makes from them. It sends
 // no write.
 func (c *Client) Plan(ctx context.Context, instanceID string, want Desired) ([]Step, error) {
-	if err := want.validate(); err != nil {
+	if err := want.Validate(); err != nil {
 		return nil, err
 	}
 	current, err := c.ListOpenPorts(ctx, instanceID)
@@ -312,28 +266,19 @@ func (c *Client) Apply(ctx context.Context, instanceID string, want Desired) (*A
 // RunPlan runs the steps in order, one call each, and stops at the first that fails: its error is
 // returned as a *StepError and in the result, and the later steps are not sent.
 func (c *Client) RunPlan(ctx context.Context, instanceID string, steps []Step) (*ApplyResult, error) {
-	res := &ApplyResult{Done: []Step{}, Opened: []PortMapping{}, NotRun: []Step{}}
-	for i, s := range steps {
-		var err error
+	opened := []PortMapping{}
+	res, err := plan.Run(steps, func(s Step) error {
 		switch s.Op {
 		case OpOpen:
-			var m *PortMapping
-			if m, err = c.OpenPort(ctx, instanceID, s.Port, s.Protocol); err == nil {
-				res.Opened = append(res.Opened, *m)
+			m, err := c.OpenPort(ctx, instanceID, s.Port, s.Protocol)
+			if err == nil {
+				opened = append(opened, *m)
 			}
+			return err
 		case OpClose:
-			err = c.ClosePort(ctx, instanceID, s.Port)
-		default:
-			err = &wrapper.ValidationError{Field: "op", Reason: strconv.Quote(string(s.Op)) + " is not a plan operation"}
+			return c.ClosePort(ctx, instanceID, s.Port)
 		}
-		if err != nil {
-			failed := s
-			res.Failed = &failed
-			res.Err = &StepError{Index: i, Step: s, Err: err}
-			res.NotRun = append(res.NotRun, steps[i+1:]...)
-			return res, res.Err
-		}
-		res.Done = append(res.Done, s)
-	}
-	return res, nil
+		return &wrapper.ValidationError{Field: "op", Reason: strconv.Quote(string(s.Op)) + " is not a plan operation"}
+	})
+	return &ApplyResult{Done: res.Done, Opened: opened, Failed: res.Failed, Err: res.Err, NotRun: res.NotRun}, err
 }

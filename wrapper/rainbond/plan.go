@@ -1,15 +1,15 @@
 package rainbond
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"regexp"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/portsdk/portsdk/internal/runtime/check"
+	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/wrapper"
 )
 
@@ -104,14 +104,8 @@ func (s Step) String() string {
 			line += " alias " + s.Alias
 		}
 		return line
-	case OpOpenInner:
-		return p + " open inner"
-	case OpCloseInner:
-		return p + " close inner"
-	case OpOpenOuter:
-		return p + " open outer"
-	case OpCloseOuter:
-		return p + " close outer"
+	case OpOpenInner, OpCloseInner, OpOpenOuter, OpCloseOuter:
+		return p + " " + strings.Replace(string(s.Op), "_", " ", 1) // e.g. "open inner"
 	case OpChangeProtocol:
 		return p + " change protocol " + arrow(s.From, string(s.Protocol))
 	case OpChangePortAlias:
@@ -119,10 +113,8 @@ func (s Step) String() string {
 			return p + " set k8s service name " + s.K8sServiceName
 		}
 		return p + " change alias " + arrow(s.From, s.Alias) + ", k8s service name " + s.K8sServiceName
-	case OpDelete:
-		return p + " delete"
 	}
-	return p + " " + string(s.Op)
+	return p + " " + string(s.Op) // OpDelete
 }
 
 func arrow(from, to string) string {
@@ -132,48 +124,25 @@ func arrow(from, to string) string {
 	return from + " -> " + to
 }
 
-// Summary counts the ports a plan adds, changes and deletes.
-type Summary struct {
-	Add    int `json:"add"`
-	Change int `json:"change"`
-	Delete int `json:"delete"`
-}
-
-// String is e.g. "3 to add, 2 to change, 1 to delete", or "no changes".
-func (s Summary) String() string {
-	if s == (Summary{}) {
-		return "no changes"
-	}
-	return fmt.Sprintf("%d to add, %d to change, %d to delete", s.Add, s.Change, s.Delete)
-}
+// Summary counts the ports a plan adds, changes and deletes. Its String is e.g. "3 to add, 2 to
+// change, 1 to delete", or "no changes".
+type Summary = plan.Summary
 
 // Summarize counts the ports of a plan: a port with an OpAdd step is added, one with an OpDelete
 // step deleted, any other port with a step changed.
 func Summarize(steps []Step) Summary {
-	const (
-		changed = iota + 1
-		added
-		deleted
-	)
-	kind := make(map[int]int)
+	kind := make(map[int]Op) // OpAdd, OpDelete, or the port's first other op
 	for _, s := range steps {
-		switch s.Op {
-		case OpAdd:
-			kind[s.Port] = added
-		case OpDelete:
-			kind[s.Port] = deleted
-		default:
-			if kind[s.Port] == 0 {
-				kind[s.Port] = changed
-			}
+		if s.Op == OpAdd || s.Op == OpDelete || kind[s.Port] == "" {
+			kind[s.Port] = s.Op
 		}
 	}
 	var sum Summary
-	for _, k := range kind {
-		switch k {
-		case added:
+	for _, op := range kind {
+		switch op {
+		case OpAdd:
 			sum.Add++
-		case deleted:
+		case OpDelete:
 			sum.Delete++
 		default:
 			sum.Change++
@@ -182,62 +151,7 @@ func Summarize(steps []Step) Summary {
 	return sum
 }
 
-// The patterns are compiled on first use: a program that links this package but plans nothing
-// (portctl listing ports) must not pay for them at start-up.
-var (
-	aliasPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`) })
-	dnsLabel     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`) })
-)
-
-// validate checks the desired state on its own and returns the k8s service name it asks for ("" to
-// keep the server's).
-func (d Desired) validate() (string, error) {
-	seenPort := make(map[int]int)
-	seenAlias := make(map[string]int)
-	k8s, k8sAt := "", 0
-	for i, p := range d.Ports {
-		field := func(name string) string { return "ports[" + strconv.Itoa(i) + "]." + name }
-		if err := check.Port(field("port"), p.Port); err != nil {
-			return "", err
-		}
-		if j, dup := seenPort[p.Port]; dup {
-			return "", &wrapper.ValidationError{Field: field("port"), Reason: fmt.Sprintf("%d is listed twice (also ports[%d])", p.Port, j)}
-		}
-		seenPort[p.Port] = i
-		if p.Protocol != "" && !p.Protocol.Valid() {
-			return "", &wrapper.ValidationError{Field: field("protocol"), Reason: strconv.Quote(string(p.Protocol)) + " is not one of http, tcp, udp, mysql, grpc"}
-		}
-		if p.Outer && !p.Inner {
-			return "", &wrapper.ValidationError{Field: field("outer"), Reason: "needs inner: the server opens the outer service only while the inner service is open"}
-		}
-		if p.Alias != "" {
-			if !aliasPattern().MatchString(p.Alias) {
-				return "", &wrapper.ValidationError{Field: field("alias"), Reason: strconv.Quote(p.Alias) + " does not match ^[A-Z][A-Z0-9_]*$"}
-			}
-			if j, dup := seenAlias[p.Alias]; dup {
-				return "", &wrapper.ValidationError{Field: field("alias"), Reason: fmt.Sprintf("%s is also the alias of ports[%d]: the server refuses two ports with one alias", p.Alias, j)}
-			}
-			seenAlias[p.Alias] = i
-		}
-		if n := p.K8sServiceName; n != "" {
-			if len(n) > 63 || !dnsLabel().MatchString(n) {
-				return "", &wrapper.ValidationError{Field: field("k8s_service_name"), Reason: strconv.Quote(n) + " is not a DNS label ([a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters)"}
-			}
-			if k8s != "" && n != k8s {
-				return "", &wrapper.ValidationError{Field: field("k8s_service_name"), Reason: fmt.Sprintf("%s differs from ports[%d]'s %s: a component has one k8s service name", n, k8sAt, k8s)}
-			}
-			k8s, k8sAt = n, i
-		}
-	}
-	return k8s, nil
-}
-
-func protocolOf(p DesiredPort) Protocol {
-	if p.Protocol == "" {
-		return ProtocolHTTP
-	}
-	return p.Protocol
-}
+func protocolOf(p DesiredPort) Protocol { return cmp.Or(p.Protocol, ProtocolHTTP) }
 
 // PlanPorts returns the calls that take a component from its current ports (as ListPorts returns
 // them) to the desired state, in an order the server accepts, or nil when nothing needs to change.
@@ -259,99 +173,119 @@ func protocolOf(p DesiredPort) Protocol {
 // port that is neither listed nor pruned, an inner service to open on a port with no alias), is a
 // *wrapper.ValidationError naming the field, e.g. "ports[1].alias".
 func PlanPorts(current []Port, want Desired) ([]Step, error) {
-	k8s, err := want.validate()
-	if err != nil {
+	if err := want.Validate(); err != nil {
 		return nil, err
 	}
-	cur := make(map[int]*Port, len(current))
-	for _, p := range current {
-		cp := p
-		cur[p.ContainerPort] = &cp
+	p := &planner{want: want, cur: make(map[int]*Port, len(current)), holder: make(map[string]int),
+		desired: make(map[int]DesiredPort, len(want.Ports)), index: make(map[int]int, len(want.Ports))}
+	for _, c := range current {
+		p.cur[c.ContainerPort] = &c
 	}
-	desired := make(map[int]DesiredPort, len(want.Ports))
-	index := make(map[int]int, len(want.Ports))
-	for i, p := range want.Ports {
-		desired[p.Port] = p
-		index[p.Port] = i
+	for i, d := range want.Ports {
+		p.desired[d.Port], p.index[d.Port] = d, i
+		p.k8s = cmp.Or(p.k8s, d.K8sServiceName) // Validate saw to it that all that give one agree
+		if _, ok := p.cur[d.Port]; !ok {
+			p.added = append(p.added, d.Port)
+		}
 	}
-	var steps []Step
-
-	// 1. Prune.
+	slices.Sort(p.added)
 	if want.Prune {
-		for _, n := range sortedKeys(cur) {
-			if _, ok := desired[n]; ok {
-				continue
-			}
-			p := cur[n]
-			if p.IsOuterService {
-				steps = append(steps, Step{Op: OpCloseOuter, Port: n})
-			}
-			if p.IsInnerService {
-				steps = append(steps, Step{Op: OpCloseInner, Port: n})
-			}
-			steps = append(steps, Step{Op: OpDelete, Port: n})
-			delete(cur, n)
+		p.prune()
+	}
+	for _, phase := range []func() error{p.checkAliases, p.renameAliases, p.setK8sName, p.portSteps} {
+		if err := phase(); err != nil {
+			return nil, err
 		}
 	}
+	p.lateK8sName()
+	return p.steps, nil
+}
 
-	// Every alias a listed port takes must be free, or held by a port that gives it up.
-	holder := make(map[string]int) // alias -> port, after pruning
-	for _, n := range sortedKeys(cur) {
-		if a := cur[n].PortAlias; a != "" {
-			if _, dup := holder[a]; !dup {
-				holder[a] = n
+// planner is the state of one PlanPorts: the ports as the steps so far leave them, and the steps.
+type planner struct {
+	want    Desired
+	k8s     string // the k8s service name asked for; "" keeps the server's
+	k8sDone bool   // a step sets k8s, or every port has it already
+	cur     map[int]*Port
+	desired map[int]DesiredPort
+	index   map[int]int    // port -> its index in want.Ports, for the errors
+	holder  map[string]int // alias -> the port that has it
+	added   []int          // the listed ports that do not exist, in order
+	steps   []Step
+}
+
+func (p *planner) add(s ...Step) { p.steps = append(p.steps, s...) }
+
+// prune closes and deletes the ports not listed.
+func (p *planner) prune() {
+	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
+		if _, ok := p.desired[n]; ok {
+			continue
+		}
+		c := p.cur[n]
+		if c.IsOuterService {
+			p.add(Step{Op: OpCloseOuter, Port: n})
+		}
+		if c.IsInnerService {
+			p.add(Step{Op: OpCloseInner, Port: n})
+		}
+		p.add(Step{Op: OpDelete, Port: n})
+		delete(p.cur, n)
+	}
+}
+
+// checkAliases refuses an alias a listed port takes that another port keeps.
+func (p *planner) checkAliases() error {
+	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
+		if a := p.cur[n].PortAlias; a != "" {
+			if _, dup := p.holder[a]; !dup {
+				p.holder[a] = n
 			}
 		}
 	}
-	for _, d := range want.Ports {
-		if d.Alias == "" {
+	for _, d := range p.want.Ports {
+		h, held := p.holder[d.Alias]
+		if d.Alias == "" || !held || h == d.Port {
 			continue
 		}
-		h, held := holder[d.Alias]
-		if !held || h == d.Port {
-			continue
-		}
-		if hd, listed := desired[h]; !listed || hd.Alias == "" {
+		if hd, listed := p.desired[h]; !listed || hd.Alias == "" {
 			why := "which keeps it"
 			if !listed {
 				why = "which is neither listed nor pruned"
 			}
-			return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].alias", index[d.Port]),
+			return &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].alias", p.index[d.Port]),
 				Reason: fmt.Sprintf("%s is the alias of port %d, %s: the server refuses two ports with one alias", d.Alias, h, why)}
 		}
 	}
+	return nil
+}
 
-	// 2. Alias changes of existing ports, and the k8s service name.
-	k8sDone := false
-	k8sFor := func(p *Port) string {
-		if k8s != "" {
-			return k8s
-		}
-		return p.K8sServiceName
+// renameTo adds the change_port_alias of an existing port, which also sets the k8s service name
+// of every port.
+func (p *planner) renameTo(c *Port, alias string) error {
+	name := cmp.Or(p.k8s, c.K8sServiceName)
+	if name == "" {
+		return &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", p.index[c.ContainerPort]),
+			Reason: fmt.Sprintf("port %d has none and change_port_alias needs one: set k8s_service_name", c.ContainerPort)}
 	}
-	renameTo := func(p *Port, alias string) error {
-		name := k8sFor(p)
-		if name == "" {
-			return &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", index[p.ContainerPort]),
-				Reason: fmt.Sprintf("port %d has none and change_port_alias needs one: set k8s_service_name", p.ContainerPort)}
-		}
-		steps = append(steps, Step{Op: OpChangePortAlias, Port: p.ContainerPort, Alias: alias, K8sServiceName: name, From: p.PortAlias})
-		if h, ok := holder[p.PortAlias]; ok && h == p.ContainerPort {
-			delete(holder, p.PortAlias)
-		}
-		holder[alias] = p.ContainerPort
-		p.PortAlias = alias
-		for _, q := range cur {
-			q.K8sServiceName = name
-		}
-		if k8s != "" {
-			k8sDone = true
-		}
-		return nil
+	p.add(Step{Op: OpChangePortAlias, Port: c.ContainerPort, Alias: alias, K8sServiceName: name, From: c.PortAlias})
+	if h, ok := p.holder[c.PortAlias]; ok && h == c.ContainerPort {
+		delete(p.holder, c.PortAlias)
 	}
-	var pending []int // existing listed ports whose alias changes
-	for _, n := range sortedKeys(cur) {
-		if d, ok := desired[n]; ok && d.Alias != "" && d.Alias != cur[n].PortAlias {
+	p.holder[alias] = c.ContainerPort
+	c.PortAlias = alias
+	for _, q := range p.cur {
+		q.K8sServiceName = name
+	}
+	p.k8sDone = p.k8sDone || p.k8s != ""
+	return nil
+}
+
+// renameAliases changes the aliases of existing listed ports, each once its new alias is free.
+func (p *planner) renameAliases() error {
+	var pending []int
+	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
+		if d, ok := p.desired[n]; ok && d.Alias != "" && d.Alias != p.cur[n].PortAlias {
 			pending = append(pending, n)
 		}
 	}
@@ -359,12 +293,11 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		progressed := false
 		for i := 0; i < len(pending); i++ {
 			n := pending[i]
-			target := desired[n].Alias
-			if h, held := holder[target]; held && h != n {
+			if h, held := p.holder[p.desired[n].Alias]; held && h != n {
 				continue
 			}
-			if err := renameTo(cur[n], target); err != nil {
-				return nil, err
+			if err := p.renameTo(p.cur[n], p.desired[n].Alias); err != nil {
+				return err
 			}
 			pending = append(pending[:i], pending[i+1:]...)
 			i--
@@ -372,213 +305,140 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		}
 		if !progressed {
 			// A cycle (80 wants 81's alias and 81 wants 80's): move one aside.
-			n := pending[0]
-			if err := renameTo(cur[n], tempAlias(cur[n], holder, desired)); err != nil {
-				return nil, err
+			if err := p.renameTo(p.cur[pending[0]], p.tempAlias(p.cur[pending[0]])); err != nil {
+				return err
 			}
 		}
 	}
-	if k8s != "" && !k8sDone {
-		differs := false
-		for _, p := range cur {
-			differs = differs || p.K8sServiceName != k8s
-		}
-		// One call sets the name on every port: send it for a port whose alias no other port has.
-		// The console refuses change_port_alias to an alias another port holds (400), and crashes
-		// (500) when two ports hold it, so a shared alias cannot carry the name.
-		count := make(map[string]int)
-		for _, p := range cur {
-			if p.PortAlias != "" {
-				count[p.PortAlias]++
-			}
-		}
-		var on, shared *Port
-		for _, n := range sortedKeys(cur) {
-			switch a := cur[n].PortAlias; {
-			case a == "":
-			case count[a] == 1 && on == nil:
-				on = cur[n]
-			case count[a] > 1 && shared == nil:
-				shared = cur[n]
-			}
-		}
-		switch {
-		case differs && on != nil:
-			if err := renameTo(on, on.PortAlias); err != nil {
-				return nil, err
-			}
-		case differs && shared != nil && !addsAny(cur, want):
-			return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", k8sIndex(want)),
-				Reason: fmt.Sprintf("every port with an alias shares it with another port (%s), and change_port_alias, which sets the name, fails on a shared alias: give one port an alias of its own", shared.PortAlias)}
-		case differs && !addsAny(cur, want):
-			// No new port either, whose alias could carry the name after its add.
-			return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].k8s_service_name", k8sIndex(want)),
-				Reason: "no port of the component has an alias, and change_port_alias needs one: set alias"}
-		case !differs && len(cur) > 0:
-			k8sDone = true // every existing port has the name; new ports copy it
-		}
-	}
+	return nil
+}
 
-	// 3. New ports, then protocol, inner and outer, port by port (a new port right after its add).
-	added := []int{}
-	for _, d := range want.Ports {
-		if _, ok := cur[d.Port]; !ok {
-			added = append(added, d.Port)
-			cur[d.Port] = nil
+// setK8sName sets the k8s service name asked for with a change_port_alias that keeps an alias,
+// unless a rename set it already.
+func (p *planner) setK8sName() error {
+	if p.k8s == "" || p.k8sDone {
+		return nil
+	}
+	// One call sets the name on every port: send it for a port whose alias no other port has.
+	// The console refuses change_port_alias to an alias another port holds (400), and crashes
+	// (500) when two ports hold it, so a shared alias cannot carry the name.
+	differs, count := false, make(map[string]int)
+	for _, c := range p.cur {
+		differs = differs || c.K8sServiceName != p.k8s
+		count[c.PortAlias]++
+	}
+	var on, shared *Port
+	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
+		switch a := p.cur[n].PortAlias; {
+		case a == "":
+		case count[a] == 1 && on == nil:
+			on = p.cur[n]
+		case count[a] > 1 && shared == nil:
+			shared = p.cur[n]
 		}
 	}
-	sort.Ints(added)
-	for _, n := range sortedKeys(cur) {
-		d, ok := desired[n]
+	asks := slices.IndexFunc(p.want.Ports, func(d DesiredPort) bool { return d.K8sServiceName != "" })
+	field := fmt.Sprintf("ports[%d].k8s_service_name", asks)
+	switch {
+	case differs && on != nil:
+		return p.renameTo(on, on.PortAlias)
+	case differs && shared != nil && len(p.added) == 0:
+		return &wrapper.ValidationError{Field: field,
+			Reason: fmt.Sprintf("every port with an alias shares it with another port (%s), and change_port_alias, which sets the name, fails on a shared alias: give one port an alias of its own", shared.PortAlias)}
+	case differs && len(p.added) == 0:
+		// No new port either, whose alias could carry the name after its add.
+		return &wrapper.ValidationError{Field: field, Reason: "no port of the component has an alias, and change_port_alias needs one: set alias"}
+	case !differs && len(p.cur) > 0:
+		p.k8sDone = true // every existing port has the name; new ports copy it
+	}
+	return nil
+}
+
+// portSteps adds, port by port, the new ports and the protocol, inner and outer changes.
+func (p *planner) portSteps() error {
+	for _, n := range p.added {
+		d := p.desired[n]
+		p.cur[n] = &Port{ContainerPort: n, PortAlias: d.Alias, IsInnerService: d.Inner, Protocol: string(protocolOf(d))}
+	}
+	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
+		d, ok := p.desired[n]
 		if !ok {
 			continue
 		}
-		if cur[n] == nil {
-			steps = append(steps, Step{Op: OpAdd, Port: n, Protocol: protocolOf(d), Inner: d.Inner, Alias: d.Alias})
-			cur[n] = &Port{ContainerPort: n, Protocol: string(protocolOf(d)), PortAlias: d.Alias, IsInnerService: d.Inner}
+		c := p.cur[n]
+		if slices.Contains(p.added, n) {
+			p.add(Step{Op: OpAdd, Port: n, Protocol: protocolOf(d), Inner: d.Inner, Alias: d.Alias})
 		}
-		p := cur[n]
-		outer := p.IsOuterService
-		if want := protocolOf(d); string(want) != p.Protocol {
+		outer := c.IsOuterService
+		closeOuter := func() {
 			if outer {
-				steps = append(steps, Step{Op: OpCloseOuter, Port: n})
+				p.add(Step{Op: OpCloseOuter, Port: n})
 				outer = false
 			}
-			steps = append(steps, Step{Op: OpChangeProtocol, Port: n, Protocol: want, From: p.Protocol})
 		}
-		if !d.Inner && p.IsInnerService {
-			if outer {
-				steps = append(steps, Step{Op: OpCloseOuter, Port: n})
-				outer = false
-			}
-			steps = append(steps, Step{Op: OpCloseInner, Port: n})
+		if want := protocolOf(d); string(want) != c.Protocol {
+			closeOuter()
+			p.add(Step{Op: OpChangeProtocol, Port: n, Protocol: want, From: c.Protocol})
 		}
-		if d.Inner && !p.IsInnerService {
-			if p.PortAlias == "" && !contains(added, n) {
-				return nil, &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].alias", index[n]),
+		if !d.Inner && c.IsInnerService {
+			closeOuter()
+			p.add(Step{Op: OpCloseInner, Port: n})
+		}
+		if d.Inner && !c.IsInnerService {
+			if c.PortAlias == "" {
+				return &wrapper.ValidationError{Field: fmt.Sprintf("ports[%d].alias", p.index[n]),
 					Reason: fmt.Sprintf("port %d has no alias, and the server opens the inner service only of a port with one: set alias", n)}
 			}
-			steps = append(steps, Step{Op: OpOpenInner, Port: n})
+			p.add(Step{Op: OpOpenInner, Port: n})
 		}
 		switch {
 		case d.Outer && !outer:
-			steps = append(steps, Step{Op: OpOpenOuter, Port: n})
+			p.add(Step{Op: OpOpenOuter, Port: n})
 		case !d.Outer && outer:
-			steps = append(steps, Step{Op: OpCloseOuter, Port: n})
+			closeOuter()
 		}
 	}
-
-	// 4. A component that had no port: its new ports got a name the plan cannot know.
-	if k8s != "" && !k8sDone && len(added) > 0 {
-		n := added[0]
-		a := desired[n].Alias
-		steps = append(steps, Step{Op: OpChangePortAlias, Port: n, Alias: a, K8sServiceName: k8s, From: a})
-	}
-	return steps, nil
+	return nil
 }
 
-// addsAny reports whether want lists a port that cur does not have.
-func addsAny(cur map[int]*Port, want Desired) bool {
-	for _, d := range want.Ports {
-		if _, ok := cur[d.Port]; !ok {
-			return true
-		}
+// lateK8sName sets the k8s service name of a component that had no port: its new ports got a name
+// the plan cannot know.
+func (p *planner) lateK8sName() {
+	if p.k8s != "" && !p.k8sDone && len(p.added) > 0 {
+		a := p.desired[p.added[0]].Alias
+		p.add(Step{Op: OpChangePortAlias, Port: p.added[0], Alias: a, K8sServiceName: p.k8s, From: a})
 	}
-	return false
 }
 
-// k8sIndex is the index of the first desired port that names a k8s service name.
-func k8sIndex(want Desired) int {
-	for i, p := range want.Ports {
-		if p.K8sServiceName != "" {
-			return i
-		}
-	}
-	return 0
-}
-
-// tempAlias returns an alias for p that no port has and none is to take.
-func tempAlias(p *Port, holder map[string]int, desired map[int]DesiredPort) string {
-	taken := func(a string) bool {
-		if _, ok := holder[a]; ok {
-			return true
-		}
-		for _, d := range desired {
-			if d.Alias == a {
-				return true
-			}
-		}
-		return false
-	}
-	base := p.PortAlias
-	if base == "" {
-		base = "PORT"
-	}
+// tempAlias returns an alias for c that no port has and none is to take.
+func (p *planner) tempAlias(c *Port) string {
+	base := cmp.Or(c.PortAlias, "PORT")
 	for i := 0; ; i++ {
-		a := base + "_" + strconv.Itoa(p.ContainerPort) + "_TMP"
+		a := base + "_" + strconv.Itoa(c.ContainerPort) + "_TMP"
 		if i > 0 {
 			a += strconv.Itoa(i)
 		}
-		if !taken(a) {
+		_, held := p.holder[a]
+		if !held && !slices.ContainsFunc(p.want.Ports, func(d DesiredPort) bool { return d.Alias == a }) {
 			return a
 		}
 	}
 }
 
-func sortedKeys(m map[int]*Port) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	return keys
-}
-
-func contains(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
-// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches it.
-type StepError struct {
-	// Index is the step's position in the plan, from 0.
-	Index int
-	// Step is the step that failed.
-	Step Step
-	// Err is the call's error.
-	Err error
-}
+// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches
+// it. Its Error is e.g. "step 2 (8080 open outer): rainbond.UpdatePort: HTTP 404: inner port is not
+// open".
+type StepError = plan.StepError[Step]
 
-// Error is e.g. "step 2 (8080 open outer): rainbond.UpdatePort: HTTP 404: inner port is not open".
-func (e *StepError) Error() string {
-	return "step " + strconv.Itoa(e.Index+1) + " (" + e.Step.String() + "): " + e.Err.Error()
-}
-
-// Unwrap returns the call's error.
-func (e *StepError) Unwrap() error { return e.Err }
-
-// ApplyResult says what a run of a plan did. Done, the failed step and NotRun together are the plan,
-// in order.
-type ApplyResult struct {
-	// Done are the steps that succeeded.
-	Done []Step `json:"done"`
-	// Failed is the step that failed, or nil when every step succeeded.
-	Failed *Step `json:"failed,omitempty"`
-	// Err is the failed step's error (a *StepError), or nil.
-	Err error `json:"-"`
-	// NotRun are the steps after the failed one, which were not sent.
-	NotRun []Step `json:"not_run"`
-}
+// ApplyResult says what a run of a plan did: the steps Done, the Failed one with its Err (a
+// *StepError), and the steps NotRun after it, which together are the plan, in order.
+type ApplyResult = plan.Result[Step]
 
 // Plan lists the component's ports and returns the steps PlanPorts makes from them. It sends no
 // write.
 func (c *Client) Plan(ctx context.Context, comp Component, want Desired) ([]Step, error) {
-	if _, err := want.validate(); err != nil {
+	if err := want.Validate(); err != nil {
 		return nil, err
 	}
 	current, err := c.ListPorts(ctx, comp)
@@ -605,23 +465,14 @@ func (c *Client) Apply(ctx context.Context, comp Component, want Desired) (*Appl
 // step without an alias takes the port's alias from the answer of an earlier step of the run, or
 // else from a ListPorts.
 func (c *Client) RunPlan(ctx context.Context, comp Component, steps []Step) (*ApplyResult, error) {
-	res := &ApplyResult{Done: []Step{}, NotRun: []Step{}}
 	known := make(map[int]Port)
-	for i, s := range steps {
+	return plan.Run(steps, func(s Step) error {
 		p, err := c.runStep(ctx, comp, s, known)
-		if err != nil {
-			failed := s
-			res.Failed = &failed
-			res.Err = &StepError{Index: i, Step: s, Err: err}
-			res.NotRun = append(res.NotRun, steps[i+1:]...)
-			return res, res.Err
-		}
 		if p != nil {
 			known[p.ContainerPort] = *p
 		}
-		res.Done = append(res.Done, s)
-	}
-	return res, nil
+		return err
+	})
 }
 
 // runStep sends the one call of a step and returns the port the server answered with.
@@ -662,17 +513,4 @@ func (c *Client) runStep(ctx context.Context, comp Component, s Step, known map[
 
 // Lines formats the steps one per line with their symbol and a prefix naming the target, e.g.
 // "+ rainbond demo-team/1/gr1a2b3c 8080 add http inner".
-func Lines(prefix string, steps []Step) string {
-	var b strings.Builder
-	for _, s := range steps {
-		b.WriteString(s.Symbol())
-		b.WriteByte(' ')
-		if prefix != "" {
-			b.WriteString(prefix)
-			b.WriteByte(' ')
-		}
-		b.WriteString(s.String())
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
+func Lines(prefix string, steps []Step) string { return plan.Lines(prefix, steps) }

@@ -1,6 +1,8 @@
 package rainbond
 
 import (
+	"cmp"
+	"fmt"
 	"strconv"
 
 	"github.com/portsdk/portsdk/internal/runtime/check"
@@ -23,18 +25,7 @@ func (c Component) validate() error {
 }
 
 func validateAdd(r *AddPortRequest) error {
-	if err := check.Port("port", r.Port); err != nil {
-		return err
-	}
-	if r.Protocol != "" {
-		if err := checkProtocol(r.Protocol); err != nil {
-			return err
-		}
-	}
-	if r.PortAlias != "" {
-		return checkAlias(r.PortAlias)
-	}
-	return nil
+	return cmp.Or(check.Port("port", r.Port), checkProtocol("protocol", r.Protocol), checkAlias("port_alias", r.PortAlias))
 }
 
 func validateUpdate(r *UpdatePortRequest) error {
@@ -58,51 +49,85 @@ func validateUpdate(r *UpdatePortRequest) error {
 			return &wrapper.ValidationError{Field: "k8s_service_name", Reason: "is required by change_port_alias"}
 		}
 	}
-	if r.Protocol != "" {
-		if err := checkProtocol(r.Protocol); err != nil {
+	return cmp.Or(checkProtocol("protocol", r.Protocol), checkAlias("port_alias", r.PortAlias),
+		checkK8sServiceName("k8s_service_name", r.K8sServiceName))
+}
+
+// Validate checks the desired state on its own, as PlanPorts does before it looks at the current
+// ports: each port in range and listed once, a known protocol, outer only with inner, aliases
+// (^[A-Z][A-Z0-9_]*$) unique, one k8s service name (a DNS label). The error is a
+// *wrapper.ValidationError naming the field, e.g. "ports[1].alias".
+func (d Desired) Validate() error {
+	seenPort := make(map[int]int)
+	seenAlias := make(map[string]int)
+	k8s, k8sAt := "", 0 // the first k8s service name given, and where
+	for i, p := range d.Ports {
+		field := func(name string) string { return "ports[" + strconv.Itoa(i) + "]." + name }
+		if err := check.Port(field("port"), p.Port); err != nil {
 			return err
 		}
-	}
-	if r.PortAlias != "" {
-		if err := checkAlias(r.PortAlias); err != nil {
+		if j, dup := seenPort[p.Port]; dup {
+			return &wrapper.ValidationError{Field: field("port"), Reason: fmt.Sprintf("%d is listed twice (also ports[%d])", p.Port, j)}
+		}
+		seenPort[p.Port] = i
+		if err := checkProtocol(field("protocol"), p.Protocol); err != nil {
 			return err
 		}
-	}
-	if r.K8sServiceName != "" {
-		return checkK8sServiceName(r.K8sServiceName)
+		if p.Outer && !p.Inner {
+			return &wrapper.ValidationError{Field: field("outer"), Reason: "needs inner: the server opens the outer service only while the inner service is open"}
+		}
+		if err := checkAlias(field("alias"), p.Alias); err != nil {
+			return err
+		}
+		if j, dup := seenAlias[p.Alias]; dup && p.Alias != "" {
+			return &wrapper.ValidationError{Field: field("alias"), Reason: fmt.Sprintf("%s is also the alias of ports[%d]: the server refuses two ports with one alias", p.Alias, j)}
+		}
+		seenAlias[p.Alias] = i
+		if n := p.K8sServiceName; n != "" {
+			if err := checkK8sServiceName(field("k8s_service_name"), n); err != nil {
+				return err
+			}
+			if k8s != "" && n != k8s {
+				return &wrapper.ValidationError{Field: field("k8s_service_name"), Reason: fmt.Sprintf("%s differs from ports[%d]'s %s: a component has one k8s service name", n, k8sAt, k8s)}
+			}
+			k8s, k8sAt = n, i
+		}
 	}
 	return nil
 }
 
-func checkProtocol(p Protocol) error {
-	if !p.Valid() {
-		return &wrapper.ValidationError{Field: "protocol", Reason: strconv.Quote(string(p)) + " is not one of http, tcp, udp, mysql, grpc"}
+// checkProtocol accepts an empty protocol (the server's default) and the five the server knows.
+func checkProtocol(field string, p Protocol) error {
+	if p != "" && !p.Valid() {
+		return &wrapper.ValidationError{Field: field, Reason: strconv.Quote(string(p)) + " is not one of http, tcp, udp, mysql, grpc"}
 	}
 	return nil
 }
 
-// checkAlias enforces the server's ^[A-Z][A-Z0-9_]*$.
-func checkAlias(a string) error {
-	ok := a[0] >= 'A' && a[0] <= 'Z'
+// checkAlias enforces the server's ^[A-Z][A-Z0-9_]*$ on a non-empty alias. A loop, not a regexp:
+// a program that links this package must not pay for compiling one at start-up.
+func checkAlias(field, a string) error {
+	ok := a == "" || a[0] >= 'A' && a[0] <= 'Z'
 	for i := 1; ok && i < len(a); i++ {
 		c := a[i]
 		ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
 	}
 	if !ok {
-		return &wrapper.ValidationError{Field: "port_alias", Reason: strconv.Quote(a) + " does not match ^[A-Z][A-Z0-9_]*$"}
+		return &wrapper.ValidationError{Field: field, Reason: strconv.Quote(a) + " does not match ^[A-Z][A-Z0-9_]*$"}
 	}
 	return nil
 }
 
-// checkK8sServiceName enforces a DNS label: [a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters.
-func checkK8sServiceName(n string) error {
-	ok := len(n) <= 63 && n[0] >= 'a' && n[0] <= 'z' && n[len(n)-1] != '-'
+// checkK8sServiceName enforces a DNS label on a non-empty name: [a-z]([-a-z0-9]*[a-z0-9])?, at
+// most 63 characters.
+func checkK8sServiceName(field, n string) error {
+	ok := n == "" || len(n) <= 63 && n[0] >= 'a' && n[0] <= 'z' && n[len(n)-1] != '-'
 	for i := 1; ok && i < len(n); i++ {
 		c := n[i]
 		ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
 	}
 	if !ok {
-		return &wrapper.ValidationError{Field: "k8s_service_name", Reason: strconv.Quote(n) +
+		return &wrapper.ValidationError{Field: field, Reason: strconv.Quote(n) +
 			" is not a DNS label ([a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters)"}
 	}
 	return nil

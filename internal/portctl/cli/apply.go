@@ -2,16 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/internal/portctl/portfile"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
@@ -36,52 +34,88 @@ type applyConfig struct {
 	redact func(string) string
 }
 
-// applyStep is a step of either platform, as printed.
-type applyStep interface {
-	Symbol() string
-	String() string
-}
-
-// applyTarget is one entry of the file with its plan and, after a run, its result.
-type applyTarget struct {
-	Platform string `json:"platform"`
-	// Target is team/app/component for Rainbond, the instance id for Alaya.
-	Target string `json:"target"`
-	// Steps is the plan: []rainbond.Step or []alaya.Step.
-	Steps any `json:"steps"`
-	// The run's result (apply only).
-	Done   any                 `json:"done,omitempty"`
-	Opened []alaya.PortMapping `json:"opened,omitempty"`
-	Failed any                 `json:"failed,omitempty"`
-	Error  string              `json:"error,omitempty"`
-	NotRun any                 `json:"not_run,omitempty"`
-
-	rb    *portfile.RainbondTarget
-	al    *portfile.AlayaTarget
-	lines []applyStep
-	// counts of the run, for the report
-	done, notRun int
-}
-
 // applyDoc is the plan (and the run) as data, for -o json and -o yaml.
 type applyDoc struct {
-	Targets []*applyTarget `json:"targets"`
-	Summary applySummary   `json:"summary"`
+	Targets []applyTarget `json:"targets"`
+	Summary plan.Summary  `json:"summary"`
 	// Applied is false for diff and apply --dry-run; true when apply ran the steps (or tried to).
 	Applied bool `json:"applied"`
 }
 
-type applySummary struct {
-	Add    int `json:"add"`
-	Change int `json:"change"`
-	Delete int `json:"delete"`
+// applyTarget is a targetOf either platform.
+type applyTarget interface {
+	// lines are the plan's lines.
+	lines() string
+	// apply runs the plan, or with skip records that none of it was run. It returns how many steps
+	// were done and not run, and the *applyRunError of the failing step.
+	apply(skip bool, redact func(string) string) (done, notRun int, err error)
+	// report prints what the run did: the external ports Alaya gave, or after a failure every step
+	// as done, failed (with the server's answer) or not run.
+	report(w io.Writer, failed bool)
 }
 
-func (s applySummary) String() string {
-	if s == (applySummary{}) {
-		return "no changes"
+// targetOf is one entry of the file with its plan and, after a run, its result.
+type targetOf[S plan.Step] struct {
+	Platform string `json:"platform"`
+	// Target is team/app/component for Rainbond, the instance id for Alaya.
+	Target string `json:"target"`
+	// Steps is the plan.
+	Steps []S `json:"steps"`
+	// The run's result (apply only).
+	*runOf[S]
+
+	// run sends the steps and says what it did.
+	run func() (*runOf[S], error)
+}
+
+// runOf is what the run of a target's plan did.
+type runOf[S plan.Step] struct {
+	Done   []S                 `json:"done"`
+	Opened []alaya.PortMapping `json:"opened,omitempty"`
+	Failed *S                  `json:"failed,omitempty"`
+	Error  string              `json:"error,omitempty"`
+	NotRun []S                 `json:"not_run"`
+
+	answer string // Error without the step, which the report shows already
+}
+
+func (t *targetOf[S]) lines() string { return plan.Lines(t.Platform+" "+t.Target, t.Steps) }
+
+func (t *targetOf[S]) apply(skip bool, redact func(string) string) (int, int, error) {
+	if skip {
+		t.runOf = &runOf[S]{Done: []S{}, NotRun: t.Steps}
+		return 0, len(t.Steps), nil
 	}
-	return fmt.Sprintf("Plan: %d to add, %d to change, %d to delete.", s.Add, s.Change, s.Delete)
+	var err error
+	t.runOf, err = t.run()
+	if err != nil {
+		t.Error, t.answer = redact(err.Error()), redact(err.Error())
+		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
+			t.answer = redact(se.Err.Error())
+		}
+		err = &applyRunError{target: t.Platform + " " + t.Target, err: err}
+	}
+	return len(t.Done), len(t.NotRun), err
+}
+
+func (t *targetOf[S]) report(w io.Writer, failed bool) {
+	if !failed {
+		for _, m := range t.Opened {
+			fmt.Fprintf(w, "alaya %s %d (%s) is reachable on external port %d\n", t.Target, m.InternalPort, m.Protocol, m.ExternalPort)
+		}
+		return
+	}
+	prefix := t.Platform + " " + t.Target + " "
+	for i, s := range t.Steps {
+		switch {
+		case i < len(t.Done):
+			fmt.Fprintf(w, "done     %s %s%s\n", s.Symbol(), prefix, s.String())
+		case i == len(t.Done) && t.Error != "":
+			fmt.Fprintf(w, "failed   %s %s%s\n         %s\n", s.Symbol(), prefix, s.String(), t.answer)
+		default:
+			fmt.Fprintf(w, "not run  %s %s%s\n", s.Symbol(), prefix, s.String())
+		}
+	}
 }
 
 // applyRunError says that a step failed; the report is already printed. Exit 1.
@@ -160,193 +194,79 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 		}
 	}
 
-	doc := &applyDoc{Targets: []*applyTarget{}}
-	for i := range f.Rainbond {
-		t := &f.Rainbond[i]
+	doc := &applyDoc{Targets: []applyTarget{}}
+	for i, t := range f.Rainbond {
 		steps, err := rc.Plan(ctx, t.Component, t.Desired)
 		if err != nil {
 			return planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
 		}
-		at := &applyTarget{Platform: "rainbond", Target: t.Name(), Steps: nonNil(steps), rb: t}
-		for _, s := range steps {
-			at.lines = append(at.lines, s)
-		}
-		sum := rainbond.Summarize(steps)
-		doc.Summary.Add += sum.Add
-		doc.Summary.Change += sum.Change
-		doc.Summary.Delete += sum.Delete
-		doc.Targets = append(doc.Targets, at)
+		doc.Summary = doc.Summary.Plus(rainbond.Summarize(steps))
+		doc.Targets = append(doc.Targets, &targetOf[rainbond.Step]{
+			Platform: "rainbond", Target: t.Name(), Steps: append([]rainbond.Step{}, steps...),
+			run: func() (*runOf[rainbond.Step], error) {
+				res, err := rc.RunPlan(ctx, t.Component, steps)
+				return &runOf[rainbond.Step]{Done: res.Done, Failed: res.Failed, NotRun: res.NotRun}, err
+			}})
 	}
-	for i := range f.Alaya {
-		t := &f.Alaya[i]
+	for i, t := range f.Alaya {
 		steps, err := ac.Plan(ctx, t.Instance, t.Desired)
 		if err != nil {
 			return planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
 		}
-		at := &applyTarget{Platform: "alaya", Target: t.Instance, Steps: nonNil(steps), al: t}
-		for _, s := range steps {
-			at.lines = append(at.lines, s)
-		}
-		sum := alaya.Summarize(steps)
-		doc.Summary.Add += sum.Add
-		doc.Summary.Change += sum.Change
-		doc.Summary.Delete += sum.Delete
-		doc.Targets = append(doc.Targets, at)
+		doc.Summary = doc.Summary.Plus(alaya.Summarize(steps))
+		doc.Targets = append(doc.Targets, &targetOf[alaya.Step]{
+			Platform: "alaya", Target: t.Instance, Steps: append([]alaya.Step{}, steps...),
+			run: func() (*runOf[alaya.Step], error) {
+				res, err := ac.RunPlan(ctx, t.Instance, steps)
+				return &runOf[alaya.Step]{Done: res.Done, Opened: res.Opened, Failed: res.Failed, NotRun: res.NotRun}, err
+			}})
 	}
 
 	table := cfg.format == "" || cfg.format == "table"
 	var out bytes.Buffer
-	if table {
+	if table { // the plan, printed before anything is sent
 		for _, t := range doc.Targets {
-			for _, s := range t.lines {
-				fmt.Fprintf(&out, "%s %s %s %s\n", s.Symbol(), t.Platform, t.Target, s.String())
-			}
+			out.WriteString(t.lines())
 		}
-		fmt.Fprintln(&out, doc.Summary)
-		// The plan is printed before anything is sent.
+		if doc.Summary == (plan.Summary{}) {
+			out.WriteString("no changes\n")
+		} else {
+			fmt.Fprintf(&out, "Plan: %s.\n", doc.Summary)
+		}
 		if _, err := cfg.stdout.Write(out.Bytes()); err != nil {
 			return err
 		}
 		out.Reset()
 	}
-	if cfg.dryRun || doc.Summary == (applySummary{}) {
-		if table {
-			return nil
-		}
-		return applyEncode(cfg.stdout, cfg.format, doc)
-	}
-
-	doc.Applied = true
-	var failure *applyRunError
-	for _, t := range doc.Targets {
-		if failure != nil {
-			t.Done, t.NotRun, t.notRun = []any{}, t.Steps, len(t.lines)
-			continue
-		}
-		var stepErr error
-		switch {
-		case t.rb != nil:
-			res, err := rc.RunPlan(ctx, t.rb.Component, t.Steps.([]rainbond.Step))
-			t.Done, t.NotRun, t.done, t.notRun = res.Done, res.NotRun, len(res.Done), len(res.NotRun)
-			if res.Failed != nil {
-				t.Failed = res.Failed
-			}
-			stepErr = err
-		default:
-			res, err := ac.RunPlan(ctx, t.al.Instance, t.Steps.([]alaya.Step))
-			t.Done, t.Opened, t.NotRun, t.done, t.notRun = res.Done, res.Opened, res.NotRun, len(res.Done), len(res.NotRun)
-			if res.Failed != nil {
-				t.Failed = res.Failed
-			}
-			stepErr = err
-		}
-		if stepErr != nil {
-			t.Error = cfg.redact(stepErr.Error())
-			failure = &applyRunError{target: t.Platform + " " + t.Target, err: stepErr}
-		}
-	}
-	if !table {
-		if err := applyEncode(cfg.stdout, cfg.format, doc); err != nil {
-			return err
-		}
-	} else {
-		applyReport(&out, doc, failure != nil)
-		if _, err := cfg.stdout.Write(out.Bytes()); err != nil {
-			return err
-		}
-	}
-	if failure != nil {
-		return failure
-	}
-	return nil
-}
-
-// applyReport prints what a run did: on success one line (and the external ports Alaya gave), on
-// a failure every step as done, failed (with the server's answer) or not run.
-func applyReport(w io.Writer, doc *applyDoc, failed bool) {
-	done, notRun := 0, 0
-	for _, t := range doc.Targets {
-		done += t.done
-		notRun += t.notRun
-	}
-	if !failed {
-		fmt.Fprintf(w, "Apply complete: %d %s done.\n", done, plural(done, "step", "steps"))
+	var failure error
+	if doc.Applied = !cfg.dryRun && doc.Summary != (plan.Summary{}); doc.Applied {
+		done, notRun := 0, 0
 		for _, t := range doc.Targets {
-			for _, m := range t.Opened {
-				fmt.Fprintf(w, "alaya %s %d (%s) is reachable on external port %d\n", t.Target, m.InternalPort, m.Protocol, m.ExternalPort)
+			d, n, err := t.apply(failure != nil, cfg.redact)
+			done, notRun, failure = done+d, notRun+n, cmp.Or(failure, err)
+		}
+		if table { // on success one line, on a failure every step
+			if failure == nil && done == 1 {
+				out.WriteString("Apply complete: 1 step done.\n")
+			} else if failure == nil {
+				fmt.Fprintf(&out, "Apply complete: %d steps done.\n", done)
+			}
+			for _, t := range doc.Targets {
+				t.report(&out, failure != nil)
+			}
+			if failure != nil {
+				fmt.Fprintf(&out, "Apply stopped at the first failing step: %d done, 1 failed, %d not run. Apply again to continue from there.\n", done, notRun)
 			}
 		}
-		return
 	}
-	for _, t := range doc.Targets {
-		prefix := t.Platform + " " + t.Target + " "
-		for i, s := range t.lines {
-			switch {
-			case i < t.done:
-				fmt.Fprintf(w, "done     %s %s%s\n", s.Symbol(), prefix, s.String())
-			case i == t.done && t.Error != "":
-				fmt.Fprintf(w, "failed   %s %s%s\n         %s\n", s.Symbol(), prefix, s.String(), serverAnswer(t.Error))
-			default:
-				fmt.Fprintf(w, "not run  %s %s%s\n", s.Symbol(), prefix, s.String())
-			}
-		}
+	switch {
+	case cfg.format == "json":
+		err = writeJSON(&out, doc)
+	case !table:
+		err = writeYAML(&out, doc)
 	}
-	fmt.Fprintf(w, "Apply stopped at the first failing step: %d done, 1 failed, %d not run. Apply again to continue from there.\n", done, notRun)
-}
-
-// serverAnswer drops the "step N (...): " prefix of a step error: the report shows the step already.
-func serverAnswer(msg string) string {
-	if i := strings.Index(msg, "): "); i >= 0 && strings.HasPrefix(msg, "step ") {
-		return msg[i+3:]
+	if err == nil {
+		_, err = cfg.stdout.Write(out.Bytes())
 	}
-	return msg
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
-// applyEncode prints v as indented JSON, or as YAML with the same field names and order.
-func applyEncode(w io.Writer, format string, v any) error {
-	raw, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	if format == "json" {
-		_, err = w.Write(append(raw, '\n'))
-		return err
-	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(raw, &node); err != nil {
-		return fmt.Errorf("yaml: %w", err)
-	}
-	var block func(n *yaml.Node)
-	block = func(n *yaml.Node) { // drop the flow style the JSON source gave every node
-		n.Style = 0
-		for _, c := range n.Content {
-			block(c)
-		}
-	}
-	block(&node)
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&node); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err = w.Write(b.Bytes())
-	return err
+	return cmp.Or(err, failure)
 }

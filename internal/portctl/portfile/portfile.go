@@ -1,29 +1,10 @@
 // Package portfile reads the declarative ports file of `portctl apply -f` and `portctl diff -f`:
 // YAML (JSON is accepted too) naming, for Rainbond components and Alaya NeW instances, the ports
-// each must have.
-//
-//	rainbond:
-//	  - team: demo-team
-//	    region: demo-region
-//	    app: 1
-//	    component: gr1a2b3c
-//	    prune: true            # delete ports not listed (default false: leave them alone)
-//	    ports:
-//	      - port: 8080
-//	        protocol: http     # default http
-//	        inner: true        # default false
-//	        outer: true        # default false
-//	        alias: WEB         # optional: when absent, the server's alias is kept
-//	        k8s_service_name: web   # optional, applies to the whole component
-//	alaya:
-//	  - instance: 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
-//	    prune: true            # close custom ports not listed (system ports never)
-//	    ports:
-//	      - port: 8080
-//	        protocol: http/https   # default http/https
+// each must have. The format, with an example, is in the help of `portctl apply`
+// (docs/portctl/portctl_apply.md).
 //
 // The file names what to change, never where or as whom: URLs and credentials come from portctl's
-// flags and environment. Parse refuses, with the file's line, anything the planners would refuse
+// flags and environment. Parse refuses, with the file's line, anything Desired.Validate refuses
 // and anything it does not know: an unknown or repeated key, a value of the wrong type, a port
 // listed twice, an outer service without the inner one, two k8s service names for one component,
 // the same component or instance twice.
@@ -31,6 +12,7 @@ package portfile
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +23,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
@@ -117,11 +100,7 @@ func Parse(name string, data []byte) (*File, error) {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	f, err := p.file(root)
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
+	return p.file(root)
 }
 
 type parser struct {
@@ -206,36 +185,29 @@ func (p *parser) list(n *yaml.Node, path string) ([]*yaml.Node, error) {
 }
 
 func (p *parser) str(n *yaml.Node, path string) (string, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-		return "", p.errf(n, "%s: must be a string, not %s", path, kindName(n))
-	}
-	return n.Value, nil
+	return scalar[string](p, n, path, "!!str", "a string")
 }
 
 func (p *parser) boolean(n *yaml.Node, path string) (bool, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		return false, p.errf(n, "%s: must be true or false, not %s", path, kindName(n))
-	}
-	var b bool
-	if err := n.Decode(&b); err != nil {
-		return false, p.errf(n, "%s: %v", path, err)
-	}
-	return b, nil
+	return scalar[bool](p, n, path, "!!bool", "true or false")
 }
 
-func (p *parser) integer(n *yaml.Node, path string) (int64, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-		return 0, p.errf(n, "%s: must be an integer, not %s", path, kindName(n))
+// scalar decodes n, which must be a scalar with the tag, into a T; want says what n must be.
+func scalar[T any](p *parser, n *yaml.Node, path, tag, want string) (T, error) {
+	var v T
+	if n.Kind != yaml.ScalarNode || n.Tag != tag {
+		return v, p.errf(n, "%s: must be %s, not %s", path, want, kindName(n))
 	}
-	var v int64
-	if err := n.Decode(&v); err != nil {
-		return 0, p.errf(n, "%s: %s is not an integer that fits", path, n.Value)
+	if err := n.Decode(&v); err != nil && tag == "!!int" {
+		return v, p.errf(n, "%s: %s is not an integer that fits", path, n.Value)
+	} else if err != nil {
+		return v, p.errf(n, "%s: %v", path, err)
 	}
 	return v, nil
 }
 
 func (p *parser) port(n *yaml.Node, path string) (int, error) {
-	v, err := p.integer(n, path)
+	v, err := scalar[int64](p, n, path, "!!int", "an integer")
 	if err != nil {
 		return 0, err
 	}
@@ -244,10 +216,6 @@ func (p *parser) port(n *yaml.Node, path string) (int, error) {
 	}
 	return int(v), nil
 }
-
-// rainbondID matches the IDs the console's routes accept ([\w-]+, Unicode-aware). It is compiled on
-// first use: the Unicode classes cost every portctl command about 230 allocations at start-up.
-var rainbondID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}_-]+$`) })
 
 func (p *parser) file(root *yaml.Node) (*File, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
@@ -258,46 +226,47 @@ func (p *parser) file(root *yaml.Node) (*File, error) {
 		return nil, err
 	}
 	f := &File{}
-	if n, ok := top["rainbond"]; ok {
-		items, err := p.list(n, "rainbond")
-		if err != nil {
-			return nil, err
-		}
-		seen := map[rainbond.Component]int{}
-		for i, item := range items {
-			t, err := p.rainbondTarget(item, fmt.Sprintf("rainbond[%d]", i))
-			if err != nil {
-				return nil, err
-			}
-			if line, dup := seen[t.Component]; dup {
-				return nil, p.errf(item, "rainbond[%d]: component %s is also at line %d: list its ports once", i, t.Name(), line)
-			}
-			seen[t.Component] = t.Line
-			f.Rainbond = append(f.Rainbond, t)
-		}
+	if f.Rainbond, err = targets(p, top["rainbond"], "rainbond", "component", p.rainbondTarget,
+		func(t RainbondTarget) (rainbond.Component, string) { return t.Component, t.Name() }); err != nil {
+		return nil, err
 	}
-	if n, ok := top["alaya"]; ok {
-		items, err := p.list(n, "alaya")
-		if err != nil {
-			return nil, err
-		}
-		seen := map[string]int{}
-		for i, item := range items {
-			t, err := p.alayaTarget(item, fmt.Sprintf("alaya[%d]", i))
-			if err != nil {
-				return nil, err
-			}
-			if line, dup := seen[t.Instance]; dup {
-				return nil, p.errf(item, "alaya[%d]: instance %s is also at line %d: list its ports once", i, t.Instance, line)
-			}
-			seen[t.Instance] = t.Line
-			f.Alaya = append(f.Alaya, t)
-		}
+	if f.Alaya, err = targets(p, top["alaya"], "alaya", "instance", p.alayaTarget,
+		func(t AlayaTarget) (string, string) { return t.Instance, t.Instance }); err != nil {
+		return nil, err
 	}
 	if len(f.Rainbond) == 0 && len(f.Alaya) == 0 {
 		return nil, p.errf(root, "names no component or instance: it needs a rainbond or an alaya list")
 	}
 	return f, nil
+}
+
+// targets reads the list of one platform's targets (none when n is nil), refusing a target that an
+// earlier entry names already; id gives a target's identity and how messages name it.
+func targets[T any, K comparable](p *parser, n *yaml.Node, key, what string, read func(*yaml.Node, string) (T, error),
+	id func(T) (K, string)) ([]T, error) {
+	if n == nil {
+		return nil, nil
+	}
+	items, err := p.list(n, key)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	seen := map[K]int{}
+	for i, item := range items {
+		path := fmt.Sprintf("%s[%d]", key, i)
+		t, err := read(item, path)
+		if err != nil {
+			return nil, err
+		}
+		k, name := id(t)
+		if line, dup := seen[k]; dup {
+			return nil, p.errf(item, "%s: %s %s is also at line %d: list its ports once", path, what, name, line)
+		}
+		seen[k] = item.Line
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, error) {
@@ -317,76 +286,35 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 		if err != nil {
 			return t, err
 		}
-		if !rainbondID().MatchString(v) {
+		// The IDs the console's routes accept: [\w-]+, Unicode-aware.
+		if check.WordID(key, v) != nil {
 			return t, p.errf(m[key], "%s.%s: %q must be letters, digits, _ and - only (the console's routes match nothing else)", path, key, v)
 		}
 		*ids[key] = v
 	}
-	if t.Component.AppID, err = p.integer(m["app"], path+".app"); err != nil {
+	if t.Component.AppID, err = scalar[int64](p, m["app"], path+".app", "!!int", "an integer"); err != nil {
 		return t, err
 	}
 	if t.Component.AppID <= 0 {
 		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, t.Component.AppID)
 	}
-	var portNodes []*yaml.Node
-	if t.Desired.Prune, portNodes, err = p.pruneAndPorts(m, path); err != nil {
+	keys := []string{"protocol", "inner", "outer", "alias", "k8s_service_name"}
+	ports, err := p.ports(m, path, &t.Desired.Prune, keys, func(e portEntry) error {
+		d := rainbond.DesiredPort{Port: e.port}
+		protocol := ""
+		if err := cmp.Or(p.text(e, "alias", &d.Alias, "to keep the server's"),
+			p.text(e, "k8s_service_name", &d.K8sServiceName, "to keep the server's"), p.text(e, "protocol", &protocol, ""),
+			p.flag(e, "inner", &d.Inner), p.flag(e, "outer", &d.Outer)); err != nil {
+			return err
+		}
+		d.Protocol = rainbond.Protocol(protocol)
+		t.Desired.Ports, t.PortLines = append(t.Desired.Ports, d), append(t.PortLines, e.node.Line)
+		return nil
+	})
+	if err != nil {
 		return t, err
 	}
-	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
-	for i, pn := range portNodes {
-		pp := fmt.Sprintf("%s.ports[%d]", path, i)
-		pm, err := p.fields(pn, pp, "port", "protocol", "inner", "outer", "alias", "k8s_service_name")
-		if err != nil {
-			return t, err
-		}
-		fieldNodes[i] = pm
-		if _, ok := pm["port"]; !ok {
-			return t, p.errf(pn, "%s: port is required", pp)
-		}
-		var d rainbond.DesiredPort
-		if d.Port, err = p.port(pm["port"], pp+".port"); err != nil {
-			return t, err
-		}
-		for _, f := range []struct {
-			key string
-			dst *string
-		}{{"alias", &d.Alias}, {"k8s_service_name", &d.K8sServiceName}} {
-			key, dst := f.key, f.dst
-			if v, ok := pm[key]; ok {
-				if *dst, err = p.str(v, pp+"."+key); err != nil {
-					return t, err
-				}
-				if *dst == "" {
-					return t, p.errf(v, "%s.%s: must not be empty (leave it out to keep the server's)", pp, key)
-				}
-			}
-		}
-		if v, ok := pm["protocol"]; ok {
-			s, err := p.str(v, pp+".protocol")
-			if err != nil {
-				return t, err
-			}
-			d.Protocol = rainbond.Protocol(s)
-		}
-		for _, f := range []struct {
-			key string
-			dst *bool
-		}{{"inner", &d.Inner}, {"outer", &d.Outer}} {
-			key, dst := f.key, f.dst
-			if v, ok := pm[key]; ok {
-				if *dst, err = p.boolean(v, pp+"."+key); err != nil {
-					return t, err
-				}
-			}
-		}
-		t.Desired.Ports = append(t.Desired.Ports, d)
-		t.PortLines = append(t.PortLines, pn.Line)
-	}
-	// The planner's own checks on an empty current state are exactly the checks of the file.
-	if _, err := rainbond.PlanPorts(nil, t.Desired); err != nil {
-		return t, p.planError(err, path, n, portNodes, fieldNodes)
-	}
-	return t, nil
+	return t, p.placed(t.Desired.Validate(), path, n, ports)
 }
 
 func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
@@ -405,40 +333,18 @@ func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 	if t.Instance == "" || t.Instance == "." || t.Instance == ".." || strings.ContainsAny(t.Instance, "/\\?#%") {
 		return t, p.errf(v, "%s.instance: %q is not an instance id", path, t.Instance)
 	}
-	var portNodes []*yaml.Node
-	if t.Desired.Prune, portNodes, err = p.pruneAndPorts(m, path); err != nil {
+	ports, err := p.ports(m, path, &t.Desired.Prune, []string{"protocol"}, func(e portEntry) error {
+		d := alaya.DesiredPort{Port: e.port}
+		if err := p.text(e, "protocol", &d.Protocol, "for "+alaya.DefaultProtocol); err != nil {
+			return err
+		}
+		t.Desired.Ports, t.PortLines = append(t.Desired.Ports, d), append(t.PortLines, e.node.Line)
+		return nil
+	})
+	if err != nil {
 		return t, err
 	}
-	fieldNodes := make([]map[string]*yaml.Node, len(portNodes))
-	for i, pn := range portNodes {
-		pp := fmt.Sprintf("%s.ports[%d]", path, i)
-		pm, err := p.fields(pn, pp, "port", "protocol")
-		if err != nil {
-			return t, err
-		}
-		fieldNodes[i] = pm
-		if _, ok := pm["port"]; !ok {
-			return t, p.errf(pn, "%s: port is required", pp)
-		}
-		var d alaya.DesiredPort
-		if d.Port, err = p.port(pm["port"], pp+".port"); err != nil {
-			return t, err
-		}
-		if v, ok := pm["protocol"]; ok {
-			if d.Protocol, err = p.str(v, pp+".protocol"); err != nil {
-				return t, err
-			}
-			if d.Protocol == "" {
-				return t, p.errf(v, "%s.protocol: must not be empty (leave it out for %s)", pp, alaya.DefaultProtocol)
-			}
-		}
-		t.Desired.Ports = append(t.Desired.Ports, d)
-		t.PortLines = append(t.PortLines, pn.Line)
-	}
-	if _, err := alaya.PlanPorts(nil, t.Desired); err != nil {
-		return t, p.planError(err, path, n, portNodes, fieldNodes)
-	}
-	return t, nil
+	return t, p.placed(t.Desired.Validate(), path, n, ports)
 }
 
 var portField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ports\[(\d+)\]\.(\w+)$`) })
@@ -451,44 +357,95 @@ func At(file, path string, line int, portLines []int, err error) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
+	return place(file, path, line, ve, func(i int, _ string) int { return portLines[i] }, len(portLines))
+}
+
+// placed places Validate's refusal ("ports[1].outer") at the line of the field it names, or else of
+// the port, or else of the target.
+func (p *parser) placed(err error, path string, target *yaml.Node, ports []portEntry) error {
+	var ve *wrapper.ValidationError
+	if err == nil {
+		return nil
+	} else if !errors.As(err, &ve) {
+		return p.errf(target, "%s: %v", path, err)
+	}
+	lineOf := func(i int, key string) int { return cmp.Or(ports[i].fields[key], ports[i].node).Line }
+	return place(p.name, path, target.Line, ve, lineOf, len(ports))
+}
+
+// place makes ve an Error at the line lineOf gives for the port (of the n listed) and the key its
+// Field names, or else at line.
+func place(file, path string, line int, ve *wrapper.ValidationError, lineOf func(i int, key string) int, n int) error {
 	if m := portField().FindStringSubmatch(ve.Field); m != nil {
-		if i, _ := strconv.Atoi(m[1]); i < len(portLines) {
-			line = portLines[i]
+		if i, _ := strconv.Atoi(m[1]); i < n {
+			line = lineOf(i, m[2])
 		}
 	}
 	return &Error{File: file, Line: line, Msg: path + "." + ve.Field + ": " + ve.Reason}
 }
 
-// planError places a planner's *wrapper.ValidationError ("ports[1].outer") at its line.
-func (p *parser) planError(err error, path string, target *yaml.Node, portNodes []*yaml.Node, fieldNodes []map[string]*yaml.Node) error {
-	var ve *wrapper.ValidationError
-	if !errors.As(err, &ve) {
-		return p.errf(target, "%s: %v", path, err)
-	}
-	at := target
-	if m := portField().FindStringSubmatch(ve.Field); m != nil {
-		i, _ := strconv.Atoi(m[1])
-		if i < len(portNodes) {
-			at = portNodes[i]
-			if fn, ok := fieldNodes[i][m[2]]; ok {
-				at = fn
-			}
-		}
-	}
-	return p.errf(at, "%s.%s: %s", path, ve.Field, ve.Reason)
+// portEntry is one item of a target's ports list.
+type portEntry struct {
+	node   *yaml.Node
+	path   string // e.g. "rainbond[0].ports[1]"
+	fields map[string]*yaml.Node
+	port   int
 }
 
-// pruneAndPorts reads the keys every target has: prune (default false) and the ports' nodes.
-func (p *parser) pruneAndPorts(m map[string]*yaml.Node, path string) (prune bool, ports []*yaml.Node, err error) {
+// text reads the port's string key, if given, into dst; an empty one is refused unless hint is ""
+// (hint says what leaving the key out does).
+func (p *parser) text(e portEntry, key string, dst *string, hint string) (err error) {
+	v, ok := e.fields[key]
+	if !ok {
+		return nil
+	}
+	if *dst, err = p.str(v, e.path+"."+key); err == nil && *dst == "" && hint != "" {
+		err = p.errf(v, "%s.%s: must not be empty (leave it out %s)", e.path, key, hint)
+	}
+	return err
+}
+
+// flag reads the port's boolean key, if given, into dst.
+func (p *parser) flag(e portEntry, key string, dst *bool) (err error) {
+	if v, ok := e.fields[key]; ok {
+		*dst, err = p.boolean(v, e.path+"."+key)
+	}
+	return err
+}
+
+// ports reads the keys every target has: prune (default false) into prune, and the ports, each a
+// mapping with the key port (required) and the platform's other keys, which read takes in order.
+func (p *parser) ports(m map[string]*yaml.Node, path string, prune *bool, keys []string,
+	read func(portEntry) error) ([]portEntry, error) {
+	var err error
 	if v, ok := m["prune"]; ok {
-		if prune, err = p.boolean(v, path+".prune"); err != nil {
-			return false, nil, err
+		if *prune, err = p.boolean(v, path+".prune"); err != nil {
+			return nil, err
 		}
 	}
+	var nodes []*yaml.Node
 	if v, ok := m["ports"]; ok {
-		if ports, err = p.list(v, path+".ports"); err != nil {
-			return false, nil, err
+		if nodes, err = p.list(v, path+".ports"); err != nil {
+			return nil, err
 		}
 	}
-	return prune, ports, nil
+	var ports []portEntry
+	for i, n := range nodes {
+		e := portEntry{node: n, path: fmt.Sprintf("%s.ports[%d]", path, i)}
+		if e.fields, err = p.fields(n, e.path, append([]string{"port"}, keys...)...); err != nil {
+			return nil, err
+		}
+		pn, ok := e.fields["port"]
+		if !ok {
+			return nil, p.errf(n, "%s: port is required", e.path)
+		}
+		if e.port, err = p.port(pn, e.path+".port"); err != nil {
+			return nil, err
+		}
+		if err := read(e); err != nil {
+			return nil, err
+		}
+		ports = append(ports, e)
+	}
+	return ports, nil
 }
