@@ -40,28 +40,8 @@ const userAgent = "portctl/" + wrapper.Version
 // stop between steps and report what they did. The single-request commands leave both signals to
 // the runtime, which ends the process at once: a handler would cost each of them a thread at
 // start-up (issue 19), and an interrupted request is in the same state either way.
-//
-// fake and demo hand the line to the portctl-fake program (see handOff), which holds the in-memory
-// servers: linked into portctl, their code would cost every other command its start-up (issue 19).
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	return run(ctx, args, getenv, stdout, stderr, servers{fake: handOff, demo: handOff})
-}
-
-// RunFake is Run with the in-memory servers in this process: fake and demo serve here. It is the
-// portctl-fake program, and what Run hands fake and demo to.
-func RunFake(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	return run(ctx, args, getenv, stdout, stderr, servers{fake: serveFake, demo: serveDemo})
-}
-
-// servers runs the commands that serve the APIs in memory, given the --addr they were given: in
-// this process, or handed to portctl-fake. Only the functions a program passes in are linked into it.
-type servers struct {
-	fake, demo func(e *env, cmd *cobra.Command, addr string) error
-}
-
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, srv servers) int {
 	e := newEnv(getenv, stdout, stderr)
-	e.servers, e.args = srv, args
 	defer e.stopSignals()
 	root := newRootCmd(e, args)
 	if args == nil {
@@ -116,9 +96,6 @@ type env struct {
 	fromEnv map[string]string
 
 	stopSignal func() // set by watchSignals
-
-	servers servers  // what fake and demo run
-	args    []string // the command line, for a hand-off to portctl-fake
 }
 
 func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {

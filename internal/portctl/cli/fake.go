@@ -168,15 +168,15 @@ portctl alaya ports list`),
 			if err := checkAddr(addr); err != nil {
 				return err
 			}
-			return e.servers.fake(e, cmd, addr)
+			return e.serveFake(cmd.Context(), addr)
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
 	return cancelOnSignal(printsWithOutput(c))
 }
 
-// serveFake is fake in this process: it serves until the command's context is cancelled (Ctrl-C).
-func serveFake(e *env, cmd *cobra.Command, addr string) error {
+// serveFake serves until ctx is cancelled (Ctrl-C).
+func (e *env) serveFake(ctx context.Context, addr string) error {
 	f, err := startFake(addr)
 	if err != nil {
 		return err
@@ -193,7 +193,7 @@ func serveFake(e *env, cmd *cobra.Command, addr string) error {
 		"portctl fake: Alaya also accepts the bearer key ALAYA_API_KEY=%s (instead of ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY)\n",
 		f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"], f.apiKey)
 	select {
-	case <-cmd.Context().Done():
+	case <-ctx.Done():
 	case err := <-f.served:
 		f.served <- err // for Close
 	}

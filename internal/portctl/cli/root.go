@@ -32,9 +32,7 @@ func topLevel() []topLevelCmd {
 // CommandTree is the whole command tree, as the help and the reference show it, for
 // cmd/portctl-docs. Its commands read no environment and print nothing.
 func CommandTree() *cobra.Command {
-	e := newEnv(func(string) string { return "" }, io.Discard, io.Discard)
-	e.servers = servers{fake: handOff, demo: handOff}
-	return newRootCmd(e, nil)
+	return newRootCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard), nil)
 }
 
 // newRootCmd builds the command tree of one run with args. When the first argument names a
