@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-		"os/exec"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
