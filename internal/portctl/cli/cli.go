@@ -19,6 +19,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/portsdk/portsdk/wrapper"
+	"github.com/portsdk/portsdk/wrapper/alaya"
+	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
 // Exit statuses.
@@ -238,6 +240,67 @@ func printsWithOutput(c *cobra.Command) *cobra.Command {
 	return c
 }
 
+// portsOptions is what the options of a 'rainbond ports' or 'alaya ports' command do besides
+// holding its flags.
+type portsOptions interface {
+	connFlags(fs *pflag.FlagSet)               // declares the connection flags
+	complete(e *env, cmd *cobra.Command) error // reads them (flag, else variable), makes the client; sends nothing
+	restate(e *env, err error) error           // restates an error of run for the user
+}
+
+// portsCmd makes c a command of an API with the options o: it declares the connection flags, and
+// its RunE checks the required flags, completes o and calls run.
+func portsCmd[O portsOptions](e *env, c *cobra.Command, o O, run func(context.Context, O) error, required ...string) *cobra.Command {
+	o.connFlags(c.Flags())
+	c.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := requireFlags(cmd, required...); err != nil {
+			return err
+		}
+		if err := o.complete(e, cmd); err != nil {
+			return err
+		}
+		if err := run(cmd.Context(), o); err != nil {
+			return o.restate(e, err)
+		}
+		return nil
+	}
+	return apiCommand(c)
+}
+
+// printUnless is err, or what print makes of v.
+func printUnless(err error, v any, print func(any) error) error {
+	if err != nil {
+		return err
+	}
+	return print(v)
+}
+
+// portFlag declares --port.
+func portFlag(fs *pflag.FlagSet, p *int) {
+	intFlag(fs, p, "port", "container port, 1..65535 (required)")
+}
+
+// newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).
+func (e *env) newRainbondClient(url, token, urlFlag, tokenFlag string) (*rainbond.Client, error) {
+	c, err := rainbond.NewClient(url, e.secret(token), rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()))
+	return c, e.asFlagError(err, map[string]string{"baseURL": urlFlag, "token": tokenFlag})
+}
+
+// refusedCredential is err, when a server refused the credential (HTTP 401), as an error saying
+// what to check: the flag tokenFlag for Rainbond, what alayaCredentialHint says of cred for Alaya
+// (when it was read); else nil.
+func (e *env) refusedCredential(err error, tokenFlag string, cred alaya.Credential) error {
+	var ae *wrapper.APIError
+	switch {
+	case !errors.Is(err, wrapper.ErrUnauthorized) || !errors.As(err, &ae):
+	case strings.HasPrefix(ae.Operation, "rainbond."):
+		return &credentialError{err: err, hint: "check " + e.flagName(tokenFlag)}
+	case strings.HasPrefix(ae.Operation, "alaya.") && cred != nil:
+		return &credentialError{err: err, hint: e.alayaCredentialHint(err, cred)}
+	}
+	return nil
+}
+
 // envString declares a string flag that falls back to the environment variable envName; its help
 // names the variable.
 func envString(fs *pflag.FlagSet, name, envName, usage string) {
@@ -251,6 +314,18 @@ func envName(f *pflag.Flag) string {
 		return v[0]
 	}
 	return ""
+}
+
+// settings reads the named settings in order (see setting); the first one missing is the error.
+func (e *env) settings(cmd *cobra.Command, names ...string) ([]string, error) {
+	vs := make([]string, len(names))
+	for i, n := range names {
+		var err error
+		if vs[i], err = e.setting(cmd, n); err != nil {
+			return nil, err
+		}
+	}
+	return vs, nil
 }
 
 // setting returns the value of a string flag declared with envString: the flag when given on the
