@@ -26,16 +26,14 @@ type alayaAPI interface {
 	ClosePort(ctx context.Context, instanceID string, port int) error
 }
 
-// alayaOptions are the flags of an 'alaya ports' command, and the client, the instance, the
-// credential (for the hint of a refusal) and the printer that complete makes of the connection
-// settings.
+// alayaOptions are the flags of an 'alaya ports' command, and the client, the instance and the
+// printer that complete makes of the connection settings.
 type alayaOptions struct {
 	port     int
 	protocol string
 
 	client   alayaAPI
 	instance string
-	cred     alaya.Credential
 	print    func(v any, table func(io.Writer) error) error
 }
 
@@ -124,16 +122,13 @@ func (o *alayaOptions) complete(e *env, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	o.client, o.cred, o.print = c, cred, e.print
+	o.client, o.print = c, e.print
 	return nil
 }
 
-// restate restates a client error for the user: a validation error names the flag, a 403 says what
-// it most often means for an instance, and a 401 says what to check for its status.
+// restate restates a client error for the user: a validation error names the flag, and a 403 says
+// what it most often means for an instance.
 func (o *alayaOptions) restate(e *env, err error) error {
-	if ce := e.refusedCredential(err, "", o.cred); ce != nil {
-		return ce
-	}
 	if errors.Is(err, wrapper.ErrForbidden) {
 		return fmt.Errorf("%w (instance %q may not exist, or may not belong to this key)", err, o.instance)
 	}
@@ -142,7 +137,8 @@ func (o *alayaOptions) restate(e *env, err error) error {
 
 // alayaCredential reads the URL (the flag urlFlag, else ALAYA_URL, else the public endpoint) and the
 // credential: the AccessKey pair (--access-key and --secret-key, else ALAYA_ACCESS_KEY and
-// ALAYA_SECRET_KEY) or a bearer key (--api-key, else ALAYA_API_KEY), not both.
+// ALAYA_SECRET_KEY) or a bearer key (--api-key, else ALAYA_API_KEY), not both. It remembers the
+// credential for the hint of a refusal.
 func (e *env) alayaCredential(cmd *cobra.Command, urlFlag string) (string, alaya.Credential, error) {
 	url := e.optionalSetting(cmd, urlFlag)
 	if url == "" {
@@ -163,7 +159,8 @@ func (e *env) alayaCredential(cmd *cobra.Command, urlFlag string) (string, alaya
 		return "", nil, usageErrorf("both an AccessKey pair (%s) and a bearer key (%s) are set: give one",
 			strings.Join(pair, ", "), e.flagName("api-key"))
 	case bearer != "":
-		return url, alaya.BearerKey(bearer), nil
+		e.cred = alaya.BearerKey(bearer)
+		return url, e.cred, nil
 	case len(pair) == 0:
 		return "", nil, usageErrorf("missing credential: --access-key and --secret-key (or set ALAYA_ACCESS_KEY and " +
 			"ALAYA_SECRET_KEY), or --api-key (or set ALAYA_API_KEY) for a bearer key")
@@ -172,7 +169,8 @@ func (e *env) alayaCredential(cmd *cobra.Command, urlFlag string) (string, alaya
 	case secret == "":
 		return "", nil, usageErrorf("missing --secret-key (or set ALAYA_SECRET_KEY): %s needs its secret", e.flagName("access-key"))
 	}
-	return url, alaya.AccessKey{ID: id, Secret: secret}, nil
+	e.cred = alaya.AccessKey{ID: id, Secret: secret}
+	return url, e.cred, nil
 }
 
 // newAlayaClient makes the client of url (given with the flag urlFlag) and cred.

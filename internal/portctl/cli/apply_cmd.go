@@ -60,9 +60,8 @@ func applyConnFlags(fs *pflag.FlagSet) {
 		"Alaya NeW bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
 }
 
-// applyConfigFor makes the applyConfig of a run of apply or diff. cred receives the Alaya credential
-// once it is read, for the hint of a refusal.
-func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool, cred *alaya.Credential) applyConfig {
+// applyConfigFor makes the applyConfig of a run of apply or diff.
+func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) applyConfig {
 	return applyConfig{
 		file:   file,
 		stdin:  cmd.InOrStdin(),
@@ -77,23 +76,19 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool, cred 
 			return e.newRainbondClient(v[0], v[1], "rainbond-url", "rainbond-token")
 		},
 		alaya: func() (*alaya.Client, error) {
-			url, c, err := e.alayaCredential(cmd, "alaya-url")
+			url, cred, err := e.alayaCredential(cmd, "alaya-url")
 			if err != nil {
 				return nil, err
 			}
-			*cred = c
-			return e.newAlayaClient(url, c, "alaya-url")
+			return e.newAlayaClient(url, cred, "alaya-url")
 		},
 		redact: e.redact,
 	}
 }
 
-// applyExit turns a file error into exit 2, saying what was sent, and says what to check when a
-// server refused the credential; other errors go to exitCode as they are.
-func (e *env) applyExit(err error, cred alaya.Credential) error {
-	if ce := e.refusedCredential(err, "rainbond-token", cred); ce != nil {
-		return ce
-	}
+// applyExit turns a file error into exit 2, saying what was sent; other errors go to exitCode as
+// they are.
+func (e *env) applyExit(err error) error {
 	var (
 		se *applyStateError
 		fe *portfile.Error
@@ -156,11 +151,9 @@ func (e *env) planCmd(c *cobra.Command, dryRun *bool) *cobra.Command {
 		if err := requireFlags(cmd, "file"); err != nil {
 			return err
 		}
-		var cred alaya.Credential
-		return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, *dryRun, &cred)), cred)
+		return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, *dryRun)))
 	}
-	c.Annotations = map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token), and ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"}
 	c.Flags().StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
 	applyConnFlags(c.Flags())
-	return cancelOnSignal(apiCommand(c))
+	return mark(c, annotTakesOutput, annotTakesDebug, annotCancelOnSignal)
 }

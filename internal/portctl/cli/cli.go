@@ -54,18 +54,6 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return e.exitCode(cmd, err)
 }
 
-// annotCancelOnSignal marks a command whose context is cancelled on SIGINT or SIGTERM.
-const annotCancelOnSignal = "portctl/cancel-on-signal"
-
-// cancelOnSignal marks c: SIGINT or SIGTERM cancels its context instead of ending the process.
-func cancelOnSignal(c *cobra.Command) *cobra.Command {
-	if c.Annotations == nil {
-		c.Annotations = map[string]string{}
-	}
-	c.Annotations[annotCancelOnSignal] = "true"
-	return c
-}
-
 // watchSignals gives cmd, when it is marked with annotCancelOnSignal, a context that SIGINT and
 // SIGTERM cancel; stopSignals undoes it.
 func (e *env) watchSignals(cmd *cobra.Command) {
@@ -98,6 +86,11 @@ type env struct {
 	fromEnv map[string]string
 
 	stopSignal func() // set by watchSignals
+
+	// The credential a command read, for what to check when a server refuses it: the flag of the
+	// Rainbond token, the Alaya credential.
+	tokenFlag string
+	cred      alaya.Credential
 }
 
 func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {
@@ -149,15 +142,6 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// credentialError is a refused credential (HTTP 401) with what to check for its status.
-type credentialError struct {
-	err  error
-	hint string
-}
-
-func (e *credentialError) Error() string { return e.err.Error() }
-func (e *credentialError) Unwrap() error { return e.err }
-
 // exitError ends a command with a status after it printed what it had to say.
 type exitError struct{ code int }
 
@@ -168,7 +152,7 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
 		ue *usageError
-		ve *wrapper.ValidationError // also a flagValidationError, which wraps one
+		ve *wrapper.ValidationError
 		xe *exitError
 	)
 	path := "portctl"
@@ -187,13 +171,8 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return exitUsage
 	case errors.Is(err, wrapper.ErrUnauthorized):
-		hint := credentialHint(cmd)
-		var ce *credentialError
-		if errors.As(err, &ce) {
-			hint = ce.hint
-		}
 		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
-		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(hint))
+		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(e.credentialHint(err)))
 		return exitCredential
 	default:
 		// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error,
@@ -205,39 +184,35 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 
 // Command annotations.
 const (
-	annotTakesOutput    = "portctl/output"     // the command prints with -o
-	annotTakesDebug     = "portctl/debug"      // the command sends requests --debug can show
-	annotCredentialHint = "portctl/credential" // on a group: what to check when the server refuses the credential
-	annotEnv            = "portctl/env"        // on a flag: the environment variable it falls back to
+	annotTakesOutput    = "portctl/output"           // the command prints with -o
+	annotTakesDebug     = "portctl/debug"            // the command sends requests --debug can show
+	annotCancelOnSignal = "portctl/cancel-on-signal" // SIGINT or SIGTERM cancels the command's context
+	annotEnv            = "portctl/env"              // on a flag: the environment variable it falls back to
 )
 
-// credentialHint names the settings that hold the credential of cmd's API.
-func credentialHint(cmd *cobra.Command) string {
-	for c := cmd; c != nil; c = c.Parent() {
-		if h := c.Annotations[annotCredentialHint]; h != "" {
-			return h
-		}
+// mark sets the annotations annots on c.
+func mark(c *cobra.Command, annots ...string) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	for _, a := range annots {
+		c.Annotations[a] = "true"
+	}
+	return c
+}
+
+// credentialHint says what to check when a server refused the credential (err, an *APIError whose
+// Operation names the API): the token or the Alaya credential the command read.
+func (e *env) credentialHint(err error) string {
+	var ae *wrapper.APIError
+	switch {
+	case !errors.As(err, &ae):
+	case strings.HasPrefix(ae.Operation, "rainbond.") && e.tokenFlag != "":
+		return "check " + e.flagName(e.tokenFlag)
+	case strings.HasPrefix(ae.Operation, "alaya.") && e.cred != nil:
+		return e.alayaCredentialHint(ae, e.cred)
 	}
 	return "check the token or key"
-}
-
-// apiCommand marks c as a command that calls an API: it prints with -o and logs with --debug.
-func apiCommand(c *cobra.Command) *cobra.Command {
-	if c.Annotations == nil {
-		c.Annotations = map[string]string{}
-	}
-	c.Annotations[annotTakesOutput] = "true"
-	c.Annotations[annotTakesDebug] = "true"
-	return c
-}
-
-// printsWithOutput marks c as a command that prints with -o (and sends nothing).
-func printsWithOutput(c *cobra.Command) *cobra.Command {
-	if c.Annotations == nil {
-		c.Annotations = map[string]string{}
-	}
-	c.Annotations[annotTakesOutput] = "true"
-	return c
 }
 
 // portsOptions is what the options of a 'rainbond ports' or 'alaya ports' command do besides
@@ -264,7 +239,7 @@ func portsCmd[O portsOptions](e *env, c *cobra.Command, o O, run func(context.Co
 		}
 		return nil
 	}
-	return apiCommand(c)
+	return mark(c, annotTakesOutput, annotTakesDebug)
 }
 
 // printUnless is err, or what print makes of v.
@@ -282,23 +257,9 @@ func portFlag(fs *pflag.FlagSet, p *int) {
 
 // newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).
 func (e *env) newRainbondClient(url, token, urlFlag, tokenFlag string) (*rainbond.Client, error) {
+	e.tokenFlag = tokenFlag
 	c, err := rainbond.NewClient(url, e.secret(token), rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()))
 	return c, e.asFlagError(err, map[string]string{"baseURL": urlFlag, "token": tokenFlag})
-}
-
-// refusedCredential is err, when a server refused the credential (HTTP 401), as an error saying
-// what to check: the flag tokenFlag for Rainbond, what alayaCredentialHint says of cred for Alaya
-// (when it was read); else nil.
-func (e *env) refusedCredential(err error, tokenFlag string, cred alaya.Credential) error {
-	var ae *wrapper.APIError
-	switch {
-	case !errors.Is(err, wrapper.ErrUnauthorized) || !errors.As(err, &ae):
-	case strings.HasPrefix(ae.Operation, "rainbond."):
-		return &credentialError{err: err, hint: "check " + e.flagName(tokenFlag)}
-	case strings.HasPrefix(ae.Operation, "alaya.") && cred != nil:
-		return &credentialError{err: err, hint: e.alayaCredentialHint(err, cred)}
-	}
-	return nil
 }
 
 // envString declares a string flag that falls back to the environment variable envName; its help
@@ -367,19 +328,9 @@ func (e *env) flagName(name string) string {
 	return "--" + name
 }
 
-// flagValidationError is a client's *wrapper.ValidationError restated in terms of the flag the
-// user typed.
-type flagValidationError struct {
-	flag   string // e.g. "--alias", or "RAINBOND_COMPONENT" when the value came from the environment
-	reason string
-	err    *wrapper.ValidationError
-}
-
-func (e *flagValidationError) Error() string { return "invalid " + e.flag + ": " + e.reason }
-func (e *flagValidationError) Unwrap() error { return e.err }
-
-// asFlagError restates a *wrapper.ValidationError whose Field is a key of fields as an error about
-// that flag; anything else is returned as is.
+// asFlagError restates a *wrapper.ValidationError whose Field is a key of fields as one about that
+// flag, as the user gave it ("invalid --alias: ...", or RAINBOND_COMPONENT when the value came from
+// the environment); anything else is returned as is.
 func (e *env) asFlagError(err error, fields map[string]string) error {
 	var ve *wrapper.ValidationError
 	if !errors.As(err, &ve) {
@@ -389,7 +340,7 @@ func (e *env) asFlagError(err error, fields map[string]string) error {
 	if !ok {
 		return err
 	}
-	return &flagValidationError{flag: e.flagName(name), reason: ve.Reason, err: ve}
+	return &wrapper.ValidationError{Field: e.flagName(name), Reason: ve.Reason}
 }
 
 // intValue is an int flag parsed in base 10, with an error that says what was expected.

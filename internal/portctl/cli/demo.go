@@ -186,7 +186,7 @@ make demo                 # the same, from a checkout`),
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "`address` the embedded fake listens on")
-	return cancelOnSignal(c)
+	return mark(c, annotCancelOnSignal)
 }
 
 // runDemo runs the steps against f through Run, as a user would type them, and prints them.

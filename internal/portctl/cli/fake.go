@@ -172,7 +172,7 @@ portctl alaya ports list`),
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
-	return cancelOnSignal(printsWithOutput(c))
+	return mark(c, annotTakesOutput, annotCancelOnSignal)
 }
 
 // serveFake serves until ctx is cancelled (Ctrl-C).

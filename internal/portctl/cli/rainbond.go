@@ -112,12 +112,8 @@ func (o *rainbondOptions) complete(e *env, cmd *cobra.Command) error {
 	return nil
 }
 
-// restate restates a client error for the user: a validation error names the flag, and a refused
-// token says where it came from.
+// restate restates a client error for the user: a validation error names the flag.
 func (*rainbondOptions) restate(e *env, err error) error {
-	if ce := e.refusedCredential(err, "token", nil); ce != nil {
-		return ce
-	}
 	return e.asFlagError(err, rainbondFields)
 }
 

@@ -95,7 +95,7 @@ portctl help rainbond ports update     # the help of any command`),
 		"log each HTTP attempt on stderr (method, path, status, duration, retry waits; never a credential) [$PORTCTL_DEBUG]")
 	_ = pf.SetAnnotation("debug", annotEnv, []string{"PORTCTL_DEBUG"})
 	root.Flags().BoolVar(&showVersion, "version", false, "print the version of portctl, Go and the platform, and exit")
-	printsWithOutput(root)
+	mark(root, annotTakesOutput)
 
 	first := ""
 	if len(args) > 0 {

@@ -61,7 +61,7 @@ func (e *env) printVersion() error {
 }
 
 func newVersionCmd(e *env) *cobra.Command {
-	return printsWithOutput(&cobra.Command{
+	return mark(&cobra.Command{
 		Use:   "version",
 		Short: "print the version of portctl, Go and the platform",
 		Long: `Print the version of portctl (the module's release when installed from a tag, else the
@@ -70,5 +70,5 @@ prints the same.`,
 		Example: examples(`portctl version            # portctl 0.1.0 (go1.25.4, linux/amd64)
 portctl version -o json    # {"version": "0.1.0", "goVersion": "go1.25.4", "platform": "linux/amd64"}`),
 		RunE: func(*cobra.Command, []string) error { return e.printVersion() },
-	})
+	}, annotTakesOutput)
 }
