@@ -115,14 +115,15 @@ func (o *alayaOptions) complete(e *env, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if o.instance, err = e.setting(cmd, "instance"); err != nil {
+	instance, err := e.settings(cmd, "instance")
+	if err != nil {
 		return err
 	}
 	c, err := e.newAlayaClient(url, cred, "url")
 	if err != nil {
 		return err
 	}
-	o.client, o.print = c, e.print
+	o.client, o.instance, o.print = c, instance[0], e.print
 	return nil
 }
 
@@ -212,7 +213,7 @@ const alayaEnvHelp = `Flags fall back to ALAYA_URL (else ` + alaya.DefaultBaseUR
 pages show; not both), and ALAYA_INSTANCE.`
 
 func newAlayaCmd(e *env) *cobra.Command {
-	ports := &cobra.Command{
+	ports := group(&cobra.Command{
 		Use:   "ports <command>",
 		Short: "list, open and close the ports of a CCI instance",
 		Long:  "List, open and close the ports of an Alaya NeW CCI container compute instance.\n\n" + alayaEnvHelp,
@@ -220,17 +221,14 @@ func newAlayaCmd(e *env) *cobra.Command {
 portctl alaya ports list
 portctl alaya ports open --port 8080 --protocol http/https
 portctl alaya ports close --port 8080`),
-	}
-	ports.AddCommand(alayaListCmd(e), alayaOpenCmd(e), alayaCloseCmd(e))
-	al := &cobra.Command{
+	}, alayaListCmd(e), alayaOpenCmd(e), alayaCloseCmd(e))
+	return group(&cobra.Command{
 		Use:   "alaya <command>",
 		Short: "Alaya NeW CCI instance ports (list, open, close)",
 		Long:  "Commands for the Alaya NeW (九章智算云) Open API.",
 		Example: examples(`export ALAYA_ACCESS_KEY=... ALAYA_SECRET_KEY=...
 portctl alaya ports list --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0`),
-	}
-	al.AddCommand(ports)
-	return al
+	}, ports)
 }
 
 func alayaListCmd(e *env) *cobra.Command {

@@ -277,29 +277,20 @@ func envName(f *pflag.Flag) string {
 	return ""
 }
 
-// settings reads the named settings in order (see setting); the first one missing is the error.
+// settings returns the values of the named string flags declared with envString, in order: each
+// the flag when given on the command line, else its environment variable. The first missing value
+// is a usage error naming both.
 func (e *env) settings(cmd *cobra.Command, names ...string) ([]string, error) {
 	vs := make([]string, len(names))
 	for i, n := range names {
-		var err error
-		if vs[i], err = e.setting(cmd, n); err != nil {
-			return nil, err
+		if vs[i] = e.optionalSetting(cmd, n); vs[i] == "" {
+			return nil, usageErrorf("missing --%s (or set %s)", n, envName(cmd.Flags().Lookup(n)))
 		}
 	}
 	return vs, nil
 }
 
-// setting returns the value of a string flag declared with envString: the flag when given on the
-// command line, else its environment variable. A missing value is a usage error naming both.
-func (e *env) setting(cmd *cobra.Command, name string) (string, error) {
-	v := e.optionalSetting(cmd, name)
-	if v == "" {
-		return "", usageErrorf("missing --%s (or set %s)", name, envName(cmd.Flags().Lookup(name)))
-	}
-	return v, nil
-}
-
-// optionalSetting is setting without the error: "" when neither the flag nor the variable is set.
+// optionalSetting is one of settings without the error: "" when neither the flag nor the variable is set.
 func (e *env) optionalSetting(cmd *cobra.Command, name string) string {
 	f := cmd.Flags().Lookup(name)
 	if f == nil {
@@ -445,6 +436,12 @@ func asUsageError(check cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// group is c with the subcommands subs.
+func group(c *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	c.AddCommand(subs...)
+	return c
 }
 
 // examples indents a block of example lines for help.

@@ -201,14 +201,7 @@ func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error 
 		return err
 	}
 	fmt.Fprintf(w, "The embedded fake serves Rainbond and Alaya at %s. Every command below reads this\n", f.base)
-	fmt.Fprintf(w, "environment, as after 'portctl fake' (secrets not shown):\n\n")
-	for _, k := range fakeVarNames {
-		v := f.vars[k]
-		if k == "RAINBOND_TOKEN" || k == "ALAYA_SECRET_KEY" {
-			v = "<hidden>"
-		}
-		fmt.Fprintf(w, "  %s=%s\n", k, v)
-	}
+	fmt.Fprintf(w, "environment, as after 'portctl fake' (secrets not shown):\n\n%s", f.envLines("  ", true))
 	var failed []string
 	shown := false
 	for i, s := range steps {

@@ -101,9 +101,11 @@ func (o *rainbondOptions) complete(e *env, cmd *cobra.Command) error {
 	if o.comp.AppID <= 0 {
 		return usageErrorf("invalid %s %q: must be a positive integer", e.flagName("app"), v[4])
 	}
-	if o.comp.ServiceID, err = e.setting(cmd, "component"); err != nil {
+	comp, err := e.settings(cmd, "component")
+	if err != nil {
 		return err
 	}
+	o.comp.ServiceID = comp[0]
 	c, err := e.newRainbondClient(v[0], v[1], "url", "token")
 	if err != nil {
 		return err
@@ -149,7 +151,7 @@ const rainbondEnvHelp = `Flags fall back to RAINBOND_URL, RAINBOND_TOKEN, RAINBO
 RAINBOND_COMPONENT.`
 
 func newRainbondCmd(e *env) *cobra.Command {
-	ports := &cobra.Command{
+	ports := group(&cobra.Command{
 		Use:   "ports <command>",
 		Short: "list, add, update and delete the ports of a component",
 		Long: "List, add, update (open or close the inner and outer service, change the protocol or the alias)\n" +
@@ -160,17 +162,14 @@ portctl rainbond ports list
 portctl rainbond ports add --port 8080 --protocol http --alias WEB --inner
 portctl rainbond ports update --port 8080 --action open_outer
 portctl rainbond ports delete --port 8080`),
-	}
-	ports.AddCommand(rainbondListCmd(e), rainbondAddCmd(e), rainbondUpdateCmd(e), rainbondDeleteCmd(e))
-	rb := &cobra.Command{
+	}, rainbondListCmd(e), rainbondAddCmd(e), rainbondUpdateCmd(e), rainbondDeleteCmd(e))
+	return group(&cobra.Command{
 		Use:   "rainbond <command>",
 		Short: "Rainbond component ports (list, add, update, delete)",
 		Long:  "Commands for the Rainbond console OpenAPI.",
 		Example: examples(`export RAINBOND_URL=https://console.example.com RAINBOND_TOKEN=...
 portctl rainbond ports list --team my-team --region rainbond --app 12 --component gr1a2b3c`),
-	}
-	rb.AddCommand(ports)
-	return rb
+	}, ports)
 }
 
 func rainbondListCmd(e *env) *cobra.Command {

@@ -2,30 +2,19 @@ package cli
 
 import (
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 )
 
-type topLevelCmd struct {
-	name  string
-	build func(*env) *cobra.Command
-}
-
 // topLevel is every top-level command but help and completion, by name: a new command is a
 // constructor taking the env, added here. (A function, not a variable: demo runs portctl, whose
 // tree holds demo.)
-func topLevel() []topLevelCmd {
-	return []topLevelCmd{
-		{"rainbond", newRainbondCmd},
-		{"alaya", newAlayaCmd},
-		{"fake", newFakeCmd},
-		{"demo", newDemoCmd},
-		{"apply", newApplyCmd},
-		{"diff", newDiffCmd},
-		{"version", newVersionCmd},
+func topLevel() map[string]func(*env) *cobra.Command {
+	return map[string]func(*env) *cobra.Command{
+		"rainbond": newRainbondCmd, "alaya": newAlayaCmd, "fake": newFakeCmd, "demo": newDemoCmd,
+		"apply": newApplyCmd, "diff": newDiffCmd, "version": newVersionCmd,
 	}
 }
 
@@ -102,13 +91,13 @@ portctl help rainbond ports update     # the help of any command`),
 		first = args[0]
 	}
 	all := topLevel()
-	if i := slices.IndexFunc(all, func(c topLevelCmd) bool { return c.name == first }); i >= 0 {
-		root.AddCommand(all[i].build(e))
+	if build, ok := all[first]; ok {
+		root.AddCommand(build(e))
 		// Nor the completion command, which cobra would otherwise add when it runs the line.
 		root.CompletionOptions.DisableDefaultCmd = true
 	} else {
-		for _, c := range all {
-			root.AddCommand(c.build(e))
+		for _, build := range all {
+			root.AddCommand(build(e))
 		}
 		root.InitDefaultCompletionCmd()
 	}

@@ -47,15 +47,11 @@ func moduleVersion(info *debug.BuildInfo, ok bool) string {
 // Version is portctl's version as 'portctl version' prints it, e.g. "0.1.0".
 func Version() string { return currentVersion().Version }
 
-func (v versionInfo) line() string {
-	return fmt.Sprintf("portctl %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)
-}
-
 // printVersion prints the version as one line, or as an object with -o json or yaml.
 func (e *env) printVersion() error {
 	v := currentVersion()
 	return e.print(v, func(w io.Writer) error {
-		_, err := io.WriteString(w, v.line())
+		_, err := fmt.Fprintf(w, "portctl %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)
 		return err
 	})
 }
