@@ -26,113 +26,68 @@ type demoStep struct {
 	sendsNothing bool
 }
 
+// step is a demo step that must exit 0 (see exits); its command line is split at spaces.
+func step(title, args string, want ...string) demoStep {
+	return demoStep{title: title, args: strings.Fields(args), want: want}
+}
+
+// exits is s expecting the exit status code.
+func (s demoStep) exits(code int) demoStep {
+	s.code = code
+	return s
+}
+
 // demoSteps is the whole demo: the life of port 8080 on Rainbond and on Alaya.
 func demoSteps() []demoStep {
-	rb := func(args ...string) []string { return append([]string{"rainbond", "ports"}, args...) }
-	al := func(args ...string) []string { return append([]string{"alaya", "ports"}, args...) }
 	// A Rainbond row: PORT PROTOCOL ALIAS INNER OUTER MAPPING K8S-SERVICE.
-	const noPorts, port8080 = `\APORT[^\n]*\n\z`, `(?m)^8080 +`
-	const alayaSystemOnly = `(?m)^system `
+	const noPorts, rb8080 = `\APORT[^\n]*\n\z`, `(?m)^8080 +`
+	const systemOnly, noCustom = `(?m)^system `, `!(?m)^custom `
+	badProtocol := step("Rainbond: a protocol the API does not know is refused before anything is sent (exit 2, on purpose)",
+		"rainbond ports add --port 8080 --protocol ftp", "invalid --protocol").exits(exitUsage)
+	badProtocol.sendsNothing = true
 	return []demoStep{
-		{title: "Rainbond: list the ports of the component (none yet)", args: rb("list"), want: []string{noPorts}},
-		{
-			title: "Rainbond: a protocol the API does not know is refused before anything is sent (exit 2, on purpose)",
-			args:  rb("add", "--port", "8080", "--protocol", "ftp"), code: exitUsage, sendsNothing: true,
-			want: []string{"invalid --protocol"},
-		},
-		{
-			title: "Rainbond: add port 8080, http, with an alias",
-			args:  rb("add", "--port", "8080", "--protocol", "http", "--alias", "WEB"),
-			want:  []string{port8080 + `http +WEB +closed +closed `},
-		},
-		{
-			title: "Rainbond: open the inner service (the outer one needs it)",
-			args:  rb("update", "--port", "8080", "--action", "open_inner"),
-			want:  []string{port8080 + `\S+ +\S+ +open +closed `},
-		},
-		{
-			title: "Rainbond: open the outer service",
-			args:  rb("update", "--port", "8080", "--action", "open_outer"),
-			want:  []string{port8080 + `\S+ +\S+ +open +open `},
-		},
-		{
-			title: "Rainbond: list again, as JSON (the API's own field names)",
-			args:  rb("list", "-o", "json"),
-			// One port (the lines of one object), 8080, its outer service open.
-			want: []string{`\A\[\n  \{\n(    .*\n)*    "container_port": 8080,\n(    .*\n)*  \}\n\]\n\z`,
-				`\n    "is_outer_service": true,?\n`},
-		},
-		{
-			title: "Rainbond: change the alias (and the component's k8s service name)",
-			args:  rb("update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB_V2", "--k8s-service-name", "web-v2"),
-			want:  []string{port8080 + `\S+ +WEB_V2 +\S+ +\S+ +\S+ +web-v2$`},
-		},
-		{
-			title: "Rainbond: change the protocol to tcp: the server refuses while the outer service is open (exit 1, on purpose)",
-			args:  rb("update", "--port", "8080", "--action", "change_protocol", "--protocol", "tcp"),
-			code:  exitAPI, want: []string{"HTTP 400"},
-		},
-		{
-			title: "Rainbond: close the outer service",
-			args:  rb("update", "--port", "8080", "--action", "close_outer"),
-			want:  []string{port8080 + `\S+ +\S+ +open +closed `},
-		},
-		{
-			title: "Rainbond: now the protocol can change to tcp",
-			args:  rb("update", "--port", "8080", "--action", "change_protocol", "--protocol", "tcp"),
-			want:  []string{port8080 + `tcp `},
-		},
-		{
-			title: "Rainbond: close the inner service (a port is deleted only when both are closed)",
-			args:  rb("update", "--port", "8080", "--action", "close_inner"),
-			want:  []string{port8080 + `\S+ +\S+ +closed +closed `},
-		},
-		{title: "Rainbond: delete port 8080", args: rb("delete", "--port", "8080"), want: []string{port8080}},
-		{title: "Rainbond: list (empty again)", args: rb("list"), want: []string{noPorts}},
+		step("Rainbond: list the ports of the component (none yet)", "rainbond ports list", noPorts),
+		badProtocol,
+		step("Rainbond: add port 8080, http, with an alias",
+			"rainbond ports add --port 8080 --protocol http --alias WEB", rb8080+`http +WEB +closed +closed `),
+		step("Rainbond: open the inner service (the outer one needs it)",
+			"rainbond ports update --port 8080 --action open_inner", rb8080+`\S+ +\S+ +open +closed `),
+		step("Rainbond: open the outer service",
+			"rainbond ports update --port 8080 --action open_outer", rb8080+`\S+ +\S+ +open +open `),
+		// One port (the lines of one object), 8080, its outer service open.
+		step("Rainbond: list again, as JSON (the API's own field names)", "rainbond ports list -o json",
+			`\A\[\n  \{\n(    .*\n)*    "container_port": 8080,\n(    .*\n)*  \}\n\]\n\z`, `\n    "is_outer_service": true,?\n`),
+		step("Rainbond: change the alias (and the component's k8s service name)",
+			"rainbond ports update --port 8080 --action change_port_alias --alias WEB_V2 --k8s-service-name web-v2",
+			rb8080+`\S+ +WEB_V2 +\S+ +\S+ +\S+ +web-v2$`),
+		step("Rainbond: change the protocol to tcp: the server refuses while the outer service is open (exit 1, on purpose)",
+			"rainbond ports update --port 8080 --action change_protocol --protocol tcp", "HTTP 400").exits(exitAPI),
+		step("Rainbond: close the outer service",
+			"rainbond ports update --port 8080 --action close_outer", rb8080+`\S+ +\S+ +open +closed `),
+		step("Rainbond: now the protocol can change to tcp",
+			"rainbond ports update --port 8080 --action change_protocol --protocol tcp", rb8080+`tcp `),
+		step("Rainbond: close the inner service (a port is deleted only when both are closed)",
+			"rainbond ports update --port 8080 --action close_inner", rb8080+`\S+ +\S+ +closed +closed `),
+		step("Rainbond: delete port 8080", "rainbond ports delete --port 8080", rb8080),
+		step("Rainbond: list (empty again)", "rainbond ports list", noPorts),
 
-		{
-			title: "Alaya: list the open ports of the instance (the system ones only)",
-			args:  al("list"), want: []string{alayaSystemOnly, "!(?m)^custom "},
-		},
-		{
-			title: "Alaya: a wrong AccessKey secret: the service refuses the signature (exit 4, on purpose)",
-			args:  al("list", "--secret-key", "not-the-secret"), code: exitCredential,
-			want: []string{"HTTP 401, code 40003"},
-		},
-		{
-			title: "Alaya: open 8080 as http/https",
-			args:  al("open", "--port", "8080", "--protocol", "http/https"),
-			want:  []string{`(?m)^8080 +http/https +[0-9]+$`},
-		},
-		{
-			title: "Alaya: list again, as JSON ({\"ports\": system, \"customPorts\": opened by you})",
-			args:  al("list", "-o", "json"),
-			// One custom port (the lines of one object), 8080.
-			want: []string{`\n  "customPorts": \[\n    \{\n(      .*\n)*      "port": 8080,?\n(      .*\n)*    \}\n  \]\n`},
-		},
-		{
-			title: "Alaya: close 8080",
-			args:  al("close", "--port", "8080"),
-			want:  []string{`\Aclosed port 8080 `},
-		},
-		{title: "Alaya: list (no custom port left)", args: al("list"), want: []string{alayaSystemOnly, "!(?m)^custom "}},
+		step("Alaya: list the open ports of the instance (the system ones only)", "alaya ports list", systemOnly, noCustom),
+		step("Alaya: a wrong AccessKey secret: the service refuses the signature (exit 4, on purpose)",
+			"alaya ports list --secret-key not-the-secret", "HTTP 401, code 40003").exits(exitCredential),
+		step("Alaya: open 8080 as http/https",
+			"alaya ports open --port 8080 --protocol http/https", `(?m)^8080 +http/https +[0-9]+$`),
+		// One custom port (the lines of one object), 8080.
+		step(`Alaya: list again, as JSON ({"ports": system, "customPorts": opened by you})`, "alaya ports list -o json",
+			`\n  "customPorts": \[\n    \{\n(      .*\n)*      "port": 8080,?\n(      .*\n)*    \}\n  \]\n`),
+		step("Alaya: close 8080", "alaya ports close --port 8080", `\Aclosed port 8080 `),
+		step("Alaya: list (no custom port left)", "alaya ports list", systemOnly, noCustom),
 
-		{
-			title: "Declarative: describe the ports wanted in a file; diff prints the plan and writes nothing",
-			args:  []string{"diff", "-f", "ports.yaml"},
-			want: []string{`(?m)^~ rainbond demo-team/1/gr1a2b3c 8080 open outer$`,
-				`(?m)^Plan: 3 to add, 0 to change, 0 to delete\.$`},
-		},
-		{
-			title: "Declarative: apply runs the plan, one API call per line, in an order the servers accept",
-			args:  []string{"apply", "-f", "ports.yaml"},
-			want:  []string{`(?m)^Apply complete: 4 steps done\.$`},
-		},
-		{
-			title: "Declarative: apply again: the state is reached, nothing to do",
-			args:  []string{"apply", "-f", "ports.yaml"},
-			want:  []string{`(?m)^no changes$`},
-		},
+		step("Declarative: describe the ports wanted in a file; diff prints the plan and writes nothing",
+			"diff -f ports.yaml", `(?m)^~ rainbond demo-team/1/gr1a2b3c 8080 open outer$`,
+			`(?m)^Plan: 3 to add, 0 to change, 0 to delete\.$`),
+		step("Declarative: apply runs the plan, one API call per line, in an order the servers accept",
+			"apply -f ports.yaml", `(?m)^Apply complete: 4 steps done\.$`),
+		step("Declarative: apply again: the state is reached, nothing to do", "apply -f ports.yaml", `(?m)^no changes$`),
 	}
 }
 
