@@ -48,13 +48,8 @@ func runAlayaList(ctx context.Context, o *alayaOptions) error {
 	if err != nil {
 		return err
 	}
-	list := alayaList{Ports: ports.Ports, CustomPorts: ports.CustomPorts}
-	if list.Ports == nil {
-		list.Ports = []alaya.OpenPort{}
-	}
-	if list.CustomPorts == nil {
-		list.CustomPorts = []alaya.OpenPort{}
-	}
+	// Copies that are never nil, so that JSON shows an empty array, not null.
+	list := alayaList{Ports: append([]alaya.OpenPort{}, ports.Ports...), CustomPorts: append([]alaya.OpenPort{}, ports.CustomPorts...)}
 	return o.print(list, func(w io.Writer) error {
 		var rows [][]string
 		for _, p := range list.Ports {

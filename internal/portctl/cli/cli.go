@@ -44,7 +44,11 @@ const userAgent = "portctl/" + wrapper.Version
 // start-up (issue 19), and an interrupted request is in the same state either way.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	e := newEnv(getenv, stdout, stderr)
-	defer e.stopSignals()
+	defer func() {
+		if e.stopSignal != nil {
+			e.stopSignal() // the runtime handles SIGINT and SIGTERM again
+		}
+	}()
 	root := newRootCmd(e, args)
 	if args == nil {
 		args = []string{} // nil would make cobra read os.Args
@@ -55,7 +59,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // watchSignals gives cmd, when it is marked with annotCancelOnSignal, a context that SIGINT and
-// SIGTERM cancel; stopSignals undoes it.
+// SIGTERM cancel; e.stopSignal undoes it.
 func (e *env) watchSignals(cmd *cobra.Command) {
 	if cmd.Annotations[annotCancelOnSignal] == "" {
 		return
@@ -63,13 +67,6 @@ func (e *env) watchSignals(cmd *cobra.Command) {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	e.stopSignal = stop
 	cmd.SetContext(ctx)
-}
-
-// stopSignals restores the runtime's handling of SIGINT and SIGTERM after a command that watched them.
-func (e *env) stopSignals() {
-	if e.stopSignal != nil {
-		e.stopSignal()
-	}
 }
 
 // env is what a command reads and writes, and the global settings of one run.

@@ -60,8 +60,11 @@ func checkAddr(addr string) error {
 	return nil
 }
 
-// startFake listens on addr and serves both APIs until Close.
+// startFake listens on addr and serves both APIs until Close. A malformed addr is a usage error.
 func startFake(addr string) (*fake, error) {
+	if err := checkAddr(addr); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -161,12 +164,7 @@ portctl fake > /tmp/portctl-fake.env
 set -a; . /tmp/portctl-fake.env; set +a    # or: export $(cat /tmp/portctl-fake.env)
 portctl rainbond ports list
 portctl alaya ports list`),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkAddr(addr); err != nil {
-				return err
-			}
-			return e.serveFake(cmd.Context(), addr)
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return e.serveFake(cmd.Context(), addr) },
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
 	return mark(c, annotTakesOutput, annotCancelOnSignal)
