@@ -92,14 +92,20 @@ func runAlayaClose(ctx context.Context, o *alayaOptions) error {
 	})
 }
 
+// alayaAuthFlags declares the URL flag, its name after prefix, and the credential flags, their help
+// after helpPrefix.
+func alayaAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
+	envString(fs, prefix+"url", "ALAYA_URL", helpPrefix+"API base URL (default "+alaya.DefaultBaseURL+")")
+	envString(fs, "access-key", "ALAYA_ACCESS_KEY", helpPrefix+"AccessKey ID, with --secret-key: every request is signed")
+	envString(fs, "secret-key", "ALAYA_SECRET_KEY",
+		helpPrefix+"AccessKey secret; prefer the variable: a flag value stays in shell history and shows in ps")
+	envString(fs, "api-key", "ALAYA_API_KEY",
+		helpPrefix+"bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
+}
+
 // connFlags declares the connection flags every alaya ports command takes.
 func (*alayaOptions) connFlags(fs *pflag.FlagSet) {
-	envString(fs, "url", "ALAYA_URL", "API base URL (default "+alaya.DefaultBaseURL+")")
-	envString(fs, "access-key", "ALAYA_ACCESS_KEY", "AccessKey ID, with --secret-key: every request is signed")
-	envString(fs, "secret-key", "ALAYA_SECRET_KEY",
-		"AccessKey secret; prefer the variable: a flag value stays in shell history and shows in ps")
-	envString(fs, "api-key", "ALAYA_API_KEY",
-		"bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
+	alayaAuthFlags(fs, "", "")
 	envString(fs, "instance", "ALAYA_INSTANCE", "CCI instance id")
 }
 

@@ -47,17 +47,11 @@ the server accepts (e.g. a tcp protocol on a port whose outer service is open: c
 protocol, open outer; prune: close outer, close inner, delete). On Alaya a protocol change closes
 the port and opens it again, and its external port may change.`
 
-// applyConnFlags declares the connection flags of apply and diff.
+// applyConnFlags declares the connection flags of apply and diff: those of both platforms, the URLs
+// and the token prefixed with the platform's name.
 func applyConnFlags(fs *pflag.FlagSet) {
-	envString(fs, "rainbond-url", "RAINBOND_URL", "Rainbond console base URL, e.g. https://console.example.com")
-	envString(fs, "rainbond-token", "RAINBOND_TOKEN",
-		"Rainbond access token; prefer the variable: a flag value stays in shell history and shows in ps")
-	envString(fs, "alaya-url", "ALAYA_URL", "Alaya NeW API base URL (default "+alaya.DefaultBaseURL+")")
-	envString(fs, "access-key", "ALAYA_ACCESS_KEY", "Alaya NeW AccessKey ID, with --secret-key: every request is signed")
-	envString(fs, "secret-key", "ALAYA_SECRET_KEY",
-		"Alaya NeW AccessKey secret; prefer the variable: a flag value stays in shell history and shows in ps")
-	envString(fs, "api-key", "ALAYA_API_KEY",
-		"Alaya NeW bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
+	rainbondAuthFlags(fs, "rainbond-", "Rainbond ")
+	alayaAuthFlags(fs, "alaya-", "Alaya NeW ")
 }
 
 // applyConfigFor makes the applyConfig of a run of apply or diff.

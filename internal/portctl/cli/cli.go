@@ -424,14 +424,11 @@ func needsSubcommand(c *cobra.Command, args []string) error {
 // asUsageError makes every error of an Args check a usage error.
 func asUsageError(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
-		if err := check(c, args); err != nil {
-			var ue *usageError
-			if errors.As(err, &ue) {
-				return err
-			}
-			return &usageError{msg: err.Error()}
+		err := check(c, args)
+		if ue := (*usageError)(nil); err == nil || errors.As(err, &ue) {
+			return err
 		}
-		return nil
+		return &usageError{msg: err.Error()}
 	}
 }
 

@@ -62,11 +62,17 @@ func runRainbondDelete(ctx context.Context, o *rainbondOptions) error {
 	return printUnless(err, p, o.print)
 }
 
+// rainbondAuthFlags declares the URL and token flags, their names after prefix, their help after
+// helpPrefix.
+func rainbondAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
+	envString(fs, prefix+"url", "RAINBOND_URL", helpPrefix+"console base URL, e.g. https://console.example.com")
+	envString(fs, prefix+"token", "RAINBOND_TOKEN",
+		helpPrefix+"access token; prefer the variable: a flag value stays in shell history and shows in ps")
+}
+
 // connFlags declares the connection flags every rainbond ports command takes.
 func (*rainbondOptions) connFlags(fs *pflag.FlagSet) {
-	envString(fs, "url", "RAINBOND_URL", "console base URL, e.g. https://console.example.com")
-	envString(fs, "token", "RAINBOND_TOKEN",
-		"access token; prefer the variable: a flag value stays in shell history and shows in ps")
+	rainbondAuthFlags(fs, "", "")
 	envString(fs, "team", "RAINBOND_TEAM", "team (tenant) id or name")
 	envString(fs, "region", "RAINBOND_REGION", "region (cluster) name")
 	envString(fs, "app", "RAINBOND_APP", "application id, a positive integer")
