@@ -1,13 +1,9 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/portsdk/portsdk/internal/portctl/portfile"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
@@ -80,24 +76,6 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) apply
 	}
 }
 
-// applyExit turns a file error into exit 2, saying what was sent; other errors go to exitCode as
-// they are.
-func (e *env) applyExit(err error) error {
-	var (
-		se *applyStateError
-		fe *portfile.Error
-	)
-	switch {
-	case errors.As(err, &se):
-		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.redact(err.Error()))
-		return &exitError{code: exitUsage}
-	case errors.As(err, &fe):
-		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
-		return &exitError{code: exitUsage}
-	}
-	return err
-}
-
 func newApplyCmd(e *env) *cobra.Command {
 	var dryRun bool
 	c := e.planCmd(&cobra.Command{
@@ -145,7 +123,7 @@ func (e *env) planCmd(c *cobra.Command, dryRun *bool) *cobra.Command {
 		if err := requireFlags(cmd, "file"); err != nil {
 			return err
 		}
-		return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, *dryRun)))
+		return runApply(cmd.Context(), e.applyConfigFor(cmd, file, *dryRun))
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
 	applyConnFlags(c.Flags())

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/portsdk/portsdk/internal/portctl/portfile"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
@@ -150,6 +151,8 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
 		ue *usageError
 		ve *wrapper.ValidationError
+		fe *portfile.Error  // a ports file apply or diff refuses
+		se *applyStateError // a ports file the current ports make impossible
 		xe *exitError
 	)
 	path := "portctl"
@@ -164,7 +167,10 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.redact(ue.msg), path)
 		return exitUsage
-	case errors.As(err, &ve):
+	case errors.As(err, &se):
+		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.redact(err.Error()))
+		return exitUsage
+	case errors.As(err, &ve), errors.As(err, &fe):
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return exitUsage
 	case errors.Is(err, wrapper.ErrUnauthorized):
