@@ -253,9 +253,9 @@ func printUnless(err error, v any, print func(any) error) error {
 	return print(v)
 }
 
-// portFlag declares --port.
+// portFlag declares --port, whose bad values say "not a number".
 func portFlag(fs *pflag.FlagSet, p *int) {
-	intFlag(fs, p, "port", "container port, 1..65535 (required)")
+	fs.Var(intValue{p}, "port", "container port, 1..65535 (required)")
 }
 
 // newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).
@@ -352,11 +352,6 @@ func (v intValue) Set(s string) error {
 	}
 	*v.p = n
 	return nil
-}
-
-// intFlag declares an int flag whose bad values say "not a number".
-func intFlag(fs *pflag.FlagSet, p *int, name, usage string) {
-	fs.Var(intValue{p}, name, usage)
 }
 
 // flagError turns pflag's parse errors into usage errors naming the flag:

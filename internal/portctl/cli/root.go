@@ -132,38 +132,41 @@ func finishTree(c *cobra.Command) {
 
 // globalFlags checks -o and --debug against the command that runs, and reads PORTCTL_DEBUG.
 func (e *env) globalFlags(cmd *cobra.Command) error {
-	if cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "" {
+	takesDebug, v := cmd.Annotations[annotTakesDebug] != "", e.getenv("PORTCTL_DEBUG")
+	switch {
+	case cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "":
 		return usageErrorf("-o/--output does not apply to %s", cmd.CommandPath())
-	}
-	if cmd.Annotations[annotTakesDebug] == "" {
-		if cmd.Flags().Changed("debug") {
-			return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
-		}
+	case !takesDebug && cmd.Flags().Changed("debug"):
+		return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
+	case !takesDebug || cmd.Flags().Changed("debug") || v == "":
 		return nil
 	}
-	if !cmd.Flags().Changed("debug") {
-		if v := e.getenv("PORTCTL_DEBUG"); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
-			}
-			e.debug = b
-		}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
 	}
+	e.debug = b
 	return nil
 }
 
 // newHelpCmd is "portctl help [command]": the help of any command, and a usage error for a path
 // that names none.
 func newHelpCmd() *cobra.Command {
+	// find returns the command args name, or nil.
+	find := func(c *cobra.Command, args []string) *cobra.Command {
+		if cmd, rest, err := c.Root().Find(args); err == nil && len(rest) == 0 {
+			return cmd
+		}
+		return nil
+	}
 	return &cobra.Command{
 		Use:   "help [command]",
 		Short: "Help about any command",
 		Long:  "Print the help of any command, e.g. 'portctl help rainbond ports add'.",
 		Args:  cobra.ArbitraryArgs,
 		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			cmd, rest, err := c.Root().Find(args)
-			if err != nil || len(rest) > 0 {
+			cmd := find(c, args)
+			if cmd == nil {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
 			var comps []cobra.Completion
@@ -175,8 +178,8 @@ func newHelpCmd() *cobra.Command {
 			return comps, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			cmd, rest, err := c.Root().Find(args)
-			if err != nil || len(rest) > 0 {
+			cmd := find(c, args)
+			if cmd == nil {
 				return usageErrorf("unknown help topic %q", strings.Join(args, " "))
 			}
 			cmd.InitDefaultHelpFlag() // as --help would: the help lists -h, --help
