@@ -49,7 +49,9 @@ func runAlayaList(ctx context.Context, o *alayaOptions) error {
 		return err
 	}
 	// Copies that are never nil, so that JSON shows an empty array, not null.
-	list := alayaList{Ports: append([]alaya.OpenPort{}, ports.Ports...), CustomPorts: append([]alaya.OpenPort{}, ports.CustomPorts...)}
+	list := alayaList{
+		Ports: append([]alaya.OpenPort{}, ports.Ports...), CustomPorts: append([]alaya.OpenPort{}, ports.CustomPorts...),
+	}
 	return o.print(list, func(w io.Writer) error {
 		var rows [][]string
 		for _, p := range list.Ports {
