@@ -185,15 +185,10 @@ func (e *env) newAlayaClient(url string, cred alaya.Credential, urlFlag string) 
 	})
 }
 
-// alayaCredentialHint says what to check for the 401 statuses of the service (see
-// docs/servers/alaya.md).
-func (e *env) alayaCredentialHint(err error, cred alaya.Credential) string {
-	_, bearer := cred.(alaya.BearerKey)
-	var ae *wrapper.APIError
-	code := 0
-	if errors.As(err, &ae) {
-		code = ae.Code
-	}
+// alayaCredentialHint says what to check for a 401 of the service with the envelope code (see
+// docs/servers/alaya.md), given the credential the command read.
+func (e *env) alayaCredentialHint(code int) string {
+	_, bearer := e.cred.(alaya.BearerKey)
 	switch {
 	case bearer && code == alayasign.StatusUnknownKey:
 		return "the service does not know this bearer key: check " + e.flagName("api-key")

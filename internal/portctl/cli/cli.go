@@ -213,7 +213,7 @@ func (e *env) credentialHint(err error) string {
 	case strings.HasPrefix(ae.Operation, "rainbond.") && e.tokenFlag != "":
 		return "check " + e.flagName(e.tokenFlag)
 	case strings.HasPrefix(ae.Operation, "alaya.") && e.cred != nil:
-		return e.alayaCredentialHint(ae, e.cred)
+		return e.alayaCredentialHint(ae.Code)
 	}
 	return "check the token or key"
 }
