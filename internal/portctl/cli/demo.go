@@ -19,7 +19,7 @@ type demoStep struct {
 	title string   // what the step shows
 	args  []string // the command line after "portctl"; the argument "ports.yaml" is demoPortsFile
 	code  int      // the expected exit status
-	// want are patterns (regular expressions) the output (stdout, then stderr) of a step that exited
+	// want are patterns (regular expressions) the output (stdout and stderr) of a step that exited
 	// as expected must match; one that starts with "!" must not match.
 	want []string
 	// sendsNothing says the step must not reach the server.
@@ -167,10 +167,9 @@ func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error 
 			}
 		}
 		fmt.Fprintf(w, "$ portctl %s\n", shellJoin(args))
-		var out, stderr bytes.Buffer
+		var out bytes.Buffer // stdout and stderr, as a terminal shows them
 		before := f.requestCount()
-		code := Run(ctx, args, f.getenv, &out, &stderr)
-		out.Write(stderr.Bytes())
+		code := Run(ctx, args, f.getenv, &out, &out)
 		_, _ = w.Write(out.Bytes())
 		problem := ""
 		switch {
