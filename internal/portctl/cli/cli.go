@@ -173,16 +173,15 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	case errors.As(err, &ve), errors.As(err, &fe):
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return exitUsage
-	case errors.Is(err, wrapper.ErrUnauthorized):
-		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
-		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(e.credentialHint(err)))
-		return exitCredential
-	default:
-		// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error,
-		// a cancelled context.
-		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
+	}
+	// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error, a
+	// cancelled context.
+	fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
+	if !errors.Is(err, wrapper.ErrUnauthorized) {
 		return exitAPI
 	}
+	fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(e.credentialHint(err)))
+	return exitCredential
 }
 
 // Command annotations.
