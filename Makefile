@@ -68,11 +68,10 @@ DOCS_BASE_URL ?=
 docs-fetch:
 	$(GO) run ./cmd/docscheck fetch -docs $(DOCS) -specs specs -root . $(if $(DOCS_BASE_URL),-base-url $(DOCS_BASE_URL))
 
-## demo: run portctl against the in-memory Rainbond and Alaya servers: a complete port lifecycle
-## (cmd/portctl-fake, the program 'portctl demo' runs).
+## demo: run portctl against its in-memory Rainbond and Alaya servers: a complete port lifecycle.
 .PHONY: demo
 demo:
-	$(GO) run ./cmd/portctl-fake demo
+	$(GO) run ./cmd/portctl demo
 
 ## cli-docs: regenerate portctl's Markdown reference (docs/portctl/) and the README's command table from the
 ## command tree (cmd/portctl-docs); TestReferenceMatchesTheCommands fails when they are stale.

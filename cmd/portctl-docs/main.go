@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -151,11 +152,7 @@ func replaceTable(readme []byte, table string) ([]byte, error) {
 		return nil, fmt.Errorf("the README has no line %q followed by %q", readmeTableBegin, readmeTableEnd)
 	}
 	begin += len(readmeTableBegin) + 1
-	var out bytes.Buffer
-	out.Write(readme[:begin])
-	out.WriteString(table)
-	out.Write(readme[end:])
-	return out.Bytes(), nil
+	return slices.Concat(readme[:begin], []byte(table), readme[end:]), nil
 }
 
 func updateReadme(root *cobra.Command, path string) error {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,13 +31,20 @@ var forbiddenInPortctl = []string{
 }
 
 // TestPortctlLinksNoSchemaValidation fails when the portctl binary depends, directly or through the
-// test servers its fake and demo commands embed, on a package of forbiddenInPortctl.
+// test servers its fake and demo commands embed, on a package of forbiddenInPortctl; or when it does
+// not link those servers: one binary serves fake and demo.
 func TestPortctlLinksNoSchemaValidation(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list -deps: %v\n%s", err, out)
 	}
-	for _, dep := range strings.Fields(string(out)) {
+	deps := strings.Fields(string(out))
+	for _, server := range []string{"wrapper/rainbond/rainbondtest", "wrapper/alaya/alayatest"} {
+		if !slices.Contains(deps, "github.com/portsdk/portsdk/"+server) {
+			t.Errorf("portctl does not link %s: fake and demo serve from portctl itself", server)
+		}
+	}
+	for _, dep := range deps {
 		for _, bad := range forbiddenInPortctl {
 			if dep == bad || strings.HasPrefix(dep, bad+"/") {
 				t.Errorf("portctl links %s (from %s); keep OpenAPI and JSON-schema validation and the reference renderers out of the binary", dep, bad)

@@ -1,6 +1,6 @@
 // Command benchcli times `portctl rainbond ports list` as a whole process next to a minimal net/http
-// CLI doing the same request (tools/benchcli/minimal), both against one `portctl fake` (run as
-// portctl-fake) on 127.0.0.1 (issue 19). `make bench-cli` runs it.
+// CLI doing the same request (tools/benchcli/minimal), both against one `portctl fake` on 127.0.0.1
+// (issue 19). `make bench-cli` runs it.
 //
 // It builds both binaries with `go build -o` into a temporary directory, starts the fake, adds
 // -ports ports to its component, checks that both programs list them, then runs -rounds rounds. In
@@ -108,14 +108,13 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 	defer func() { _ = os.RemoveAll(dir) }()
 	portctl := program{name: "portctl", path: filepath.Join(dir, "portctl"), args: []string{"rainbond", "ports", "list", "-o", "json"}}
 	minimal := program{name: "minimal", path: filepath.Join(dir, "minimal")}
-	fakePath := filepath.Join(dir, "portctl-fake")
-	for _, b := range []struct{ out, pkg string }{{portctl.path, "./cmd/portctl"}, {minimal.path, "./tools/benchcli/minimal"}, {fakePath, "./cmd/portctl-fake"}} {
+	for _, b := range []struct{ out, pkg string }{{portctl.path, "./cmd/portctl"}, {minimal.path, "./tools/benchcli/minimal"}} {
 		if out, err := exec.Command("go", "build", "-o", b.out, b.pkg).CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
 		}
 	}
 
-	fake, env, err := startFake(fakePath)
+	fake, env, err := startFake(portctl.path)
 	if err != nil {
 		return err
 	}
@@ -228,7 +227,7 @@ func describe(p program) string {
 	return strings.TrimSpace(p.name + " " + strings.Join(p.args, " "))
 }
 
-// startFake starts `portctl-fake fake` (what `portctl fake` runs) on a free loopback port and returns
+// startFake starts `portctl fake` on a free loopback port and returns
 // the process and the environment its printed variables make.
 func startFake(program string) (*exec.Cmd, []string, error) {
 	cmd := exec.Command(program, "fake", "--addr", "127.0.0.1:0")

@@ -276,7 +276,7 @@ func TestAlayaURL(t *testing.T) {
 
 	cmd := alayaListCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard))
 	require.NoError(t, cmd.ParseFlags([]string{"--access-key", "AKid", "--secret-key", "s", "--instance", "i"}))
-	c, _, _, err := newEnv(func(string) string { return "" }, io.Discard, io.Discard).alayaClient(cmd)
-	require.NoError(t, err)
-	assert.Contains(t, c.String(), alaya.DefaultBaseURL)
+	o := &alayaOptions{}
+	require.NoError(t, o.complete(newEnv(func(string) string { return "" }, io.Discard, io.Discard), cmd))
+	assert.Contains(t, o.client.(*alaya.Client).String(), alaya.DefaultBaseURL)
 }

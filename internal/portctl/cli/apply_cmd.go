@@ -1,23 +1,11 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/portsdk/portsdk/internal/portctl/portfile"
-	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
-)
-
-// applyFields maps the client constructors' validation errors to apply's flags.
-var (
-	applyRainbondFields = map[string]string{"baseURL": "rainbond-url", "token": "rainbond-token"}
-	applyAlayaFields    = map[string]string{"baseURL": "alaya-url", "AccessKey.ID": "access-key", "AccessKey.Secret": "secret-key", "BearerKey": "api-key"}
 )
 
 const applyFileHelp = `The file (YAML; JSON is accepted too) names the ports each Rainbond component and Alaya NeW
@@ -55,22 +43,15 @@ the server accepts (e.g. a tcp protocol on a port whose outer service is open: c
 protocol, open outer; prune: close outer, close inner, delete). On Alaya a protocol change closes
 the port and opens it again, and its external port may change.`
 
-// applyConnFlags declares the connection flags of apply and diff.
+// applyConnFlags declares the connection flags of apply and diff: those of both platforms, the URLs
+// and the token prefixed with the platform's name.
 func applyConnFlags(fs *pflag.FlagSet) {
-	envString(fs, "rainbond-url", "RAINBOND_URL", "Rainbond console base URL, e.g. https://console.example.com")
-	envString(fs, "rainbond-token", "RAINBOND_TOKEN",
-		"Rainbond access token; prefer the variable: a flag value stays in shell history and shows in ps")
-	envString(fs, "alaya-url", "ALAYA_URL", "Alaya NeW API base URL (default "+alaya.DefaultBaseURL+")")
-	envString(fs, "access-key", "ALAYA_ACCESS_KEY", "Alaya NeW AccessKey ID, with --secret-key: every request is signed")
-	envString(fs, "secret-key", "ALAYA_SECRET_KEY",
-		"Alaya NeW AccessKey secret; prefer the variable: a flag value stays in shell history and shows in ps")
-	envString(fs, "api-key", "ALAYA_API_KEY",
-		"Alaya NeW bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
+	rainbondAuthFlags(fs, "rainbond-", "Rainbond ")
+	alayaAuthFlags(fs, "alaya-", "Alaya NeW ")
 }
 
-// applyConfigFor makes the applyConfig of a run of apply or diff. cred receives the Alaya credential
-// once it is read, for the hint of a refusal.
-func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool, cred *alaya.Credential) applyConfig {
+// applyConfigFor makes the applyConfig of a run of apply or diff.
+func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) applyConfig {
 	return applyConfig{
 		file:   file,
 		stdin:  cmd.InOrStdin(),
@@ -78,69 +59,26 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool, cred 
 		format: string(e.output),
 		stdout: e.stdout,
 		rainbond: func() (*rainbond.Client, error) {
-			url, err := e.setting(cmd, "rainbond-url")
+			v, err := e.settings(cmd, "rainbond-url", "rainbond-token")
 			if err != nil {
 				return nil, err
 			}
-			token, err := e.setting(cmd, "rainbond-token")
-			if err != nil {
-				return nil, err
-			}
-			e.secret(token)
-			c, err := rainbond.NewClient(url, token, rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()))
-			if err != nil {
-				return nil, e.asFlagError(err, applyRainbondFields)
-			}
-			return c, nil
+			return e.newRainbondClient(v[0], v[1], "rainbond-url", "rainbond-token")
 		},
 		alaya: func() (*alaya.Client, error) {
-			url := e.optionalSetting(cmd, "alaya-url")
-			if url == "" {
-				url = alaya.DefaultBaseURL
-			}
-			var err error
-			if *cred, err = e.alayaCredential(cmd); err != nil {
+			url, cred, err := e.alayaCredential(cmd, "alaya-url")
+			if err != nil {
 				return nil, err
 			}
-			c, err := alaya.NewClient(*cred, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent), alaya.WithLogger(e.logger()))
-			if err != nil {
-				return nil, e.asFlagError(err, applyAlayaFields)
-			}
-			return c, nil
+			return e.newAlayaClient(url, cred, "alaya-url")
 		},
 		redact: e.redact,
 	}
 }
 
-// applyExit turns a file error into exit 2, saying what was sent, and says what to check when a
-// server refused the credential; other errors go to exitCode as they are.
-func (e *env) applyExit(err error, cred alaya.Credential) error {
-	var (
-		se *applyStateError
-		fe *portfile.Error
-		ae *wrapper.APIError
-	)
-	switch {
-	case errors.Is(err, wrapper.ErrUnauthorized) && errors.As(err, &ae) && strings.HasPrefix(ae.Operation, "alaya.") && cred != nil:
-		return &credentialError{err: err, hint: e.alayaCredentialHint(err, cred)}
-	case errors.Is(err, wrapper.ErrUnauthorized) && errors.As(err, &ae) && strings.HasPrefix(ae.Operation, "rainbond."):
-		return &credentialError{err: err, hint: "check " + e.flagName("rainbond-token")}
-	case errors.As(err, &se):
-		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.redact(err.Error()))
-		return &exitError{code: exitUsage}
-	case errors.As(err, &fe):
-		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
-		return &exitError{code: exitUsage}
-	}
-	return err
-}
-
 func newApplyCmd(e *env) *cobra.Command {
-	var (
-		file   string
-		dryRun bool
-	)
-	c := &cobra.Command{
+	var dryRun bool
+	c := e.planCmd(&cobra.Command{
 		Use:   "apply -f FILE [--dry-run]",
 		Short: "bring ports to the state a file describes (declarative)",
 		Long: `Read a ports file, list the ports of every component and instance it names, print the plan
@@ -157,25 +95,14 @@ print the plan and the run as data.
 portctl apply -f ports.yaml --dry-run     # the same as: portctl diff -f ports.yaml
 portctl apply -f ports.json -o json       # the plan and the run as data
 cat ports.yaml | portctl apply -f -`),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireFlags(cmd, "file"); err != nil {
-				return err
-			}
-			var cred alaya.Credential
-			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, dryRun, &cred)), cred)
-		},
-		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token), and ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"},
-	}
-	fs := c.Flags()
-	fs.StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
-	fs.BoolVar(&dryRun, "dry-run", false, "print the plan and send no write")
-	applyConnFlags(fs)
-	return cancelOnSignal(apiCommand(c))
+	}, &dryRun)
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan and send no write")
+	return c
 }
 
 func newDiffCmd(e *env) *cobra.Command {
-	var file string
-	c := &cobra.Command{
+	dryRun := true
+	return e.planCmd(&cobra.Command{
 		Use:   "diff -f FILE",
 		Short: "print the plan 'apply -f FILE' would run, and send no write",
 		Long: `Read a ports file, list the ports of every component and instance it names, and print the plan
@@ -185,16 +112,20 @@ that reaches the file's state, one API call per line, with a summary ("2 to add,
 ` + applyFileHelp,
 		Example: examples(`portctl diff -f ports.yaml
 portctl diff -f ports.yaml -o yaml`),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireFlags(cmd, "file"); err != nil {
-				return err
-			}
-			var cred alaya.Credential
-			return e.applyExit(runApply(cmd.Context(), e.applyConfigFor(cmd, file, true, &cred)), cred)
-		},
-		Annotations: map[string]string{annotCredentialHint: "check RAINBOND_TOKEN (or --rainbond-token), and ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)"},
+	}, &dryRun)
+}
+
+// planCmd makes c apply or diff (dryRun): it declares --file and the connection flags, and its RunE
+// runs the plan of the file.
+func (e *env) planCmd(c *cobra.Command, dryRun *bool) *cobra.Command {
+	var file string
+	c.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := requireFlags(cmd, "file"); err != nil {
+			return err
+		}
+		return runApply(cmd.Context(), e.applyConfigFor(cmd, file, *dryRun))
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
 	applyConnFlags(c.Flags())
-	return cancelOnSignal(apiCommand(c))
+	return mark(c, annotTakesOutput, annotTakesDebug, annotCancelOnSignal)
 }

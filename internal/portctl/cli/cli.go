@@ -18,7 +18,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/portsdk/portsdk/internal/portctl/portfile"
 	"github.com/portsdk/portsdk/wrapper"
+	"github.com/portsdk/portsdk/wrapper/alaya"
+	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
 // Exit statuses.
@@ -40,29 +43,13 @@ const userAgent = "portctl/" + wrapper.Version
 // stop between steps and report what they did. The single-request commands leave both signals to
 // the runtime, which ends the process at once: a handler would cost each of them a thread at
 // start-up (issue 19), and an interrupted request is in the same state either way.
-//
-// fake and demo hand the line to the portctl-fake program (see handOff), which holds the in-memory
-// servers: linked into portctl, their code would cost every other command its start-up (issue 19).
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	return run(ctx, args, getenv, stdout, stderr, servers{fake: handOff, demo: handOff})
-}
-
-// RunFake is Run with the in-memory servers in this process: fake and demo serve here. It is the
-// portctl-fake program, and what Run hands fake and demo to.
-func RunFake(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	return run(ctx, args, getenv, stdout, stderr, servers{fake: serveFake, demo: serveDemo})
-}
-
-// servers runs the commands that serve the APIs in memory, given the --addr they were given: in
-// this process, or handed to portctl-fake. Only the functions a program passes in are linked into it.
-type servers struct {
-	fake, demo func(e *env, cmd *cobra.Command, addr string) error
-}
-
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, srv servers) int {
 	e := newEnv(getenv, stdout, stderr)
-	e.servers, e.args = srv, args
-	defer e.stopSignals()
+	defer func() {
+		if e.stopSignal != nil {
+			e.stopSignal() // the runtime handles SIGINT and SIGTERM again
+		}
+	}()
 	root := newRootCmd(e, args)
 	if args == nil {
 		args = []string{} // nil would make cobra read os.Args
@@ -72,20 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return e.exitCode(cmd, err)
 }
 
-// annotCancelOnSignal marks a command whose context is cancelled on SIGINT or SIGTERM.
-const annotCancelOnSignal = "portctl/cancel-on-signal"
-
-// cancelOnSignal marks c: SIGINT or SIGTERM cancels its context instead of ending the process.
-func cancelOnSignal(c *cobra.Command) *cobra.Command {
-	if c.Annotations == nil {
-		c.Annotations = map[string]string{}
-	}
-	c.Annotations[annotCancelOnSignal] = "true"
-	return c
-}
-
 // watchSignals gives cmd, when it is marked with annotCancelOnSignal, a context that SIGINT and
-// SIGTERM cancel; stopSignals undoes it.
+// SIGTERM cancel; e.stopSignal undoes it.
 func (e *env) watchSignals(cmd *cobra.Command) {
 	if cmd.Annotations[annotCancelOnSignal] == "" {
 		return
@@ -93,13 +68,6 @@ func (e *env) watchSignals(cmd *cobra.Command) {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	e.stopSignal = stop
 	cmd.SetContext(ctx)
-}
-
-// stopSignals restores the runtime's handling of SIGINT and SIGTERM after a command that watched them.
-func (e *env) stopSignals() {
-	if e.stopSignal != nil {
-		e.stopSignal()
-	}
 }
 
 // env is what a command reads and writes, and the global settings of one run.
@@ -117,8 +85,10 @@ type env struct {
 
 	stopSignal func() // set by watchSignals
 
-	servers servers  // what fake and demo run
-	args    []string // the command line, for a hand-off to portctl-fake
+	// The credential a command read, for what to check when a server refuses it: the flag of the
+	// Rainbond token, the Alaya credential.
+	tokenFlag string
+	cred      alaya.Credential
 }
 
 func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {
@@ -170,15 +140,6 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// credentialError is a refused credential (HTTP 401) with what to check for its status.
-type credentialError struct {
-	err  error
-	hint string
-}
-
-func (e *credentialError) Error() string { return e.err.Error() }
-func (e *credentialError) Unwrap() error { return e.err }
-
 // exitError ends a command with a status after it printed what it had to say.
 type exitError struct{ code int }
 
@@ -189,7 +150,9 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
 		ue *usageError
-		ve *wrapper.ValidationError // also a flagValidationError, which wraps one
+		ve *wrapper.ValidationError
+		fe *portfile.Error  // a ports file apply or diff refuses
+		se *applyStateError // a ports file the current ports make impossible
 		xe *exitError
 	)
 	path := "portctl"
@@ -204,61 +167,101 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.redact(ue.msg), path)
 		return exitUsage
-	case errors.As(err, &ve):
+	case errors.As(err, &se):
+		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.redact(err.Error()))
+		return exitUsage
+	case errors.As(err, &ve), errors.As(err, &fe):
 		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
 		return exitUsage
-	case errors.Is(err, wrapper.ErrUnauthorized):
-		hint := credentialHint(cmd)
-		var ce *credentialError
-		if errors.As(err, &ce) {
-			hint = ce.hint
-		}
-		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
-		fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(hint))
-		return exitCredential
-	default:
-		// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error,
-		// a cancelled context.
-		fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
+	}
+	// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error, a
+	// cancelled context.
+	fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
+	if !errors.Is(err, wrapper.ErrUnauthorized) {
 		return exitAPI
 	}
+	fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(e.credentialHint(err)))
+	return exitCredential
 }
 
 // Command annotations.
 const (
-	annotTakesOutput    = "portctl/output"     // the command prints with -o
-	annotTakesDebug     = "portctl/debug"      // the command sends requests --debug can show
-	annotCredentialHint = "portctl/credential" // on a group: what to check when the server refuses the credential
-	annotEnv            = "portctl/env"        // on a flag: the environment variable it falls back to
+	annotTakesOutput    = "portctl/output"           // the command prints with -o
+	annotTakesDebug     = "portctl/debug"            // the command sends requests --debug can show
+	annotCancelOnSignal = "portctl/cancel-on-signal" // SIGINT or SIGTERM cancels the command's context
+	annotEnv            = "portctl/env"              // on a flag: the environment variable it falls back to
 )
 
-// credentialHint names the settings that hold the credential of cmd's API.
-func credentialHint(cmd *cobra.Command) string {
-	for c := cmd; c != nil; c = c.Parent() {
-		if h := c.Annotations[annotCredentialHint]; h != "" {
-			return h
-		}
+// mark sets the annotations annots on c.
+func mark(c *cobra.Command, annots ...string) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	for _, a := range annots {
+		c.Annotations[a] = "true"
+	}
+	return c
+}
+
+// credentialHint says what to check when a server refused the credential (err, an *APIError whose
+// Operation names the API): the token or the Alaya credential the command read.
+func (e *env) credentialHint(err error) string {
+	var ae *wrapper.APIError
+	switch {
+	case !errors.As(err, &ae):
+	case strings.HasPrefix(ae.Operation, "rainbond.") && e.tokenFlag != "":
+		return "check " + e.flagName(e.tokenFlag)
+	case strings.HasPrefix(ae.Operation, "alaya.") && e.cred != nil:
+		return e.alayaCredentialHint(ae.Code)
 	}
 	return "check the token or key"
 }
 
-// apiCommand marks c as a command that calls an API: it prints with -o and logs with --debug.
-func apiCommand(c *cobra.Command) *cobra.Command {
-	if c.Annotations == nil {
-		c.Annotations = map[string]string{}
-	}
-	c.Annotations[annotTakesOutput] = "true"
-	c.Annotations[annotTakesDebug] = "true"
-	return c
+// portsOptions is what the options of a 'rainbond ports' or 'alaya ports' command do besides
+// holding its flags.
+type portsOptions interface {
+	connFlags(fs *pflag.FlagSet)               // declares the connection flags
+	complete(e *env, cmd *cobra.Command) error // reads them (flag, else variable), makes the client; sends nothing
+	restate(e *env, err error) error           // restates an error of run for the user
 }
 
-// printsWithOutput marks c as a command that prints with -o (and sends nothing).
-func printsWithOutput(c *cobra.Command) *cobra.Command {
-	if c.Annotations == nil {
-		c.Annotations = map[string]string{}
+// portsCmd makes c a command of an API with the options o: it declares the connection flags, and
+// its RunE checks the required flags, completes o and calls run.
+func portsCmd[O portsOptions](e *env, c *cobra.Command, o O, run func(context.Context, O) error, required ...string) *cobra.Command {
+	o.connFlags(c.Flags())
+	c.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := requireFlags(cmd, required...); err != nil {
+			return err
+		}
+		if err := o.complete(e, cmd); err != nil {
+			return err
+		}
+		if err := run(cmd.Context(), o); err != nil {
+			return o.restate(e, err)
+		}
+		return nil
 	}
-	c.Annotations[annotTakesOutput] = "true"
-	return c
+	return mark(c, annotTakesOutput, annotTakesDebug)
+}
+
+// printUnless is err, or what print makes of v.
+func printUnless(err error, v any, print func(any) error) error {
+	if err != nil {
+		return err
+	}
+	return print(v)
+}
+
+// portFlag declares --port, whose bad values say "not a number".
+func portFlag(fs *pflag.FlagSet, p *int) {
+	fs.Var(intValue{p}, "port", "container port, 1..65535 (required)")
+}
+
+// newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).
+func (e *env) newRainbondClient(url, token, urlFlag, tokenFlag string) (*rainbond.Client, error) {
+	e.tokenFlag = tokenFlag
+	c, err := rainbond.NewClient(url, e.secret(token), rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()))
+	return c, e.asFlagError(err, map[string]string{"baseURL": urlFlag, "token": tokenFlag})
 }
 
 // envString declares a string flag that falls back to the environment variable envName; its help
@@ -276,17 +279,20 @@ func envName(f *pflag.Flag) string {
 	return ""
 }
 
-// setting returns the value of a string flag declared with envString: the flag when given on the
-// command line, else its environment variable. A missing value is a usage error naming both.
-func (e *env) setting(cmd *cobra.Command, name string) (string, error) {
-	v := e.optionalSetting(cmd, name)
-	if v == "" {
-		return "", usageErrorf("missing --%s (or set %s)", name, envName(cmd.Flags().Lookup(name)))
+// settings returns the values of the named string flags declared with envString, in order: each
+// the flag when given on the command line, else its environment variable. The first missing value
+// is a usage error naming both.
+func (e *env) settings(cmd *cobra.Command, names ...string) ([]string, error) {
+	vs := make([]string, len(names))
+	for i, n := range names {
+		if vs[i] = e.optionalSetting(cmd, n); vs[i] == "" {
+			return nil, usageErrorf("missing --%s (or set %s)", n, envName(cmd.Flags().Lookup(n)))
+		}
 	}
-	return v, nil
+	return vs, nil
 }
 
-// optionalSetting is setting without the error: "" when neither the flag nor the variable is set.
+// optionalSetting is one of settings without the error: "" when neither the flag nor the variable is set.
 func (e *env) optionalSetting(cmd *cobra.Command, name string) string {
 	f := cmd.Flags().Lookup(name)
 	if f == nil {
@@ -315,19 +321,9 @@ func (e *env) flagName(name string) string {
 	return "--" + name
 }
 
-// flagValidationError is a client's *wrapper.ValidationError restated in terms of the flag the
-// user typed.
-type flagValidationError struct {
-	flag   string // e.g. "--alias", or "RAINBOND_COMPONENT" when the value came from the environment
-	reason string
-	err    *wrapper.ValidationError
-}
-
-func (e *flagValidationError) Error() string { return "invalid " + e.flag + ": " + e.reason }
-func (e *flagValidationError) Unwrap() error { return e.err }
-
-// asFlagError restates a *wrapper.ValidationError whose Field is a key of fields as an error about
-// that flag; anything else is returned as is.
+// asFlagError restates a *wrapper.ValidationError whose Field is a key of fields as one about that
+// flag, as the user gave it ("invalid --alias: ...", or RAINBOND_COMPONENT when the value came from
+// the environment); anything else is returned as is.
 func (e *env) asFlagError(err error, fields map[string]string) error {
 	var ve *wrapper.ValidationError
 	if !errors.As(err, &ve) {
@@ -337,7 +333,7 @@ func (e *env) asFlagError(err error, fields map[string]string) error {
 	if !ok {
 		return err
 	}
-	return &flagValidationError{flag: e.flagName(name), reason: ve.Reason, err: ve}
+	return &wrapper.ValidationError{Field: e.flagName(name), Reason: ve.Reason}
 }
 
 // intValue is an int flag parsed in base 10, with an error that says what was expected.
@@ -355,11 +351,6 @@ func (v intValue) Set(s string) error {
 	}
 	*v.p = n
 	return nil
-}
-
-// intFlag declares an int flag whose bad values say "not a number".
-func intFlag(fs *pflag.FlagSet, p *int, name, usage string) {
-	fs.Var(intValue{p}, name, usage)
 }
 
 // flagError turns pflag's parse errors into usage errors naming the flag:
@@ -433,15 +424,18 @@ func needsSubcommand(c *cobra.Command, args []string) error {
 // asUsageError makes every error of an Args check a usage error.
 func asUsageError(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
-		if err := check(c, args); err != nil {
-			var ue *usageError
-			if errors.As(err, &ue) {
-				return err
-			}
-			return &usageError{msg: err.Error()}
+		err := check(c, args)
+		if ue := (*usageError)(nil); err == nil || errors.As(err, &ue) {
+			return err
 		}
-		return nil
+		return &usageError{msg: err.Error()}
 	}
+}
+
+// group is c with the subcommands subs.
+func group(c *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	c.AddCommand(subs...)
+	return c
 }
 
 // examples indents a block of example lines for help.

@@ -3,12 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,143 +17,77 @@ import (
 // demoStep is one portctl command line of the demo and what it must do.
 type demoStep struct {
 	title string   // what the step shows
-	args  []string // the command line after "portctl"
+	args  []string // the command line after "portctl"; the argument "ports.yaml" is demoPortsFile
 	code  int      // the expected exit status
-	// check looks at the output of a step that exited as expected; nil means no more to check.
-	check func(stdout, stderr string) error
+	// want are patterns (regular expressions) the output (stdout and stderr) of a step that exited
+	// as expected must match; one that starts with "!" must not match.
+	want []string
 	// sendsNothing says the step must not reach the server.
 	sendsNothing bool
-	// file, when set, is written to a temporary ports.yaml (and shown) before the step runs; the
-	// argument "ports.yaml" is that file.
-	file string
+}
+
+// step is a demo step that must exit 0 (see exits); its command line is split at spaces.
+func step(title, args string, want ...string) demoStep {
+	return demoStep{title: title, args: strings.Fields(args), want: want}
+}
+
+// exits is s expecting the exit status code.
+func (s demoStep) exits(code int) demoStep {
+	s.code = code
+	return s
 }
 
 // demoSteps is the whole demo: the life of port 8080 on Rainbond and on Alaya.
 func demoSteps() []demoStep {
-	rb := func(args ...string) []string { return append([]string{"rainbond", "ports"}, args...) }
-	al := func(args ...string) []string { return append([]string{"alaya", "ports"}, args...) }
+	// A Rainbond row: PORT PROTOCOL ALIAS INNER OUTER MAPPING K8S-SERVICE.
+	const noPorts, rb8080 = `\APORT[^\n]*\n\z`, `(?m)^8080 +`
+	const systemOnly, noCustom = `(?m)^system `, `!(?m)^custom `
+	badProtocol := step("Rainbond: a protocol the API does not know is refused before anything is sent (exit 2, on purpose)",
+		"rainbond ports add --port 8080 --protocol ftp", "invalid --protocol").exits(exitUsage)
+	badProtocol.sendsNothing = true
 	return []demoStep{
-		{title: "Rainbond: list the ports of the component (none yet)", args: rb("list"), check: noRows},
-		{
-			title: "Rainbond: a protocol the API does not know is refused before anything is sent (exit 2, on purpose)",
-			args:  rb("add", "--port", "8080", "--protocol", "ftp"), code: exitUsage, sendsNothing: true,
-			check: stderrHas("invalid --protocol"),
-		},
-		{
-			title: "Rainbond: add port 8080, http, with an alias",
-			args:  rb("add", "--port", "8080", "--protocol", "http", "--alias", "WEB"),
-			check: row("8080", col{1, "http"}, col{2, "WEB"}, col{3, "closed"}, col{4, "closed"}),
-		},
-		{
-			title: "Rainbond: open the inner service (the outer one needs it)",
-			args:  rb("update", "--port", "8080", "--action", "open_inner"),
-			check: row("8080", col{3, "open"}, col{4, "closed"}),
-		},
-		{
-			title: "Rainbond: open the outer service",
-			args:  rb("update", "--port", "8080", "--action", "open_outer"),
-			check: row("8080", col{3, "open"}, col{4, "open"}),
-		},
-		{
-			title: "Rainbond: list again, as JSON (the API's own field names)",
-			args:  rb("list", "-o", "json"),
-			check: func(stdout, _ string) error {
-				var ports []map[string]any
-				if err := json.Unmarshal([]byte(stdout), &ports); err != nil {
-					return err
-				}
-				if len(ports) != 1 || ports[0]["container_port"] != float64(8080) || ports[0]["is_outer_service"] != true {
-					return fmt.Errorf("want port 8080 with its outer service open, got %v", ports)
-				}
-				return nil
-			},
-		},
-		{
-			title: "Rainbond: change the alias (and the component's k8s service name)",
-			args:  rb("update", "--port", "8080", "--action", "change_port_alias", "--alias", "WEB_V2", "--k8s-service-name", "web-v2"),
-			check: row("8080", col{2, "WEB_V2"}, col{6, "web-v2"}),
-		},
-		{
-			title: "Rainbond: change the protocol to tcp: the server refuses while the outer service is open (exit 1, on purpose)",
-			args:  rb("update", "--port", "8080", "--action", "change_protocol", "--protocol", "tcp"),
-			code:  exitAPI, check: stderrHas("HTTP 400"),
-		},
-		{
-			title: "Rainbond: close the outer service",
-			args:  rb("update", "--port", "8080", "--action", "close_outer"),
-			check: row("8080", col{3, "open"}, col{4, "closed"}),
-		},
-		{
-			title: "Rainbond: now the protocol can change to tcp",
-			args:  rb("update", "--port", "8080", "--action", "change_protocol", "--protocol", "tcp"),
-			check: row("8080", col{1, "tcp"}),
-		},
-		{
-			title: "Rainbond: close the inner service (a port is deleted only when both are closed)",
-			args:  rb("update", "--port", "8080", "--action", "close_inner"),
-			check: row("8080", col{3, "closed"}, col{4, "closed"}),
-		},
-		{title: "Rainbond: delete port 8080", args: rb("delete", "--port", "8080"), check: row("8080")},
-		{title: "Rainbond: list (empty again)", args: rb("list"), check: noRows},
+		step("Rainbond: list the ports of the component (none yet)", "rainbond ports list", noPorts),
+		badProtocol,
+		step("Rainbond: add port 8080, http, with an alias",
+			"rainbond ports add --port 8080 --protocol http --alias WEB", rb8080+`http +WEB +closed +closed `),
+		step("Rainbond: open the inner service (the outer one needs it)",
+			"rainbond ports update --port 8080 --action open_inner", rb8080+`\S+ +\S+ +open +closed `),
+		step("Rainbond: open the outer service",
+			"rainbond ports update --port 8080 --action open_outer", rb8080+`\S+ +\S+ +open +open `),
+		// One port (the lines of one object), 8080, its outer service open.
+		step("Rainbond: list again, as JSON (the API's own field names)", "rainbond ports list -o json",
+			`\A\[\n  \{\n(    .*\n)*    "container_port": 8080,\n(    .*\n)*  \}\n\]\n\z`, `\n    "is_outer_service": true,?\n`),
+		step("Rainbond: change the alias (and the component's k8s service name)",
+			"rainbond ports update --port 8080 --action change_port_alias --alias WEB_V2 --k8s-service-name web-v2",
+			rb8080+`\S+ +WEB_V2 +\S+ +\S+ +\S+ +web-v2$`),
+		step("Rainbond: change the protocol to tcp: the server refuses while the outer service is open (exit 1, on purpose)",
+			"rainbond ports update --port 8080 --action change_protocol --protocol tcp", "HTTP 400").exits(exitAPI),
+		step("Rainbond: close the outer service",
+			"rainbond ports update --port 8080 --action close_outer", rb8080+`\S+ +\S+ +open +closed `),
+		step("Rainbond: now the protocol can change to tcp",
+			"rainbond ports update --port 8080 --action change_protocol --protocol tcp", rb8080+`tcp `),
+		step("Rainbond: close the inner service (a port is deleted only when both are closed)",
+			"rainbond ports update --port 8080 --action close_inner", rb8080+`\S+ +\S+ +closed +closed `),
+		step("Rainbond: delete port 8080", "rainbond ports delete --port 8080", rb8080),
+		step("Rainbond: list (empty again)", "rainbond ports list", noPorts),
 
-		{
-			title: "Alaya: list the open ports of the instance (the system ones only)",
-			args:  al("list"), check: all(row("system"), noRowWith("custom")),
-		},
-		{
-			title: "Alaya: a wrong AccessKey secret: the service refuses the signature (exit 4, on purpose)",
-			args:  al("list", "--secret-key", "not-the-secret"), code: exitCredential,
-			check: stderrHas("HTTP 401, code 40003"),
-		},
-		{
-			title: "Alaya: open 8080 as http/https",
-			args:  al("open", "--port", "8080", "--protocol", "http/https"),
-			check: row("8080", col{1, "http/https"}, col{2, `^[0-9]+$`}),
-		},
-		{
-			title: "Alaya: list again, as JSON ({\"ports\": system, \"customPorts\": opened by you})",
-			args:  al("list", "-o", "json"),
-			check: func(stdout, _ string) error {
-				var list struct {
-					Ports       []map[string]any `json:"ports"`
-					CustomPorts []map[string]any `json:"customPorts"`
-				}
-				if err := json.Unmarshal([]byte(stdout), &list); err != nil {
-					return err
-				}
-				if len(list.CustomPorts) != 1 || list.CustomPorts[0]["port"] != float64(8080) {
-					return fmt.Errorf("want custom port 8080, got %v", list.CustomPorts)
-				}
-				return nil
-			},
-		},
-		{
-			title: "Alaya: close 8080",
-			args:  al("close", "--port", "8080"),
-			check: func(stdout, _ string) error {
-				if !strings.HasPrefix(stdout, "closed port 8080") {
-					return fmt.Errorf("want a confirmation, got %q", stdout)
-				}
-				return nil
-			},
-		},
-		{title: "Alaya: list (no custom port left)", args: al("list"), check: all(row("system"), noRowWith("custom"))},
+		step("Alaya: list the open ports of the instance (the system ones only)", "alaya ports list", systemOnly, noCustom),
+		step("Alaya: a wrong AccessKey secret: the service refuses the signature (exit 4, on purpose)",
+			"alaya ports list --secret-key not-the-secret", "HTTP 401, code 40003").exits(exitCredential),
+		step("Alaya: open 8080 as http/https",
+			"alaya ports open --port 8080 --protocol http/https", `(?m)^8080 +http/https +[0-9]+$`),
+		// One custom port (the lines of one object), 8080.
+		step(`Alaya: list again, as JSON ({"ports": system, "customPorts": opened by you})`, "alaya ports list -o json",
+			`\n  "customPorts": \[\n    \{\n(      .*\n)*      "port": 8080,?\n(      .*\n)*    \}\n  \]\n`),
+		step("Alaya: close 8080", "alaya ports close --port 8080", `\Aclosed port 8080 `),
+		step("Alaya: list (no custom port left)", "alaya ports list", systemOnly, noCustom),
 
-		{
-			title: "Declarative: describe the ports wanted in a file; diff prints the plan and writes nothing",
-			args:  []string{"diff", "-f", "ports.yaml"}, file: demoPortsFile,
-			check: stdoutHas("~ rainbond demo-team/1/gr1a2b3c 8080 open outer\n", "Plan: 3 to add, 0 to change, 0 to delete.\n"),
-		},
-		{
-			title: "Declarative: apply runs the plan, one API call per line, in an order the servers accept",
-			args:  []string{"apply", "-f", "ports.yaml"}, file: demoPortsFile,
-			check: stdoutHas("Apply complete: 4 steps done.\n"),
-		},
-		{
-			title: "Declarative: apply again: the state is reached, nothing to do",
-			args:  []string{"apply", "-f", "ports.yaml"}, file: demoPortsFile,
-			check: stdoutHas("no changes\n"),
-		},
+		step("Declarative: describe the ports wanted in a file; diff prints the plan and writes nothing",
+			"diff -f ports.yaml", `(?m)^~ rainbond demo-team/1/gr1a2b3c 8080 open outer$`,
+			`(?m)^Plan: 3 to add, 0 to change, 0 to delete\.$`),
+		step("Declarative: apply runs the plan, one API call per line, in an order the servers accept",
+			"apply -f ports.yaml", `(?m)^Apply complete: 4 steps done\.$`),
+		step("Declarative: apply again: the state is reached, nothing to do", "apply -f ports.yaml", `(?m)^no changes$`),
 	}
 }
 
@@ -180,18 +114,6 @@ alaya:
         protocol: http/https
 `
 
-// stdoutHas checks that stdout contains every part.
-func stdoutHas(parts ...string) func(string, string) error {
-	return func(stdout, _ string) error {
-		for _, p := range parts {
-			if !strings.Contains(stdout, p) {
-				return fmt.Errorf("want %q in the output", p)
-			}
-		}
-		return nil
-	}
-}
-
 func newDemoCmd(e *env) *cobra.Command {
 	var addr string
 	c := &cobra.Command{
@@ -207,81 +129,59 @@ The demo exits 0 when every step did what it should, else 1.`,
 		Example: examples(`portctl demo
 make demo                 # the same, from a checkout`),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkAddr(addr); err != nil {
+			f, err := startFake(addr)
+			if err != nil {
 				return err
 			}
-			return e.servers.demo(e, cmd, addr)
+			defer func() { _ = f.Close() }()
+			return runDemo(cmd.Context(), e.stdout, f, demoSteps())
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "`address` the embedded fake listens on")
-	return cancelOnSignal(c)
+	return mark(c, annotCancelOnSignal)
 }
 
-// serveDemo is demo in this process.
-func serveDemo(e *env, cmd *cobra.Command, addr string) error {
-	f, err := startFake(addr)
+// runDemo runs the steps against f through Run, as a user would type them, and prints them.
+func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error {
+	dir, err := os.MkdirTemp("", "portctl-demo-")
 	if err != nil {
 		return err
 	}
-	defer func() { _ = f.Close() }()
-	return runDemo(cmd.Context(), e.stdout, f, demoSteps())
-}
-
-// runDemo runs the steps against f through run, as a user would type them, and prints them.
-func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error {
-	fmt.Fprintf(w, "The embedded fake serves Rainbond and Alaya at %s. Every command below reads this\n", f.base)
-	fmt.Fprintf(w, "environment, as after 'portctl fake' (secrets not shown):\n\n")
-	for _, k := range fakeVarNames {
-		v := f.vars[k]
-		if k == "RAINBOND_TOKEN" || k == "ALAYA_SECRET_KEY" {
-			v = "<hidden>"
-		}
-		fmt.Fprintf(w, "  %s=%s\n", k, v)
+	defer func() { _ = os.RemoveAll(dir) }()
+	file := filepath.Join(dir, "ports.yaml")
+	if err := os.WriteFile(file, []byte(demoPortsFile), 0o600); err != nil {
+		return err
 	}
+	fmt.Fprintf(w, "The embedded fake serves Rainbond and Alaya at %s. Every command below reads this\n", f.base)
+	fmt.Fprintf(w, "environment, as after 'portctl fake' (secrets not shown):\n\n%s", f.envLines("  ", true))
 	var failed []string
-	var dir, shown string
+	shown := false
 	for i, s := range steps {
 		fmt.Fprintf(w, "\n# %d. %s\n", i+1, s.title)
-		if s.file != "" {
-			if dir == "" {
-				var err error
-				if dir, err = os.MkdirTemp("", "portctl-demo-"); err != nil {
-					return err
-				}
-				defer func() { _ = os.RemoveAll(dir) }()
+		args := slices.Clone(s.args)
+		if j := slices.Index(args, "ports.yaml"); j >= 0 {
+			args[j] = file
+			if !shown {
+				fmt.Fprintf(w, "$ cat ports.yaml\n%s", demoPortsFile)
+				shown = true
 			}
-			path := filepath.Join(dir, "ports.yaml")
-			if err := os.WriteFile(path, []byte(s.file), 0o600); err != nil {
-				return err
-			}
-			if s.file != shown {
-				fmt.Fprintf(w, "$ cat ports.yaml\n%s", s.file)
-				shown = s.file
-			}
-			args := make([]string, len(s.args))
-			for j, a := range s.args {
-				if a == "ports.yaml" {
-					a = path
-				}
-				args[j] = a
-			}
-			s.args = args
 		}
-		fmt.Fprintf(w, "$ portctl %s\n", shellJoin(s.args))
-		var stdout, stderr bytes.Buffer
+		fmt.Fprintf(w, "$ portctl %s\n", shellJoin(args))
+		var out bytes.Buffer // stdout and stderr, as a terminal shows them
 		before := f.requestCount()
-		code := Run(ctx, s.args, f.getenv, &stdout, &stderr)
-		_, _ = w.Write(stdout.Bytes())
-		_, _ = w.Write(stderr.Bytes())
+		code := Run(ctx, args, f.getenv, &out, &out)
+		_, _ = w.Write(out.Bytes())
 		problem := ""
 		switch {
 		case code != s.code:
 			problem = fmt.Sprintf("exit %d, want %d", code, s.code)
 		case s.sendsNothing && f.requestCount() != before:
 			problem = "a request was sent"
-		case s.check != nil:
-			if err := s.check(stdout.String(), stderr.String()); err != nil {
-				problem = err.Error()
+		}
+		for _, p := range s.want {
+			not := strings.HasPrefix(p, "!")
+			if problem == "" && regexp.MustCompile(strings.TrimPrefix(p, "!")).Match(out.Bytes()) == not {
+				problem = fmt.Sprintf("the output does not match %s", p)
 			}
 		}
 		switch {
@@ -320,83 +220,4 @@ func shellJoin(args []string) string {
 		quoted[i] = a
 	}
 	return strings.Join(quoted, " ")
-}
-
-// col is a column of a table row and a pattern its cell must match (anchored).
-type col struct {
-	i    int
-	want string
-}
-
-// row checks that the table has a row whose first cell is first and whose cells match cols.
-func row(first string, cols ...col) func(string, string) error {
-	return func(stdout, _ string) error {
-		for _, r := range tableRows(stdout) {
-			if r[0] != first {
-				continue
-			}
-			for _, c := range cols {
-				if c.i >= len(r) || !regexp.MustCompile(`^(`+c.want+`)$`).MatchString(r[c.i]) {
-					return fmt.Errorf("row %s: column %d is not %s", first, c.i+1, c.want)
-				}
-			}
-			return nil
-		}
-		return fmt.Errorf("no row %s", first)
-	}
-}
-
-// noRowWith checks that no row starts with first.
-func noRowWith(first string) func(string, string) error {
-	return func(stdout, _ string) error {
-		for _, r := range tableRows(stdout) {
-			if r[0] == first {
-				return fmt.Errorf("unexpected row %s", strings.Join(r, " "))
-			}
-		}
-		return nil
-	}
-}
-
-// noRows checks that the table has a header and no rows.
-func noRows(stdout, _ string) error {
-	if !strings.Contains(stdout, "PORT") {
-		return fmt.Errorf("no table header")
-	}
-	if rs := tableRows(stdout); len(rs) > 0 {
-		return fmt.Errorf("want no ports, got %d", len(rs))
-	}
-	return nil
-}
-
-func stderrHas(s string) func(string, string) error {
-	return func(_, stderr string) error {
-		if !strings.Contains(stderr, s) {
-			return fmt.Errorf("stderr does not say %q", s)
-		}
-		return nil
-	}
-}
-
-func all(checks ...func(string, string) error) func(string, string) error {
-	return func(stdout, stderr string) error {
-		for _, c := range checks {
-			if err := c(stdout, stderr); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
-// tableRows returns the cells of each row of a table, without the header.
-func tableRows(out string) [][]string {
-	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	var rs [][]string
-	for _, l := range lines[1:] {
-		if f := strings.Fields(l); len(f) > 0 {
-			rs = append(rs, f)
-		}
-	}
-	return rs
 }

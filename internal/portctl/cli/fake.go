@@ -40,7 +40,6 @@ const fakeAlayaPrefix = "/alaya" + alayatest.PathPrefix
 // served on one listener.
 type fake struct {
 	vars     map[string]string // fakeVarNames and their values
-	apiKey   string            // a bearer key the Alaya API accepts too, instead of the AccessKey pair
 	base     string            // http://host:port
 	rainbond *rainbondtest.Handler
 	alaya    *alayatest.Handler
@@ -61,31 +60,27 @@ func checkAddr(addr string) error {
 	return nil
 }
 
-// startFake listens on addr and serves both APIs until Close.
+// startFake listens on addr and serves both APIs until Close. A malformed addr is a usage error.
 func startFake(addr string) (*fake, error) {
+	if err := checkAddr(addr); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	host, port, err := net.SplitHostPort(ln.Addr().String())
-	if err != nil {
-		_ = ln.Close()
-		return nil, err
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+	a := ln.Addr().(*net.TCPAddr)
+	host := a.IP.String()
+	if a.IP.IsUnspecified() {
 		host = "127.0.0.1" // listening on all interfaces: clients use the loopback address
 	}
-	f := &fake{
-		base:   "http://" + net.JoinHostPort(host, port),
-		served: make(chan error, 1),
-	}
-	token, key := randomHex(24), randomHex(24)
+	f := &fake{base: "http://" + net.JoinHostPort(host, strconv.Itoa(a.Port)), served: make(chan error, 1)}
+	token := randomHex(24)
 	f.rainbond = rainbondtest.NewHandler(token)
 	f.rainbond.AddComponent(fakeComponent)
 	f.alaya = alayatest.NewHandler() // with a random AccessKey pair
-	f.alaya.SetAPIKey(key)
+	f.alaya.SetAPIKey(randomHex(24))
 	f.alaya.AddInstance(fakeInstance)
-	f.apiKey = key
 	ak := f.alaya.AccessKey()
 	f.vars = map[string]string{
 		"RAINBOND_URL":       f.base + "/rainbond",
@@ -107,11 +102,16 @@ func startFake(addr string) (*fake, error) {
 	return f, nil
 }
 
-// envLines returns the KEY=value lines a shell can export.
-func (f *fake) envLines() string {
+// envLines returns the KEY=value lines a shell can export, each after indent; hide replaces the
+// token and the secret key by "<hidden>".
+func (f *fake) envLines(indent string, hide bool) string {
 	var b strings.Builder
 	for _, k := range fakeVarNames {
-		b.WriteString(k + "=" + f.vars[k] + "\n")
+		v := f.vars[k]
+		if hide && (k == "RAINBOND_TOKEN" || k == "ALAYA_SECRET_KEY") {
+			v = "<hidden>"
+		}
+		b.WriteString(indent + k + "=" + v + "\n")
 	}
 	return b.String()
 }
@@ -164,26 +164,21 @@ portctl fake > /tmp/portctl-fake.env
 set -a; . /tmp/portctl-fake.env; set +a    # or: export $(cat /tmp/portctl-fake.env)
 portctl rainbond ports list
 portctl alaya ports list`),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkAddr(addr); err != nil {
-				return err
-			}
-			return e.servers.fake(e, cmd, addr)
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return e.serveFake(cmd.Context(), addr) },
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
-	return cancelOnSignal(printsWithOutput(c))
+	return mark(c, annotTakesOutput, annotCancelOnSignal)
 }
 
-// serveFake is fake in this process: it serves until the command's context is cancelled (Ctrl-C).
-func serveFake(e *env, cmd *cobra.Command, addr string) error {
+// serveFake serves until ctx is cancelled (Ctrl-C).
+func (e *env) serveFake(ctx context.Context, addr string) error {
 	f, err := startFake(addr)
 	if err != nil {
 		return err
 	}
 	// One write, so a file the lines are redirected to is never seen half written.
 	if err := e.print(f.vars, func(w io.Writer) error {
-		_, err := io.WriteString(w, f.envLines())
+		_, err := io.WriteString(w, f.envLines("", false))
 		return err
 	}); err != nil {
 		_ = f.Close()
@@ -191,9 +186,9 @@ func serveFake(e *env, cmd *cobra.Command, addr string) error {
 	}
 	fmt.Fprintf(e.stderr, "portctl fake: serving Rainbond at %s and Alaya at %s; Ctrl-C to stop\n"+
 		"portctl fake: Alaya also accepts the bearer key ALAYA_API_KEY=%s (instead of ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY)\n",
-		f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"], f.apiKey)
+		f.vars["RAINBOND_URL"], f.vars["ALAYA_URL"], f.alaya.APIKey())
 	select {
-	case <-cmd.Context().Done():
+	case <-ctx.Done():
 	case err := <-f.served:
 		f.served <- err // for Close
 	}

@@ -26,7 +26,7 @@ func runWith(t *testing.T, vars map[string]string, args ...string) result {
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return vars[k] }
-	code := RunFake(ctx, args, getenv, &stdout, &stderr)
+	code := Run(ctx, args, getenv, &stdout, &stderr)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 

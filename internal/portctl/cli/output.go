@@ -21,16 +21,13 @@ const (
 	outputYAML  outputFormat = "yaml"
 )
 
-var outputFormats = []outputFormat{outputTable, outputJSON, outputYAML}
-
 func (o *outputFormat) String() string { return string(*o) }
 func (o *outputFormat) Type() string   { return "format" }
 func (o *outputFormat) Set(s string) error {
-	for _, f := range outputFormats {
-		if s == string(f) {
-			*o = f
-			return nil
-		}
+	switch f := outputFormat(s); f {
+	case outputTable, outputJSON, outputYAML:
+		*o = f
+		return nil
 	}
 	return errors.New("must be table, json or yaml")
 }

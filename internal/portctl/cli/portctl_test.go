@@ -200,7 +200,7 @@ func TestFakeServesAndPrintsTheEnvironment(t *testing.T) {
 	var stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		code := RunFake(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
+		code := Run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
 		_ = pw.Close()
 		done <- code
 	}()
@@ -296,14 +296,15 @@ func TestDemoFailsWhenAStepMisbehaves(t *testing.T) {
 	var out strings.Builder
 	steps := []demoStep{
 		{title: "wrong exit", args: []string{"rainbond", "ports", "delete", "--port", "1"}},
-		{title: "wrong output", args: []string{"rainbond", "ports", "list"}, check: row("8080")},
+		{title: "wrong output", args: []string{"rainbond", "ports", "list"}, want: []string{`(?m)^8080 `}},
 		{title: "sends", args: []string{"rainbond", "ports", "list"}, sendsNothing: true},
+		{title: "output it must not have", args: []string{"rainbond", "ports", "list"}, want: []string{"!^PORT "}},
 	}
 	err = runDemo(context.Background(), &out, f, steps)
 	var xe *exitError
 	require.ErrorAs(t, err, &xe)
 	assert.Equal(t, 1, xe.code)
-	assert.Contains(t, out.String(), "demo: FAILED: 3 of 3 steps")
+	assert.Contains(t, out.String(), "demo: FAILED: 4 of 4 steps")
 	assert.NotContains(t, out.String(), f.vars["RAINBOND_TOKEN"])
 }
 

@@ -2,39 +2,26 @@ package cli
 
 import (
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 )
 
-type topLevelCmd struct {
-	name  string
-	build func(*env) *cobra.Command
-}
-
 // topLevel is every top-level command but help and completion, by name: a new command is a
 // constructor taking the env, added here. (A function, not a variable: demo runs portctl, whose
 // tree holds demo.)
-func topLevel() []topLevelCmd {
-	return []topLevelCmd{
-		{"rainbond", newRainbondCmd},
-		{"alaya", newAlayaCmd},
-		{"fake", newFakeCmd},
-		{"demo", newDemoCmd},
-		{"apply", newApplyCmd},
-		{"diff", newDiffCmd},
-		{"version", newVersionCmd},
+func topLevel() map[string]func(*env) *cobra.Command {
+	return map[string]func(*env) *cobra.Command{
+		"rainbond": newRainbondCmd, "alaya": newAlayaCmd, "fake": newFakeCmd, "demo": newDemoCmd,
+		"apply": newApplyCmd, "diff": newDiffCmd, "version": newVersionCmd,
 	}
 }
 
 // CommandTree is the whole command tree, as the help and the reference show it, for
 // cmd/portctl-docs. Its commands read no environment and print nothing.
 func CommandTree() *cobra.Command {
-	e := newEnv(func(string) string { return "" }, io.Discard, io.Discard)
-	e.servers = servers{fake: handOff, demo: handOff}
-	return newRootCmd(e, nil)
+	return newRootCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard), nil)
 }
 
 // newRootCmd builds the command tree of one run with args. When the first argument names a
@@ -97,20 +84,20 @@ portctl help rainbond ports update     # the help of any command`),
 		"log each HTTP attempt on stderr (method, path, status, duration, retry waits; never a credential) [$PORTCTL_DEBUG]")
 	_ = pf.SetAnnotation("debug", annotEnv, []string{"PORTCTL_DEBUG"})
 	root.Flags().BoolVar(&showVersion, "version", false, "print the version of portctl, Go and the platform, and exit")
-	printsWithOutput(root)
+	mark(root, annotTakesOutput)
 
 	first := ""
 	if len(args) > 0 {
 		first = args[0]
 	}
 	all := topLevel()
-	if i := slices.IndexFunc(all, func(c topLevelCmd) bool { return c.name == first }); i >= 0 {
-		root.AddCommand(all[i].build(e))
+	if build, ok := all[first]; ok {
+		root.AddCommand(build(e))
 		// Nor the completion command, which cobra would otherwise add when it runs the line.
 		root.CompletionOptions.DisableDefaultCmd = true
 	} else {
-		for _, c := range all {
-			root.AddCommand(c.build(e))
+		for _, build := range all {
+			root.AddCommand(build(e))
 		}
 		root.InitDefaultCompletionCmd()
 	}
@@ -145,38 +132,41 @@ func finishTree(c *cobra.Command) {
 
 // globalFlags checks -o and --debug against the command that runs, and reads PORTCTL_DEBUG.
 func (e *env) globalFlags(cmd *cobra.Command) error {
-	if cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "" {
+	takesDebug, v := cmd.Annotations[annotTakesDebug] != "", e.getenv("PORTCTL_DEBUG")
+	switch {
+	case cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "":
 		return usageErrorf("-o/--output does not apply to %s", cmd.CommandPath())
-	}
-	if cmd.Annotations[annotTakesDebug] == "" {
-		if cmd.Flags().Changed("debug") {
-			return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
-		}
+	case !takesDebug && cmd.Flags().Changed("debug"):
+		return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
+	case !takesDebug || cmd.Flags().Changed("debug") || v == "":
 		return nil
 	}
-	if !cmd.Flags().Changed("debug") {
-		if v := e.getenv("PORTCTL_DEBUG"); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
-			}
-			e.debug = b
-		}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
 	}
+	e.debug = b
 	return nil
 }
 
 // newHelpCmd is "portctl help [command]": the help of any command, and a usage error for a path
 // that names none.
 func newHelpCmd() *cobra.Command {
+	// find returns the command args name, or nil.
+	find := func(c *cobra.Command, args []string) *cobra.Command {
+		if cmd, rest, err := c.Root().Find(args); err == nil && len(rest) == 0 {
+			return cmd
+		}
+		return nil
+	}
 	return &cobra.Command{
 		Use:   "help [command]",
 		Short: "Help about any command",
 		Long:  "Print the help of any command, e.g. 'portctl help rainbond ports add'.",
 		Args:  cobra.ArbitraryArgs,
 		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			cmd, rest, err := c.Root().Find(args)
-			if err != nil || len(rest) > 0 {
+			cmd := find(c, args)
+			if cmd == nil {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
 			var comps []cobra.Completion
@@ -188,8 +178,8 @@ func newHelpCmd() *cobra.Command {
 			return comps, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			cmd, rest, err := c.Root().Find(args)
-			if err != nil || len(rest) > 0 {
+			cmd := find(c, args)
+			if cmd == nil {
 				return usageErrorf("unknown help topic %q", strings.Join(args, " "))
 			}
 			cmd.InitDefaultHelpFlag() // as --help would: the help lists -h, --help

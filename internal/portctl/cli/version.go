@@ -47,21 +47,17 @@ func moduleVersion(info *debug.BuildInfo, ok bool) string {
 // Version is portctl's version as 'portctl version' prints it, e.g. "0.1.0".
 func Version() string { return currentVersion().Version }
 
-func (v versionInfo) line() string {
-	return fmt.Sprintf("portctl %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)
-}
-
 // printVersion prints the version as one line, or as an object with -o json or yaml.
 func (e *env) printVersion() error {
 	v := currentVersion()
 	return e.print(v, func(w io.Writer) error {
-		_, err := io.WriteString(w, v.line())
+		_, err := fmt.Fprintf(w, "portctl %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)
 		return err
 	})
 }
 
 func newVersionCmd(e *env) *cobra.Command {
-	return printsWithOutput(&cobra.Command{
+	return mark(&cobra.Command{
 		Use:   "version",
 		Short: "print the version of portctl, Go and the platform",
 		Long: `Print the version of portctl (the module's release when installed from a tag, else the
@@ -70,5 +66,5 @@ prints the same.`,
 		Example: examples(`portctl version            # portctl 0.1.0 (go1.25.4, linux/amd64)
 portctl version -o json    # {"version": "0.1.0", "goVersion": "go1.25.4", "platform": "linux/amd64"}`),
 		RunE: func(*cobra.Command, []string) error { return e.printVersion() },
-	})
+	}, annotTakesOutput)
 }
