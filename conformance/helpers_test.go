@@ -97,13 +97,12 @@ func (r *alayaRig) client(t testing.TB, cred alaya.Credential, opts ...alaya.Opt
 }
 
 // requireAPIError asserts that err is a *wrapper.APIError with the HTTP status and envelope code.
-func requireAPIError(t testing.TB, err error, status, code int) *wrapper.APIError {
+func requireAPIError(t testing.TB, err error, status, code int) {
 	t.Helper()
 	var ae *wrapper.APIError
 	require.Truef(t, errors.As(err, &ae), "want *wrapper.APIError (HTTP %d, code %d), got %T: %v", status, code, err, err)
 	require.Equalf(t, status, ae.StatusCode, "HTTP status of %v", ae)
 	require.Equalf(t, code, ae.Code, "envelope code of %v", ae)
-	return ae
 }
 
 // rawResult is the answer to a raw request.
