@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -97,7 +98,8 @@ func TestDemoRuns(t *testing.T) {
 		t.Errorf("portctl demo: %v\n%s", err, out)
 	}
 	out, err = exec.Command(portctl, "fake", "--addr", "no-port").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "invalid --addr") {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "invalid --addr") {
 		t.Errorf("portctl fake --addr no-port: %v, want exit 2 naming --addr\n%s", err, out)
 	}
 }

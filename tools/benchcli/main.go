@@ -110,7 +110,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 	minimal := program{name: "minimal", path: filepath.Join(dir, "minimal")}
 	for _, b := range []struct{ out, pkg string }{{portctl.path, "./cmd/portctl"}, {minimal.path, "./tools/benchcli/minimal"}} {
 		if out, err := exec.Command("go", "build", "-o", b.out, b.pkg).CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
+			return fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
 		}
 	}
 
@@ -122,7 +122,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 	for i := range nports {
 		p := strconv.Itoa(8000 + i)
 		if out, err := runOnce(portctl.path, env, "rainbond", "ports", "add", "--port", p, "--protocol", "http", "--alias", "P"+p, "--inner"); err != nil {
-			return fmt.Errorf("portctl rainbond ports add --port %s: %v\n%s", p, err, out)
+			return fmt.Errorf("portctl rainbond ports add --port %s: %w\n%s", p, err, out)
 		}
 	}
 	if err := checkSameList(portctl, minimal, env, nports); err != nil {
@@ -151,7 +151,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 		for _, p := range progs {
 			for _, c := range p.copies {
 				if out, err := runOnce(c, env, p.args...); err != nil {
-					return fmt.Errorf("%s: %v\n%s", p.name, err, out)
+					return fmt.Errorf("%s: %w\n%s", p.name, err, out)
 				}
 			}
 		}
@@ -250,7 +250,7 @@ func startFake(program string) (*exec.Cmd, []string, error) {
 	}
 	if seen < 10 {
 		stopFake(cmd)
-		return nil, nil, fmt.Errorf("portctl fake printed %d of its 10 variables (%v)", seen, sc.Err())
+		return nil, nil, errors.Join(fmt.Errorf("portctl fake printed %d of its 10 variables", seen), sc.Err())
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	return cmd, env, nil
@@ -312,15 +312,15 @@ func timeRun(p program, bin string, env []string) (time.Duration, error) {
 func checkSameList(portctl, minimal program, env []string, nports int) error {
 	out, err := runOnce(portctl.path, env, portctl.args...)
 	if err != nil {
-		return fmt.Errorf("%s: %v\n%s", describe(portctl), err, out)
+		return fmt.Errorf("%s: %w\n%s", describe(portctl), err, out)
 	}
 	var list []json.RawMessage
 	if err := json.Unmarshal(out, &list); err != nil || len(list) != nports {
-		return fmt.Errorf("%s printed %d ports (%v), want %d:\n%s", describe(portctl), len(list), err, nports, out)
+		return errors.Join(fmt.Errorf("%s printed %d ports, want %d:\n%s", describe(portctl), len(list), nports, out), err)
 	}
 	out, err = runOnce(minimal.path, env)
 	if err != nil {
-		return fmt.Errorf("minimal: %v\n%s", err, out)
+		return fmt.Errorf("minimal: %w\n%s", err, out)
 	}
 	if !json.Valid(out) || bytes.Count(out, []byte(`"container_port"`)) != nports {
 		return fmt.Errorf("minimal printed %d container_port keys, want %d:\n%s", bytes.Count(out, []byte(`"container_port"`)), nports, out)

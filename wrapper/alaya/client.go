@@ -2,6 +2,7 @@ package alaya
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -137,7 +138,7 @@ func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) err
 func call[T, R any](ctx context.Context, c *Client, op string, send func(context.Context) (*http.Response, error),
 	parse func(*http.Response) (R, error), ok func(*T) bool) (*T, error) {
 	env, rsp, err := respond.Do(ctx, c.c.D, op, send, parse, ok)
-	if ae, isAPI := err.(*wrapper.APIError); isAPI && ae.StatusCode == http.StatusOK {
+	if ae := (*wrapper.APIError)(nil); errors.As(err, &ae) && ae.StatusCode == http.StatusOK {
 		if mt, _, _ := mime.ParseMediaType(rsp.Header.Get("Content-Type")); mt == "text/html" {
 			ae.Message = "the answer is an HTML page (Content-Type text/html), not the API: the base URL " + c.c.Base +
 				" probably misses the API prefix /api/osm (DefaultBaseURL is " + DefaultBaseURL + ")"

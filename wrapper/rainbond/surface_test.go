@@ -66,7 +66,7 @@ func TestSentinelStatuses(t *testing.T) {
 	} {
 		e := &wrapper.APIError{StatusCode: tc.status, Code: tc.code}
 		for _, s := range []error{wrapper.ErrUnauthorized, wrapper.ErrForbidden, wrapper.ErrNotFound, wrapper.ErrConflict} {
-			assert.Equal(t, s == tc.want, errors.Is(e, s), "HTTP %d code %d vs %v", tc.status, tc.code, s)
+			assert.Equal(t, errors.Is(s, tc.want), errors.Is(e, s), "HTTP %d code %d vs %v", tc.status, tc.code, s)
 		}
 	}
 	assert.NotErrorIs(t, &wrapper.APIError{StatusCode: 400, Code: 404}, wrapper.ErrNotFound)

@@ -93,7 +93,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 	var tmps []string
 	defer func() {
 		for _, t := range tmps {
-			os.Remove(t)
+			_ = os.Remove(t) // best effort: a leftover temporary file is hidden and harmless
 		}
 	}()
 	for i, r := range out {

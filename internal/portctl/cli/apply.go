@@ -141,7 +141,7 @@ func readPortsFile(cfg applyConfig) (*portfile.File, error) {
 	}
 	if err != nil {
 		msg := err.Error()
-		if pe, ok := err.(*os.PathError); ok {
+		if pe := (*os.PathError)(nil); errors.As(err, &pe) {
 			msg = pe.Err.Error()
 		}
 		return nil, &portfile.Error{File: cfg.file, Msg: "cannot read: " + msg}

@@ -3,6 +3,7 @@
 package check
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -84,7 +85,7 @@ func BaseURL(field, raw string) (*url.URL, error) {
 		// url.Parse's error quotes the whole URL; its cause quotes at most the part that is wrong,
 		// which may still be the user information: take that out too.
 		reason := err.Error()
-		if ue, ok := err.(*url.Error); ok {
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
 			reason = ue.Err.Error()
 		}
 		if info := userInfo(raw); info != "" {

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -57,7 +58,7 @@ func readCapped(r io.Reader, limit, declared int64) (net.Buffers, int64, error) 
 		case total > limit:
 			bufs[len(bufs)-1] = buf[:k-int(total-limit)]
 			return bufs, limit, wrapper.ErrBodyTooLarge
-		case err == io.EOF:
+		case errors.Is(err, io.EOF):
 			return bufs, total, nil
 		case err != nil:
 			return bufs, total, err

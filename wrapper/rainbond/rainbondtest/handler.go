@@ -129,7 +129,9 @@ func (h *Handler) AddComponent(c rainbond.Component) {
 		h.teams[c.TeamID] = t
 	}
 	t.opened[c.RegionName] = true
-	h.regions[c.RegionName] = h.regions[c.RegionName] // known; opened for all only by AddRegion
+	if _, known := h.regions[c.RegionName]; !known {
+		h.regions[c.RegionName] = false // known; opened for all only by AddRegion
+	}
 	k := keyOf(c)
 	if comp, ok := h.byKey[k]; ok {
 		comp.app = c.AppID
