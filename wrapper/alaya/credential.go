@@ -15,6 +15,17 @@ import (
 	"github.com/portsdk/portsdk/wrapper"
 )
 
+// The statuses of the service's 401 answers (APIError.Code): why a credential was refused.
+const (
+	StatusMalformed    = alayasign.StatusMalformed    // Authorization header missing or malformed
+	StatusTimestamp    = alayasign.StatusTimestamp    // timestamp outside five minutes of the service's clock
+	StatusSignature    = alayasign.StatusSignature    // signature does not verify (a wrong secret)
+	StatusKeyDisabled  = alayasign.StatusKeyDisabled  // access key disabled
+	StatusKeyExpired   = alayasign.StatusKeyExpired   // access key expired
+	StatusUnknownKey   = alayasign.StatusUnknownKey   // access key (or API key) does not exist
+	StatusNoCredential = alayasign.StatusNoCredential // no credential at all (the gateway's answer)
+)
+
 // Credential is what a Client authenticates with: an AccessKey pair, which signs every request
 // the way the live service requires, or a BearerKey, the form the API pages show (a pointer to
 // either works too). Only this package implements it.

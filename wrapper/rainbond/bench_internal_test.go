@@ -18,7 +18,7 @@ func BenchmarkValidate(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := comp.validate(); err != nil {
+		if err := comp.Validate(); err != nil {
 			b.Fatal(err)
 		}
 		if err := check.Port("port", 8080); err != nil {

@@ -57,7 +57,7 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 // ListPorts returns the ports of a component (an empty slice when it has none). The server gives no
 // order. It is retried on connection errors, 429, 502, 503 and 504 (see WithMaxRetries).
 func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) {
-	if err := comp.validate(); err != nil {
+	if err := comp.Validate(); err != nil {
 		return nil, err
 	}
 	env, _, err := respond.Do(ctx, c.c.D, "rainbond.ListPorts", func(ctx context.Context) (*http.Response, error) {
@@ -92,7 +92,7 @@ type (
 // AddPort adds a port to a component and returns it as the server created it. It is never retried:
 // after a lost answer, ListPorts tells whether the port exists.
 func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest) (*Port, error) {
-	if err := comp.validate(); err != nil {
+	if err := comp.Validate(); err != nil {
 		return nil, err
 	}
 	if err := validateAdd(&req); err != nil {
@@ -107,7 +107,7 @@ func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest
 // retried. The helpers OpenOuter, CloseOuter, OpenInner, CloseInner, ChangeProtocol and ChangeAlias
 // build the request for each action.
 func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req UpdatePortRequest) (*Port, error) {
-	if err := comp.validate(); err != nil {
+	if err := comp.Validate(); err != nil {
 		return nil, err
 	}
 	if err := check.Port("port", port); err != nil {
@@ -124,7 +124,7 @@ func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req U
 // DeletePort deletes a port and returns it as it was. The server refuses (409) while its inner or
 // outer service is open: close both first. It is never retried.
 func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Port, error) {
-	if err := comp.validate(); err != nil {
+	if err := comp.Validate(); err != nil {
 		return nil, err
 	}
 	if err := check.Port("port", port); err != nil {

@@ -9,9 +9,10 @@ import (
 	"github.com/portsdk/portsdk/wrapper"
 )
 
-// validate checks the four path parameters of every operation: each ID must be one the console's
-// routes ([\w-]+, Unicode-aware) can match.
-func (c Component) validate() error {
+// Validate checks the component's four IDs, as every operation does before it sends anything: each
+// ID must be one the console's routes ([\w-]+, Unicode-aware) can match, and AppID positive. The
+// error is a *wrapper.ValidationError naming team_id, region_name, app_id or service_id.
+func (c Component) Validate() error {
 	if err := check.WordID("team_id", c.TeamID); err != nil {
 		return err
 	}

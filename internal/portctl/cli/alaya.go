@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/portsdk/portsdk/internal/runtime/alayasign"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
@@ -190,17 +189,17 @@ func (e *env) newAlayaClient(url string, cred alaya.Credential, urlFlag string) 
 func (e *env) alayaCredentialHint(code int) string {
 	_, bearer := e.cred.(alaya.BearerKey)
 	switch {
-	case bearer && code == alayasign.StatusUnknownKey:
+	case bearer && code == alaya.StatusUnknownKey:
 		return "the service does not know this bearer key: check " + e.flagName("api-key")
 	case bearer:
 		return "check " + e.flagName("api-key") + ", or use an AccessKey pair (ALAYA_ACCESS_KEY, ALAYA_SECRET_KEY)"
-	case code == alayasign.StatusTimestamp:
+	case code == alaya.StatusTimestamp:
 		return "the request's timestamp is outside the service's window: this machine's clock is more than 5 minutes off"
-	case code == alayasign.StatusSignature:
+	case code == alaya.StatusSignature:
 		return "the signature does not verify: check " + e.flagName("secret-key")
-	case code == alayasign.StatusUnknownKey:
+	case code == alaya.StatusUnknownKey:
 		return "the service does not know this AccessKey ID: check " + e.flagName("access-key")
-	case code == alayasign.StatusKeyDisabled, code == alayasign.StatusKeyExpired:
+	case code == alaya.StatusKeyDisabled, code == alaya.StatusKeyExpired:
 		return "the AccessKey is disabled or expired: create or enable one in the console"
 	}
 	return "check " + e.flagName("access-key") + " and " + e.flagName("secret-key")

@@ -23,7 +23,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
@@ -286,8 +285,8 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 		if err != nil {
 			return t, err
 		}
-		// The IDs the console's routes accept: [\w-]+, Unicode-aware.
-		if check.WordID(key, v) != nil {
+		// The IDs the console's routes accept: [\w-]+, Unicode-aware (what Component.Validate checks).
+		if (rainbond.Component{TeamID: v, RegionName: v, AppID: 1, ServiceID: v}).Validate() != nil {
 			return t, p.errf(m[key], "%s.%s: %q must be letters, digits, _ and - only (the console's routes match nothing else)", path, key, v)
 		}
 		*ids[key] = v
