@@ -38,7 +38,7 @@ func TestReportVerdicts(t *testing.T) {
 		"BenchmarkRainbondAddPort/net=loopback/portsdk": s(105),
 	}
 	order := []string{"BenchmarkRainbondAddPort/net=canned/portsdk", "BenchmarkRainbondAddPort/net=loopback/portsdk"}
-	tg := targets{floorLarge: 1, floorHuge: 0.85, floorSmall: 1.10, raw1000: 0.8, validateNs: 200}
+	tg := targets{floor: 1.10, validateNs: 200}
 	var out bytes.Buffer
 	if !report(&out, res, order, tg) {
 		t.Errorf("a canned row over its target failed the run:\n%s", out.String())
@@ -88,5 +88,23 @@ BenchmarkParallelList/default-2   	 100	 125 ns/op
 	}
 	if ok, _ := poolReport(&out, res, order, 0.85); !ok {
 		t.Errorf("median 0.875 judged as missing 0.85")
+	}
+}
+
+// TestFloorTargetCoversRealisticWork protects which cases the floor target judges: lists of 1 to 100
+// ports and the writes; 1000 and 10,000 ports are information only.
+func TestFloorTargetCoversRealisticWork(t *testing.T) {
+	tg := targets{floor: 1.10}
+	for base, want := range map[string]float64{
+		"BenchmarkRainbondListPorts/ports=1/net=loopback":     1.10,
+		"BenchmarkRainbondListPorts/ports=10/net=loopback":    1.10,
+		"BenchmarkRainbondListPorts/ports=100/net=loopback":   1.10,
+		"BenchmarkRainbondAddPort/net=loopback":               1.10,
+		"BenchmarkRainbondListPorts/ports=1000/net=loopback":  0,
+		"BenchmarkRainbondListPorts/ports=10000/net=loopback": 0,
+	} {
+		if got := floorTarget(base, tg); got != want {
+			t.Errorf("floorTarget(%q) = %v, want %v", base, got, want)
+		}
 	}
 }
