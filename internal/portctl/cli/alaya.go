@@ -249,7 +249,7 @@ portctl alaya ports list -o json      # {"ports": [...], "customPorts": [...]}`,
 portctl alaya ports open --port 7778 --protocol tcp -o json   # {"external_port": ..., "internal_port": 7778, "protocol": "tcp"}`,
 	run: runAlayaOpen, required: []string{"port", "protocol"},
 	flags: func(c *cobra.Command, o *alayaOptions) {
-		choiceFlag(c, &o.protocol, "protocol", "", "protocol, e.g. \"http/https\" or \"tcp\" (required)", "http/https", "tcp")
+		choiceFlag(c, &o.protocol, "protocol", "protocol, e.g. \"http/https\" or \"tcp\" (required)", "http/https", "tcp")
 	},
 }, {
 	use:   "close --port PORT",

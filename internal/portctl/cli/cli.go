@@ -272,9 +272,9 @@ func portsCmds[T any, O interface {
 	return cmds
 }
 
-// choiceFlag declares a string flag whose completion offers choices.
-func choiceFlag(c *cobra.Command, p *string, name, value, usage string, choices ...string) {
-	c.Flags().StringVar(p, name, value, usage)
+// choiceFlag declares a string flag, empty by default, whose completion offers choices.
+func choiceFlag(c *cobra.Command, p *string, name, usage string, choices ...string) {
+	c.Flags().StringVar(p, name, "", usage)
 	_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp))
 }
 

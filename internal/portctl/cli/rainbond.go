@@ -222,7 +222,7 @@ portctl rainbond ports update --port 8080 --action change_protocol --protocol tc
 portctl rainbond ports update --port 8080 --action change_port_alias --alias WEB --k8s-service-name web`,
 	run: runRainbondUpdate, required: []string{"port", "action"},
 	flags: func(c *cobra.Command, o *rainbondOptions) {
-		choiceFlag(c, &o.action, "action", "",
+		choiceFlag(c, &o.action, "action",
 			"action: open_inner, open_outer, close_outer, close_inner, change_protocol or change_port_alias (required)",
 			"open_inner", "open_outer", "close_outer", "close_inner", "change_protocol", "change_port_alias")
 		fs := c.Flags()
