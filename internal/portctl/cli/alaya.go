@@ -104,6 +104,8 @@ func alayaAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 		helpPrefix+"bearer key (the form the API pages show), instead of the AccessKey pair; prefer the variable")
 }
 
+func (o *alayaOptions) portVar() *int { return &o.port }
+
 // connFlags declares the connection flags every alaya ports command takes.
 func (*alayaOptions) connFlags(fs *pflag.FlagSet) {
 	alayaAuthFlags(fs, "", "")
@@ -218,7 +220,7 @@ func newAlayaCmd(e *env) *cobra.Command {
 portctl alaya ports list
 portctl alaya ports open --port 8080 --protocol http/https
 portctl alaya ports close --port 8080`),
-	}, alayaListCmd(e), alayaOpenCmd(e), alayaCloseCmd(e))
+	}, portsCmds(e, alayaEnvHelp, alayaCmds...)...)
 	return group(&cobra.Command{
 		Use:   "alaya <command>",
 		Short: "Alaya NeW CCI instance ports (list, open, close)",
@@ -228,44 +230,33 @@ portctl alaya ports list --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0`),
 	}, ports)
 }
 
-func alayaListCmd(e *env) *cobra.Command {
-	return portsCmd(e, &cobra.Command{
-		Use:   "list",
-		Short: "list the open ports of an instance (system and custom)",
-		Long: "List the open ports of an Alaya NeW CCI instance: the system ports (KIND system) and the ports\n" +
-			"opened by the user (KIND custom).\n\n" + alayaEnvHelp,
-		Example: examples(`portctl alaya ports list --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
-portctl alaya ports list -o json      # {"ports": [...], "customPorts": [...]}`),
-	}, &alayaOptions{}, runAlayaList)
-}
-
-func alayaOpenCmd(e *env) *cobra.Command {
-	o := &alayaOptions{}
-	c := portsCmd(e, &cobra.Command{
-		Use:   "open --port PORT --protocol PROTOCOL",
-		Short: "open a port of an instance",
-		Long: "Open a container port of an Alaya NeW CCI instance and print the external port it is mapped to.\n" +
-			"The pages show the protocols http/https and tcp; portctl refuses only an empty protocol and leaves\n" +
-			"the rest to the service.\n\n" + alayaEnvHelp,
-		Example: examples(`portctl alaya ports open --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080 --protocol http/https
-portctl alaya ports open --port 7778 --protocol tcp -o json   # {"external_port": ..., "internal_port": 7778, "protocol": "tcp"}`),
-	}, o, runAlayaOpen, "port", "protocol")
-	portFlag(c.Flags(), &o.port)
-	c.Flags().StringVar(&o.protocol, "protocol", "", "protocol, e.g. \"http/https\" or \"tcp\" (required)")
-	_ = c.RegisterFlagCompletionFunc("protocol", cobra.FixedCompletions([]string{"http/https", "tcp"},
-		cobra.ShellCompDirectiveNoFileComp))
-	return c
-}
-
-func alayaCloseCmd(e *env) *cobra.Command {
-	o := &alayaOptions{}
-	c := portsCmd(e, &cobra.Command{
-		Use:   "close --port PORT",
-		Short: "close a port of an instance",
-		Long: "Close a port of an Alaya NeW CCI instance. The API answers no data: the table output is one\n" +
-			"confirmation line, and -o json or yaml prints an empty object ({}).\n\n" + alayaEnvHelp,
-		Example: examples(`portctl alaya ports close --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080`),
-	}, o, runAlayaClose, "port")
-	portFlag(c.Flags(), &o.port)
-	return c
-}
+// alayaCmds are the 'alaya ports' commands.
+var alayaCmds = []portsSpec[alayaOptions]{{
+	use:   "list",
+	short: "list the open ports of an instance (system and custom)",
+	long: "List the open ports of an Alaya NeW CCI instance: the system ports (KIND system) and the ports\n" +
+		"opened by the user (KIND custom).",
+	example: `portctl alaya ports list --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
+portctl alaya ports list -o json      # {"ports": [...], "customPorts": [...]}`,
+	run: runAlayaList,
+}, {
+	use:   "open --port PORT --protocol PROTOCOL",
+	short: "open a port of an instance",
+	long: "Open a container port of an Alaya NeW CCI instance and print the external port it is mapped to.\n" +
+		"The pages show the protocols http/https and tcp; portctl refuses only an empty protocol and leaves\n" +
+		"the rest to the service.",
+	example: `portctl alaya ports open --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080 --protocol http/https
+portctl alaya ports open --port 7778 --protocol tcp -o json   # {"external_port": ..., "internal_port": 7778, "protocol": "tcp"}`,
+	run: runAlayaOpen, required: []string{"port", "protocol"},
+	flags: func(c *cobra.Command, o *alayaOptions) {
+		choiceFlag(c, &o.protocol, "protocol", "protocol, e.g. \"http/https\" or \"tcp\" (required)", "http/https", "tcp")
+	},
+}, {
+	use:   "close --port PORT",
+	short: "close a port of an instance",
+	long: "Close a port of an Alaya NeW CCI instance. The API answers no data: the table output is one\n" +
+		"confirmation line, and -o json or yaml prints an empty object ({}).",
+	example:  `portctl alaya ports close --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080`,
+	run:      runAlayaClose,
+	required: []string{"port"},
+}}

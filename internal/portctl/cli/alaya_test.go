@@ -274,7 +274,8 @@ func TestAlayaURL(t *testing.T) {
 	r := runWith(t, merge(vars, map[string]string{"ALAYA_URL": "http://127.0.0.1:1/nowhere"}), "alaya", "ports", "list", "--url", s.URL)
 	assert.Equal(t, 0, r.code, r)
 
-	cmd := alayaListCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard))
+	cmd, _, err := newAlayaCmd(newEnv(func(string) string { return "" }, io.Discard, io.Discard)).Find([]string{"ports", "list"})
+	require.NoError(t, err)
 	require.NoError(t, cmd.ParseFlags([]string{"--access-key", "AKid", "--secret-key", "s", "--instance", "i"}))
 	o := &alayaOptions{}
 	require.NoError(t, o.complete(newEnv(func(string) string { return "" }, io.Discard, io.Discard), cmd))

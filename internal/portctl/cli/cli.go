@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -223,25 +224,58 @@ type portsOptions interface {
 	connFlags(fs *pflag.FlagSet)               // declares the connection flags
 	complete(e *env, cmd *cobra.Command) error // reads them (flag, else variable), makes the client; sends nothing
 	restate(e *env, err error) error           // restates an error of run for the user
+	portVar() *int                             // where --port goes
 }
 
-// portsCmd makes c a command of an API with the options o: it declares the connection flags, and
-// its RunE checks the required flags, completes o and calls run.
-func portsCmd[O portsOptions](e *env, c *cobra.Command, o O, run func(context.Context, O) error, required ...string) *cobra.Command {
-	o.connFlags(c.Flags())
-	c.RunE = func(cmd *cobra.Command, _ []string) error {
-		if err := requireFlags(cmd, required...); err != nil {
-			return err
+// portsSpec is a command of an API whose options are a *T: its help (Long and Example without the
+// environment help and the indentation portsCmds adds), its run function, the flags it requires,
+// and the flags it declares besides the connection flags and --port.
+type portsSpec[T any] struct {
+	use, short, long, example string
+	run                       func(context.Context, *T) error
+	required                  []string
+	flags                     func(c *cobra.Command, o *T)
+}
+
+// portsCmds makes the commands of specs, each with its own options: a command declares the
+// connection flags, --port when it requires it, and its own flags; its RunE checks the required
+// flags, completes the options and calls run.
+func portsCmds[T any, O interface {
+	*T
+	portsOptions
+}](e *env, envHelp string, specs ...portsSpec[T]) []*cobra.Command {
+	cmds := make([]*cobra.Command, len(specs))
+	for i, s := range specs {
+		o := O(new(T))
+		c := &cobra.Command{Use: s.use, Short: s.short, Long: s.long + "\n\n" + envHelp, Example: examples(s.example)}
+		o.connFlags(c.Flags())
+		if slices.Contains(s.required, "port") {
+			c.Flags().Var(intValue{o.portVar()}, "port", "container port, 1..65535 (required)")
 		}
-		if err := o.complete(e, cmd); err != nil {
-			return err
+		if s.flags != nil {
+			s.flags(c, o)
 		}
-		if err := run(cmd.Context(), o); err != nil {
-			return o.restate(e, err)
+		c.RunE = func(cmd *cobra.Command, _ []string) error {
+			if err := requireFlags(cmd, s.required...); err != nil {
+				return err
+			}
+			if err := o.complete(e, cmd); err != nil {
+				return err
+			}
+			if err := s.run(cmd.Context(), o); err != nil {
+				return o.restate(e, err)
+			}
+			return nil
 		}
-		return nil
+		cmds[i] = mark(c, annotTakesOutput, annotTakesDebug)
 	}
-	return mark(c, annotTakesOutput, annotTakesDebug)
+	return cmds
+}
+
+// choiceFlag declares a string flag, empty by default, whose completion offers choices.
+func choiceFlag(c *cobra.Command, p *string, name, usage string, choices ...string) {
+	c.Flags().StringVar(p, name, "", usage)
+	_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // printUnless is err, or what print makes of v.
@@ -250,11 +284,6 @@ func printUnless(err error, v any, print func(any) error) error {
 		return err
 	}
 	return print(v)
-}
-
-// portFlag declares --port, whose bad values say "not a number".
-func portFlag(fs *pflag.FlagSet, p *int) {
-	fs.Var(intValue{p}, "port", "container port, 1..65535 (required)")
 }
 
 // newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).

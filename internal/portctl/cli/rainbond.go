@@ -70,6 +70,8 @@ func rainbondAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 		helpPrefix+"access token; prefer the variable: a flag value stays in shell history and shows in ps")
 }
 
+func (o *rainbondOptions) portVar() *int { return &o.port }
+
 // connFlags declares the connection flags every rainbond ports command takes.
 func (*rainbondOptions) connFlags(fs *pflag.FlagSet) {
 	rainbondAuthFlags(fs, "", "")
@@ -168,7 +170,7 @@ portctl rainbond ports list
 portctl rainbond ports add --port 8080 --protocol http --alias WEB --inner
 portctl rainbond ports update --port 8080 --action open_outer
 portctl rainbond ports delete --port 8080`),
-	}, rainbondListCmd(e), rainbondAddCmd(e), rainbondUpdateCmd(e), rainbondDeleteCmd(e))
+	}, portsCmds(e, rainbondEnvHelp, rainbondCmds...)...)
 	return group(&cobra.Command{
 		Use:   "rainbond <command>",
 		Short: "Rainbond component ports (list, add, update, delete)",
@@ -178,40 +180,32 @@ portctl rainbond ports list --team my-team --region rainbond --app 12 --componen
 	}, ports)
 }
 
-func rainbondListCmd(e *env) *cobra.Command {
-	return portsCmd(e, &cobra.Command{
-		Use:   "list",
-		Short: "list the ports of a component",
-		Long:  "List the ports of a Rainbond component.\n\n" + rainbondEnvHelp,
-		Example: examples(`portctl rainbond ports list --team my-team --region rainbond --app 12 --component gr1a2b3c
-portctl rainbond ports list -o json      # a JSON array of ports`),
-	}, &rainbondOptions{}, runRainbondList)
-}
-
-func rainbondAddCmd(e *env) *cobra.Command {
-	o := &rainbondOptions{}
-	c := portsCmd(e, &cobra.Command{
-		Use:   "add --port PORT [--protocol PROTOCOL] [--alias ALIAS] [--inner]",
-		Short: "add a port to a component",
-		Long: "Add a port to a Rainbond component and print it as the server created it. The outer service\n" +
-			"starts closed; open it with 'update --action open_outer'.\n\n" + rainbondEnvHelp,
-		Example: examples(`portctl rainbond ports add --port 8080 --protocol http --alias WEB
-portctl rainbond ports add --port 5432 --protocol tcp --alias DB --inner -o json`),
-	}, o, runRainbondAdd, "port")
-	fs := c.Flags()
-	portFlag(fs, &o.port)
-	fs.StringVar(&o.protocol, "protocol", "http", "protocol: http, tcp, udp, mysql or grpc")
-	fs.StringVar(&o.alias, "alias", "", "port alias, ^[A-Z][A-Z0-9_]*$ (default: the server makes one)")
-	fs.BoolVar(&o.inner, "inner", false, "open the inner (in-cluster) service at once")
-	return c
-}
-
-func rainbondUpdateCmd(e *env) *cobra.Command {
-	o := &rainbondOptions{}
-	c := portsCmd(e, &cobra.Command{
-		Use:   "update --port PORT --action ACTION [--protocol PROTOCOL] [--alias ALIAS --k8s-service-name NAME]",
-		Short: "open or close a port's services, change its protocol or alias",
-		Long: `Apply an action to a port of a Rainbond component and print the port after the change.
+// rainbondCmds are the 'rainbond ports' commands.
+var rainbondCmds = []portsSpec[rainbondOptions]{{
+	use:   "list",
+	short: "list the ports of a component",
+	long:  "List the ports of a Rainbond component.",
+	example: `portctl rainbond ports list --team my-team --region rainbond --app 12 --component gr1a2b3c
+portctl rainbond ports list -o json      # a JSON array of ports`,
+	run: runRainbondList,
+}, {
+	use:   "add --port PORT [--protocol PROTOCOL] [--alias ALIAS] [--inner]",
+	short: "add a port to a component",
+	long: "Add a port to a Rainbond component and print it as the server created it. The outer service\n" +
+		"starts closed; open it with 'update --action open_outer'.",
+	example: `portctl rainbond ports add --port 8080 --protocol http --alias WEB
+portctl rainbond ports add --port 5432 --protocol tcp --alias DB --inner -o json`,
+	run: runRainbondAdd, required: []string{"port"},
+	flags: func(c *cobra.Command, o *rainbondOptions) {
+		fs := c.Flags()
+		fs.StringVar(&o.protocol, "protocol", "http", "protocol: http, tcp, udp, mysql or grpc")
+		fs.StringVar(&o.alias, "alias", "", "port alias, ^[A-Z][A-Z0-9_]*$ (default: the server makes one)")
+		fs.BoolVar(&o.inner, "inner", false, "open the inner (in-cluster) service at once")
+	},
+}, {
+	use:   "update --port PORT --action ACTION [--protocol PROTOCOL] [--alias ALIAS --k8s-service-name NAME]",
+	short: "open or close a port's services, change its protocol or alias",
+	long: `Apply an action to a port of a Rainbond component and print the port after the change.
 
 Actions:
   open_inner          open the inner (in-cluster) service; the port needs an alias
@@ -221,39 +215,30 @@ Actions:
   change_protocol     set --protocol; only http while the outer service is open
   change_port_alias   set --alias and --k8s-service-name (both required)
 
-A flag the action does not use (--protocol, --alias, --k8s-service-name) is refused.
-
-` + rainbondEnvHelp,
-		Example: examples(`portctl rainbond ports update --port 8080 --action open_inner
+A flag the action does not use (--protocol, --alias, --k8s-service-name) is refused.`,
+	example: `portctl rainbond ports update --port 8080 --action open_inner
 portctl rainbond ports update --port 8080 --action open_outer
 portctl rainbond ports update --port 8080 --action change_protocol --protocol tcp
-portctl rainbond ports update --port 8080 --action change_port_alias --alias WEB --k8s-service-name web`),
-	}, o, runRainbondUpdate, "port", "action")
-	fs := c.Flags()
-	portFlag(fs, &o.port)
-	fs.StringVar(&o.action, "action", "",
-		"action: open_inner, open_outer, close_outer, close_inner, change_protocol or change_port_alias (required)")
-	_ = c.RegisterFlagCompletionFunc("action", cobra.FixedCompletions([]string{
-		"open_inner", "open_outer", "close_outer", "close_inner", "change_protocol", "change_port_alias",
-	}, cobra.ShellCompDirectiveNoFileComp))
-	fs.StringVar(&o.protocol, "protocol", "", "new protocol for change_protocol: http, tcp, udp, mysql or grpc")
-	fs.StringVar(&o.alias, "alias", "", "new port alias for change_port_alias, ^[A-Z][A-Z0-9_]*$")
-	fs.StringVar(&o.k8sServiceName, "k8s-service-name", "",
-		"k8s service name for change_port_alias, a DNS label of at most 63 characters")
-	return c
-}
-
-func rainbondDeleteCmd(e *env) *cobra.Command {
-	o := &rainbondOptions{}
-	c := portsCmd(e, &cobra.Command{
-		Use:   "delete --port PORT",
-		Short: "delete a port (close its services first)",
-		Long: "Delete a port of a Rainbond component and print it as it was. The server refuses while its\n" +
-			"inner or outer service is open: close both first.\n\n" + rainbondEnvHelp,
-		Example: examples(`portctl rainbond ports update --port 8080 --action close_outer
+portctl rainbond ports update --port 8080 --action change_port_alias --alias WEB --k8s-service-name web`,
+	run: runRainbondUpdate, required: []string{"port", "action"},
+	flags: func(c *cobra.Command, o *rainbondOptions) {
+		choiceFlag(c, &o.action, "action",
+			"action: open_inner, open_outer, close_outer, close_inner, change_protocol or change_port_alias (required)",
+			"open_inner", "open_outer", "close_outer", "close_inner", "change_protocol", "change_port_alias")
+		fs := c.Flags()
+		fs.StringVar(&o.protocol, "protocol", "", "new protocol for change_protocol: http, tcp, udp, mysql or grpc")
+		fs.StringVar(&o.alias, "alias", "", "new port alias for change_port_alias, ^[A-Z][A-Z0-9_]*$")
+		fs.StringVar(&o.k8sServiceName, "k8s-service-name", "",
+			"k8s service name for change_port_alias, a DNS label of at most 63 characters")
+	},
+}, {
+	use:   "delete --port PORT",
+	short: "delete a port (close its services first)",
+	long: "Delete a port of a Rainbond component and print it as it was. The server refuses while its\n" +
+		"inner or outer service is open: close both first.",
+	example: `portctl rainbond ports update --port 8080 --action close_outer
 portctl rainbond ports update --port 8080 --action close_inner
-portctl rainbond ports delete --port 8080`),
-	}, o, runRainbondDelete, "port")
-	portFlag(c.Flags(), &o.port)
-	return c
-}
+portctl rainbond ports delete --port 8080`,
+	run:      runRainbondDelete,
+	required: []string{"port"},
+}}

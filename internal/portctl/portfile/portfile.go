@@ -298,22 +298,18 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, t.Component.AppID)
 	}
 	keys := []string{"protocol", "inner", "outer", "alias", "k8s_service_name"}
-	ports, err := p.ports(m, path, &t.Desired.Prune, keys, func(e portEntry) error {
+	read := func(e portEntry) (rainbond.DesiredPort, error) {
 		d := rainbond.DesiredPort{Port: e.port}
 		protocol := ""
-		if err := cmp.Or(p.text(e, "alias", &d.Alias, "to keep the server's"),
+		err := cmp.Or(p.text(e, "alias", &d.Alias, "to keep the server's"),
 			p.text(e, "k8s_service_name", &d.K8sServiceName, "to keep the server's"), p.text(e, "protocol", &protocol, ""),
-			p.flag(e, "inner", &d.Inner), p.flag(e, "outer", &d.Outer)); err != nil {
-			return err
-		}
+			p.flag(e, "inner", &d.Inner), p.flag(e, "outer", &d.Outer))
 		d.Protocol = rainbond.Protocol(protocol)
-		t.Desired.Ports, t.PortLines = append(t.Desired.Ports, d), append(t.PortLines, e.node.Line)
-		return nil
-	})
-	if err != nil {
-		return t, err
+		return d, err
 	}
-	return t, p.placed(t.Desired.Validate(), path, n, ports)
+	err = ports(p, n, m, path, &t.Desired.Prune, keys, &t.Desired.Ports, &t.PortLines, read,
+		func() error { return t.Desired.Validate() })
+	return t, err
 }
 
 func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
@@ -332,18 +328,13 @@ func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 	if t.Instance == "" || t.Instance == "." || t.Instance == ".." || strings.ContainsAny(t.Instance, "/\\?#%") {
 		return t, p.errf(v, "%s.instance: %q is not an instance id", path, t.Instance)
 	}
-	ports, err := p.ports(m, path, &t.Desired.Prune, []string{"protocol"}, func(e portEntry) error {
+	read := func(e portEntry) (alaya.DesiredPort, error) {
 		d := alaya.DesiredPort{Port: e.port}
-		if err := p.text(e, "protocol", &d.Protocol, "for "+alaya.DefaultProtocol); err != nil {
-			return err
-		}
-		t.Desired.Ports, t.PortLines = append(t.Desired.Ports, d), append(t.PortLines, e.node.Line)
-		return nil
-	})
-	if err != nil {
-		return t, err
+		return d, p.text(e, "protocol", &d.Protocol, "for "+alaya.DefaultProtocol)
 	}
-	return t, p.placed(t.Desired.Validate(), path, n, ports)
+	err = ports(p, n, m, path, &t.Desired.Prune, []string{"protocol"}, &t.Desired.Ports, &t.PortLines, read,
+		func() error { return t.Desired.Validate() })
+	return t, err
 }
 
 var portField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ports\[(\d+)\]\.(\w+)$`) })
@@ -412,39 +403,42 @@ func (p *parser) flag(e portEntry, key string, dst *bool) (err error) {
 	return err
 }
 
-// ports reads the keys every target has: prune (default false) into prune, and the ports, each a
-// mapping with the key port (required) and the platform's other keys, which read takes in order.
-func (p *parser) ports(m map[string]*yaml.Node, path string, prune *bool, keys []string,
-	read func(portEntry) error) ([]portEntry, error) {
+// ports reads the keys every target (at node target) has: prune (default false) into prune, and
+// the ports, each a mapping with the key port (required) and the platform's other keys, which read
+// makes a D of, into dst, their lines into lines. Then it places validate's refusal of the target
+// at the line of the field it names.
+func ports[D any](p *parser, target *yaml.Node, m map[string]*yaml.Node, path string, prune *bool, keys []string,
+	dst *[]D, lines *[]int, read func(portEntry) (D, error), validate func() error) error {
 	var err error
 	if v, ok := m["prune"]; ok {
 		if *prune, err = p.boolean(v, path+".prune"); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	var nodes []*yaml.Node
 	if v, ok := m["ports"]; ok {
 		if nodes, err = p.list(v, path+".ports"); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	var ports []portEntry
+	var entries []portEntry
 	for i, n := range nodes {
 		e := portEntry{node: n, path: fmt.Sprintf("%s.ports[%d]", path, i)}
 		if e.fields, err = p.fields(n, e.path, append([]string{"port"}, keys...)...); err != nil {
-			return nil, err
+			return err
 		}
 		pn, ok := e.fields["port"]
 		if !ok {
-			return nil, p.errf(n, "%s: port is required", e.path)
+			return p.errf(n, "%s: port is required", e.path)
 		}
 		if e.port, err = p.port(pn, e.path+".port"); err != nil {
-			return nil, err
+			return err
 		}
-		if err := read(e); err != nil {
-			return nil, err
+		d, err := read(e)
+		if err != nil {
+			return err
 		}
-		ports = append(ports, e)
+		*dst, *lines, entries = append(*dst, d), append(*lines, n.Line), append(entries, e)
 	}
-	return ports, nil
+	return p.placed(validate(), path, target, entries)
 }
