@@ -241,14 +241,7 @@ type ApplyResult struct {
 // Plan lists the instance's open ports and returns the steps PlanPorts makes from them. It sends
 // no write.
 func (c *Client) Plan(ctx context.Context, instanceID string, want Desired) ([]Step, error) {
-	if err := want.Validate(); err != nil {
-		return nil, err
-	}
-	current, err := c.ListOpenPorts(ctx, instanceID)
-	if err != nil {
-		return nil, err
-	}
-	return PlanPorts(current, want)
+	return plan.Make(want, Desired.Validate, func() (*OpenPorts, error) { return c.ListOpenPorts(ctx, instanceID) }, PlanPorts)
 }
 
 // Apply lists the instance's open ports, plans the steps that reach the desired state (PlanPorts)
@@ -256,11 +249,8 @@ func (c *Client) Plan(ctx context.Context, instanceID string, want Desired) ([]S
 // (the result is then nil), or the *StepError of the first failing step, which stops the run (the
 // result then says what was done and what was not run); running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, instanceID string, want Desired) (*ApplyResult, error) {
-	steps, err := c.Plan(ctx, instanceID, want)
-	if err != nil {
-		return nil, err
-	}
-	return c.RunPlan(ctx, instanceID, steps)
+	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, instanceID, want) },
+		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, instanceID, steps) })
 }
 
 // RunPlan runs the steps in order, one call each, and stops at the first that fails: its error is

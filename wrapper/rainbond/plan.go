@@ -438,14 +438,7 @@ type ApplyResult = plan.Result[Step]
 // Plan lists the component's ports and returns the steps PlanPorts makes from them. It sends no
 // write.
 func (c *Client) Plan(ctx context.Context, comp Component, want Desired) ([]Step, error) {
-	if err := want.Validate(); err != nil {
-		return nil, err
-	}
-	current, err := c.ListPorts(ctx, comp)
-	if err != nil {
-		return nil, err
-	}
-	return PlanPorts(current, want)
+	return plan.Make(want, Desired.Validate, func() ([]Port, error) { return c.ListPorts(ctx, comp) }, PlanPorts)
 }
 
 // Apply lists the component's ports, plans the steps that reach the desired state (PlanPorts) and
@@ -453,11 +446,8 @@ func (c *Client) Plan(ctx context.Context, comp Component, want Desired) ([]Step
 // result is then nil), or the *StepError of the first failing step, which stops the run (the result
 // then says what was done and what was not run); running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, comp Component, want Desired) (*ApplyResult, error) {
-	steps, err := c.Plan(ctx, comp, want)
-	if err != nil {
-		return nil, err
-	}
-	return c.RunPlan(ctx, comp, steps)
+	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, comp, want) },
+		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, comp, steps) })
 }
 
 // RunPlan runs the steps in order, one call each, and stops at the first that fails: its error is

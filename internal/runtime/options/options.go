@@ -58,8 +58,46 @@ type Config struct {
 	Now func() time.Time
 }
 
+// Set changes one setting: the With* options of the client packages wrap one each.
+type Set func(*Config)
+
+// The settings, as the With* options of the client packages document them.
+func BaseURL(u string) Set            { return func(c *Config) { c.BaseURL = u } }
+func HTTPClient(hc *http.Client) Set  { return func(c *Config) { c.HTTPClient = hc } }
+func UserAgent(product string) Set    { return func(c *Config) { c.UserAgent = product } }
+func MaxRetries(n int) Set            { return func(c *Config) { c.MaxRetries = max(n, 0) } }
+func RetryBudget(d time.Duration) Set { return func(c *Config) { c.RetryBudget = d } }
+func Logger(l *slog.Logger) Set       { return func(c *Config) { c.Logger = l } }
+
+// MaxBodyBytes sets the cap; n <= 0 keeps the default.
+func MaxBodyBytes(n int64) Set {
+	return func(c *Config) {
+		if n > 0 {
+			c.MaxBodyBytes = n
+		}
+	}
+}
+
+// Clock sets the signing clock; nil keeps time.Now.
+func Clock(now func() time.Time) Set {
+	return func(c *Config) {
+		if now != nil {
+			c.Now = now
+		}
+	}
+}
+
+// Collect returns New of the sets that get takes from each of a client package's options.
+func Collect[O any](opts []O, get func(O) Set) Config {
+	sets := make([]Set, len(opts))
+	for i, o := range opts {
+		sets[i] = get(o)
+	}
+	return New(sets...)
+}
+
 // New returns the defaults with each set applied in order (nil ones are skipped).
-func New(sets ...func(*Config)) Config {
+func New(sets ...Set) Config {
 	cfg := Config{
 		MaxRetries:    DefaultMaxRetries,
 		MaxBodyBytes:  DefaultMaxBodyBytes,
