@@ -157,10 +157,9 @@ func protocolOf(p DesiredPort) string { return cmp.Or(p.Protocol, DefaultProtoco
 
 // PlanPorts returns the calls that take an instance from its open ports (as ListOpenPorts returns
 // them) to the desired state, or nil when nothing needs to change. It sends nothing. Closes go
-// first, so that the ten-port limit holds at every step: the unlisted custom ports when pruning, then
-// each port whose protocol changes is closed and opened again (the service has no call that changes
-// a protocol; the external port may change), then the new ports open. Protocols compare without
-// regard to case. System ports are never closed.
+// first, so that the ten-port limit holds at every step: the unlisted custom ports when pruning,
+// then each port whose protocol (compared without regard to case) changes is closed and opened
+// again, then the new ports open. System ports are never closed.
 //
 // An invalid desired state, or one that would leave more than MaxCustomPorts custom ports open, is a
 // *wrapper.ValidationError naming the field, e.g. "ports[1].port".

@@ -1,9 +1,9 @@
-// Package options holds the settings both clients take and their defaults. The client packages
-// wrap them in their own opaque Option types (rainbond.Option, alaya.Option), so that only their
-// With* functions can change a setting; this package is what those functions write to.
+// Package options holds the settings both clients take, their defaults, and the Sets that the
+// With* functions of the client packages wrap in their own opaque Option types.
 package options
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -68,14 +68,8 @@ func UserAgent(product string) Set    { return func(c *Config) { c.UserAgent = p
 func MaxRetries(n int) Set            { return func(c *Config) { c.MaxRetries = max(n, 0) } }
 func RetryBudget(d time.Duration) Set { return func(c *Config) { c.RetryBudget = d } }
 func Logger(l *slog.Logger) Set       { return func(c *Config) { c.Logger = l } }
-
-// MaxBodyBytes sets the cap; n <= 0 keeps the default.
 func MaxBodyBytes(n int64) Set {
-	return func(c *Config) {
-		if n > 0 {
-			c.MaxBodyBytes = n
-		}
-	}
+	return func(c *Config) { c.MaxBodyBytes = cmp.Or(max(n, 0), c.MaxBodyBytes) }
 }
 
 // Clock sets the signing clock; nil keeps time.Now.

@@ -1,8 +1,5 @@
-// Package respond is what both client packages share: Open makes a client (its options, base URL,
-// credential and generated raw client checked), and Do runs one of its operations, turning the
-// answer into what the operation returns: the decoded 200 envelope, or a *wrapper.APIError that
-// keeps the HTTP status, the envelope's code and message (with the credential redacted) and the raw
-// body.
+// Package respond is what both client packages share: Open makes a client, and Do runs one of its
+// operations, turning the answer into the decoded 200 envelope or a *wrapper.APIError.
 package respond
 
 import (
