@@ -215,10 +215,8 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 	return steps, nil
 }
 
-// StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
-// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches
-// it. Its Error is e.g. "step 2 (8080 open tcp): alaya.OpenPort: HTTP 400: port 8080 is already
-// open".
+// StepError is the error of a plan step that failed; errors.As reaches the call's own error, Err.
+// Its Error is e.g. "step 2 (8080 open tcp): alaya.OpenPort: HTTP 400: port 8080 is already open".
 type StepError = plan.StepError[Step]
 
 // ApplyResult says what a run of a plan did. Done, the failed step and NotRun together are the plan,
@@ -243,10 +241,9 @@ func (c *Client) Plan(ctx context.Context, instanceID string, want Desired) ([]S
 	return plan.Make(want, Desired.Validate, func() (*OpenPorts, error) { return c.ListOpenPorts(ctx, instanceID) }, PlanPorts)
 }
 
-// Apply lists the instance's open ports, plans the steps that reach the desired state (PlanPorts)
-// and runs them (RunPlan). Run again, it plans nothing. The error is that of listing or planning
-// (the result is then nil), or the *StepError of the first failing step, which stops the run (the
-// result then says what was done and what was not run); running Apply again continues from there.
+// Apply runs (RunPlan) the steps that Plan makes. Run again, it plans nothing. The error is that of
+// listing or planning (the result is then nil), or the *StepError of the first failing step, which
+// stops the run; running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, instanceID string, want Desired) (*ApplyResult, error) {
 	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, instanceID, want) },
 		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, instanceID, steps) })

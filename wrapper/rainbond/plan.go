@@ -418,10 +418,8 @@ func (p *planner) tempAlias(c *Port) string {
 	}
 }
 
-// StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
-// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches
-// it. Its Error is e.g. "step 2 (8080 open outer): rainbond.UpdatePort: HTTP 404: inner port is not
-// open".
+// StepError is the error of a plan step that failed; errors.As reaches the call's own error, Err.
+// Its Error is e.g. "step 2 (8080 open outer): rainbond.UpdatePort: HTTP 404: inner port is not open".
 type StepError = plan.StepError[Step]
 
 // ApplyResult says what a run of a plan did: the steps Done, the Failed one with its Err (a
@@ -434,10 +432,9 @@ func (c *Client) Plan(ctx context.Context, comp Component, want Desired) ([]Step
 	return plan.Make(want, Desired.Validate, func() ([]Port, error) { return c.ListPorts(ctx, comp) }, PlanPorts)
 }
 
-// Apply lists the component's ports, plans the steps that reach the desired state (PlanPorts) and
-// runs them (RunPlan). Run again, it plans nothing. The error is that of listing or planning (the
-// result is then nil), or the *StepError of the first failing step, which stops the run (the result
-// then says what was done and what was not run); running Apply again continues from there.
+// Apply runs (RunPlan) the steps that Plan makes. Run again, it plans nothing. The error is that of
+// listing or planning (the result is then nil), or the *StepError of the first failing step, which
+// stops the run; running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, comp Component, want Desired) (*ApplyResult, error) {
 	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, comp, want) },
 		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, comp, steps) })
