@@ -54,5 +54,5 @@ func WithLogger(l *slog.Logger) Option { return Option{options.Logger(l)} }
 func WithClock(now func() time.Time) Option { return Option{options.Clock(now)} }
 
 func config(opts []Option) options.Config {
-	return options.Collect(opts, func(o Option) options.Set { return o.set })
+	return options.New(opts, func(o Option) options.Set { return o.set })
 }

@@ -43,5 +43,5 @@ func WithRetryBudget(d time.Duration) Option { return Option{options.RetryBudget
 func WithLogger(l *slog.Logger) Option { return Option{options.Logger(l)} }
 
 func config(opts []Option) options.Config {
-	return options.Collect(opts, func(o Option) options.Set { return o.set })
+	return options.New(opts, func(o Option) options.Set { return o.set })
 }

@@ -81,26 +81,18 @@ func Clock(now func() time.Time) Set {
 	}
 }
 
-// Collect returns New of the sets that get takes from each of a client package's options.
-func Collect[O any](opts []O, get func(O) Set) Config {
-	sets := make([]Set, len(opts))
-	for i, o := range opts {
-		sets[i] = get(o)
-	}
-	return New(sets...)
-}
-
-// New returns the defaults with each set applied in order (nil ones are skipped).
-func New(sets ...Set) Config {
+// New returns the defaults with the Set of each of a client package's options (which set takes
+// from it) applied in order; nil ones are skipped.
+func New[O any](opts []O, set func(O) Set) Config {
 	cfg := Config{
 		MaxRetries:    DefaultMaxRetries,
 		MaxBodyBytes:  DefaultMaxBodyBytes,
 		RetryBaseWait: RetryBaseWait,
 		Now:           time.Now,
 	}
-	for _, set := range sets {
-		if set != nil {
-			set(&cfg)
+	for _, o := range opts {
+		if s := set(o); s != nil {
+			s(&cfg)
 		}
 	}
 	if cfg.HTTPClient == nil {
