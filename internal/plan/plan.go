@@ -101,3 +101,25 @@ func Run[S Step](steps []S, call func(S) error) (*Result[S], error) {
 	}
 	return res, nil
 }
+
+// Make is a client's Plan: it checks the desired state (sending nothing when it is invalid), reads
+// the current one with list, and plans from both. It sends no write.
+func Make[C, D any, S Step](want D, check func(D) error, list func() (C, error), plan func(C, D) ([]S, error)) ([]S, error) {
+	if err := check(want); err != nil {
+		return nil, err
+	}
+	current, err := list()
+	if err != nil {
+		return nil, err
+	}
+	return plan(current, want)
+}
+
+// Apply is a client's Apply: it makes the plan and runs it.
+func Apply[S Step, R any](plan func() ([]S, error), run func([]S) (*R, error)) (*R, error) {
+	steps, err := plan()
+	if err != nil {
+		return nil, err
+	}
+	return run(steps)
+}

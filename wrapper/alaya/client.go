@@ -1,6 +1,7 @@
 package alaya
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -98,10 +99,7 @@ func (c *Client) ListOpenPorts(ctx context.Context, instanceID string) (*OpenPor
 // "http/https" and "tcp") and returns the external port it is mapped to. It is never retried: after
 // a lost answer, ListOpenPorts tells whether the port is open.
 func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, protocol string) (*PortMapping, error) {
-	if err := check.PathID("instance_id", instanceID); err != nil {
-		return nil, err
-	}
-	if err := check.Port("port", port); err != nil {
+	if err := cmp.Or(check.PathID("instance_id", instanceID), check.Port("port", port)); err != nil {
 		return nil, err
 	}
 	if protocol == "" {
@@ -120,10 +118,7 @@ func (c *Client) OpenPort(ctx context.Context, instanceID string, port int, prot
 
 // ClosePort closes a port of an instance. It is never retried.
 func (c *Client) ClosePort(ctx context.Context, instanceID string, port int) error {
-	if err := check.PathID("instance_id", instanceID); err != nil {
-		return err
-	}
-	if err := check.Port("port", port); err != nil {
+	if err := cmp.Or(check.PathID("instance_id", instanceID), check.Port("port", port)); err != nil {
 		return err
 	}
 	_, err := call(ctx, c, "alaya.ClosePort", func(ctx context.Context) (*http.Response, error) {

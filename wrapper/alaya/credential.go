@@ -38,14 +38,9 @@ type Credential interface {
 // authorizer checks cred (nil, or a nil pointer, is refused as field "cred") and returns its
 // transport.Authorizer.
 func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, error) {
-	missing := cred == nil
-	switch c := cred.(type) {
-	case *AccessKey:
-		missing = c == nil
-	case *BearerKey:
-		missing = c == nil
-	}
-	if missing {
+	ak, isAK := cred.(*AccessKey)
+	bk, isBK := cred.(*BearerKey)
+	if cred == nil || isAK && ak == nil || isBK && bk == nil {
 		return nil, &wrapper.ValidationError{Field: "cred", Reason: "must be an alaya.AccessKey or an alaya.BearerKey"}
 	}
 	return cred.authorizer(now)

@@ -157,10 +157,9 @@ func protocolOf(p DesiredPort) string { return cmp.Or(p.Protocol, DefaultProtoco
 
 // PlanPorts returns the calls that take an instance from its open ports (as ListOpenPorts returns
 // them) to the desired state, or nil when nothing needs to change. It sends nothing. Closes go
-// first, so that the ten-port limit holds at every step: the unlisted custom ports when pruning, then
-// each port whose protocol changes is closed and opened again (the service has no call that changes
-// a protocol; the external port may change), then the new ports open. Protocols compare without
-// regard to case. System ports are never closed.
+// first, so that the ten-port limit holds at every step: the unlisted custom ports when pruning,
+// then each port whose protocol (compared without regard to case) changes is closed and opened
+// again, then the new ports open. System ports are never closed.
 //
 // An invalid desired state, or one that would leave more than MaxCustomPorts custom ports open, is a
 // *wrapper.ValidationError naming the field, e.g. "ports[1].port".
@@ -216,10 +215,8 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 	return steps, nil
 }
 
-// StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
-// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches
-// it. Its Error is e.g. "step 2 (8080 open tcp): alaya.OpenPort: HTTP 400: port 8080 is already
-// open".
+// StepError is the error of a plan step that failed; errors.As reaches the call's own error, Err.
+// Its Error is e.g. "step 2 (8080 open tcp): alaya.OpenPort: HTTP 400: port 8080 is already open".
 type StepError = plan.StepError[Step]
 
 // ApplyResult says what a run of a plan did. Done, the failed step and NotRun together are the plan,
@@ -241,26 +238,15 @@ type ApplyResult struct {
 // Plan lists the instance's open ports and returns the steps PlanPorts makes from them. It sends
 // no write.
 func (c *Client) Plan(ctx context.Context, instanceID string, want Desired) ([]Step, error) {
-	if err := want.Validate(); err != nil {
-		return nil, err
-	}
-	current, err := c.ListOpenPorts(ctx, instanceID)
-	if err != nil {
-		return nil, err
-	}
-	return PlanPorts(current, want)
+	return plan.Make(want, Desired.Validate, func() (*OpenPorts, error) { return c.ListOpenPorts(ctx, instanceID) }, PlanPorts)
 }
 
-// Apply lists the instance's open ports, plans the steps that reach the desired state (PlanPorts)
-// and runs them (RunPlan). Run again, it plans nothing. The error is that of listing or planning
-// (the result is then nil), or the *StepError of the first failing step, which stops the run (the
-// result then says what was done and what was not run); running Apply again continues from there.
+// Apply runs (RunPlan) the steps that Plan makes. Run again, it plans nothing. The error is that of
+// listing or planning (the result is then nil), or the *StepError of the first failing step, which
+// stops the run; running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, instanceID string, want Desired) (*ApplyResult, error) {
-	steps, err := c.Plan(ctx, instanceID, want)
-	if err != nil {
-		return nil, err
-	}
-	return c.RunPlan(ctx, instanceID, steps)
+	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, instanceID, want) },
+		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, instanceID, steps) })
 }
 
 // RunPlan runs the steps in order, one call each, and stops at the first that fails: its error is

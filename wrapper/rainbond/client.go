@@ -1,6 +1,7 @@
 package rainbond
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -92,10 +93,7 @@ type (
 // AddPort adds a port to a component and returns it as the server created it. It is never retried:
 // after a lost answer, ListPorts tells whether the port exists.
 func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest) (*Port, error) {
-	if err := comp.Validate(); err != nil {
-		return nil, err
-	}
-	if err := validateAdd(&req); err != nil {
+	if err := cmp.Or(comp.Validate(), validateAdd(&req)); err != nil {
 		return nil, err
 	}
 	return write(ctx, c, "rainbond.AddPort", func(ctx context.Context) (*http.Response, error) {
@@ -107,13 +105,7 @@ func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest
 // retried. The helpers OpenOuter, CloseOuter, OpenInner, CloseInner, ChangeProtocol and ChangeAlias
 // build the request for each action.
 func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req UpdatePortRequest) (*Port, error) {
-	if err := comp.Validate(); err != nil {
-		return nil, err
-	}
-	if err := check.Port("port", port); err != nil {
-		return nil, err
-	}
-	if err := validateUpdate(&req); err != nil {
+	if err := cmp.Or(comp.Validate(), check.Port("port", port), validateUpdate(&req)); err != nil {
 		return nil, err
 	}
 	return write(ctx, c, "rainbond.UpdatePort", func(ctx context.Context) (*http.Response, error) {
@@ -124,10 +116,7 @@ func (c *Client) UpdatePort(ctx context.Context, comp Component, port int, req U
 // DeletePort deletes a port and returns it as it was. The server refuses (409) while its inner or
 // outer service is open: close both first. It is never retried.
 func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Port, error) {
-	if err := comp.Validate(); err != nil {
-		return nil, err
-	}
-	if err := check.Port("port", port); err != nil {
+	if err := cmp.Or(comp.Validate(), check.Port("port", port)); err != nil {
 		return nil, err
 	}
 	return write(ctx, c, "rainbond.DeletePort", func(ctx context.Context) (*http.Response, error) {

@@ -155,19 +155,12 @@ func protocolOf(p DesiredPort) Protocol { return cmp.Or(p.Protocol, ProtocolHTTP
 
 // PlanPorts returns the calls that take a component from its current ports (as ListPorts returns
 // them) to the desired state, in an order the server accepts, or nil when nothing needs to change.
-// It sends nothing. The order follows the server's rules:
-//
-//   - pruned ports go first (freeing their aliases): close outer, close inner, delete, since the
-//     server deletes only a port whose services are both closed;
-//   - alias changes of existing ports come next, each once the alias it takes is free (a cycle of
-//     aliases goes through a temporary alias), since the server refuses an alias another port of the
-//     component has; a k8s service name change rides on the first of them, or on a change_port_alias
-//     that keeps the alias, since the server sets the name on every port at once;
-//   - then port by port: a new port is added with its protocol, alias and inner service; a protocol
-//     change closes an open outer service first and reopens it after (the server refuses a non-http
-//     protocol while the outer service is open, and the gateway route depends on the protocol); the
-//     inner service is opened before the outer one and closed after it;
-//   - a component that had no port gets the k8s service name last, once its new ports exist.
+// It sends nothing. Pruned ports go first (close outer, close inner, delete), freeing their
+// aliases; then the alias changes of existing ports, each once its alias is free (a cycle goes
+// through a temporary alias), the first also setting the k8s service name, which the server sets
+// on every port at once; then port by port the adds, protocol changes (closing an open outer
+// service around them), and inner and outer changes (inner opened first, closed last); a component
+// that had no port gets the k8s service name last.
 //
 // An invalid desired state, or one the server cannot reach from the current one (an alias held by a
 // port that is neither listed nor pruned, an inner service to open on a port with no alias), is a
@@ -425,10 +418,8 @@ func (p *planner) tempAlias(c *Port) string {
 	}
 }
 
-// StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
-// with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches
-// it. Its Error is e.g. "step 2 (8080 open outer): rainbond.UpdatePort: HTTP 404: inner port is not
-// open".
+// StepError is the error of a plan step that failed; errors.As reaches the call's own error, Err.
+// Its Error is e.g. "step 2 (8080 open outer): rainbond.UpdatePort: HTTP 404: inner port is not open".
 type StepError = plan.StepError[Step]
 
 // ApplyResult says what a run of a plan did: the steps Done, the Failed one with its Err (a
@@ -438,26 +429,15 @@ type ApplyResult = plan.Result[Step]
 // Plan lists the component's ports and returns the steps PlanPorts makes from them. It sends no
 // write.
 func (c *Client) Plan(ctx context.Context, comp Component, want Desired) ([]Step, error) {
-	if err := want.Validate(); err != nil {
-		return nil, err
-	}
-	current, err := c.ListPorts(ctx, comp)
-	if err != nil {
-		return nil, err
-	}
-	return PlanPorts(current, want)
+	return plan.Make(want, Desired.Validate, func() ([]Port, error) { return c.ListPorts(ctx, comp) }, PlanPorts)
 }
 
-// Apply lists the component's ports, plans the steps that reach the desired state (PlanPorts) and
-// runs them (RunPlan). Run again, it plans nothing. The error is that of listing or planning (the
-// result is then nil), or the *StepError of the first failing step, which stops the run (the result
-// then says what was done and what was not run); running Apply again continues from there.
+// Apply runs (RunPlan) the steps that Plan makes. Run again, it plans nothing. The error is that of
+// listing or planning (the result is then nil), or the *StepError of the first failing step, which
+// stops the run; running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, comp Component, want Desired) (*ApplyResult, error) {
-	steps, err := c.Plan(ctx, comp, want)
-	if err != nil {
-		return nil, err
-	}
-	return c.RunPlan(ctx, comp, steps)
+	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, comp, want) },
+		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, comp, steps) })
 }
 
 // RunPlan runs the steps in order, one call each, and stops at the first that fails: its error is
@@ -485,24 +465,18 @@ func (c *Client) runStep(ctx context.Context, comp Component, s Step, known map[
 	case OpChangeProtocol:
 		return c.UpdatePort(ctx, comp, s.Port, UpdatePortRequest{Action: ActionChangeProtocol, Protocol: s.Protocol})
 	case OpChangePortAlias:
-		alias := s.Alias
+		alias := cmp.Or(s.Alias, known[s.Port].PortAlias)
 		if alias == "" {
-			p, ok := known[s.Port]
-			if !ok || p.PortAlias == "" {
-				ports, err := c.ListPorts(ctx, comp)
-				if err != nil {
-					return nil, err
-				}
-				for _, q := range ports {
-					if q.ContainerPort == s.Port {
-						p = q
-					}
-				}
+			ports, err := c.ListPorts(ctx, comp)
+			if err != nil {
+				return nil, err
 			}
-			if p.PortAlias == "" {
-				return nil, &wrapper.ValidationError{Field: "port_alias", Reason: fmt.Sprintf("port %d has no alias to keep", s.Port)}
+			if i := slices.IndexFunc(ports, func(q Port) bool { return q.ContainerPort == s.Port }); i >= 0 {
+				alias = ports[i].PortAlias
 			}
-			alias = p.PortAlias
+		}
+		if alias == "" {
+			return nil, &wrapper.ValidationError{Field: "port_alias", Reason: fmt.Sprintf("port %d has no alias to keep", s.Port)}
 		}
 		return c.UpdatePort(ctx, comp, s.Port, UpdatePortRequest{Action: ActionChangePortAlias, PortAlias: alias, K8sServiceName: s.K8sServiceName})
 	case OpOpenInner, OpCloseInner, OpOpenOuter, OpCloseOuter:

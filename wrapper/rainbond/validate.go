@@ -13,16 +13,11 @@ import (
 // ID must be one the console's routes ([\w-]+, Unicode-aware) can match, and AppID positive. The
 // error is a *wrapper.ValidationError naming team_id, region_name, app_id or service_id.
 func (c Component) Validate() error {
-	if err := check.WordID("team_id", c.TeamID); err != nil {
-		return err
-	}
-	if err := check.WordID("region_name", c.RegionName); err != nil {
-		return err
-	}
+	var appID error
 	if c.AppID <= 0 {
-		return &wrapper.ValidationError{Field: "app_id", Reason: strconv.FormatInt(c.AppID, 10) + " is not a positive integer"}
+		appID = &wrapper.ValidationError{Field: "app_id", Reason: strconv.FormatInt(c.AppID, 10) + " is not a positive integer"}
 	}
-	return check.WordID("service_id", c.ServiceID)
+	return cmp.Or(check.WordID("team_id", c.TeamID), check.WordID("region_name", c.RegionName), appID, check.WordID("service_id", c.ServiceID))
 }
 
 func validateAdd(r *AddPortRequest) error {
@@ -37,18 +32,17 @@ func validateUpdate(r *UpdatePortRequest) error {
 		}
 		return &wrapper.ValidationError{Field: "action", Reason: reason}
 	}
-	switch r.Action {
-	case ActionChangeProtocol:
-		if r.Protocol == "" {
-			return &wrapper.ValidationError{Field: "protocol", Reason: "is required by change_protocol"}
-		}
-	case ActionChangePortAlias:
-		if r.PortAlias == "" {
-			return &wrapper.ValidationError{Field: "port_alias", Reason: "is required by change_port_alias"}
-		}
-		if r.K8sServiceName == "" {
-			return &wrapper.ValidationError{Field: "k8s_service_name", Reason: "is required by change_port_alias"}
-		}
+	required := "" // the field the action needs and the request lacks
+	switch {
+	case r.Action == ActionChangeProtocol && r.Protocol == "":
+		required = "protocol"
+	case r.Action == ActionChangePortAlias && r.PortAlias == "":
+		required = "port_alias"
+	case r.Action == ActionChangePortAlias && r.K8sServiceName == "":
+		required = "k8s_service_name"
+	}
+	if required != "" {
+		return &wrapper.ValidationError{Field: required, Reason: "is required by " + string(r.Action)}
 	}
 	return cmp.Or(checkProtocol("protocol", r.Protocol), checkAlias("port_alias", r.PortAlias),
 		checkK8sServiceName("k8s_service_name", r.K8sServiceName))

@@ -8,9 +8,7 @@
 //
 // Timestamp is Unix time in milliseconds, METHOD the upper-case HTTP method and Path the escaped
 // request path exactly as sent (the base URL's path included: /api/osm/v1/...), without scheme,
-// host or query. The service accepts a timestamp within Window of its own clock.
-//
-// Every function takes the time as an argument, so signing is deterministic and testable.
+// host or query. Every function takes the time as an argument, so signing is testable.
 package alayasign
 
 import (

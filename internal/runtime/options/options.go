@@ -1,9 +1,9 @@
-// Package options holds the settings both clients take and their defaults. The client packages
-// wrap them in their own opaque Option types (rainbond.Option, alaya.Option), so that only their
-// With* functions can change a setting; this package is what those functions write to.
+// Package options holds the settings both clients take, their defaults, and the Sets that the
+// With* functions of the client packages wrap in their own opaque Option types.
 package options
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -58,17 +58,41 @@ type Config struct {
 	Now func() time.Time
 }
 
-// New returns the defaults with each set applied in order (nil ones are skipped).
-func New(sets ...func(*Config)) Config {
+// Set changes one setting: the With* options of the client packages wrap one each.
+type Set func(*Config)
+
+// The settings, as the With* options of the client packages document them.
+func BaseURL(u string) Set            { return func(c *Config) { c.BaseURL = u } }
+func HTTPClient(hc *http.Client) Set  { return func(c *Config) { c.HTTPClient = hc } }
+func UserAgent(product string) Set    { return func(c *Config) { c.UserAgent = product } }
+func MaxRetries(n int) Set            { return func(c *Config) { c.MaxRetries = max(n, 0) } }
+func RetryBudget(d time.Duration) Set { return func(c *Config) { c.RetryBudget = d } }
+func Logger(l *slog.Logger) Set       { return func(c *Config) { c.Logger = l } }
+func MaxBodyBytes(n int64) Set {
+	return func(c *Config) { c.MaxBodyBytes = cmp.Or(max(n, 0), c.MaxBodyBytes) }
+}
+
+// Clock sets the signing clock; nil keeps time.Now.
+func Clock(now func() time.Time) Set {
+	return func(c *Config) {
+		if now != nil {
+			c.Now = now
+		}
+	}
+}
+
+// New returns the defaults with the Set of each of a client package's options (which set takes
+// from it) applied in order; nil ones are skipped.
+func New[O any](opts []O, set func(O) Set) Config {
 	cfg := Config{
 		MaxRetries:    DefaultMaxRetries,
 		MaxBodyBytes:  DefaultMaxBodyBytes,
 		RetryBaseWait: RetryBaseWait,
 		Now:           time.Now,
 	}
-	for _, set := range sets {
-		if set != nil {
-			set(&cfg)
+	for _, o := range opts {
+		if s := set(o); s != nil {
+			s(&cfg)
 		}
 	}
 	if cfg.HTTPClient == nil {

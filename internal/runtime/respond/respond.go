@@ -1,8 +1,5 @@
-// Package respond is what both client packages share: Open makes a client (its options, base URL,
-// credential and generated raw client checked), and Do runs one of its operations, turning the
-// answer into what the operation returns: the decoded 200 envelope, or a *wrapper.APIError that
-// keeps the HTTP status, the envelope's code and message (with the credential redacted) and the raw
-// body.
+// Package respond is what both client packages share: Open makes a client, and Do runs one of its
+// operations, turning the answer into the decoded 200 envelope or a *wrapper.APIError.
 package respond
 
 import (
@@ -67,10 +64,13 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", op, d.Scrub(err)) // Scrub's text is redacted
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, max(rsp.ContentLength, 0))) // the Doer set it to what it read
-	_, err = io.Copy(buf, rsp.Body)
+	body, whole := transport.Bytes(rsp.Body)
+	if !whole {
+		buf := bytes.NewBuffer(make([]byte, 0, max(rsp.ContentLength, 0))) // the Doer set it to what it read
+		_, err = io.Copy(buf, rsp.Body)
+		body = buf.Bytes()
+	}
 	_ = rsp.Body.Close()
-	body := buf.Bytes()
 	fail := func(e *wrapper.APIError) (*T, *http.Response, error) {
 		e.Operation, e.StatusCode, e.Body, e.Attempts = op, rsp.StatusCode, body, max(call.Attempts, 1)
 		e.Message, e.Err = d.Redact(e.Message), d.Scrub(e.Err)

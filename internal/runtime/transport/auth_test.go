@@ -36,7 +36,7 @@ func newDoer(t *testing.T, base string, auth Authorizer) *Doer {
 	t.Helper()
 	u, err := url.Parse(base)
 	require.NoError(t, err)
-	cfg := options.New(func(c *options.Config) { c.RetryBaseWait = time.Millisecond })
+	cfg := options.New([]options.Set{func(c *options.Config) { c.RetryBaseWait = time.Millisecond }}, func(s options.Set) options.Set { return s })
 	return New(cfg, u, auth)
 }
 

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"net"
@@ -19,20 +20,39 @@ const maxPresize = 1 << 20
 func (d *Doer) buffer(resp *http.Response) error {
 	data, n, err := readCapped(resp.Body, d.cfg.MaxBodyBytes, resp.ContentLength)
 	_ = resp.Body.Close()
-	var body io.Reader = &data
-	if err != nil {
-		body = io.MultiReader(body, errReader{err})
-	}
-	resp.Body, resp.ContentLength = io.NopCloser(body), n
+	resp.Body, resp.ContentLength = &readBody{data: data, err: err}, n
 	return err
 }
 
-// errReader fails every Read with its error; so does its WriteTo (io.Copy would otherwise grow a
-// full bytes.Buffer for the Read that fails).
-type errReader struct{ err error }
+// readBody is a body that buffer read: the bytes, then err (io.EOF when nil). Its WriteTo hands
+// over the bytes as they are (io.Copy would otherwise grow a bytes.Buffer for a Read that fails).
+type readBody struct {
+	data net.Buffers
+	err  error
+}
 
-func (r errReader) Read([]byte) (int, error)         { return 0, r.err }
-func (r errReader) WriteTo(io.Writer) (int64, error) { return 0, r.err }
+func (b *readBody) Read(p []byte) (int, error) {
+	n, err := b.data.Read(p)
+	if errors.Is(err, io.EOF) && b.err != nil {
+		err = b.err
+	}
+	return n, err
+}
+
+func (b *readBody) WriteTo(w io.Writer) (int64, error) {
+	n, err := b.data.WriteTo(w)
+	return n, cmp.Or(err, b.err)
+}
+
+func (*readBody) Close() error { return nil }
+
+// Bytes returns the body a Doer read, when it came whole and in one piece, without copying it.
+func Bytes(body io.Reader) ([]byte, bool) {
+	if b, ok := body.(*readBody); ok && b.err == nil && len(b.data) == 1 {
+		return b.data[0], true
+	}
+	return nil, false
+}
 
 // readCapped reads r to its end, and returns the bytes and how many: more than limit bytes is
 // wrapper.ErrBodyTooLarge, with the first limit bytes returned. It reads into chunks, the first

@@ -74,8 +74,10 @@ func (d *Doer) sameOrigin(u *url.URL) bool {
 }
 
 // Call is the record of one operation: its name, for the log records, and what the Doer did for
-// it. Start puts it in the context of the operation's requests; Do fills it in.
+// it. It is the context of the operation's requests (one allocation, where context.WithValue and
+// the record would make two); Do fills it in.
 type Call struct {
+	context.Context
 	Op       string // e.g. "rainbond.ListPorts"
 	Attempts int    // requests sent, retries and followed redirects included
 	Note     string // why the answer, a redirect, was not followed ("" for any other answer)
@@ -83,8 +85,16 @@ type Call struct {
 
 type callKey struct{}
 
-// Start returns ctx carrying a new Call for op, and that Call.
+// Value returns the Call itself for its key, and the parent's value for any other.
+func (c *Call) Value(key any) any {
+	if key == (callKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// Start returns a new Call for op under ctx: the context of the operation's requests.
 func Start(ctx context.Context, op string) (context.Context, *Call) {
-	c := &Call{Op: op}
-	return context.WithValue(ctx, callKey{}, c), c
+	c := &Call{Context: ctx, Op: op}
+	return c, c
 }

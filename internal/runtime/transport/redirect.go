@@ -81,13 +81,9 @@ func (s stashLocation) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-func isRedirect(status int) bool {
-	switch status {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
-		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return true
-	}
-	return false
+func isRedirect(s int) bool {
+	return s == http.StatusMovedPermanently || s == http.StatusFound || s == http.StatusSeeOther ||
+		s == http.StatusTemporaryRedirect || s == http.StatusPermanentRedirect
 }
 
 // nextHop returns the request that follows the redirect resp answered to r, or nil and why the

@@ -94,11 +94,8 @@ func retryable(ctx context.Context, resp *http.Response, err, bodyErr error) boo
 	case bodyErr != nil:
 		return !errors.Is(bodyErr, wrapper.ErrBodyTooLarge) && connectionError(bodyErr)
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+	s := resp.StatusCode
+	return s == http.StatusTooManyRequests || s == http.StatusBadGateway || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout
 }
 
 // connectionError reports whether err is the network failing (refused, reset, closed early, timed
