@@ -17,13 +17,13 @@ import (
 
 // The statuses of the service's 401 answers (APIError.Code): why a credential was refused.
 const (
-	StatusMalformed    = alayasign.StatusMalformed    // Authorization header missing or malformed
-	StatusTimestamp    = alayasign.StatusTimestamp    // timestamp outside five minutes of the service's clock
-	StatusSignature    = alayasign.StatusSignature    // signature does not verify (a wrong secret)
-	StatusKeyDisabled  = alayasign.StatusKeyDisabled  // access key disabled
-	StatusKeyExpired   = alayasign.StatusKeyExpired   // access key expired
-	StatusUnknownKey   = alayasign.StatusUnknownKey   // access key (or API key) does not exist
-	StatusNoCredential = alayasign.StatusNoCredential // no credential at all (the gateway's answer)
+	StatusMalformed    = 40001 // Authorization header missing or malformed
+	StatusTimestamp    = 40002 // timestamp outside five minutes of the service's clock
+	StatusSignature    = 40003 // signature does not verify (a wrong secret)
+	StatusKeyDisabled  = 40004 // access key disabled
+	StatusKeyExpired   = 40005 // access key expired
+	StatusUnknownKey   = 40006 // access key (or API key) does not exist
+	StatusNoCredential = 40401 // no credential at all (the gateway's answer)
 )
 
 // Credential is what a Client authenticates with: an AccessKey pair, which signs every request

@@ -93,11 +93,11 @@ func TestCredentialsAgainstTheService(t *testing.T) {
 		opts []alaya.Option
 		code int
 	}{
-		{"wrong secret", alaya.AccessKey{ID: "AK-test-0001", Secret: accessSecret + "x"}, nil, alayasign.StatusSignature},
-		{"unknown ID", alaya.AccessKey{ID: "AK-test-0002", Secret: accessSecret}, nil, alayasign.StatusUnknownKey},
-		{"clock 6 minutes behind", alaya.AccessKey{ID: "AK-test-0001", Secret: accessSecret}, []alaya.Option{alaya.WithClock(func() time.Time { return time.Now().Add(-6 * time.Minute) })}, alayasign.StatusTimestamp},
-		{"clock 6 minutes ahead", alaya.AccessKey{ID: "AK-test-0001", Secret: accessSecret}, []alaya.Option{alaya.WithClock(func() time.Time { return time.Now().Add(6 * time.Minute) })}, alayasign.StatusTimestamp},
-		{"BearerKey, as the live service", alaya.BearerKey(accessSecret), nil, alayasign.StatusMalformed},
+		{"wrong secret", alaya.AccessKey{ID: "AK-test-0001", Secret: accessSecret + "x"}, nil, alaya.StatusSignature},
+		{"unknown ID", alaya.AccessKey{ID: "AK-test-0002", Secret: accessSecret}, nil, alaya.StatusUnknownKey},
+		{"clock 6 minutes behind", alaya.AccessKey{ID: "AK-test-0001", Secret: accessSecret}, []alaya.Option{alaya.WithClock(func() time.Time { return time.Now().Add(-6 * time.Minute) })}, alaya.StatusTimestamp},
+		{"clock 6 minutes ahead", alaya.AccessKey{ID: "AK-test-0001", Secret: accessSecret}, []alaya.Option{alaya.WithClock(func() time.Time { return time.Now().Add(6 * time.Minute) })}, alaya.StatusTimestamp},
+		{"BearerKey, as the live service", alaya.BearerKey(accessSecret), nil, alaya.StatusMalformed},
 	}
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {

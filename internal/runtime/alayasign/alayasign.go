@@ -1,6 +1,6 @@
-// Package alayasign signs and verifies Alaya NeW Open API requests with an AccessKey pair
-// (scheme alayanew-HMAC-SHA256), for the Alaya client (wrapper/alaya) and its test server
-// (wrapper/alaya/alayatest). The recipe is in docs/servers/alaya.md:
+// Package alayasign signs Alaya NeW Open API requests with an AccessKey pair (scheme
+// alayanew-HMAC-SHA256), for the Alaya client (wrapper/alaya); its test server
+// (wrapper/alaya/alayatest) verifies signatures with the same recipe. The recipe is in docs/servers/alaya.md:
 //
 //	StringToSign  = Timestamp + "|" + METHOD + "|" + Path
 //	Signature     = lower-case hex of HMAC-SHA256(secret, StringToSign)
@@ -19,7 +19,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,20 +27,6 @@ import (
 
 // Scheme is the authentication scheme of a signed Authorization header.
 const Scheme = "alayanew-HMAC-SHA256"
-
-// Window is how far a request's timestamp may be from the service's clock, either way.
-const Window = 5 * time.Minute
-
-// The statuses of the service's 401 answers (HTTP 401, envelope {"status", "message"}).
-const (
-	StatusMalformed    = 40001 // Authorization header missing or malformed
-	StatusTimestamp    = 40002 // timestamp malformed or outside Window
-	StatusSignature    = 40003 // signature does not verify
-	StatusKeyDisabled  = 40004 // access key disabled
-	StatusKeyExpired   = 40005 // access key expired
-	StatusUnknownKey   = 40006 // access key does not exist
-	StatusNoCredential = 40401 // no credential at all (the gateway's answer)
-)
 
 // StringToSign returns Timestamp|METHOD|path for a timestamp in Unix milliseconds.
 func StringToSign(timestampMillis int64, method, path string) string {
@@ -113,43 +98,4 @@ func RequestPath(u *url.URL) string {
 		return p
 	}
 	return "/"
-}
-
-// Verify checks a signed header value, "alayanew-HMAC-SHA256 {id}:{ts}:{sig}" (the scheme matched
-// case-insensitively), for a request (method, path as received) at time now, with lookup giving
-// the secret of an access key ID. It returns 0 when the request is authenticated, else the
-// service's status, in the order the checks are made: StatusMalformed (not in that form, or a part
-// is empty), StatusTimestamp (not decimal digits, or outside Window of now), StatusUnknownKey
-// (lookup does not know the ID), StatusSignature (the signature differs).
-func Verify(value, method, path string, now time.Time, lookup func(id string) (secret string, ok bool)) int {
-	scheme, rest, found := strings.Cut(value, " ")
-	parts := strings.Split(rest, ":") // id, timestamp as sent, signature
-	if !found || !strings.EqualFold(scheme, Scheme) || len(parts) != 3 || slices.Contains(parts, "") {
-		return StatusMalformed
-	}
-	ts, ok := parseMillis(parts[1])
-	if !ok {
-		return StatusTimestamp
-	}
-	if d := now.Sub(time.UnixMilli(ts)); d > Window || d < -Window {
-		return StatusTimestamp
-	}
-	secret, ok := lookup(parts[0])
-	if !ok {
-		return StatusUnknownKey
-	}
-	want := Signature(secret, ts, method, path)
-	if !hmac.Equal([]byte(parts[2]), []byte(want)) {
-		return StatusSignature
-	}
-	return 0
-}
-
-// parseMillis parses a timestamp of 1 to 18 ASCII digits.
-func parseMillis(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 18 || strings.Trim(s, "0123456789") != "" {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
 }

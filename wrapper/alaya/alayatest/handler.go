@@ -235,7 +235,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 }
 
 // authenticate checks the Authorization header and returns 0 or the status of the 401 answer:
-// 40401 without a credential; for a signed header, see alayasign.Verify, then 40004 or 40005 for a
+// 40401 without a credential; for a signed header, see verify, then 40004 or 40005 for a
 // key made disabled or expired; a bearer key (accepted only after SetAPIKey) must be the key
 // exactly, else 40006; any other form is 40001.
 func (h *Handler) authenticate(r *http.Request) int {
@@ -245,14 +245,14 @@ func (h *Handler) authenticate(r *http.Request) int {
 	values := r.Header.Values("Authorization")
 	switch {
 	case len(values) == 0 || len(values) == 1 && values[0] == "":
-		return alayasign.StatusNoCredential
+		return alaya.StatusNoCredential
 	case len(values) > 1:
-		return alayasign.StatusMalformed
+		return alaya.StatusMalformed
 	}
 	v := values[0]
 	if scheme, key, ok := strings.Cut(v, " "); ok && apiKey != "" && strings.EqualFold(scheme, "Bearer") {
 		if subtle.ConstantTimeCompare([]byte(key), []byte(apiKey)) != 1 {
-			return alayasign.StatusUnknownKey
+			return alaya.StatusUnknownKey
 		}
 		return 0
 	}
@@ -262,13 +262,13 @@ func (h *Handler) authenticate(r *http.Request) int {
 		}
 		return accessKey.Secret, true
 	}
-	switch status := alayasign.Verify(v, r.Method, signedPath(r), now(), secretOf); {
+	switch status := verify(v, r.Method, signedPath(r), now(), secretOf); {
 	case status != 0:
 		return status
 	case keyState == KeyDisabled:
-		return alayasign.StatusKeyDisabled
+		return alaya.StatusKeyDisabled
 	case keyState == KeyExpired:
-		return alayasign.StatusKeyExpired
+		return alaya.StatusKeyExpired
 	}
 	return 0
 }
@@ -277,17 +277,17 @@ func (h *Handler) authenticate(r *http.Request) int {
 // service's own (as measured); the others paraphrase its error table.
 func authMessage(status int) string {
 	switch status {
-	case alayasign.StatusNoCredential:
+	case alaya.StatusNoCredential:
 		return "Login credential expired, please log in again"
-	case alayasign.StatusTimestamp:
+	case alaya.StatusTimestamp:
 		return "Timestamp is invalid or outside the allowed window"
-	case alayasign.StatusSignature:
+	case alaya.StatusSignature:
 		return "Signature verification failed"
-	case alayasign.StatusUnknownKey:
+	case alaya.StatusUnknownKey:
 		return "API key not found"
-	case alayasign.StatusKeyDisabled:
+	case alaya.StatusKeyDisabled:
 		return "Access key is disabled"
-	case alayasign.StatusKeyExpired:
+	case alaya.StatusKeyExpired:
 		return "Access key has expired"
 	}
 	return "Authorization header is missing or malformed"

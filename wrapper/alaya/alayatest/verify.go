@@ -1,0 +1,54 @@
+package alayatest
+
+import (
+	"crypto/hmac"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portsdk/portsdk/internal/runtime/alayasign"
+	"github.com/portsdk/portsdk/wrapper/alaya"
+)
+
+// window is how far a request's timestamp may be from the service's clock, either way.
+const window = 5 * time.Minute
+
+// verify checks a signed header value, "alayanew-HMAC-SHA256 {id}:{ts}:{sig}" (the scheme matched
+// case-insensitively), as the live service does, for a request (method, path as received) at time
+// now, with lookup giving the secret of an access key ID. It returns 0 when the request is
+// authenticated, else the service's status, in the order the checks are made: StatusMalformed (not
+// in that form, or a part is empty), StatusTimestamp (not decimal digits, or outside window of
+// now), StatusUnknownKey (lookup does not know the ID), StatusSignature (the signature differs).
+func verify(value, method, path string, now time.Time, lookup func(id string) (secret string, ok bool)) int {
+	scheme, rest, found := strings.Cut(value, " ")
+	parts := strings.Split(rest, ":") // id, timestamp as sent, signature
+	if !found || !strings.EqualFold(scheme, alayasign.Scheme) || len(parts) != 3 || slices.Contains(parts, "") {
+		return alaya.StatusMalformed
+	}
+	ts, ok := parseMillis(parts[1])
+	if !ok {
+		return alaya.StatusTimestamp
+	}
+	if d := now.Sub(time.UnixMilli(ts)); d > window || d < -window {
+		return alaya.StatusTimestamp
+	}
+	secret, ok := lookup(parts[0])
+	if !ok {
+		return alaya.StatusUnknownKey
+	}
+	want := alayasign.Signature(secret, ts, method, path)
+	if !hmac.Equal([]byte(parts[2]), []byte(want)) {
+		return alaya.StatusSignature
+	}
+	return 0
+}
+
+// parseMillis parses a timestamp of 1 to 18 ASCII digits.
+func parseMillis(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 18 || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
