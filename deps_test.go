@@ -36,9 +36,43 @@ func TestImportGraph(t *testing.T) {
 	}
 }
 
-// testOnly are the internal packages that serve tests and tools, never the clients.
+// testOnly are the internal packages that serve tests, tools and portctl, never the clients.
 var testOnly = []string{
 	"github.com/portsdk/portsdk/internal/fakes/testserver",
+	"github.com/portsdk/portsdk/internal/fakes/drf",
 	"github.com/portsdk/portsdk/internal/dev/docscheck",
-	"github.com/portsdk/portsdk/tools/benchratio",
+	"github.com/portsdk/portsdk/internal/portctl/cli",
+	"github.com/portsdk/portsdk/internal/portctl/portfile",
+}
+
+// TestLayering protects the direct imports docs/architecture.md promises: the error types are a
+// leaf, the plan engine knows no platform and sends nothing, and portctl speaks to the clients'
+// public API only.
+func TestLayering(t *testing.T) {
+	const mod = "github.com/portsdk/portsdk/"
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	never := map[string][]string{ // package prefix -> module paths it must not import directly
+		mod + "wrapper ":          {mod},
+		mod + "internal/plan":     {mod},
+		mod + "internal/portctl/": {mod + "internal/runtime/"},
+		mod + "cmd/":              {mod + "internal/runtime/"},
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, " ")
+		for prefix, banned := range never {
+			if !strings.HasPrefix(pkg+" ", prefix) {
+				continue
+			}
+			for _, imp := range strings.Fields(imports) {
+				for _, b := range banned {
+					if strings.HasPrefix(imp, b) {
+						t.Errorf("%s imports %s", pkg, imp)
+					}
+				}
+			}
+		}
+	}
 }
