@@ -124,11 +124,16 @@ func (e *env) logger() *slog.Logger {
 }
 
 // redactingWriter writes to stderr without any remembered secret. The clients never log one; this
-// keeps it so whatever they log.
+// keeps it so whatever they log. Each line is made terminalSafe: the TextHandler quotes a value
+// holding a control character, but writes DEL raw.
 type redactingWriter struct{ e *env }
 
 func (w redactingWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(w.e.stderr, w.e.redact(string(p))); err != nil {
+	lines := strings.Split(w.e.redact(string(p)), "\n")
+	for i, l := range lines {
+		lines[i] = terminalSafe(l)
+	}
+	if _, err := io.WriteString(w.e.stderr, strings.Join(lines, "\n")); err != nil {
 		return 0, err
 	}
 	return len(p), nil

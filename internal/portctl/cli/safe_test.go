@@ -212,3 +212,17 @@ func TestDebugLogShowsValuesEscaped(t *testing.T) {
 	assert.False(t, rawUnsafe(strings.ReplaceAll(stderr.String(), "\n", "")), "%q", stderr.String())
 	assert.Contains(t, stderr.String(), `path="\x1b]0;title\a"`)
 }
+
+// TestFileStringsNeverRaw protects diff: a ports file whose protocol or instance holds escape
+// sequences never gets them to the terminal raw, whether the file is refused or planned.
+func TestFileStringsNeverRaw(t *testing.T) {
+	f := startApplyFake(t)
+	for _, file := range []string{
+		fakeApplyFile + "        protocol: \"http\\e]0;x\\a\"\n",
+		strings.Replace(fakeApplyFile, "  - instance: 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0", "  - instance: \"08ba7a0e-af00-4072-a5e5-1298ed6c1aa0\\e]0;x\\a\"", 1),
+	} {
+		r := runWith(t, f.vars, "diff", "-f", writeFile(t, file))
+		assert.False(t, rawUnsafe(r.stdout+r.stderr), "%s", r)
+		assert.Contains(t, r.stdout+r.stderr, `\x1b]0;x\a`, "%s", r)
+	}
+}
