@@ -250,6 +250,9 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 	var out bytes.Buffer
 	if !table {
 		encode := reportEncoders[cfg.format]
+		if encode == nil {
+			encode = reportEncoders["yaml"]
+		}
 		if err := encode(&out, doc); err != nil {
 			// The report of what ran is printed whatever happens: as a table, after the plan.
 			out.Reset()
