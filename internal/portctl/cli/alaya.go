@@ -88,7 +88,7 @@ func runAlayaClose(ctx context.Context, o *alayaOptions) error {
 		return err
 	}
 	return o.print(struct{}{}, func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "closed port %d of instance %s\n", o.port, o.instance)
+		_, err := fmt.Fprintf(w, "closed port %d of instance %s\n", o.port, terminalSafe(o.instance))
 		return err
 	})
 }

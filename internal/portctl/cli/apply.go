@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/internal/portctl/portfile"
@@ -79,7 +80,15 @@ type runOf[S plan.Step] struct {
 	answer string // Error without the step, which the report shows already
 }
 
-func (t *targetOf[S]) lines() string { return plan.Lines(t.Platform+" "+t.Target, t.Steps) }
+// lines are plan.Lines with the text from the server and the file (aliases, protocols, the target)
+// made terminalSafe.
+func (t *targetOf[S]) lines() string {
+	var b strings.Builder
+	for _, s := range t.Steps {
+		b.WriteString(s.Symbol() + " " + terminalSafe(t.Platform+" "+t.Target) + " " + terminalSafe(s.String()) + "\n")
+	}
+	return b.String()
+}
 
 func (t *targetOf[S]) apply(skip bool, redact func(string) string) (int, int, error) {
 	if skip {
@@ -101,19 +110,21 @@ func (t *targetOf[S]) apply(skip bool, redact func(string) string) (int, int, er
 func (t *targetOf[S]) report(w io.Writer, failed bool) {
 	if !failed {
 		for _, m := range t.Opened {
-			fmt.Fprintf(w, "alaya %s %d (%s) is reachable on external port %d\n", t.Target, m.InternalPort, m.Protocol, m.ExternalPort)
+			fmt.Fprintf(w, "alaya %s %d (%s) is reachable on external port %d\n",
+				terminalSafe(t.Target), m.InternalPort, terminalSafe(m.Protocol), m.ExternalPort)
 		}
 		return
 	}
-	prefix := t.Platform + " " + t.Target + " "
+	prefix := terminalSafe(t.Platform + " " + t.Target + " ")
 	for i, s := range t.Steps {
+		line := s.Symbol() + " " + prefix + terminalSafe(s.String())
 		switch {
 		case i < len(t.Done):
-			fmt.Fprintf(w, "done     %s %s%s\n", s.Symbol(), prefix, s.String())
+			fmt.Fprintf(w, "done     %s\n", line)
 		case i == len(t.Done) && t.Error != "":
-			fmt.Fprintf(w, "failed   %s %s%s\n         %s\n", s.Symbol(), prefix, s.String(), t.answer)
+			fmt.Fprintf(w, "failed   %s\n         %s\n", line, terminalSafe(t.answer))
 		default:
-			fmt.Fprintf(w, "not run  %s %s%s\n", s.Symbol(), prefix, s.String())
+			fmt.Fprintf(w, "not run  %s\n", line)
 		}
 	}
 }
@@ -223,50 +234,90 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 	}
 
 	table := cfg.format == "" || cfg.format == "table"
-	var out bytes.Buffer
 	if table { // the plan, printed before anything is sent
-		for _, t := range doc.Targets {
-			out.WriteString(t.lines())
-		}
-		if doc.Summary == (plan.Summary{}) {
-			out.WriteString("no changes\n")
-		} else {
-			fmt.Fprintf(&out, "Plan: %s.\n", doc.Summary)
-		}
-		if _, err := cfg.stdout.Write(out.Bytes()); err != nil {
+		if _, err := io.WriteString(cfg.stdout, planText(doc)); err != nil {
 			return err
 		}
-		out.Reset()
 	}
 	var failure error
+	done, notRun := 0, 0
 	if doc.Applied = !cfg.dryRun && doc.Summary != (plan.Summary{}); doc.Applied {
-		done, notRun := 0, 0
 		for _, t := range doc.Targets {
 			d, n, err := t.apply(failure != nil, cfg.redact)
 			done, notRun, failure = done+d, notRun+n, cmp.Or(failure, err)
 		}
-		if table { // on success one line, on a failure every step
-			if failure == nil && done == 1 {
-				out.WriteString("Apply complete: 1 step done.\n")
-			} else if failure == nil {
-				fmt.Fprintf(&out, "Apply complete: %d steps done.\n", done)
-			}
-			for _, t := range doc.Targets {
-				t.report(&out, failure != nil)
-			}
-			if failure != nil {
-				fmt.Fprintf(&out, "Apply stopped at the first failing step: %d done, 1 failed, %d not run. Apply again to continue from there.\n", done, notRun)
-			}
+	}
+	var out bytes.Buffer
+	if !table {
+		encode := reportEncoders[cfg.format]
+		if encode == nil {
+			encode = reportEncoders["yaml"]
 		}
+		if err := encode(&out, doc); err != nil {
+			// The report of what ran is printed whatever happens: as a table, after the plan.
+			out.Reset()
+			out.WriteString(planText(doc))
+			runText(&out, doc, done, notRun, failure)
+			if _, werr := cfg.stdout.Write(out.Bytes()); werr != nil {
+				return cmp.Or(failure, werr)
+			}
+			return &reportError{format: cfg.format, err: err, run: failure}
+		}
+	} else {
+		runText(&out, doc, done, notRun, failure)
 	}
-	switch {
-	case cfg.format == "json":
-		err = writeJSON(&out, doc)
-	case !table:
-		err = writeYAML(&out, doc)
-	}
-	if err == nil {
-		_, err = cfg.stdout.Write(out.Bytes())
-	}
-	return cmp.Or(err, failure)
+	_, err = cfg.stdout.Write(out.Bytes())
+	return cmp.Or(failure, err)
 }
+
+// reportEncoders write the report of apply and diff for -o json and -o yaml.
+var reportEncoders = map[string]func(io.Writer, any) error{"json": writeJSON, "yaml": writeYAML}
+
+// planText is the plan as text: a line per step, and the summary.
+func planText(doc *applyDoc) string {
+	var b strings.Builder
+	for _, t := range doc.Targets {
+		b.WriteString(t.lines())
+	}
+	if doc.Summary == (plan.Summary{}) {
+		b.WriteString("no changes\n")
+	} else {
+		fmt.Fprintf(&b, "Plan: %s.\n", doc.Summary)
+	}
+	return b.String()
+}
+
+// runText prints what a run did, when there was one: on success one line, on a failure every step.
+func runText(w io.Writer, doc *applyDoc, done, notRun int, failure error) {
+	if !doc.Applied {
+		return
+	}
+	if failure == nil && done == 1 {
+		fmt.Fprint(w, "Apply complete: 1 step done.\n")
+	} else if failure == nil {
+		fmt.Fprintf(w, "Apply complete: %d steps done.\n", done)
+	}
+	for _, t := range doc.Targets {
+		t.report(w, failure != nil)
+	}
+	if failure != nil {
+		fmt.Fprintf(w, "Apply stopped at the first failing step: %d done, 1 failed, %d not run. Apply again to continue from there.\n", done, notRun)
+	}
+}
+
+// reportError says that the report could not be encoded as format and was printed as a table. The
+// exit status is the run's: that of run, or 0 when run is nil.
+type reportError struct {
+	format   string
+	err, run error
+}
+
+func (e *reportError) Error() string {
+	s := "cannot print the report as " + e.format + ": " + e.err.Error() + "; it is printed as a table"
+	if e.run != nil {
+		s += "; " + e.run.Error()
+	}
+	return s
+}
+
+func (e *reportError) Unwrap() error { return e.run }

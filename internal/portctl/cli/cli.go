@@ -112,6 +112,9 @@ func (e *env) redact(s string) string {
 	return s
 }
 
+// safe is s redacted and terminalSafe, for an error message.
+func (e *env) safe(s string) string { return terminalSafe(e.redact(s)) }
+
 // logger is what --debug gives the clients: Debug records on stderr, through redact, or nil.
 func (e *env) logger() *slog.Logger {
 	if !e.debug {
@@ -121,11 +124,16 @@ func (e *env) logger() *slog.Logger {
 }
 
 // redactingWriter writes to stderr without any remembered secret. The clients never log one; this
-// keeps it so whatever they log.
+// keeps it so whatever they log. Each line is made terminalSafe: the TextHandler quotes a value
+// holding a control character, but writes DEL raw.
 type redactingWriter struct{ e *env }
 
 func (w redactingWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(w.e.stderr, w.e.redact(string(p))); err != nil {
+	lines := strings.Split(w.e.redact(string(p)), "\n")
+	for i, l := range lines {
+		lines[i] = terminalSafe(l)
+	}
+	if _, err := io.WriteString(w.e.stderr, strings.Join(lines, "\n")); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -146,8 +154,8 @@ type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-// exitCode prints err on stderr (without any secret) and returns the exit status for it. cmd is the
-// command that ran or was found.
+// exitCode prints err on stderr (without any secret, terminalSafe: a server's message may hold
+// escape sequences) and returns the exit status for it. cmd is the command that ran or was found.
 func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
 		ue *usageError
@@ -155,6 +163,7 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		fe *portfile.Error  // a ports file apply or diff refuses
 		se *applyStateError // a ports file the current ports make impossible
 		xe *exitError
+		re *reportError
 	)
 	path := "portctl"
 	if cmd != nil {
@@ -165,23 +174,26 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		return exitOK
 	case errors.As(err, &xe):
 		return xe.code
+	case errors.As(err, &re) && re.run == nil: // the run succeeded; only its report is a table
+		fmt.Fprintf(e.stderr, "portctl: %s\n", e.safe(err.Error()))
+		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.redact(ue.msg), path)
+		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.safe(ue.msg), path)
 		return exitUsage
 	case errors.As(err, &se):
-		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.redact(err.Error()))
+		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.safe(err.Error()))
 		return exitUsage
 	case errors.As(err, &ve), errors.As(err, &fe):
-		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.redact(err.Error()))
+		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.safe(err.Error()))
 		return exitUsage
 	}
 	// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error, a
 	// cancelled context.
-	fmt.Fprintf(e.stderr, "portctl: %s\n", e.redact(err.Error()))
+	fmt.Fprintf(e.stderr, "portctl: %s\n", e.safe(err.Error()))
 	if !errors.Is(err, wrapper.ErrUnauthorized) {
 		return exitAPI
 	}
-	fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.redact(e.credentialHint(err)))
+	fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.safe(e.credentialHint(err)))
 	return exitCredential
 }
 
