@@ -22,6 +22,11 @@ import (
 // amount of memory (at most DefaultLogSize requests with their bodies).
 const DefaultLogSize = 1024
 
+// DefaultLogBytes is how many bytes (bodies, URIs and headers, see requestBytes) a Log keeps at
+// most unless SetByteLimit says otherwise: the oldest requests are dropped first, and the newest is
+// always kept, its body cut to fit.
+const DefaultLogBytes = 8 << 20
+
 // Request is one request a test server received.
 type Request struct {
 	// Method is the HTTP method.
@@ -42,9 +47,32 @@ type Request struct {
 type Log struct {
 	total atomic.Int64 // requests recorded since the start
 
-	mu    sync.Mutex
-	limit int       // how many requests to keep; 0 means DefaultLogSize
-	kept  []Request // oldest first, len(kept) <= limit
+	mu       sync.Mutex
+	limit    int       // how many requests to keep; 0 means DefaultLogSize
+	maxBytes int       // how many bytes to keep; 0 means DefaultLogBytes
+	bytes    int       // requestBytes of kept
+	kept     []Request // oldest first, len(kept) <= limit
+}
+
+// requestBytes is what a kept request counts against the byte budget.
+func requestBytes(r Request) int {
+	n := len(r.Method) + len(r.URI) + len(r.Body)
+	for k, vs := range r.Header {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return n
+}
+
+// SetByteLimit makes the log keep at most n bytes of requests (n < 1 means 1), dropping the oldest
+// ones beyond it; the newest is always kept, its body cut to fit.
+func (l *Log) SetByteLimit(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.maxBytes = max(n, 1)
+	l.trim()
 }
 
 // SetLimit makes the log keep the last n requests (n < 1 means 1), dropping the oldest ones
@@ -66,9 +94,18 @@ func (l *Log) Limit() int {
 // trim drops the oldest requests beyond the limit, clearing their slots so that their bodies can
 // be freed before the next reallocation. l.mu must be held.
 func (l *Log) trim() {
-	if drop := len(l.kept) - cmp.Or(l.limit, DefaultLogSize); drop > 0 {
-		clear(l.kept[:drop])
-		l.kept = l.kept[drop:]
+	limit, maxBytes := cmp.Or(l.limit, DefaultLogSize), cmp.Or(l.maxBytes, DefaultLogBytes)
+	drop := 0
+	for ; len(l.kept)-drop > 1 && (len(l.kept)-drop > limit || l.bytes > maxBytes); drop++ {
+		l.bytes -= requestBytes(l.kept[drop])
+	}
+	clear(l.kept[:drop])
+	l.kept = l.kept[drop:]
+	if len(l.kept) == 1 && l.bytes > maxBytes { // the newest alone is over the budget
+		last := &l.kept[0]
+		cut := min(len(last.Body), l.bytes-maxBytes)
+		last.Body = bytes.Clone(last.Body[:len(last.Body)-cut]) // frees the rest
+		l.bytes -= cut
 	}
 }
 
@@ -88,6 +125,7 @@ func (l *Log) Record(r *http.Request, maxBody int) ([]byte, bool) {
 	l.total.Add(1)
 	l.mu.Lock()
 	l.kept = append(l.kept, entry)
+	l.bytes += requestBytes(entry)
 	l.trim()
 	l.mu.Unlock()
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -89,3 +89,45 @@ func TestLogConcurrent(t *testing.T) {
 		t.Fatalf("Count %d, kept %d", l.Count(), len(l.All()))
 	}
 }
+
+// entryBytes is what the byte budget counts of the kept requests.
+func entryBytes(all []Request) int {
+	n := 0
+	for _, r := range all {
+		n += requestBytes(r)
+	}
+	return n
+}
+
+// TestLogByteBudget protects the log's bound in bytes: many 1 MiB bodies keep the log under its
+// byte budget (the oldest requests dropped first), the newest request is always kept (its body cut
+// to fit), and what Record returns to the handler is never cut by the budget.
+func TestLogByteBudget(t *testing.T) {
+	var l Log
+	big := strings.Repeat("x", 1<<20)
+	for i := range 40 {
+		r := httptest.NewRequest("POST", fmt.Sprintf("/r%d", i), strings.NewReader(big))
+		if body, _ := l.Record(r, 1<<20); len(body) != 1<<20 {
+			t.Fatalf("Record returned %d bytes, want the whole body", len(body))
+		}
+	}
+	all := l.All()
+	if got := entryBytes(all); got > DefaultLogBytes {
+		t.Fatalf("log holds %d bytes, budget %d", got, DefaultLogBytes)
+	}
+	if len(all) == 0 || all[len(all)-1].URI != "/r39" || l.Count() != 40 {
+		t.Fatalf("the newest request is not kept: %d kept, count %d", len(all), l.Count())
+	}
+	l.SetByteLimit(1000)
+	all = l.All()
+	if len(all) != 1 || all[0].URI != "/r39" || entryBytes(all) > 1000 {
+		t.Fatalf("after SetByteLimit(1000): %d kept, %d bytes", len(all), entryBytes(all))
+	}
+	r := httptest.NewRequest("POST", "/huge", strings.NewReader(big))
+	if body, _ := l.Record(r, 1<<20); len(body) != 1<<20 {
+		t.Fatalf("Record returned %d bytes, want the whole body", len(body))
+	}
+	if all := l.All(); len(all) != 1 || all[0].URI != "/huge" || len(all[0].Body) == 0 || entryBytes(all) > 1000 {
+		t.Fatalf("a huge body is not kept cut: %+v", all)
+	}
+}

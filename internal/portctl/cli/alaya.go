@@ -180,7 +180,8 @@ func (e *env) alayaCredential(cmd *cobra.Command, urlFlag string) (string, alaya
 
 // newAlayaClient makes the client of url (given with the flag urlFlag) and cred.
 func (e *env) newAlayaClient(url string, cred alaya.Credential, urlFlag string) (*alaya.Client, error) {
-	c, err := alaya.NewClient(cred, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent), alaya.WithLogger(e.logger()))
+	c, err := alaya.NewClient(cred, alaya.WithBaseURL(url), alaya.WithUserAgent(userAgent), alaya.WithLogger(e.logger()),
+		alaya.WithHTTPClient(e.httpClient()), alaya.WithRetryBudget(e.timeout))
 	return c, e.asFlagError(err, map[string]string{
 		"baseURL": urlFlag, "AccessKey.ID": "access-key", "AccessKey.Secret": "secret-key", "BearerKey": "api-key",
 	})

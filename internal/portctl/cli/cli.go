@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -77,8 +79,9 @@ type env struct {
 	stdout, stderr io.Writer
 	secrets        []string // values that must never be printed (tokens, keys)
 
-	output outputFormat // -o/--output
-	debug  bool         // --debug or PORTCTL_DEBUG
+	output  outputFormat  // -o/--output
+	debug   bool          // --debug or PORTCTL_DEBUG
+	timeout time.Duration // --timeout or PORTCTL_TIMEOUT
 
 	// fromEnv records, for a setting read from the environment, the variable it came from (by flag
 	// name), so that an error about it names what the user actually set.
@@ -93,7 +96,7 @@ type env struct {
 }
 
 func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {
-	return &env{getenv: getenv, stdout: stdout, stderr: stderr, output: outputTable, fromEnv: map[string]string{}}
+	return &env{getenv: getenv, stdout: stdout, stderr: stderr, output: outputTable, timeout: defaultTimeout, fromEnv: map[string]string{}}
 }
 
 // secret returns v and remembers it, so that no error message can show it.
@@ -298,10 +301,27 @@ func printUnless(err error, v any, print func(any) error) error {
 	return print(v)
 }
 
+// defaultTimeout is the default of --timeout: the clients' own per-request timeout.
+const defaultTimeout = 30 * time.Second
+
+// httpClient is the http.Client of both APIs: the clients' default (a transport of its own, cloned
+// from http.DefaultTransport, with a larger idle pool), with --timeout as its per-request limit.
+func (e *env) httpClient() *http.Client {
+	hc := &http.Client{Timeout: e.timeout}
+	if def, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr := def.Clone()
+		tr.MaxIdleConnsPerHost = 64
+		tr.MaxIdleConns = max(tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
+		hc.Transport = tr
+	}
+	return hc
+}
+
 // newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).
 func (e *env) newRainbondClient(url, token, urlFlag, tokenFlag string) (*rainbond.Client, error) {
 	e.tokenFlag = tokenFlag
-	c, err := rainbond.NewClient(url, e.secret(token), rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()))
+	c, err := rainbond.NewClient(url, e.secret(token), rainbond.WithUserAgent(userAgent), rainbond.WithLogger(e.logger()),
+		rainbond.WithHTTPClient(e.httpClient()), rainbond.WithRetryBudget(e.timeout))
 	return c, e.asFlagError(err, map[string]string{"baseURL": urlFlag, "token": tokenFlag})
 }
 

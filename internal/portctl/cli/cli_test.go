@@ -254,7 +254,7 @@ func TestEveryVariableDocumented(t *testing.T) {
 		names = append(names, v)
 	}
 	sort.Strings(names)
-	assert.Equal(t, []string{"ALAYA_ACCESS_KEY", "ALAYA_API_KEY", "ALAYA_INSTANCE", "ALAYA_SECRET_KEY", "ALAYA_URL", "PORTCTL_DEBUG",
+	assert.Equal(t, []string{"ALAYA_ACCESS_KEY", "ALAYA_API_KEY", "ALAYA_INSTANCE", "ALAYA_SECRET_KEY", "ALAYA_URL", "PORTCTL_DEBUG", "PORTCTL_TIMEOUT",
 		"RAINBOND_APP", "RAINBOND_COMPONENT", "RAINBOND_REGION", "RAINBOND_TEAM", "RAINBOND_TOKEN", "RAINBOND_URL"}, names)
 	readme, err := os.ReadFile("../../../README.md")
 	require.NoError(t, err)

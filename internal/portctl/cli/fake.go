@@ -60,6 +60,10 @@ func checkAddr(addr string) error {
 	return nil
 }
 
+// fakeReadTimeout bounds the reading of a request to the fake, its body included: a variable only
+// so that a test can shorten it.
+var fakeReadTimeout = 30 * time.Second
+
 // startFake listens on addr and serves both APIs until Close. A malformed addr is a usage error.
 func startFake(addr string) (*fake, error) {
 	if err := checkAddr(addr); err != nil {
@@ -97,7 +101,12 @@ func startFake(addr string) (*fake, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/rainbond/", http.StripPrefix("/rainbond", f.rainbond))
 	mux.Handle(fakeAlayaPrefix+"/", http.StripPrefix(fakeAlayaPrefix, f.alaya))
-	f.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Bounded for hostile clients: slow headers or bodies, answers never read, idle keep-alives,
+	// huge headers (bodies are capped by the handlers, the request logs in entries and bytes).
+	f.srv = &http.Server{
+		Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: fakeReadTimeout,
+		WriteTimeout: fakeReadTimeout + 30*time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+	}
 	go func() { f.served <- f.srv.Serve(ln) }()
 	return f, nil
 }

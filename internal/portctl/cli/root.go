@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -39,9 +40,10 @@ func newRootCmd(e *env, args []string) *cobra.Command {
 Connection settings come from flags or from the environment: RAINBOND_URL, RAINBOND_TOKEN,
 RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP, RAINBOND_COMPONENT; ALAYA_URL, ALAYA_ACCESS_KEY and
 ALAYA_SECRET_KEY (or ALAYA_API_KEY, a bearer key), ALAYA_INSTANCE. A flag wins over its variable.
-Keep tokens and keys in the environment, not on the command line. PORTCTL_DEBUG=1 is --debug.
+Keep tokens and keys in the environment, not on the command line. PORTCTL_DEBUG=1 is --debug;
+PORTCTL_TIMEOUT (e.g. 10s) is --timeout.
 
-Global flags (-o, --debug) may be given anywhere on the line.
+Global flags (-o, --debug, --timeout) may be given anywhere on the line.
 
 Exit status: 0 success; 1 the API refused or could not be reached; 2 bad usage or invalid input
 (nothing was sent); 4 the server refused the credential (HTTP 401).`,
@@ -83,6 +85,9 @@ portctl help rainbond ports update     # the help of any command`),
 	pf.BoolVar(&e.debug, "debug", false,
 		"log each HTTP attempt on stderr (method, path, status, duration, retry waits; never a credential) [$PORTCTL_DEBUG]")
 	_ = pf.SetAnnotation("debug", annotEnv, []string{"PORTCTL_DEBUG"})
+	pf.DurationVar(&e.timeout, "timeout", defaultTimeout,
+		"time limit of each HTTP request (e.g. 10s, 2m); a retry may start only within this time of the call's start [$PORTCTL_TIMEOUT]")
+	_ = pf.SetAnnotation("timeout", annotEnv, []string{"PORTCTL_TIMEOUT"})
 	root.Flags().BoolVar(&showVersion, "version", false, "print the version of portctl, Go and the platform, and exit")
 	mark(root, annotTakesOutput)
 
@@ -130,7 +135,8 @@ func finishTree(c *cobra.Command) {
 	}
 }
 
-// globalFlags checks -o and --debug against the command that runs, and reads PORTCTL_DEBUG.
+// globalFlags checks -o, --debug and --timeout against the command that runs, and reads
+// PORTCTL_DEBUG and PORTCTL_TIMEOUT.
 func (e *env) globalFlags(cmd *cobra.Command) error {
 	takesDebug, v := cmd.Annotations[annotTakesDebug] != "", e.getenv("PORTCTL_DEBUG")
 	switch {
@@ -138,7 +144,15 @@ func (e *env) globalFlags(cmd *cobra.Command) error {
 		return usageErrorf("-o/--output does not apply to %s", cmd.CommandPath())
 	case !takesDebug && cmd.Flags().Changed("debug"):
 		return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
-	case !takesDebug || cmd.Flags().Changed("debug") || v == "":
+	case !takesDebug && cmd.Flags().Changed("timeout"):
+		return usageErrorf("--timeout does not apply to %s: it sends no request", cmd.CommandPath())
+	case !takesDebug:
+		return nil
+	}
+	if err := e.timeoutSetting(cmd); err != nil {
+		return err
+	}
+	if cmd.Flags().Changed("debug") || v == "" {
 		return nil
 	}
 	b, err := strconv.ParseBool(v)
@@ -146,6 +160,26 @@ func (e *env) globalFlags(cmd *cobra.Command) error {
 		return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
 	}
 	e.debug = b
+	return nil
+}
+
+// timeoutSetting checks --timeout, or reads PORTCTL_TIMEOUT when the flag is not given.
+func (e *env) timeoutSetting(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("timeout") {
+		if e.timeout <= 0 {
+			return usageErrorf("invalid --timeout %s: must be a positive duration (e.g. 10s)", e.timeout)
+		}
+		return nil
+	}
+	v := e.getenv("PORTCTL_TIMEOUT")
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return usageErrorf("invalid PORTCTL_TIMEOUT %q: must be a positive duration (e.g. 10s)", v)
+	}
+	e.timeout = d
 	return nil
 }
 

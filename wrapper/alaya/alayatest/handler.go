@@ -184,7 +184,8 @@ func (h *Handler) RequestCount() int {
 	return h.log.Count()
 }
 
-// Requests returns a copy of every request the handler received, oldest first.
+// Requests returns a copy of the last requests the handler received, oldest first: the last 1024,
+// at most 8 MiB in all (bodies, URIs and headers; the newest is always kept, its body cut to fit).
 func (h *Handler) Requests() []Request {
 	return h.log.All()
 }

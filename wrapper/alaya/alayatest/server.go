@@ -71,7 +71,8 @@ func (s *Server) Ports(id string) (alayaapi.OpenPortList, bool) { return s.h.Por
 // RequestCount returns how many requests reached the server, whatever their path or outcome.
 func (s *Server) RequestCount() int { return s.h.RequestCount() }
 
-// Requests returns a copy of every request that reached the server, oldest first.
+// Requests returns a copy of the last requests that reached the server, oldest first (see
+// Handler.Requests).
 func (s *Server) Requests() []Request { return s.h.Requests() }
 
 // Client returns an http.Client for the server (see httptest.Server.Client).

@@ -54,8 +54,8 @@
 // component alias ("gr1a2b3c"): all ports of a component share one name.
 //
 // Every request is recorded, whatever its outcome: RequestCount counts them all and Requests
-// returns the last DefaultRequestLogSize of them (SetRequestLogSize changes the bound), so a test
-// can assert that a client sent nothing for bad input.
+// returns the last DefaultRequestLogSize of them, at most 8 MiB in all (SetRequestLogSize changes
+// the count), so a test can assert that a client sent nothing for bad input.
 //
 // To serve several fake APIs on one listener, mount a Handler under any prefix:
 //

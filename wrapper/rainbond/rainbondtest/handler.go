@@ -19,8 +19,9 @@ import (
 const maxBodyBytes = 1 << 20
 
 // DefaultRequestLogSize is how many requests Requests returns at most unless SetRequestLogSize
-// says otherwise: the log keeps only the last requests, so a server under a load test keeps a
-// bounded amount of memory. RequestCount counts every request regardless.
+// says otherwise: the log keeps only the last requests, and at most 8 MiB of them (bodies, URIs and
+// headers; the oldest dropped first, the newest kept with its body cut to fit), so a server under a
+// load test keeps a bounded amount of memory. RequestCount counts every request regardless.
 const DefaultRequestLogSize = testserver.DefaultLogSize
 
 // Request is one request the handler received, as recorded by Handler.Requests: its method, its
