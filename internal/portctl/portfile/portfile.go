@@ -82,7 +82,7 @@ const maxFileBytes = 1 << 20
 func Parse(name string, data []byte) (*File, error) {
 	p := &parser{name: name}
 	if len(data) > maxFileBytes {
-		return nil, p.errf(nil, "larger than %d bytes", maxFileBytes)
+		return nil, p.errf(nil, "larger than %d MiB", maxFileBytes>>20)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
