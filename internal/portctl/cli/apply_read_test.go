@@ -27,7 +27,7 @@ func runIn(ctx context.Context, vars map[string]string, stdin io.Reader, args ..
 func TestApplyCommandStopsAnEndlessStdinAtTheCap(t *testing.T) {
 	f := startApplyFake(t)
 	r, w := io.Pipe()
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	go func() {
 		buf := []byte(strings.Repeat("# comment\n", 6000))
 		for {
@@ -47,7 +47,7 @@ func TestApplyCommandStopsAnEndlessStdinAtTheCap(t *testing.T) {
 func TestApplyCommandInterruptedOnASilentStdin(t *testing.T) {
 	f := startApplyFake(t)
 	r, w := io.Pipe()
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	done := make(chan result, 1)

@@ -97,8 +97,10 @@ func Parse(name string, data []byte) (*File, error) {
 	if err := dec.Decode(&extra); err == nil {
 		return nil, p.errf(&extra, "a second YAML document: a ports file has one")
 	} else if !errors.Is(err, io.EOF) {
-		e := p.syntax(err).(*Error)
-		e.Msg = "a second YAML document (a ports file has one): " + e.Msg
+		var e *Error
+		if errors.As(p.syntax(err), &e) {
+			e.Msg = "a second YAML document (a ports file has one): " + e.Msg
+		}
 		return nil, e
 	}
 	if err := p.plain(&doc); err != nil {

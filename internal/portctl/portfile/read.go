@@ -42,7 +42,7 @@ func read(name, path string, r io.Reader) ([]byte, error) {
 		if err != nil {
 			return nil, cannotRead(name, err)
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only
 		fi, err := f.Stat()
 		switch {
 		case err != nil:

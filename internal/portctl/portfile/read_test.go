@@ -87,7 +87,7 @@ func TestReadStopsAnEndlessSourceAtTheCap(t *testing.T) {
 			}
 		}
 	}()
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	fe = readErr(t, context.Background(), "-", r)
 	assert.Equal(t, "stdin: larger than 1 MiB", fe.Error())
 }
@@ -96,7 +96,7 @@ func TestReadStopsAnEndlessSourceAtTheCap(t *testing.T) {
 // waits, on a silent stdin or on a FIFO nobody writes to (whose open blocks).
 func TestReadEndsWhenCancelled(t *testing.T) {
 	r, w := io.Pipe()
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	err := readCancelled(t, ctx, "-", r)
