@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/portsdk/portsdk/internal/plan"
@@ -138,24 +137,15 @@ type applyRunError struct {
 func (e *applyRunError) Error() string { return "apply stopped: " + e.target + ": " + e.err.Error() }
 func (e *applyRunError) Unwrap() error { return e.err }
 
-// readPortsFile reads and parses the file; every problem is a *portfile.Error (exit 2).
-func readPortsFile(cfg applyConfig) (*portfile.File, error) {
+// readPortsFile reads (within its cap, until ctx ends) and parses the file; every problem of the
+// file is a *portfile.Error (exit 2), an interrupted read is not (exit 1, as an interrupted apply).
+func readPortsFile(ctx context.Context, cfg applyConfig) (*portfile.File, error) {
 	if cfg.file == "" {
 		return nil, &portfile.Error{File: "-f", Msg: "a ports file is required (-f FILE, or -f - for stdin)"}
 	}
-	var data []byte
-	var err error
-	if cfg.file == "-" {
-		data, err = io.ReadAll(io.LimitReader(cfg.stdin, 1<<20+1))
-	} else {
-		data, err = os.ReadFile(cfg.file)
-	}
+	data, err := portfile.Read(ctx, cfg.file, cfg.stdin)
 	if err != nil {
-		msg := err.Error()
-		if pe := (*os.PathError)(nil); errors.As(err, &pe) {
-			msg = pe.Err.Error()
-		}
-		return nil, &portfile.Error{File: cfg.file, Msg: "cannot read: " + msg}
+		return nil, err
 	}
 	return portfile.Parse(cfg.fileName(), data)
 }
@@ -188,7 +178,7 @@ func planError(cfg applyConfig, platform string, index int, target string, line 
 // runApply reads the file, plans every target (sending only lists), prints the plan and, unless
 // dryRun, runs it target by target, stopping at the first failing step.
 func runApply(ctx context.Context, cfg applyConfig) error {
-	f, err := readPortsFile(cfg)
+	f, err := readPortsFile(ctx, cfg)
 	if err != nil {
 		return err
 	}

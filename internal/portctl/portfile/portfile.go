@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -81,7 +82,7 @@ const maxFileBytes = 1 << 20
 func Parse(name string, data []byte) (*File, error) {
 	p := &parser{name: name}
 	if len(data) > maxFileBytes {
-		return nil, p.errf(nil, "larger than %d bytes", maxFileBytes)
+		return nil, p.errf(nil, "larger than %d MiB", maxFileBytes>>20)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -91,15 +92,58 @@ func Parse(name string, data []byte) (*File, error) {
 		}
 		return nil, p.syntax(err)
 	}
+	// Anything after the first document is refused, even an empty or an invalid one.
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, p.errf(&extra, "a second YAML document: a ports file has one")
+	} else if !errors.Is(err, io.EOF) {
+		var e *Error
+		if errors.As(p.syntax(err), &e) {
+			e.Msg = "a second YAML document (a ports file has one): " + e.Msg
+		}
+		return nil, e
+	}
+	if err := p.plain(&doc); err != nil {
+		return nil, err
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
 	return p.file(root)
+}
+
+// plain refuses, in n and every node under it, an explicit YAML tag (which other readers of the
+// file could turn into an object or a call) and a control or bidi character in a scalar (which
+// would disguise what a terminal shows).
+func (p *parser) plain(n *yaml.Node) error {
+	implicit := map[yaml.Kind]string{yaml.MappingNode: "!!map", yaml.SequenceNode: "!!seq"}[n.Kind]
+	if n.Style&yaml.TaggedStyle != 0 || (implicit != "" && n.Tag != implicit) {
+		return p.errf(n, "the YAML tag %s: a ports file has no tags", n.Tag)
+	}
+	if n.Kind == yaml.ScalarNode {
+		for _, r := range n.Value {
+			if unsafeRune(r) {
+				return p.errf(n, "%q: a control character (%U) is not allowed", n.Value, r)
+			}
+		}
+	}
+	if n.Kind == yaml.AliasNode {
+		return nil // its target is walked where it is defined
+	}
+	for _, c := range n.Content {
+		if err := p.plain(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unsafeRune is a C0 or C1 control character, DEL, a bidi mark, embedding, override or isolate, or a
+// line or paragraph separator.
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || r == '\u061c' || r == '\u200e' || r == '\u200f' ||
+		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') || r == '\u2028' || r == '\u2029'
 }
 
 type parser struct {

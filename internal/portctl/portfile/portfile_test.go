@@ -163,3 +163,48 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseRefusesTagsSecondDocumentsAndControlCharacters protects issue 25: a YAML tag on any node
+// (which other YAML readers turn into objects or code), anything after the first document, and a
+// control or bidi character in a string are refused with their line.
+func TestParseRefusesTagsSecondDocumentsAndControlCharacters(t *testing.T) {
+	const head = "alaya:\n  - instance: i\n"
+	cases := []struct {
+		name string
+		file string
+		line int
+		msg  string
+	}{
+		{"python object tag", head + "    ports: !!python/object/apply:os.system [\"id\"]\n", 3, "tag"},
+		{"set tag on a mapping", "alaya: !!set\n  ? a\n", 1, "tag"},
+		{"local tag on a mapping", "alaya:\n  - !foo\n    instance: i\n", 2, "tag"},
+		{"tag on a sequence", "alaya: !!seq\n  - instance: i\n", 1, "tag"},
+		{"local tag on the root", "!foo\nalaya:\n  - instance: i\n", 1, "tag"},
+		{"str tag where a number is expected", head + "    ports:\n      - port: !!str 80\n", 4, "tag"},
+		{"int tag on a number", head + "    ports:\n      - port: !!int 80\n", 4, "tag"},
+		{"garbage after a second document", head + "---\n: : [ garbage\n", 3, "second YAML document"},
+		{"empty second document", head + "---\n", 3, "second YAML document"},
+		{"second valid document", head + "---\n" + head, 3, "second YAML document"},
+		{"document end marker then text", head + "...\ngarbage\n", 3, "second YAML document"},
+		{"NUL in a string", "alaya:\n  - instance: \"a\\0b\"\n", 2, "control character"},
+		{"escape in a string", "alaya:\n  - instance: \"a\\eb\"\n", 2, "control character"},
+		{"DEL in a string", "alaya:\n  - instance: \"a\\x7fb\"\n", 2, "control character"},
+		{"C1 in a string", "alaya:\n  - instance: \"a\\x85b\"\n", 2, "control character"},
+		{"bidi override in a string", "alaya:\n  - instance: \"a\u202eb\"\n", 2, "control character"},
+		{"line separator in a string", "alaya:\n  - instance: \"a\\Lb\"\n", 2, "control character"},
+		{"newline in a string", "alaya:\n  - instance: \"a\\nb\"\n", 2, "control character"},
+		{"control character in a key", "alaya:\n  - \"inst\\x01ance\": i\n", 2, "control character"},
+		{"control character in a protocol", head + "    ports:\n      - port: 80\n        protocol: \"tcp\\x1b[31m\"\n", 5, "control character"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := portfile.Parse("ports.yaml", []byte(tc.file))
+			assert.Nil(t, f)
+			var fe *portfile.Error
+			require.True(t, errors.As(err, &fe), "%v", err)
+			assert.Equal(t, tc.line, fe.Line, "%v", err)
+			assert.Contains(t, fe.Msg, tc.msg)
+			assert.Equal(t, "ports.yaml", fe.File)
+		})
+	}
+}
