@@ -176,11 +176,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 			if m := alayaMediaRe.FindStringSubmatch(rest); m != nil && (sec == sectionBody || sec == sectionResponse || sec == sectionSkip) {
 				if m[1] != "" && sec != sectionBody {
 					// Only the success model is compared; another status's model is skipped.
-					if m[1][0] == '2' {
-						sec = sectionResponse
-					} else {
-						sec = sectionSkip
-					}
+					sec = map[bool]section{true: sectionResponse, false: sectionSkip}[m[1][0] == '2']
 				}
 				rest = strings.TrimSpace(rest[len(m[0]):])
 				continue

@@ -152,13 +152,7 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 		depth int
 	}
 	score := func(s *openapi3.Schema) int {
-		n := 0
-		for _, name := range names {
-			if prop(s, name) != nil {
-				n++
-			}
-		}
-		return n
+		return len(slices.DeleteFunc(slices.Clone(names), func(name string) bool { return prop(s, name) == nil }))
 	}
 	bestPath, best, bestScore := "", root, score(root)
 	seen := map[*openapi3.Schema]bool{root: true}
