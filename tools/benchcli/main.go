@@ -131,7 +131,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 	progs := []program{minimal, portctl}
 	for _, other := range others {
 		o := program{name: filepath.Base(other), path: other, args: portctl.args}
-		if o.name == portctl.name || o.name == minimal.name || slices.ContainsFunc(progs, func(p program) bool { return p.name == o.name }) {
+		if slices.ContainsFunc(progs, func(p program) bool { return p.name == o.name }) {
 			return fmt.Errorf("-other %s: its file name %q is already taken by another contender", other, o.name)
 		}
 		if err := checkSameList(o, minimal, env, nports); err != nil {
