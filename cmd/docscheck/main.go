@@ -83,12 +83,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 
+	fail := func(prefix string, err error) int {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return 2
+	}
 	opts := docscheck.Options{DocsDir: *docs, SpecsDir: *specsDir, RootDir: *root, Allow: allowList, AllowName: allowName}
 	if *allowFile != "" {
 		data, err := os.ReadFile(*allowFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "docscheck: %v\n", err)
-			return 2
+			return fail("docscheck", err)
 		}
 		opts.Allow, opts.AllowName = data, *allowFile
 	}
@@ -96,8 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if fetch {
 		pages, err := docscheck.Fetch(ctx, docscheck.FetchOptions{DocsDir: *docs, BaseURL: *baseURL})
 		if err != nil {
-			fmt.Fprintf(stderr, "docscheck fetch: %v\n", err)
-			return 2
+			return fail(name, err)
 		}
 		for _, p := range pages {
 			fmt.Fprintf(stderr, "docscheck fetch: %s: %s (%s)\n", p.File, map[bool]string{false: "unchanged", true: "changed"}[p.Changed], p.URL)
@@ -106,8 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	rep, err := docscheck.Check(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "docscheck: %v\n", err)
-		return 2
+		return fail("docscheck", err)
 	}
 	if len(rep.Findings) == 0 {
 		fmt.Fprintln(stdout, rep.Summary(opts.AllowName))

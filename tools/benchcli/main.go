@@ -131,7 +131,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 	progs := []program{minimal, portctl}
 	for _, other := range others {
 		o := program{name: filepath.Base(other), path: other, args: portctl.args}
-		if o.name == portctl.name || o.name == minimal.name || slices.ContainsFunc(progs, func(p program) bool { return p.name == o.name }) {
+		if slices.ContainsFunc(progs, func(p program) bool { return p.name == o.name }) {
 			return fmt.Errorf("-other %s: its file name %q is already taken by another contender", other, o.name)
 		}
 		if err := checkSameList(o, minimal, env, nports); err != nil {
@@ -209,10 +209,7 @@ func run(w io.Writer, rounds, runs, nports, initRuns, copies int, target float64
 		rs := ratios[p.name]
 		verdict := ""
 		if p.name == "portctl" {
-			verdict = fmt.Sprintf("; target <= %.2f: holds", target)
-			if median(rs) > target {
-				verdict = fmt.Sprintf("; target <= %.2f: does NOT hold", target)
-			}
+			verdict = fmt.Sprintf("; target <= %.2f: %s", target, map[bool]string{false: "holds", true: "does NOT hold"}[median(rs) > target])
 		}
 		fmt.Fprintf(w, "ratio %s/minimal: %.2f (%.2f..%.2f across %d rounds)%s\n", p.name, median(rs), slices.Min(rs), slices.Max(rs), rounds, verdict)
 	}
@@ -238,8 +235,7 @@ func startFake(program string) (*exec.Cmd, []string, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, nil, err
 	}
-	env := os.Environ()
-	env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "GODEBUG=") })
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GODEBUG=") })
 	sc := bufio.NewScanner(stdout)
 	seen := 0
 	for seen < 10 && sc.Scan() {
@@ -322,8 +318,8 @@ func checkSameList(portctl, minimal program, env []string, nports int) error {
 	if err != nil {
 		return fmt.Errorf("minimal: %w\n%s", err, out)
 	}
-	if !json.Valid(out) || bytes.Count(out, []byte(`"container_port"`)) != nports {
-		return fmt.Errorf("minimal printed %d container_port keys, want %d:\n%s", bytes.Count(out, []byte(`"container_port"`)), nports, out)
+	if n := bytes.Count(out, []byte(`"container_port"`)); !json.Valid(out) || n != nports {
+		return fmt.Errorf("minimal printed %d container_port keys, want %d:\n%s", n, nports, out)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ var (
 	alayaMethodRe = regexp.MustCompile(`^(` + methods + `)$`)
 	alayaURLRe    = regexp.MustCompile(`^https?://`)
 	// alayaTypeRe is a known type name at the start of a string.
-	alayaTypeRe = regexp.MustCompile(`^(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)`)
+	alayaTypeRe = regexp.MustCompile(`^` + alayaTypes)
 	// alayaMediaRe is a response's media type and status, e.g. "application/json · 200".
 	alayaMediaRe = regexp.MustCompile(`^[a-z]+/[A-Za-z0-9.+-]+(?:\s*[·•|-]\s*(\d{3}))?`)
 	// alayaSuspectRe is text that starts like a field but is not one the reader knows: an ASCII
@@ -68,6 +68,9 @@ var (
 	alayaNestRe    = regexp.MustCompile(`^` + alayaNest)
 	alayaNestEndRe = regexp.MustCompile(alayaNest + `$`)
 )
+
+// alayaTypes are the type names of the Alaya pages.
+const alayaTypes = `(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)`
 
 const alayaNest = `(?:显示 properties|Show properties|显示 child attributes|Show child attributes)`
 
@@ -176,11 +179,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 			if m := alayaMediaRe.FindStringSubmatch(rest); m != nil && (sec == sectionBody || sec == sectionResponse || sec == sectionSkip) {
 				if m[1] != "" && sec != sectionBody {
 					// Only the success model is compared; another status's model is skipped.
-					if m[1][0] == '2' {
-						sec = sectionResponse
-					} else {
-						sec = sectionSkip
-					}
+					sec = map[bool]section{true: sectionResponse, false: sectionSkip}[m[1][0] == '2']
 				}
 				rest = strings.TrimSpace(rest[len(m[0]):])
 				continue
@@ -235,7 +234,7 @@ type alayaLine struct {
 
 var (
 	alayaBareNameRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
-	alayaBareTypeRe = regexp.MustCompile(`^(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)(?:必填)?$`)
+	alayaBareTypeRe = regexp.MustCompile(`^` + alayaTypes + `(?:必填)?$`)
 )
 
 // alayaLines are the non-blank lines of a page, trimmed, with the pieces of one element that a

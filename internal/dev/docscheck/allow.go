@@ -78,21 +78,17 @@ func ParseAllow(name string, data []byte) (*AllowList, error) {
 			return nil, fmt.Errorf("%s:%d: indented line outside an entry", name, ln)
 		}
 		key, value, _ := strings.Cut(line, ":")
-		value = strings.TrimSpace(value)
-		switch strings.TrimSpace(key) {
-		case "reason":
-			if cur.Reason != "" || value == "" {
-				return nil, fmt.Errorf("%s:%d: one non-empty reason per entry", name, ln)
-			}
-			cur.Reason = value
-		case "note":
-			if cur.NoteFile != "" || value == "" {
-				return nil, fmt.Errorf("%s:%d: one non-empty note per entry", name, ln)
-			}
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		switch field := map[string]*string{"reason": &cur.Reason, "note": &cur.NoteFile}[key]; {
+		case field == nil:
+			return nil, fmt.Errorf("%s:%d: want \"reason: ...\" or \"note: ...\", got %q", name, ln, line)
+		case *field != "" || value == "":
+			return nil, fmt.Errorf("%s:%d: one non-empty %s per entry", name, ln, key)
+		case key == "note":
 			file, section, _ := strings.Cut(value, " ")
 			cur.NoteFile, cur.NoteSection = strings.TrimRight(file, ",;"), strings.TrimSpace(section)
 		default:
-			return nil, fmt.Errorf("%s:%d: want \"reason: ...\" or \"note: ...\", got %q", name, ln, line)
+			cur.Reason = value
 		}
 	}
 	if err := finish(); err != nil {

@@ -154,14 +154,12 @@ func readPages(dir string) ([]*page, error) {
 		return nil, fmt.Errorf("docs folder: %w", err)
 	}
 	var names []string
-	srcs, err := ReadSources(filepath.Join(dir, SourcesFile))
-	switch {
-	case err == nil:
-		for _, s := range srcs {
-			names = append(names, s.File)
-		}
-	case !errors.Is(err, fs.ErrNotExist):
+	srcs, err := ReadSources(filepath.Join(dir, SourcesFile)) // no sources file: no page listed
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
+	}
+	for _, s := range srcs {
+		names = append(names, s.File)
 	}
 	for _, e := range entries {
 		if !e.IsDir() && filepath.Ext(e.Name()) == ".txt" && e.Name() != SourcesFile && !slices.Contains(names, e.Name()) {

@@ -103,8 +103,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		}
 		tmps = append(tmps, f.Name())
 		_, werr := f.Write(texts[i])
-		cerr := f.Close()
-		if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
+		if err := errors.Join(werr, f.Close(), os.Chmod(f.Name(), 0o644)); err != nil {
 			return nil, fmt.Errorf("%s: %w; nothing written", r.File, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package docscheck
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"maps"
@@ -35,43 +36,35 @@ func allOf(s *openapi3.Schema) iter.Seq[*openapi3.Schema] {
 	}
 }
 
-// prop is the schema of property name of s, looking into allOf too; nil when s has no such property.
-func prop(s *openapi3.Schema, name string) *openapi3.Schema {
+// lookup is the first non-zero f(x) over s and, depth first, the parts of its allOf.
+func lookup[T comparable](s *openapi3.Schema, f func(*openapi3.Schema) T) (zero T) {
 	for x := range allOf(s) {
-		if p := val(x.Properties[name]); p != nil {
-			return p
+		if v := f(x); v != zero {
+			return v
 		}
 	}
-	return nil
+	return zero
+}
+
+// prop is the schema of property name of s, looking into allOf too; nil when s has no such property.
+func prop(s *openapi3.Schema, name string) *openapi3.Schema {
+	return lookup(s, func(x *openapi3.Schema) *openapi3.Schema { return val(x.Properties[name]) })
 }
 
 // requires reports whether s (or one of its allOf parts) lists name as required.
 func requires(s *openapi3.Schema, name string) bool {
-	for x := range allOf(s) {
-		if slices.Contains(x.Required, name) {
-			return true
-		}
-	}
-	return false
+	return lookup(s, func(x *openapi3.Schema) bool { return slices.Contains(x.Required, name) })
 }
 
 // baseType is the declared type of s other than null, looking into allOf; "" when none is declared.
 func baseType(s *openapi3.Schema) string {
-	for x := range allOf(s) {
-		if ts := slices.DeleteFunc(slices.Clone(x.Type.Slice()), func(t string) bool { return t == "null" }); len(ts) > 0 {
-			return strings.Join(ts, "|")
-		}
-	}
-	return ""
+	return lookup(s, func(x *openapi3.Schema) string {
+		return strings.Join(slices.DeleteFunc(slices.Clone(x.Type.Slice()), func(t string) bool { return t == "null" }), "|")
+	})
 }
 
 func items(s *openapi3.Schema) *openapi3.Schema {
-	for x := range allOf(s) {
-		if x.Items != nil {
-			return val(x.Items)
-		}
-	}
-	return nil
+	return lookup(s, func(x *openapi3.Schema) *openapi3.Schema { return val(x.Items) })
 }
 
 // specType renders the type of s the way pageType renders a page type: "integer", "object",
@@ -82,11 +75,7 @@ func specType(s *openapi3.Schema) string {
 	case "":
 		return "none"
 	case "array":
-		it := baseType(items(s))
-		if it == "" {
-			it = "any"
-		}
-		return "array of " + it
+		return "array of " + cmp.Or(baseType(items(s)), "any")
 	}
 	return t
 }
@@ -163,13 +152,7 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 		depth int
 	}
 	score := func(s *openapi3.Schema) int {
-		n := 0
-		for _, name := range names {
-			if prop(s, name) != nil {
-				n++
-			}
-		}
-		return n
+		return len(slices.DeleteFunc(slices.Clone(names), func(name string) bool { return prop(s, name) == nil }))
 	}
 	bestPath, best, bestScore := "", root, score(root)
 	seen := map[*openapi3.Schema]bool{root: true}
