@@ -114,20 +114,26 @@ func TestParseRefuses(t *testing.T) {
 		{"JSON unknown key", `{"alaya": [{"instance": "i", "ports": [{"port": 80, "proto": "tcp"}]}]}`, 1, `unknown key "proto"`},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := portfile.Parse("ports.yaml", []byte(tc.file))
-			assert.Nil(t, f)
-			var fe *portfile.Error
-			require.True(t, errors.As(err, &fe), "%v", err)
-			assert.Equal(t, tc.line, fe.Line, "%v", err)
-			assert.Contains(t, fe.Msg, tc.msg)
-			prefix := "ports.yaml: "
-			if tc.line > 0 {
-				prefix = "ports.yaml:" + strconv.Itoa(tc.line) + ": "
-			}
-			assert.True(t, strings.HasPrefix(err.Error(), prefix), "%v", err)
-		})
+		t.Run(tc.name, func(t *testing.T) { assertRefused(t, tc.file, tc.line, tc.msg) })
 	}
+}
+
+// assertRefused checks that Parse refuses file with a *portfile.Error at line (0: the whole file)
+// whose message holds msg, and whose text starts with the file's name and that line.
+func assertRefused(t *testing.T, file string, line int, msg string) {
+	t.Helper()
+	f, err := portfile.Parse("ports.yaml", []byte(file))
+	assert.Nil(t, f)
+	var fe *portfile.Error
+	require.True(t, errors.As(err, &fe), "%v", err)
+	assert.Equal(t, "ports.yaml", fe.File)
+	assert.Equal(t, line, fe.Line, "%v", err)
+	assert.Contains(t, fe.Msg, msg)
+	prefix := "ports.yaml: "
+	if line > 0 {
+		prefix = "ports.yaml:" + strconv.Itoa(line) + ": "
+	}
+	assert.True(t, strings.HasPrefix(err.Error(), prefix), "%v", err)
 }
 
 // TestAt protects the placing of a planner's refusal at the line of the port it names.
@@ -197,14 +203,6 @@ func TestParseRefusesTagsSecondDocumentsAndControlCharacters(t *testing.T) {
 		{"control character in a protocol", head + "    ports:\n      - port: 80\n        protocol: \"tcp\\x1b[31m\"\n", 5, "control character"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := portfile.Parse("ports.yaml", []byte(tc.file))
-			assert.Nil(t, f)
-			var fe *portfile.Error
-			require.True(t, errors.As(err, &fe), "%v", err)
-			assert.Equal(t, tc.line, fe.Line, "%v", err)
-			assert.Contains(t, fe.Msg, tc.msg)
-			assert.Equal(t, "ports.yaml", fe.File)
-		})
+		t.Run(tc.name, func(t *testing.T) { assertRefused(t, tc.file, tc.line, tc.msg) })
 	}
 }
