@@ -100,51 +100,40 @@ fuzz:
 	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME); \
 	done
 
-## bench: three contenders on the same Rainbond calls, client side only (a canned RoundTripper, no server): the floor
-## (hand-written net/http + encoding/json), the raw generated ClientWithResponses, and portsdk; at 1, 10, 100, 1000
-## and 10,000 ports and for every write (BENCHMARKS.md). $(BENCH_COUNT) rounds, each running every benchmark once,
-## the contenders' order reversed every other round (PORTSDK_BENCH_REVERSE), into $(BENCH_OUT); then benchstat of all
-## results and tools/benchratio (per-round ratios, min..max, checked against the targets).
+## bench: three contenders on the same Rainbond calls (sub-benchmarks impl=floor, hand-written net/http +
+## encoding/json; impl=raw, the generated ClientWithResponses; impl=portsdk) over a canned RoundTripper and over
+## loopback, at 1, 10, 100, 1000 and 10,000 ports and for every write (BENCHMARKS.md). $(BENCH_COUNT) rounds, one
+## test process each running every benchmark once, the contenders' order reversed every other round
+## (PORTSDK_BENCH_REVERSE), into $(BENCH_OUT); then `benchstat -col /impl`: each contender against the floor.
 BENCH_COUNT ?= 10
 BENCH_TIME ?= 500ms
 BENCH_OUT ?= bench.out
 BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+# rounds DIR PATTERN TIME OUT: $(BENCH_COUNT) rounds of one go test process each, reversed every other round.
+define rounds
+	@set -euo pipefail; : > $(4); for i in $$(seq $(BENCH_COUNT)); do echo "bench: round $$i of $(BENCH_COUNT)" >&2; \
+	  PORTSDK_BENCH_ROUND=$$i PORTSDK_BENCH_REVERSE=$$(( i % 2 == 0 ? 1 : 0 )) $(GO) test -run '^$$' -bench '$(2)' \
+	    -benchmem -count 1 -benchtime $(3) $(1) >> $(4); done
+endef
 .PHONY: bench
 bench:
-	@set -euo pipefail; : > $(BENCH_OUT); \
-	bin=$$(mktemp -d)/rainbond.test; trap 'rm -rf "$$(dirname "$$bin")"' EXIT; $(GO) test -c -o "$$bin" ./wrapper/rainbond; \
-	for i in $$(seq $(BENCH_COUNT)); do \
-	  reverse=$$(( i % 2 == 0 ? 1 : 0 )); echo "bench: round $$i of $(BENCH_COUNT) (reversed: $$reverse)" >&2; \
-	  if [ $$reverse = 1 ]; then export PORTSDK_BENCH_REVERSE=1; else unset PORTSDK_BENCH_REVERSE; fi; \
-	  (cd wrapper/rainbond && "$$bin" -test.run '^$$' -test.bench . -test.benchmem -test.count 1 \
-	    -test.benchtime $(BENCH_TIME)) >> $(BENCH_OUT); \
-	done; \
-	$(BENCHSTAT) $(BENCH_OUT); echo; \
-	$(GO) run ./tools/benchratio $(BENCH_OUT)
+	$(call rounds,./wrapper/rainbond,.,$(BENCH_TIME),$(BENCH_OUT))
+	$(BENCHSTAT) -col '/impl@(floor raw portsdk)' $(BENCH_OUT)
 
-## bench-cli: `portctl rainbond ports list` as a whole process next to a minimal net/http CLI doing the same
-## request (tools/benchcli/minimal), both built with `go build -o` and run against one `portctl fake` on
-## 127.0.0.1: $(BENCH_CLI_ROUNDS) rounds alternating the order, $(BENCH_CLI_RUNS) runs of each per round; medians,
-## the ratio portctl/minimal (min..max across rounds) against the 1.2 target, binary sizes, GODEBUG=inittrace=1 totals.
-BENCH_CLI_ROUNDS ?= 10
-BENCH_CLI_RUNS ?= 20
+## bench-cli: `portctl rainbond ports list` as a whole process next to the smallest net/http program doing the same
+## request (tools/minimal), both freshly built and run against one rainbondtest server (BenchmarkStartup in
+## cmd/portctl): $(BENCH_COUNT) rounds, then `benchstat -col /impl` (target: portctl within 1.2x of minimal).
+BENCH_CLI_TIME ?= 200x
 .PHONY: bench-cli
 bench-cli:
-	$(GO) run ./tools/benchcli -rounds $(BENCH_CLI_ROUNDS) -runs $(BENCH_CLI_RUNS)
+	$(call rounds,./cmd/portctl,^BenchmarkStartup$$,$(BENCH_CLI_TIME),bench-cli.out)
+	$(BENCHSTAT) -col '/impl@(minimal portctl)' bench-cli.out
 
-## bench-pool: the connection-pool acceptance of issue 19: $(BENCH_POOL_ROUNDS) rounds (one go test process each, the
-## contenders' order rotating) of BenchmarkParallelList (one client, 64 goroutines, rainbondtest over loopback) into
-## $(BENCH_POOL_OUT); then tools/benchratio -pool: each contender's throughput against a tuned WithHTTPClient (target:
-## default >= 0.90).
-BENCH_POOL_ROUNDS ?= 10
+## bench-pool: one client shared by 64 goroutines (BenchmarkParallelList, rainbondtest over loopback), default
+## options against a tuned WithHTTPClient (issue 19; target: default >= 0.90 of tuned's throughput): $(BENCH_COUNT)
+## rounds, the contenders' order rotating (PORTSDK_BENCH_ROUND), then `benchstat -col /client`.
 BENCH_POOL_TIME ?= 1s
-BENCH_POOL_OUT ?= bench-pool.out
 .PHONY: bench-pool
 bench-pool:
-	@set -euo pipefail; : > $(BENCH_POOL_OUT); \
-	for i in $$(seq $(BENCH_POOL_ROUNDS)); do \
-	  echo "bench-pool: round $$i of $(BENCH_POOL_ROUNDS)" >&2; \
-	  PORTSDK_BENCH_ROUND=$$i $(GO) test -run '^$$' -bench '^BenchmarkParallelList$$' -benchmem -count 1 \
-	    -benchtime $(BENCH_POOL_TIME) ./wrapper/rainbond >> $(BENCH_POOL_OUT); \
-	done; \
-	$(GO) run ./tools/benchratio -pool $(BENCH_POOL_OUT)
+	$(call rounds,./wrapper/rainbond,^BenchmarkParallelList$$,$(BENCH_POOL_TIME),bench-pool.out)
+	$(BENCHSTAT) -col '/client@(tuned default tuned-timeout stdlib)' bench-pool.out

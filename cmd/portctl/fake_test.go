@@ -14,7 +14,7 @@ import (
 )
 
 // build compiles the packages into dir with go build -o, each under its base name.
-func build(t *testing.T, dir string, pkgs ...string) {
+func build(t testing.TB, dir string, pkgs ...string) {
 	t.Helper()
 	for _, pkg := range pkgs {
 		out := filepath.Join(dir, filepath.Base(pkg))

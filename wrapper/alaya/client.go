@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 
@@ -71,7 +70,7 @@ func (c *Client) String() string {
 func (c *Client) GoString() string { return c.String() }
 
 // Format implements fmt.Formatter, also for a Client value: every verb prints String, so no fmt form shows the key.
-func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+func (c Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
 
 // ListOpenPorts returns the open ports of an instance. It is retried on connection errors, 429, 502,
 // 503 and 504 (see WithMaxRetries).

@@ -156,7 +156,7 @@ func runContenders(b *testing.B, cs []contender) {
 		slices.Reverse(cs)
 	}
 	for _, c := range cs {
-		b.Run(c.name, func(b *testing.B) {
+		b.Run("impl="+c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := c.call(); err != nil {

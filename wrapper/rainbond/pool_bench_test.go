@@ -73,7 +73,7 @@ func BenchmarkParallelList(b *testing.B) {
 	start := poolRound() % len(contenders)
 	for i := range contenders {
 		ct := contenders[(start+i)%len(contenders)]
-		b.Run(ct.name, func(b *testing.B) {
+		b.Run("client="+ct.name, func(b *testing.B) {
 			// A server of its own, so each contender starts with no connection open.
 			srv := rainbondtest.NewServer()
 			defer srv.Close()

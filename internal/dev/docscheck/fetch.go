@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -132,13 +131,14 @@ func download(ctx context.Context, client *http.Client, rawURL string, limit int
 	if resp.StatusCode != http.StatusOK {
 		return nil, false, fmt.Errorf("GET %s: %s", rawURL, resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(http.MaxBytesReader(nil, resp.Body, limit)); err != nil {
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			return nil, false, fmt.Errorf("GET %s: the page is larger than %d bytes", rawURL, limit)
+		}
 		return nil, false, fmt.Errorf("GET %s: reading the body: %w", rawURL, err)
 	}
-	if int64(len(data)) > limit {
-		return nil, false, fmt.Errorf("GET %s: the page is larger than %d bytes", rawURL, limit)
-	}
+	data := buf.Bytes()
 	if !utf8.Valid(data) {
 		return nil, false, fmt.Errorf("GET %s: the page is not UTF-8 text", rawURL)
 	}
