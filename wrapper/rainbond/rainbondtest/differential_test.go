@@ -45,8 +45,8 @@ import (
 //	RAINBOND_LIVE_REGION_MODE    the mode file of a region stand-in (ok|500|500code|404|409), to
 //	                             compare the answers to region failures with SetRegionFault, and
 //	                             what change_port_alias answers when the connection variables are gone
-//	RAINBOND_LIVE_DB             the console's SQLite database (a console run by ../shared/realconsole,
-//	                             its RC_DB), for the states no API call makes: the test adds an app
+//	RAINBOND_LIVE_DB             the SQLite database of a console run locally, for the states no
+//	                             API call makes: the test adds an app
 //	                             with no components, a component aliased "straße-ﬀ" and a port of it
 //	                             sharing the scratch component's k8s service name (with the sqlite3
 //	                             command), and removes them at the end
