@@ -79,6 +79,10 @@ func TestDifferentialAgainstLiveConsole(t *testing.T) {
 	for _, p := range original {
 		require.NoError(t, srv.SetPort(comp, p))
 		used[p.ContainerPort] = true
+		if p.IsInnerService { // its connection variables, as the add or open_inner that opened it made them
+			a := fake.do(t, "PUT", portsPath(comp)+"/"+strconv.Itoa(p.ContainerPort), `{"action": "open_inner"}`, "")
+			require.Equal(t, http.StatusOK, a.status, "open_inner on the fake: %s", a.raw)
+		}
 	}
 	ports := freePorts(used, 11)
 	t.Cleanup(func() { restore(t, live, comp, original, ports) })
