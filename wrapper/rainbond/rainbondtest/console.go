@@ -54,8 +54,8 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 	if !aliasPattern().MatchString(alias) {
 		return service(http.StatusBadRequest, 400, "add port error", "端口别名不合法")
 	}
-	// The connection variables of an inner port, then the port itself, go to the region. The add is
-	// not atomic: variables made or moved stay when a later region call fails.
+	// The connection variables of an inner port, then the port, go to the region. Not atomic:
+	// variables made or moved stay when a later region call fails.
 	if req.isInnerService {
 		for _, name := range []string{alias + "_HOST", alias + "_PORT"} {
 			if rp := h.addEnv(comp, name, int(req.port), true); rp.status != 0 {
@@ -78,9 +78,8 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 	return success("添加成功", *p, nil)
 }
 
-// addEnv is env_var_service.add_service_env_var: a variable of that name that exists already is
-// kept (add_service_port moves it to port: `env.container_port = container_port`, __open_inner
-// leaves it where it is); a new one is sent to the region, then stored.
+// addEnv is add_service_env_var: a variable of that name that exists is kept (add_service_port
+// moves it to port, __open_inner does not); a new one goes to the region, then is stored.
 func (h *Handler) addEnv(comp *component, name string, port int, move bool) reply {
 	for i := range comp.envs {
 		if comp.envs[i].name == name {
@@ -119,9 +118,8 @@ func (h *Handler) newK8sName(comp *component, port int64) string {
 	return name
 }
 
-// k8sNameTaken is the uniqueness rule of check_k8s_service_name: the first port row of the team
-// with the name (get_by_k8s_service_name) belongs to another component. Only that row counts: a
-// component whose row comes first may use the name although another component has it too.
+// k8sNameTaken is check_k8s_service_name's rule: the team's first port row with the name
+// (get_by_k8s_service_name) belongs to another component. Later rows do not count.
 func (h *Handler) k8sNameTaken(self *component, name string) bool {
 	var first *wirePort
 	var owner *component
@@ -276,11 +274,10 @@ func (h *Handler) openOuter(comp *component, p *wirePort) reply {
 	return h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer")
 }
 
-// changePortAlias is port_service.change_port_alias: every connection variable of the component
-// is sent to the region again (those of this port renamed) first, then every port gets the k8s
-// service name (checked: a TypeError without one, 400 when invalid, 409 code 20500 when another
-// component has it), then the ports go to the region. A component without variables reaches the
-// checks without a region call.
+// changePortAlias is port_service.change_port_alias: the component's connection variables (if
+// any) go to the region first, those of this port renamed; then every port gets the k8s service
+// name (checked: a TypeError without one, 400 when invalid, 409 code 20500 when another component
+// has it), then the ports go to the region.
 func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName *string) reply {
 	if len(comp.envs) > 0 {
 		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp.status != 0 {

@@ -86,8 +86,7 @@ type compKey struct {
 	service      string
 }
 
-// appKey identifies an app: the console's app belongs to a team and a region.
-type appKey struct {
+type appKey struct { // an app belongs to a team and a region
 	team, region string
 	id           int64
 }
@@ -98,17 +97,14 @@ type component struct {
 	app   int64
 	alias string // the component alias (service_alias): generated names derive from it
 	ports []*wirePort
-	// envs are the connection variables of inner ports, as the console keeps them: rows with a
-	// name (<ALIAS>_HOST, <ALIAS>_PORT) and the port they belong to, found by name, so they follow
-	// the alias rather than the port (see addEnv).
+	// envs are the connection variables (<ALIAS>_HOST, <ALIAS>_PORT), found by name (see addEnv).
 	envs    []env
 	domains map[int][]*domain
 }
 
-// env is one connection variable of a component.
 type env struct {
 	name string
-	port int
+	port int // the port it belongs to
 }
 
 // domain is an HTTP gateway rule of a port: the default one made by open_outer, or a custom one.
@@ -151,11 +147,10 @@ func (h *Handler) AddComponent(c rainbond.Component) {
 	h.comps = append(h.comps, comp)
 }
 
-// AddApp registers the app appID of team teamID in region regionName, with no components; the
-// team and the region are registered as by AddComponent. The console checks that a component
-// belongs to the app of the path only if the app has components: through an empty app, every
-// component of the team in the region is reached. An app stays when its last component moves
-// to another app (AddComponent), and is then empty too.
+// AddApp registers an app with no components (and its team and region, as AddComponent does).
+// As in the console, a component is checked against the app of the path only if the app has
+// components: an empty app reaches every component of the team in the region. An app stays empty
+// when its last component moves to another app.
 func (h *Handler) AddApp(teamID, regionName string, appID int64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -484,7 +479,7 @@ func (h *Handler) registered(c rainbond.Component) *component {
 	return nil
 }
 
-// store appends p to the ports of comp as a new row of the console's port table.
+// store adds p to comp as the next row of the console's port table.
 func (h *Handler) store(comp *component, p *wirePort) {
 	h.nextRow++
 	p.row = h.nextRow
