@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
+
 	"github.com/portsdk/portsdk/internal/fakes/drf"
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
 )
@@ -39,7 +42,7 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 	if req.protocol == nil {
 		return service(http.StatusBadRequest, 400, "params error", "缺少协议参数")
 	}
-	alias := cmp.Or(req.portAlias, strings.ReplaceAll(strings.ToUpper(comp.alias), "-", "_")+strconv.FormatInt(req.port, 10))
+	alias := cmp.Or(req.portAlias, strings.ReplaceAll(upper(comp.alias), "-", "_")+strconv.FormatInt(req.port, 10))
 	// add_service_port: the k8s service name first, then check_port (exists: 409; range: 412), then the alias.
 	k8sName := h.newK8sName(comp, req.port)
 	if comp.port(req.port) != nil {
@@ -51,7 +54,15 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 	if !aliasPattern().MatchString(alias) {
 		return service(http.StatusBadRequest, 400, "add port error", "端口别名不合法")
 	}
-	// The connection variables of an inner port, then the port itself, go to the region.
+	// The connection variables of an inner port, then the port, go to the region. Not atomic:
+	// variables made or moved stay when a later region call fails.
+	if req.isInnerService {
+		for _, name := range []string{alias + "_HOST", alias + "_PORT"} {
+			if rp := h.addEnv(comp, name, int(req.port), true); rp.status != 0 {
+				return rp
+			}
+		}
+	}
 	if rp := h.regionCall(comp, http.MethodPost, "/ports"); rp.status != 0 {
 		return rp
 	}
@@ -63,11 +74,31 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 		IsInnerService: req.isInnerService,
 		K8sServiceName: k8sName,
 	}
-	comp.ports = append(comp.ports, p)
-	if req.isInnerService {
-		comp.envPorts[p.ContainerPort] = true
-	}
+	h.store(comp, p)
 	return success("添加成功", *p, nil)
+}
+
+// addEnv is add_service_env_var: a variable of that name that exists is kept (add_service_port
+// moves it to port, __open_inner does not); a new one goes to the region, then is stored.
+func (h *Handler) addEnv(comp *component, name string, port int, move bool) reply {
+	for i := range comp.envs {
+		if comp.envs[i].name == name {
+			if move {
+				comp.envs[i].port = port
+			}
+			return reply{}
+		}
+	}
+	if rp := h.regionCall(comp, http.MethodPost, "/env"); rp.status != 0 {
+		return rp
+	}
+	comp.envs = append(comp.envs, env{name: name, port: port})
+	return reply{}
+}
+
+// dropEnvs removes the variables of port (delete_env_by_container_port).
+func (comp *component) dropEnvs(port int) {
+	comp.envs = slices.DeleteFunc(comp.envs, func(e env) bool { return e.port == port })
 }
 
 // newK8sName is the k8s service name add_service_port gives a new port: the name of the
@@ -87,20 +118,19 @@ func (h *Handler) newK8sName(comp *component, port int64) string {
 	return name
 }
 
-// k8sNameTaken reports whether a port of another component of the same team has the k8s service
-// name (check_k8s_service_name).
+// k8sNameTaken is check_k8s_service_name's rule: the team's first port row with the name
+// (get_by_k8s_service_name) belongs to another component. Later rows do not count.
 func (h *Handler) k8sNameTaken(self *component, name string) bool {
+	var first *wirePort
+	var owner *component
 	for _, c := range h.comps {
-		if c == self || c.key.team != self.key.team {
-			continue
-		}
 		for _, p := range c.ports {
-			if p.K8sServiceName == name {
-				return true
+			if c.key.team == self.key.team && p.K8sServiceName == name && (first == nil || p.row < first.row) {
+				first, owner = p, c
 			}
 		}
 	}
-	return false
+	return owner != nil && owner != self
 }
 
 // updatePort is ComponentPortsChangeView.put and manage_port.
@@ -183,9 +213,12 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 			return rp
 		}
 		next.IsInnerService = opening
-		if opening {
+		if opening { // __open_inner: the port's variables are made again (atomic: all or nothing)
 			next.MappingPort = p.ContainerPort
-			comp.envPorts[p.ContainerPort] = true
+			comp.dropEnvs(p.ContainerPort)
+			for _, name := range []string{upper(p.PortAlias) + "_HOST", upper(p.PortAlias) + "_PORT"} {
+				h.addEnv(comp, name, p.ContainerPort, false)
+			}
 		}
 	case "change_protocol":
 		protocol := *req.protocol
@@ -241,11 +274,12 @@ func (h *Handler) openOuter(comp *component, p *wirePort) reply {
 	return h.regionCall(comp, http.MethodPut, "/ports/"+port+"/outer")
 }
 
-// changePortAlias is port_service.change_port_alias: the connection variables are renamed in the
-// region first, then every port gets the k8s service name (checked: a TypeError without one, 400
-// when invalid, 409 code 20500 when another component has it), then the ports go to the region.
+// changePortAlias is port_service.change_port_alias: the component's connection variables (if
+// any) go to the region first, those of this port renamed; then every port gets the k8s service
+// name (checked: a TypeError without one, 400 when invalid, 409 code 20500 when another component
+// has it), then the ports go to the region.
 func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName *string) reply {
-	if len(comp.envPorts) > 0 {
+	if len(comp.envs) > 0 {
 		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp.status != 0 {
 			return rp
 		}
@@ -267,6 +301,11 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 	}
 	if rp := h.regionCall(comp, http.MethodPut, "/ports"); rp.status != 0 {
 		return rp
+	}
+	for i, e := range comp.envs {
+		if e.port == p.ContainerPort { // new alias + the name without the old alias
+			comp.envs[i].name = alias + strings.ReplaceAll(e.name, p.PortAlias, "")
+		}
 	}
 	p.PortAlias = alias
 	if name != "" {
@@ -302,10 +341,13 @@ func (h *Handler) deletePort(comp *component, portParam string) reply {
 		return rp
 	}
 	comp.ports = slices.DeleteFunc(comp.ports, func(q *wirePort) bool { return q == p })
-	delete(comp.envPorts, p.ContainerPort)
+	comp.dropEnvs(p.ContainerPort)
 	delete(comp.domains, p.ContainerPort)
 	return success("删除成功", *p, nil)
 }
+
+// upper is Python's str.upper(): the full Unicode case mapping ("straße" -> "STRASSE").
+func upper(s string) string { return cases.Upper(language.Und).String(s) }
 
 // badPortParam is the console's answer to int(port) on a path port that is no integer.
 func badPortParam(s string) reply {

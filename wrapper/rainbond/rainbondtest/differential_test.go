@@ -2,12 +2,14 @@ package rainbondtest_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,7 +43,13 @@ import (
 //	RAINBOND_LIVE_CLOSED_REGION  a region of the enterprise the team is not opened in (409, code 2001)
 //	RAINBOND_LIVE_TAKEN_K8S_NAME a k8s service name another component of the team uses (409, code 20500)
 //	RAINBOND_LIVE_REGION_MODE    the mode file of a region stand-in (ok|500|500code|404|409), to
-//	                             compare the answers to region failures with SetRegionFault
+//	                             compare the answers to region failures with SetRegionFault, and
+//	                             what change_port_alias answers when the connection variables are gone
+//	RAINBOND_LIVE_DB             the SQLite database of a console run locally, for the states no
+//	                             API call makes: the test adds an app
+//	                             with no components, a component aliased "straße-ﬀ" and a port of it
+//	                             sharing the scratch component's k8s service name (with the sqlite3
+//	                             command), and removes them at the end
 //
 // Without the six required variables the test skips.
 func TestDifferentialAgainstLiveConsole(t *testing.T) {
@@ -71,8 +79,12 @@ func TestDifferentialAgainstLiveConsole(t *testing.T) {
 	for _, p := range original {
 		require.NoError(t, srv.SetPort(comp, p))
 		used[p.ContainerPort] = true
+		if p.IsInnerService { // its connection variables, as the add or open_inner that opened it made them
+			a := fake.do(t, "PUT", portsPath(comp)+"/"+strconv.Itoa(p.ContainerPort), `{"action": "open_inner"}`, "")
+			require.Equal(t, http.StatusOK, a.status, "open_inner on the fake: %s", a.raw)
+		}
 	}
-	ports := freePorts(used, 7)
+	ports := freePorts(used, 11)
 	t.Cleanup(func() { restore(t, live, comp, original, ports) })
 
 	closedRegion := os.Getenv("RAINBOND_LIVE_CLOSED_REGION")
@@ -89,6 +101,14 @@ func TestDifferentialAgainstLiveConsole(t *testing.T) {
 	steps := differentialSteps(comp, ports, closedRegion, takenName, "pdt-"+testserver.RandomHex(3))
 	if mode := os.Getenv("RAINBOND_LIVE_REGION_MODE"); mode != "" {
 		steps = append(steps, regionSteps(comp, ports, mode, srv)...)
+		steps = append(steps, envSteps(comp, ports, mode, takenName, srv)...)
+	}
+	if db := os.Getenv("RAINBOND_LIVE_DB"); db != "" {
+		shared := comp.ServiceID // the k8s service name the scratch component's next port gets
+		if len(original) > 0 {
+			shared = original[0].K8sServiceName
+		}
+		steps = append(steps, dbSteps(t, db, comp, ports, shared, srv)...)
 	}
 	agree := 0
 	for _, s := range steps {
@@ -465,5 +485,122 @@ func restore(t *testing.T, live *peer, comp rainbond.Component, original []rainb
 	a := live.do(t, "PUT", base+"/"+strconv.Itoa(first.ContainerPort), string(body), "")
 	if a.status != http.StatusOK {
 		t.Errorf("could not restore the k8s service name %q of the scratch component: %d %s", first.K8sServiceName, a.status, short(a.raw))
+	}
+}
+
+// envSteps compare what change_port_alias answers under region failures when the component has no
+// connection variables (issue 26, class A): two inner ports share an alias, so their variables
+// are one set, which goes when the second port is deleted; the console then reaches its name
+// checks without a region call. open_inner makes them again. An add that fails at the region
+// keeps the variables it moved to its port, and they go when that port is deleted.
+func envSteps(comp rainbond.Component, ports []int, modeFile, takenName string, srv *rainbondtest.Server) []step {
+	base := portsPath(comp)
+	a, b := strconv.Itoa(ports[7]), strconv.Itoa(ports[8])
+	set := func(mode string, f rainbondtest.RegionFault) func() {
+		return func() {
+			_ = os.WriteFile(modeFile, []byte(mode+"\n"), 0o600)
+			srv.SetRegionFault(f)
+		}
+	}
+	healthy := set("ok", rainbondtest.RegionHealthy)
+	rename := func(name string) string {
+		if name == "" {
+			return `{"action": "change_port_alias", "port_alias": "PDTA"}`
+		}
+		return `{"action": "change_port_alias", "port_alias": "PDTA", "k8s_service_name": "` + name + `"}`
+	}
+	steps := []step{
+		{name: "env: add inner, alias PDTA", method: "POST", path: base, body: `{"port": ` + a + `, "port_alias": "PDTA", "is_inner_service": true}`},
+		{name: "env: add inner, alias PDTA again", method: "POST", path: base, body: `{"port": ` + b + `, "port_alias": "PDTA", "is_inner_service": true}`},
+		{name: "env: close_inner the second", method: "PUT", path: base + "/" + b, body: `{"action": "close_inner"}`},
+		{name: "env: delete the second", method: "DELETE", path: base + "/" + b},
+	}
+	for _, m := range []struct {
+		mode  string
+		fault rainbondtest.RegionFault
+	}{{"500", rainbondtest.RegionServerError}, {"500code", rainbondtest.RegionServerErrorCode}, {"404", rainbondtest.RegionNotFound}, {"409", rainbondtest.RegionBusy}} {
+		names := []string{"", "Bad_Name", "pdt-fresh"}
+		if takenName != "" {
+			names = append(names, takenName)
+		}
+		for _, name := range names {
+			steps = append(steps, step{name: "no env, region " + m.mode + ": change_port_alias " + cmp.Or(name, "(no name)"),
+				method: "PUT", path: base + "/" + a, body: rename(name), before: set(m.mode, m.fault), after: healthy})
+		}
+	}
+	return append(steps,
+		step{name: "env: open_inner makes the variables again", method: "PUT", path: base + "/" + a, body: `{"action": "open_inner"}`},
+		step{name: "env, region 409: change_port_alias (no name)", method: "PUT", path: base + "/" + a, body: rename(""), before: set("409", rainbondtest.RegionBusy), after: healthy},
+		step{name: "env, region 409: add inner, alias PDTA again", method: "POST", path: base, body: `{"port": ` + b + `, "port_alias": "PDTA", "is_inner_service": true}`, before: set("409", rainbondtest.RegionBusy), after: healthy},
+		step{name: "env: add the second, not inner", method: "POST", path: base, body: `{"port": ` + b + `, "is_inner_service": false}`},
+		step{name: "env: delete the second (the moved variables go)", method: "DELETE", path: base + "/" + b},
+		step{name: "no env, region 500: change_port_alias (no name)", method: "PUT", path: base + "/" + a, body: rename(""), before: set("500", rainbondtest.RegionServerError), after: healthy},
+		step{name: "env: close_inner", method: "PUT", path: base + "/" + a, body: `{"action": "close_inner"}`},
+		step{name: "env: delete", method: "DELETE", path: base + "/" + a},
+	)
+}
+
+// dbSteps compare the states only the console's database makes (issue 26, classes B-D): an app
+// with no components reaches any component of the team; a component alias upper-cased by Python
+// ("straße-ﬀ" -> "STRASSE_FF80"); a k8s service name two components have, where only the first
+// row counts.
+func dbSteps(t *testing.T, db string, comp rainbond.Component, ports []int, shared string, srv *rainbondtest.Server) []step {
+	sql := func(stmts string) string {
+		t.Helper()
+		out, err := exec.Command("sqlite3", db, stmts).CombinedOutput()
+		require.NoError(t, err, "sqlite3 %s: %s", db, out)
+		return strings.TrimSpace(string(out))
+	}
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	const uniAlias = "straße-ﬀ"
+	id, src := "pdt"+testserver.RandomHex(14), quote(comp.ServiceID)
+	app := sql(`CREATE TEMP TABLE s AS SELECT * FROM tenant_service WHERE service_id = ` + src + ` OR service_alias = ` + src + ` LIMIT 1;
+INSERT INTO service_group_relation (service_id, group_id, tenant_id, region_name)
+  SELECT '` + id + `', r.group_id, r.tenant_id, r.region_name FROM service_group_relation r, s WHERE r.service_id = s.service_id;
+UPDATE s SET ID = (SELECT max(ID) + 1 FROM tenant_service), service_id = '` + id + `', service_alias = '` + uniAlias + `', service_cname = '` + uniAlias + `', k8s_component_name = '` + uniAlias + `';
+INSERT INTO tenant_service SELECT * FROM s;
+CREATE TEMP TABLE g AS SELECT * FROM service_group WHERE ID = ` + strconv.FormatInt(comp.AppID, 10) + `;
+UPDATE g SET ID = (SELECT max(ID) + 1 FROM service_group), group_name = 'pdt-empty';
+INSERT INTO service_group SELECT * FROM g;
+SELECT ID FROM g;`)
+	t.Cleanup(func() {
+		sql(`DELETE FROM tenant_services_port WHERE service_id = '` + id + `'; DELETE FROM tenant_service_env_var WHERE service_id = '` + id + `';
+DELETE FROM service_group_relation WHERE service_id = '` + id + `'; DELETE FROM tenant_service WHERE service_id = '` + id + `';
+DELETE FROM service_group WHERE ID = ` + app + `;`)
+	})
+	emptyApp, err := strconv.ParseInt(app, 10, 64)
+	require.NoError(t, err, "the new app's id: %s", app)
+	srv.AddApp(comp.TeamID, comp.RegionName, emptyApp)
+	uni := rainbond.Component{TeamID: comp.TeamID, RegionName: comp.RegionName, AppID: comp.AppID, ServiceID: uniAlias}
+	srv.AddComponent(uni)
+	viaEmpty := comp
+	viaEmpty.AppID = emptyApp
+
+	e, p9, p10 := portsPath(viaEmpty), strconv.Itoa(ports[9]), strconv.Itoa(ports[10])
+	base, u := portsPath(comp), portsPath(uni)
+	sharedRow := func() { // a port of the Unicode component, a later row with the same k8s service name
+		sql(`INSERT INTO tenant_services_port (tenant_id, service_id, container_port, mapping_port, lb_mapping_port, protocol, port_alias,
+  is_inner_service, is_outer_service, k8s_service_name, name)
+  SELECT tenant_id, service_id, 81, 81, 0, 'http', 'PDTU', 0, 0, ` + quote(shared) + `, '' FROM tenant_service WHERE service_id = '` + id + `';`)
+		require.NoError(t, srv.SetPort(uni, rainbond.Port{ContainerPort: 81, MappingPort: 81, Protocol: "http", PortAlias: "PDTU", K8sServiceName: shared}))
+	}
+	keep := `{"action": "change_port_alias", "port_alias": "PDTE", "k8s_service_name": ` + strconv.Quote(shared) + `}`
+	return []step{
+		{name: "empty app: list", method: "GET", path: e},
+		{name: "empty app: add", method: "POST", path: e, body: `{"port": ` + p9 + `, "port_alias": "PDTE", "is_inner_service": false}`},
+		{name: "empty app: open_inner", method: "PUT", path: e + "/" + p9, body: `{"action": "open_inner"}`},
+		{name: "empty app: close_inner", method: "PUT", path: e + "/" + p9, body: `{"action": "close_inner"}`},
+		{name: "Unicode alias: add", method: "POST", path: u, body: `{"port": 80, "is_inner_service": true}`},
+		{name: "Unicode alias: list", method: "GET", path: u},
+		{name: "first row: change_port_alias keeping the name", method: "PUT", path: base + "/" + p9, body: keep, before: sharedRow},
+		{name: "first row: add (no suffix)", method: "POST", path: base, body: `{"port": ` + p10 + `, "is_inner_service": false}`},
+		{name: "first row: the later row's component is refused", method: "PUT", path: u + "/81",
+			body: `{"action": "change_port_alias", "port_alias": "PDTU", "k8s_service_name": ` + strconv.Quote(shared) + `}`},
+		{name: "first row: list", method: "GET", path: base},
+		{name: "db cleanup: delete " + p9, method: "DELETE", path: base + "/" + p9},
+		{name: "db cleanup: delete " + p10, method: "DELETE", path: base + "/" + p10},
+		{name: "db cleanup: Unicode close_inner", method: "PUT", path: u + "/80", body: `{"action": "close_inner"}`},
+		{name: "db cleanup: Unicode delete 80", method: "DELETE", path: u + "/80"},
+		{name: "db cleanup: Unicode delete 81", method: "DELETE", path: u + "/81"},
 	}
 }

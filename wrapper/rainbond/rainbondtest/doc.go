@@ -19,7 +19,8 @@
 //
 // AddComponent registers a component, its app, its team and its region (the team is opened in
 // it). The component is found by its id or its alias (SetComponentAlias; the alias is the id
-// until set), the team by its id or its name (SetTeamName). AddRegion adds a region, opened or
+// until set), the team by its id or its name (SetTeamName). AddApp registers an app with no
+// components, through which, as in the console, every component of the team is reached. AddRegion adds a region, opened or
 // not for every team. BindDomain binds a custom domain to a port, which the console then refuses
 // to delete. SetPort and Ports set and read ports directly. SetRegionFault makes the calls that
 // reach the region API fail, as the console answers a region 5xx, 404, 409 or an unreachable
@@ -50,8 +51,9 @@
 // added, as the console's database returns them); add, update and delete answer the port in bean
 // and list []. A new port has mapping_port = container port, lb_mapping_port 0, is_outer_service
 // false, protocol http unless given, an alias made from the component alias when empty
-// ("gr1a2b3c" -> "GR1A2B3C80") and the k8s service name of the component's first port, else the
-// component alias ("gr1a2b3c"): all ports of a component share one name.
+// ("gr1a2b3c" -> "GR1A2B3C80", upper-cased as Python does: "straße" -> "STRASSE80") and the k8s
+// service name of the component's first port, else the component alias ("gr1a2b3c"): all ports
+// of a component share one name.
 //
 // Every request is recorded, whatever its outcome: RequestCount counts them all and Requests
 // returns the last DefaultRequestLogSize of them, at most 8 MiB in all (SetRequestLogSize changes

@@ -66,9 +66,11 @@ type Handler struct {
 	mu      sync.RWMutex
 	teams   map[string]*team // by team id
 	regions map[string]bool  // known region names -> opened for every team
-	comps   []*component     // in registration order
-	fault   RegionFault      // region failure to answer with
-	nextLB  int              // the next lb_mapping_port the region hands out
+	apps    map[appKey]bool
+	comps   []*component // in registration order
+	fault   RegionFault  // region failure to answer with
+	nextLB  int          // the next lb_mapping_port the region hands out
+	nextRow int          // the row id of the next stored port (wirePort.row)
 	byKey   map[compKey]*component
 }
 
@@ -84,16 +86,25 @@ type compKey struct {
 	service      string
 }
 
+type appKey struct { // an app belongs to a team and a region
+	team, region string
+	id           int64
+}
+
 // component is the state of one registered component.
 type component struct {
 	key   compKey
 	app   int64
 	alias string // the component alias (service_alias): generated names derive from it
 	ports []*wirePort
-	// envPorts are the ports whose connection variables (<ALIAS>_HOST, <ALIAS>_PORT) exist: made
-	// when a port is added with inner service or opened inside, removed with the port.
-	envPorts map[int]bool
-	domains  map[int][]*domain
+	// envs are the connection variables (<ALIAS>_HOST, <ALIAS>_PORT), found by name (see addEnv).
+	envs    []env
+	domains map[int][]*domain
+}
+
+type env struct {
+	name string
+	port int // the port it belongs to
 }
 
 // domain is an HTTP gateway rule of a port: the default one made by open_outer, or a custom one.
@@ -110,6 +121,7 @@ func NewHandler(token string) *Handler {
 		token:   token,
 		teams:   make(map[string]*team),
 		regions: make(map[string]bool),
+		apps:    make(map[appKey]bool),
 		byKey:   make(map[compKey]*component),
 		nextLB:  30001,
 	}
@@ -124,23 +136,38 @@ func NewHandler(token string) *Handler {
 func (h *Handler) AddComponent(c rainbond.Component) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	t := h.teams[c.TeamID]
-	if t == nil {
-		t = &team{id: c.TeamID, name: c.TeamID, opened: make(map[string]bool)}
-		h.teams[c.TeamID] = t
-	}
-	t.opened[c.RegionName] = true
-	if _, known := h.regions[c.RegionName]; !known {
-		h.regions[c.RegionName] = false // known; opened for all only by AddRegion
-	}
+	h.addApp(c.TeamID, c.RegionName, c.AppID)
 	k := keyOf(c)
 	if comp, ok := h.byKey[k]; ok {
 		comp.app = c.AppID
 		return
 	}
-	comp := &component{key: k, app: c.AppID, alias: c.ServiceID, envPorts: make(map[int]bool), domains: make(map[int][]*domain)}
+	comp := &component{key: k, app: c.AppID, alias: c.ServiceID, domains: make(map[int][]*domain)}
 	h.byKey[k] = comp
 	h.comps = append(h.comps, comp)
+}
+
+// AddApp registers an app with no components (and its team and region, as AddComponent does).
+// As in the console, a component is checked against the app of the path only if the app has
+// components: an empty app reaches every component of the team in the region. An app stays empty
+// when its last component moves to another app.
+func (h *Handler) AddApp(teamID, regionName string, appID int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.addApp(teamID, regionName, appID)
+}
+
+func (h *Handler) addApp(teamID, regionName string, appID int64) {
+	t := h.teams[teamID]
+	if t == nil {
+		t = &team{id: teamID, name: teamID, opened: make(map[string]bool)}
+		h.teams[teamID] = t
+	}
+	t.opened[regionName] = true
+	if _, known := h.regions[regionName]; !known {
+		h.regions[regionName] = false // known; opened for all only by AddRegion
+	}
+	h.apps[appKey{teamID, regionName, appID}] = true
 }
 
 // SetTeamName gives the registered team teamID a name: the console finds a team by its id or by
@@ -229,10 +256,11 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 	}
 	cp := fromPort(p)
 	if old := comp.port(int64(p.ContainerPort)); old != nil {
+		cp.row = old.row
 		*old = cp
 		return nil
 	}
-	comp.ports = append(comp.ports, &cp)
+	h.store(comp, &cp)
 	return nil
 }
 
@@ -413,6 +441,9 @@ func (h *Handler) lookup(rt route) (*component, reply) {
 	if !ok {
 		return nil, unhandled("ValueError", "builtins", "Field 'ID' expected a number but got '"+rt.app+"'.")
 	}
+	if !h.apps[appKey{t.id, rt.region, appID}] {
+		return nil, service(http.StatusNotFound, 404, "no found app", "应用不存在")
+	}
 	inRegion := func(match func(c *component) bool) *component {
 		for _, c := range h.comps {
 			if c.key.team == t.id && c.key.region == rt.region && match(c) {
@@ -421,9 +452,6 @@ func (h *Handler) lookup(rt route) (*component, reply) {
 		}
 		return nil
 	}
-	if inRegion(func(c *component) bool { return c.app == appID }) == nil {
-		return nil, service(http.StatusNotFound, 404, "no found app", "应用不存在")
-	}
 	comp := inRegion(func(c *component) bool { return c.key.service == rt.service })
 	if comp == nil {
 		comp = inRegion(func(c *component) bool { return c.alias == rt.service })
@@ -431,7 +459,8 @@ func (h *Handler) lookup(rt route) (*component, reply) {
 	if comp == nil {
 		return nil, service(http.StatusNotFound, 404, "no found component", "组件不存在")
 	}
-	if comp.app != appID {
+	// Only an app with components is checked (OB ~223-227).
+	if comp.app != appID && inRegion(func(c *component) bool { return c.app == appID }) != nil {
 		return nil, service(http.StatusNotFound, 404, "component not belong to this app", "组件不属于指定应用")
 	}
 	return comp, reply{}
@@ -448,6 +477,13 @@ func (h *Handler) registered(c rainbond.Component) *component {
 		return comp
 	}
 	return nil
+}
+
+// store adds p to comp as the next row of the console's port table.
+func (h *Handler) store(comp *component, p *wirePort) {
+	h.nextRow++
+	p.row = h.nextRow
+	comp.ports = append(comp.ports, p)
 }
 
 // port returns the port with container port n, or nil.

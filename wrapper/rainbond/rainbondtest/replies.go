@@ -82,6 +82,7 @@ type wirePort struct {
 	IsInnerService bool   `json:"is_inner_service"`
 	IsOuterService bool   `json:"is_outer_service"`
 	K8sServiceName string `json:"k8s_service_name"`
+	row            int    // the row id in the console's port table, which orders the team's ports
 }
 
 // fromPort and toPort convert between the stored port and the public type.

@@ -40,6 +40,11 @@ func (s *Server) Handler() *Handler { return s.h }
 // AddComponent registers a component with no ports (see Handler.AddComponent).
 func (s *Server) AddComponent(c rainbond.Component) { s.h.AddComponent(c) }
 
+// AddApp registers an app with no components (see Handler.AddApp).
+func (s *Server) AddApp(teamID, regionName string, appID int64) {
+	s.h.AddApp(teamID, regionName, appID)
+}
+
 // SetPort stores a port of a registered component as given (see Handler.SetPort).
 func (s *Server) SetPort(c rainbond.Component, p rainbond.Port) error { return s.h.SetPort(c, p) }
 
