@@ -11,7 +11,8 @@ import (
 // sends to the base URL's origin (retries and followed redirects included) and for no other: the
 // Authorization header of a redirect leaving the origin is dropped, so Authorize must put
 // everything secret there. Secrets returns every value that must never appear in an error, a log
-// record or a fmt form; the Doer redacts them, raw and percent-escaped, from its messages.
+// record or a fmt form; the Doer redacts them, in every form a server may echo them (redact.go),
+// from its messages.
 type Authorizer interface {
 	Authorize(req *http.Request) error
 	Secrets() []string
