@@ -51,17 +51,12 @@ func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, er
 // HMAC-SHA256 over the millisecond timestamp, the method and the escaped request path, see
 // docs/servers/alaya.md). The secret is never sent.
 //
-// Any fmt verb (and String, GoString), log/slog, JSON, YAML (MarshalYAML), XML (MarshalText) and
-// gob (MarshalBinary) show the ID and "[redacted]" in place of the secret; only %p and %w, which go
-// vet reports as misuse on such a value, print the fields. Reading a key back works from JSON and
-// YAML (the fields as usual), not from gob.
-//
-// What Go cannot hide: fmt (and so slog, which prints a struct with fmt) cannot call the methods of
-// a value in an unexported field of your own struct, so it prints such a key's fields, secret
-// included, with %v and %+v. Hold a key by pointer there (fmt then prints the address with %v, %+v
-// and %#v, though a verb that does not fit a pointer, such as %s, still shows the fields), or in an
-// exported field, or as a Credential interface value (alaya.Credential), whose fmt forms are the
-// key's own; and pass the key to NewClient rather than keeping it around.
+// Every fmt verb (and String, GoString), log/slog, JSON, YAML, XML and gob show the ID and
+// "[redacted]" for the secret (%p and %w aside, which go vet reports); JSON and YAML read a key
+// back as usual. What Go cannot hide: fmt, and slog through it, cannot call the methods of a value
+// in an unexported field of your own struct, so it prints a key held there by value, secret
+// included; held there by pointer, %v, %+v and %#v print its address (a verb that does not fit a
+// pointer, such as %s, still prints the fields). Hold keys in exported fields or by pointer.
 type AccessKey struct {
 	// ID is the AccessKey ID, sent in every request's Authorization header.
 	ID string
@@ -99,18 +94,15 @@ func (k AccessKey) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("ID", k.ID), slog.String("Secret", redacted(k.Secret)))
 }
 
-// shownKey is what the encoders show of an AccessKey: the ID, and the secret redacted.
-type shownKey struct{ ID, Secret string }
-
-// MarshalJSON writes {"ID": ..., "Secret": "[redacted]"}, so that a configuration dumped as JSON
-// does not carry the secret. (Unmarshalling reads both fields as usual.)
+// MarshalJSON writes {"ID": ..., "Secret": "[redacted]"}.
 func (k AccessKey) MarshalJSON() ([]byte, error) {
-	return json.Marshal(shownKey{k.ID, redacted(k.Secret)})
+	return json.Marshal(struct{ ID, Secret string }{k.ID, redacted(k.Secret)})
 }
 
-// MarshalYAML writes the mapping MarshalJSON writes (YAML's keys "id" and "secret"), the secret
-// redacted: a YAML encoder (go.yaml.in/yaml/v3, gopkg.in/yaml.v3) calls it.
-func (k AccessKey) MarshalYAML() (any, error) { return shownKey{k.ID, redacted(k.Secret)}, nil }
+// MarshalYAML gives YAML encoders the mapping JSON shows: id, and secret "[redacted]".
+func (k AccessKey) MarshalYAML() (any, error) {
+	return map[string]string{"id": k.ID, "secret": redacted(k.Secret)}, nil
+}
 
 // MarshalText returns String, which encoding/xml writes as the element's text.
 func (k AccessKey) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
@@ -119,10 +111,8 @@ func (k AccessKey) MarshalText() ([]byte, error) { return []byte(k.String()), ni
 func (k AccessKey) MarshalBinary() ([]byte, error) { return k.MarshalText() }
 
 // BearerKey is an Open API key, sent as "Authorization: Bearer <key>", the form the API pages
-// show. Pass the bare key, without "Bearer ". Printing it with any verb of package fmt (and
-// String, GoString), logging it with log/slog or marshalling it to JSON, YAML, XML, text or gob
-// shows "[redacted]" (%p and %w aside), and what Go cannot hide is as for AccessKey: hold it by
-// pointer, not by value, in an unexported field.
+// show. Pass the bare key, without "Bearer ". fmt, slog, JSON, YAML, XML and gob show
+// "[redacted]", with the limits AccessKey states.
 type BearerKey string
 
 func (k BearerKey) authorizer(func() time.Time) (transport.Authorizer, error) {
@@ -146,8 +136,7 @@ func (k BearerKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.St
 // LogValue implements slog.LogValuer: "[redacted]".
 func (k BearerKey) LogValue() slog.Value { return slog.StringValue(redacted(string(k))) }
 
-// MarshalText writes "[redacted]" (used by encoding/json, encoding/xml and YAML encoders too).
-// Unmarshalling reads the key as usual.
+// MarshalText writes "[redacted]" (for JSON, YAML and XML). Unmarshalling reads the key as usual.
 func (k BearerKey) MarshalText() ([]byte, error) { return []byte(redacted(string(k))), nil }
 
 // MarshalBinary writes "[redacted]", which encoding/gob writes in place of the key.

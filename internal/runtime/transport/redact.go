@@ -30,9 +30,10 @@ func redactor(secrets []string) func(string) string {
 		quoted, _ := json.Marshal(s) // a string always marshals
 		htmlSafe := string(quoted[1 : len(quoted)-1])
 		plain := strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(htmlSafe)
-		forms = append(forms, s, url.PathEscape(s), url.QueryEscape(s), lowerHex(url.PathEscape(s)), lowerHex(url.QueryEscape(s)),
-			string(every), strings.ToLower(string(every)), htmlSafe, plain,
-			strings.ReplaceAll(htmlSafe, "/", `\/`), strings.ReplaceAll(plain, "/", `\/`))
+		for _, e := range []string{url.PathEscape(s), url.QueryEscape(s), string(every)} {
+			forms = append(forms, e, lowerHex(e))
+		}
+		forms = append(forms, s, htmlSafe, plain, strings.ReplaceAll(htmlSafe, "/", `\/`), strings.ReplaceAll(plain, "/", `\/`))
 		for k := range 3 {
 			in := append(make([]byte, k, k+len(s)), s...)
 			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
