@@ -126,3 +126,11 @@ func TestScrubKeepsWhatTheErrorMatches(t *testing.T) {
 	assert.Same(t, plain, d.Scrub(plain))
 	assert.Nil(t, d.Scrub(nil))
 }
+
+// TestRedactorShortSecrets protects unrelated text from the redactor: an empty secret redacts
+// nothing, and a short secret's base64 (fewer than 8 characters that depend on it alone, which
+// would match unrelated text) is left alone while the secret itself is redacted.
+func TestRedactorShortSecrets(t *testing.T) {
+	assert.Equal(t, "abc", redactor([]string{""})("abc"))
+	assert.Equal(t, "YWJj [REDACTED] [REDACTED]", redactor([]string{"abc"})("YWJj abc %61%62%63"))
+}
