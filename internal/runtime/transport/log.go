@@ -33,7 +33,7 @@ func (d *Doer) debug(ctx context.Context, msg string, r *http.Request, call *Cal
 	d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, msg, append([]slog.Attr{
 		slog.String("operation", call.Op),
 		slog.String("method", r.Method),
-		slog.String("path", d.redactPath(r.URL)),
+		slog.String("path", d.Redact(r.URL.EscapedPath())),
 		slog.Int("attempt", attempt),
 	}, attrs...)...)
 }

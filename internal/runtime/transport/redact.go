@@ -17,6 +17,7 @@ import (
 // without, with or without \/; and base64, standard or URL alphabet, padded or not, at any of the
 // three byte alignments inside a longer blob (the characters that depend on the secret alone, when
 // there are at least 8 of them: fewer would match unrelated text). Longer forms are replaced first.
+// A text that holds a secret only once percent-decoded is given decoded.
 func redactor(secrets []string) func(string) string {
 	var forms []string
 	for _, s := range secrets {
@@ -48,7 +49,14 @@ func redactor(secrets []string) func(string) string {
 	for _, f := range slices.Compact(forms) {
 		pairs = append(pairs, f, Redacted)
 	}
-	return strings.NewReplacer(pairs...).Replace
+	r := strings.NewReplacer(pairs...)
+	return func(s string) string {
+		s = r.Replace(s)
+		if dec, err := url.PathUnescape(s); err == nil && dec != s && r.Replace(dec) != dec {
+			return r.Replace(dec) // escaped as no form is (mixed hex case, in part): given decoded
+		}
+		return s
+	}
 }
 
 // lowerHex lowers the hex digits of each %XX escape in s.
@@ -60,15 +68,6 @@ func lowerHex(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// redactPath is u's escaped path, redacted; or its decoded path, redacted, when decoding shows a
-// secret (escaped in mixed hex case, or only some of its bytes escaped).
-func (d *Doer) redactPath(u *url.URL) string {
-	if p := d.Redact(u.Path); p != u.Path {
-		return p
-	}
-	return d.Redact(u.EscapedPath())
 }
 
 // Scrub returns err as it is when its text holds no form of the credential. Otherwise it returns an
