@@ -123,6 +123,9 @@ func TestCredentialEncodersRedactTheSecret(t *testing.T) {
 	y, err := yaml.Marshal(k)
 	require.NoError(t, err)
 	assert.Equal(t, "id: AK-visible\nsecret: '[redacted]'\n", string(y), "YAML keeps the mapping JSON shows")
+	var back alaya.AccessKey
+	require.NoError(t, yaml.Unmarshal([]byte("id: a\nsecret: s\n"), &back))
+	assert.Equal(t, alaya.AccessKey{ID: "a", Secret: "s"}, back, "a configuration still reads from YAML")
 	type config struct{ K alaya.AccessKey }
 	x, err := xml.Marshal(config{k})
 	require.NoError(t, err)
