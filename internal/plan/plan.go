@@ -42,14 +42,11 @@ func (s Summary) Plus(o Summary) Summary {
 func Lines[S Step](prefix string, steps []S) string {
 	var b strings.Builder
 	for _, s := range steps {
-		b.WriteString(s.Symbol())
-		b.WriteByte(' ')
+		b.WriteString(s.Symbol() + " ")
 		if prefix != "" {
-			b.WriteString(prefix)
-			b.WriteByte(' ')
+			b.WriteString(prefix + " ")
 		}
-		b.WriteString(s.String())
-		b.WriteByte('\n')
+		b.WriteString(s.String() + "\n")
 	}
 	return b.String()
 }
@@ -113,13 +110,4 @@ func Make[C, D any, S Step](want D, check func(D) error, list func() (C, error),
 		return nil, err
 	}
 	return plan(current, want)
-}
-
-// Apply is a client's Apply: it makes the plan and runs it.
-func Apply[S Step, R any](plan func() ([]S, error), run func([]S) (*R, error)) (*R, error) {
-	steps, err := plan()
-	if err != nil {
-		return nil, err
-	}
-	return run(steps)
 }

@@ -51,8 +51,12 @@ func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, er
 // HMAC-SHA256 over the millisecond timestamp, the method and the escaped request path, see
 // docs/servers/alaya.md). The secret is never sent.
 //
-// Any fmt verb (and String, GoString), log/slog and JSON show the ID and "[redacted]" in place of
-// the secret; only %p and %w, which go vet reports as misuse on such a value, print the fields.
+// Every fmt verb (and String, GoString), log/slog, JSON, YAML, XML and gob show the ID and
+// "[redacted]" for the secret (%p and %w aside, which go vet reports); JSON and YAML read a key
+// back as usual. What Go cannot hide: fmt, and slog through it, cannot call the methods of a value
+// in an unexported field of your own struct, so it prints a key held there by value, secret
+// included; held there by pointer, %v, %+v and %#v print its address (a verb that does not fit a
+// pointer, such as %s, still prints the fields). Hold keys in exported fields or by pointer.
 type AccessKey struct {
 	// ID is the AccessKey ID, sent in every request's Authorization header.
 	ID string
@@ -90,16 +94,25 @@ func (k AccessKey) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("ID", k.ID), slog.String("Secret", redacted(k.Secret)))
 }
 
-// MarshalJSON writes {"ID": ..., "Secret": "[redacted]"}, so that a configuration dumped as JSON
-// does not carry the secret. (Unmarshalling reads both fields as usual.)
+// MarshalJSON writes {"ID": ..., "Secret": "[redacted]"}.
 func (k AccessKey) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct{ ID, Secret string }{k.ID, redacted(k.Secret)})
 }
 
+// MarshalYAML gives YAML encoders the mapping JSON shows: id, and secret "[redacted]".
+func (k AccessKey) MarshalYAML() (any, error) {
+	return map[string]string{"id": k.ID, "secret": redacted(k.Secret)}, nil
+}
+
+// MarshalText returns String, which encoding/xml writes as the element's text.
+func (k AccessKey) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// MarshalBinary returns String, which encoding/gob writes in place of the fields.
+func (k AccessKey) MarshalBinary() ([]byte, error) { return k.MarshalText() }
+
 // BearerKey is an Open API key, sent as "Authorization: Bearer <key>", the form the API pages
-// show. Pass the bare key, without "Bearer ". Printing it with any verb of package fmt (and
-// String, GoString), logging it with log/slog or marshalling it to JSON or text shows
-// "[redacted]" (%p and %w aside, as for AccessKey).
+// show. Pass the bare key, without "Bearer ". fmt, slog, JSON, YAML, XML and gob show
+// "[redacted]", with the limits AccessKey states.
 type BearerKey string
 
 func (k BearerKey) authorizer(func() time.Time) (transport.Authorizer, error) {
@@ -123,8 +136,11 @@ func (k BearerKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.St
 // LogValue implements slog.LogValuer: "[redacted]".
 func (k BearerKey) LogValue() slog.Value { return slog.StringValue(redacted(string(k))) }
 
-// MarshalText writes "[redacted]" (used by encoding/json too). Unmarshalling reads the key as usual.
+// MarshalText writes "[redacted]" (for JSON, YAML and XML). Unmarshalling reads the key as usual.
 func (k BearerKey) MarshalText() ([]byte, error) { return []byte(redacted(string(k))), nil }
+
+// MarshalBinary writes "[redacted]", which encoding/gob writes in place of the key.
+func (k BearerKey) MarshalBinary() ([]byte, error) { return k.MarshalText() }
 
 // redacted returns "[redacted]", or "" for an empty secret.
 func redacted(s string) string {

@@ -2,7 +2,9 @@ package alaya_test
 
 import (
 	"bytes"
+	"encoding/gob"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
@@ -76,4 +79,74 @@ func TestCredentialsNeverPrintTheSecret(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"K": {"ID": "a", "Secret": "s"}, "B": "k"}`), &back))
 	assert.Equal(t, alaya.AccessKey{ID: "a", Secret: "s"}, back.K, "a configuration still reads from JSON")
 	assert.Equal(t, alaya.BearerKey("k"), back.B)
+}
+
+// TestCredentialEncodersRedactTheSecret protects issue 25 item 5: every encoder a user reaches for
+// on a key (JSON, YAML, XML, gob, fmt, slog), on the key, a pointer to it, or a struct holding
+// either in exported fields, shows the secret redacted; and a key held by pointer in an unexported
+// field stays hidden from %v, %+v, %#v and slog, as the doc says.
+func TestCredentialEncodersRedactTheSecret(t *testing.T) {
+	const secret = "s3cr3t-VALUE-0123456789abcdef"
+	k := alaya.AccessKey{ID: "AK-visible", Secret: secret}
+	b := alaya.BearerKey(secret)
+	type holder struct {
+		K  alaya.AccessKey
+		B  alaya.BearerKey
+		KP *alaya.AccessKey
+		BP *alaya.BearerKey
+	}
+	slogged := func(v any) []byte {
+		var buf bytes.Buffer
+		slog.New(slog.NewTextHandler(&buf, nil)).Info("m", "v", v)
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("m", "v", v)
+		return buf.Bytes()
+	}
+	encoders := map[string]func(v any) ([]byte, error){
+		"json": json.Marshal,
+		"yaml": yaml.Marshal,
+		"xml":  xml.Marshal,
+		"gob": func(v any) ([]byte, error) {
+			var buf bytes.Buffer
+			err := gob.NewEncoder(&buf).Encode(v)
+			return buf.Bytes(), err
+		},
+		"fmt":  func(v any) ([]byte, error) { return []byte(strings.Join(fmtForms(v), "\n")), nil },
+		"slog": func(v any) ([]byte, error) { return slogged(v), nil },
+	}
+	for name, encode := range encoders {
+		for _, v := range []any{k, &k, b, &b, holder{K: k, B: b, KP: &k, BP: &b}, &holder{K: k, B: b}} {
+			out, err := encode(v)
+			require.NoError(t, err, "%s of %T", name, v)
+			assert.NotContains(t, string(out), secret, "%s of %T", name, v)
+		}
+	}
+	y, err := yaml.Marshal(k)
+	require.NoError(t, err)
+	assert.Equal(t, "id: AK-visible\nsecret: '[redacted]'\n", string(y), "YAML keeps the mapping JSON shows")
+	var back alaya.AccessKey
+	require.NoError(t, yaml.Unmarshal([]byte("id: a\nsecret: s\n"), &back))
+	assert.Equal(t, alaya.AccessKey{ID: "a", Secret: "s"}, back, "a configuration still reads from YAML")
+	type config struct{ K alaya.AccessKey }
+	x, err := xml.Marshal(config{k})
+	require.NoError(t, err)
+	assert.Equal(t, `<config><K>alaya.AccessKey{ID: &#34;AK-visible&#34;, Secret: [redacted]}</K></config>`, string(x))
+	j, err := json.Marshal(k)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"ID": "AK-visible", "Secret": "[redacted]"}`, string(j), "JSON unchanged")
+
+	byPointer := struct {
+		k *alaya.AccessKey
+		b *alaya.BearerKey
+	}{&k, &b}
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v", byPointer, byPointer, byPointer), string(slogged(byPointer))} {
+		assert.NotContains(t, s, secret)
+	}
+	// What Go cannot hide, as the doc says: fmt's reflection cannot call the methods of a value in
+	// an unexported field, so a key held there by value is printed (so slog prints it too), and one
+	// held by pointer is printed by a verb that does not fit a pointer (%s, %d, %x).
+	byValue := struct{ k alaya.AccessKey }{k}
+	assert.Contains(t, fmt.Sprintf("%+v", byValue), secret)
+	assert.Contains(t, string(slogged(byValue)), secret)
+	misfit := "%s" // a variable, as go vet reports the misuse in a constant format
+	assert.Contains(t, fmt.Sprintf(misfit, byPointer), secret)
 }

@@ -245,8 +245,11 @@ func (c *Client) Plan(ctx context.Context, instanceID string, want Desired) ([]S
 // listing or planning (the result is then nil), or the *StepError of the first failing step, which
 // stops the run; running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, instanceID string, want Desired) (*ApplyResult, error) {
-	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, instanceID, want) },
-		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, instanceID, steps) })
+	steps, err := c.Plan(ctx, instanceID, want)
+	if err != nil {
+		return nil, err
+	}
+	return c.RunPlan(ctx, instanceID, steps)
 }
 
 // RunPlan runs the steps in order, one call each, and stops at the first that fails: its error is

@@ -436,8 +436,11 @@ func (c *Client) Plan(ctx context.Context, comp Component, want Desired) ([]Step
 // listing or planning (the result is then nil), or the *StepError of the first failing step, which
 // stops the run; running Apply again continues from there.
 func (c *Client) Apply(ctx context.Context, comp Component, want Desired) (*ApplyResult, error) {
-	return plan.Apply(func() ([]Step, error) { return c.Plan(ctx, comp, want) },
-		func(steps []Step) (*ApplyResult, error) { return c.RunPlan(ctx, comp, steps) })
+	steps, err := c.Plan(ctx, comp, want)
+	if err != nil {
+		return nil, err
+	}
+	return c.RunPlan(ctx, comp, steps)
 }
 
 // RunPlan runs the steps in order, one call each, and stops at the first that fails: its error is

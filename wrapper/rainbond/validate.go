@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/portsdk/portsdk/internal/runtime/check"
 	"github.com/portsdk/portsdk/wrapper"
@@ -99,15 +100,13 @@ func checkProtocol(field string, p Protocol) error {
 	return nil
 }
 
-// checkAlias enforces the server's ^[A-Z][A-Z0-9_]*$ on a non-empty alias. A loop, not a regexp:
-// a program that links this package must not pay for compiling one at start-up.
+// The characters of aliases and k8s service names, for strings.Trim (not a regexp: a program that
+// links this package must not pay for compiling one at start-up).
+const upper, lower, digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", "0123456789"
+
+// checkAlias enforces the server's ^[A-Z][A-Z0-9_]*$ on a non-empty alias.
 func checkAlias(field, a string) error {
-	ok := a == "" || a[0] >= 'A' && a[0] <= 'Z'
-	for i := 1; ok && i < len(a); i++ {
-		c := a[i]
-		ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-	}
-	if !ok {
+	if a != "" && (!strings.Contains(upper, a[:1]) || strings.Trim(a, upper+digits+"_") != "") {
 		return &wrapper.ValidationError{Field: field, Reason: strconv.Quote(a) + " does not match ^[A-Z][A-Z0-9_]*$"}
 	}
 	return nil
@@ -116,12 +115,7 @@ func checkAlias(field, a string) error {
 // checkK8sServiceName enforces a DNS label on a non-empty name: [a-z]([-a-z0-9]*[a-z0-9])?, at
 // most 63 characters.
 func checkK8sServiceName(field, n string) error {
-	ok := n == "" || len(n) <= 63 && n[0] >= 'a' && n[0] <= 'z' && n[len(n)-1] != '-'
-	for i := 1; ok && i < len(n); i++ {
-		c := n[i]
-		ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-	}
-	if !ok {
+	if n != "" && (len(n) > 63 || !strings.Contains(lower, n[:1]) || n[len(n)-1] == '-' || strings.Trim(n, lower+digits+"-") != "") {
 		return &wrapper.ValidationError{Field: field, Reason: strconv.Quote(n) +
 			" is not a DNS label ([a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters)"}
 	}

@@ -82,20 +82,13 @@ func BaseURL(field, raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Parse's error quotes the whole URL; its cause quotes at most the part that is wrong,
-		// which may still be the user information: take that out too.
-		reason := err.Error()
-		if ue := (*url.Error)(nil); errors.As(err, &ue) {
-			reason = ue.Err.Error()
+		// url.Parse's error quotes the URL, and its cause the part that is wrong, which may be in
+		// the user information (a password): the cause is given only for a URL without an "@".
+		reason := "is not a URL"
+		if ue := (*url.Error)(nil); errors.As(err, &ue) && !strings.Contains(raw, "@") {
+			reason += ": " + ue.Err.Error()
 		}
-		if info := userInfo(raw); info != "" {
-			for _, part := range append([]string{info}, strings.Split(info, ":")...) {
-				if part != "" {
-					reason = strings.ReplaceAll(reason, part, "[REDACTED]")
-				}
-			}
-		}
-		return nil, &wrapper.ValidationError{Field: field, Reason: "is not a URL: " + reason}
+		return nil, &wrapper.ValidationError{Field: field, Reason: reason}
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
@@ -108,15 +101,4 @@ func BaseURL(field, raw string) (*url.URL, error) {
 		return nil, &wrapper.ValidationError{Field: field, Reason: "must not have a query or fragment"}
 	}
 	return u, nil
-}
-
-// userInfo returns what stands between "//" and the last "@" of the authority of raw, if anything.
-func userInfo(raw string) string {
-	if _, after, ok := strings.Cut(raw, "//"); ok {
-		raw = after
-	}
-	if j := strings.IndexAny(raw, "/?#"); j >= 0 {
-		raw = raw[:j]
-	}
-	return raw[:max(strings.LastIndex(raw, "@"), 0)] // "" without an "@"
 }

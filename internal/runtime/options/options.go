@@ -72,14 +72,8 @@ func MaxBodyBytes(n int64) Set {
 	return func(c *Config) { c.MaxBodyBytes = cmp.Or(max(n, 0), c.MaxBodyBytes) }
 }
 
-// Clock sets the signing clock; nil keeps time.Now.
-func Clock(now func() time.Time) Set {
-	return func(c *Config) {
-		if now != nil {
-			c.Now = now
-		}
-	}
-}
+// Clock sets the signing clock; nil means time.Now.
+func Clock(now func() time.Time) Set { return func(c *Config) { c.Now = now } }
 
 // New returns the defaults with the Set of each of a client package's options (which set takes
 // from it) applied in order; nil ones are skipped.
@@ -88,7 +82,6 @@ func New[O any](opts []O, set func(O) Set) Config {
 		MaxRetries:    DefaultMaxRetries,
 		MaxBodyBytes:  DefaultMaxBodyBytes,
 		RetryBaseWait: RetryBaseWait,
-		Now:           time.Now,
 	}
 	for _, o := range opts {
 		if s := set(o); s != nil {
@@ -98,16 +91,16 @@ func New[O any](opts []O, set func(O) Set) Config {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = DefaultHTTPClient()
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	return cfg
 }
 
 // Check refuses settings that would make every call fail, naming the option.
 func (c *Config) Check() error {
-	if !utf8.ValidString(c.UserAgent) {
-		return &wrapper.ValidationError{Field: "WithUserAgent", Reason: "must be valid UTF-8"}
-	}
-	if strings.ContainsFunc(c.UserAgent, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
-		return &wrapper.ValidationError{Field: "WithUserAgent", Reason: "must not contain control characters or line separators (CR, LF, U+0085, U+2028, ...)"}
+	if !utf8.ValidString(c.UserAgent) || strings.ContainsFunc(c.UserAgent, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
+		return &wrapper.ValidationError{Field: "WithUserAgent", Reason: "must be UTF-8 without control characters or line separators (CR, LF, U+0085, U+2028, ...)"}
 	}
 	return nil
 }

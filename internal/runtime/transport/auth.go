@@ -1,17 +1,14 @@
 package transport
 
-import (
-	"fmt"
-	"io"
-	"net/http"
-)
+import "net/http"
 
 // Authorizer puts a client's credential (a fixed header, or a signature computed per request) on a
 // request. The Doer calls Authorize, possibly from many goroutines at once, for every request it
 // sends to the base URL's origin (retries and followed redirects included) and for no other: the
 // Authorization header of a redirect leaving the origin is dropped, so Authorize must put
 // everything secret there. Secrets returns every value that must never appear in an error, a log
-// record or a fmt form; the Doer redacts them, raw and percent-escaped, from its messages.
+// record or a fmt form; the Doer redacts them, in every form a server may echo them (redact.go),
+// from its messages.
 type Authorizer interface {
 	Authorize(req *http.Request) error
 	Secrets() []string
@@ -22,8 +19,7 @@ const Redacted = "[REDACTED]"
 
 // HeaderAuth is an Authorizer that sends a fixed Authorization header: "<scheme> <secret>", or the
 // secret alone when the scheme is empty (as the Rainbond console wants it). The secret lives only
-// in closures (fmt prints a func as an address, whatever the verb), and every fmt verb on a
-// HeaderAuth prints a description without it.
+// in closures: fmt prints a func as an address, whatever the verb.
 type HeaderAuth struct {
 	value  func() []string // the header value, shared by every request (net/http only reads it)
 	secret func() string
@@ -46,8 +42,3 @@ func (a *HeaderAuth) Authorize(req *http.Request) error {
 
 // Secrets implements Authorizer.
 func (a *HeaderAuth) Secrets() []string { return []string{a.secret()} }
-
-// Format implements fmt.Formatter: every verb prints a description without the secret.
-func (HeaderAuth) Format(f fmt.State, _ rune) {
-	_, _ = io.WriteString(f, "transport.HeaderAuth{"+Redacted+"}")
-}

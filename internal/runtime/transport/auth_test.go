@@ -126,3 +126,14 @@ func TestScrubKeepsWhatTheErrorMatches(t *testing.T) {
 	assert.Same(t, plain, d.Scrub(plain))
 	assert.Nil(t, d.Scrub(nil))
 }
+
+// TestRedactorShortSecrets protects unrelated text from the redactor: an empty secret redacts
+// nothing, a short secret's base64 (fewer than 8 characters that depend on it alone, which would
+// match unrelated text) is left alone while the secret itself is redacted, and a text is given
+// decoded only when decoding shows a secret.
+func TestRedactorShortSecrets(t *testing.T) {
+	assert.Equal(t, "abc", redactor([]string{""})("abc"))
+	assert.Equal(t, "YWJj [REDACTED] [REDACTED]", redactor([]string{"abc"})("YWJj abc %61%62%63"))
+	assert.Equal(t, "/a%20b/%41bc", redactor([]string{"abc"})("/a%20b/%41bc"), "escapes stay when decoding shows no secret")
+	assert.Equal(t, "/a b/[REDACTED]", redactor([]string{"abc"})("/a%20b/%61b%63"), "and go when it does")
+}

@@ -24,7 +24,7 @@ type Doer struct {
 	client       *http.Client
 	scheme, host string // of the base URL, lower case
 	auth         Authorizer
-	secrets      func() []string // the Authorizer's secrets and their escaped forms, longest first (a func: fmt cannot print it)
+	Redact       func(string) string // every form of the Authorizer's secrets to Redacted (redact.go; a func: fmt cannot print it)
 	userAgent    []string
 	cfg          options.Config // MaxRetries, MaxBodyBytes, RetryBudget, RetryBaseWait, Logger
 	// checkRedirect is the redirect policy of the caller's http.Client, if any.
@@ -43,7 +43,7 @@ func New(cfg options.Config, base *url.URL, auth Authorizer) *Doer {
 		scheme:    strings.ToLower(base.Scheme),
 		host:      strings.ToLower(base.Host),
 		auth:      auth,
-		secrets:   secretForms(auth.Secrets()),
+		Redact:    redactor(auth.Secrets()),
 		userAgent: []string{"portsdk/" + wrapper.Version},
 		cfg:       cfg,
 	}

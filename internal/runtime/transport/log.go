@@ -14,21 +14,14 @@ func (d *Doer) logAttempt(ctx context.Context, r *http.Request, call *Call, atte
 		return
 	}
 	var attrs []slog.Attr
-	switch {
-	case resp == nil:
-		attrs = append(attrs, slog.String("error", d.Redact(errorText(err))))
-	case err != nil:
-		attrs = append(attrs, slog.Int("status", resp.StatusCode),
-			slog.String("error", d.Redact("reading response body: "+errorText(err))))
-	default:
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	prefix := "" // of the error: with a response, it came reading the body
+	if resp != nil {
+		attrs, prefix = append(attrs, slog.Int("status", resp.StatusCode)), "reading response body: "
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", d.Redact(prefix+errorText(err))))
 	}
 	d.debug(ctx, "portsdk: attempt", r, call, attempt, append(attrs, slog.Duration("duration", time.Since(began)))...)
-}
-
-// logWait writes the Debug record of a wait before a retry: its length and why.
-func (d *Doer) logWait(ctx context.Context, r *http.Request, call *Call, attempt int, wait time.Duration, reason string) {
-	d.debug(ctx, "portsdk: retry wait", r, call, attempt, slog.Duration("wait", wait), slog.String("reason", reason))
 }
 
 // debug writes a Debug record naming the operation, the method, the escaped path (never the query)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -62,7 +63,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		if dl, ok := ctx.Deadline(); ok && end.After(dl) || d.cfg.RetryBudget > 0 && end.Sub(start) > d.cfg.RetryBudget {
 			return resp, err
 		}
-		d.logWait(ctx, r, call, attempt+1, wait, reason)
+		d.debug(ctx, "portsdk: retry wait", r, call, attempt+1, slog.Duration("wait", wait), slog.String("reason", reason))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
