@@ -32,6 +32,7 @@ const (
 	exitOK         = 0 // success, or help was asked for
 	exitAPI        = 1 // the API refused, failed or could not be reached
 	exitUsage      = 2 // bad usage or invalid input: nothing was sent
+	exitPending    = 3 // diff --exit-code: changes are pending
 	exitCredential = 4 // the server refused the credential (HTTP 401)
 )
 
