@@ -15,6 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portsdk/portsdk/internal/plan"
+	"github.com/portsdk/portsdk/internal/portctl/portfile"
+	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
@@ -125,6 +128,40 @@ func (f *fake) envLines(indent string, hide bool) string {
 	return b.String()
 }
 
+// seed registers the components of st (their teams, regions and apps with them) and its
+// instances, names the first of each in the variables, and brings their ports to st's through
+// the clients, 10 at a time. The first error in file order is returned.
+func (f *fake) seed(ctx context.Context, st *portfile.File) error {
+	rc, err := rainbond.NewClient(f.vars["RAINBOND_URL"], f.vars["RAINBOND_TOKEN"])
+	if err != nil {
+		return err
+	}
+	ac, err := alaya.NewClient(f.alaya.AccessKey(), alaya.WithBaseURL(f.vars["ALAYA_URL"]))
+	if err != nil {
+		return err
+	}
+	var jobs []func() error
+	for i, t := range st.Rainbond {
+		f.rainbond.AddComponent(t.Component)
+		if i == 0 {
+			c := t.Component
+			f.vars["RAINBOND_TEAM"], f.vars["RAINBOND_REGION"], f.vars["RAINBOND_APP"], f.vars["RAINBOND_COMPONENT"] =
+				c.TeamID, c.RegionName, strconv.FormatInt(c.AppID, 10), c.ServiceID
+		}
+		jobs = append(jobs, func() error { _, err := rc.Apply(ctx, t.Component, t.Desired); return err })
+	}
+	for i, t := range st.Alaya {
+		f.alaya.AddInstance(t.Instance)
+		if i == 0 {
+			f.vars["ALAYA_INSTANCE"] = t.Instance
+		}
+		jobs = append(jobs, func() error { _, err := ac.Apply(ctx, t.Instance, t.Desired); return err })
+	}
+	errs := make([]error, len(jobs))
+	plan.Each(len(jobs), 10, func(i int) { errs[i] = jobs[i]() })
+	return errors.Join(errs...)
+}
+
 // getenv looks a variable up in what the fake printed; anything else is unset.
 func (f *fake) getenv(k string) string { return f.vars[k] }
 
@@ -150,7 +187,7 @@ func randomHex(n int) string {
 }
 
 func newFakeCmd(e *env) *cobra.Command {
-	var addr string
+	var addr, state string
 	c := &cobra.Command{
 		Use:   "fake [--addr HOST:PORT]",
 		Short: "serve both APIs in memory, for trying portctl out",
@@ -163,9 +200,16 @@ ALAYA_INSTANCE); every other portctl command reads them, so no flag is needed. W
 it prints them as one object instead. The Alaya API checks the signature of every request, as the
 live service does; it also accepts a bearer key, printed on stderr as ALAYA_API_KEY=... (set it
 instead of the AccessKey pair, not beside it). The token and keys are random, made for this run,
-and printed on purpose: they open nothing but this fake. The state is lost when it stops.`,
+and printed on purpose: they open nothing but this fake. The state is lost when it stops.
+
+--state FILE starts it with the components (their teams, regions and apps) and instances a ports
+file names (the format of 'portctl apply -f'), each with the ports the file lists ("ports: []":
+none), besides the one of each above; the printed RAINBOND_TEAM ... RAINBOND_COMPONENT and
+ALAYA_INSTANCE then name the first of each in the file. A file apply would refuse is refused the
+same way (exit 2, with its line) before anything listens.`,
 		Example: examples(`portctl fake                               # listens on 127.0.0.1:8080
 portctl fake --addr 127.0.0.1:0            # any free port (the printed URLs carry it)
+portctl fake --state fixtures.yaml         # the components, instances and ports of a ports file
 
 # in one shell, keep it running:
 portctl fake > /tmp/portctl-fake.env
@@ -173,17 +217,35 @@ portctl fake > /tmp/portctl-fake.env
 set -a; . /tmp/portctl-fake.env; set +a    # or: export $(cat /tmp/portctl-fake.env)
 portctl rainbond ports list
 portctl alaya ports list`),
-		RunE: func(cmd *cobra.Command, _ []string) error { return e.serveFake(cmd.Context(), addr) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.serveFake(cmd.Context(), addr, applyConfig{file: state, stdin: cmd.InOrStdin()})
+		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
+	c.Flags().StringVar(&state, "state", "", "a ports file (as apply's) naming the components, instances and ports to start with; - reads stdin")
 	return mark(c, annotTakesOutput, annotCancelOnSignal)
 }
 
-// serveFake serves until ctx is cancelled (Ctrl-C).
-func (e *env) serveFake(ctx context.Context, addr string) error {
+// serveFake serves until ctx is cancelled (Ctrl-C), seeded with the ports file of state, if any.
+func (e *env) serveFake(ctx context.Context, addr string, state applyConfig) error {
+	var st *portfile.File
+	var err error
+	if state.file != "" {
+		if st, err = readPortsFile(ctx, state); err != nil {
+			return err
+		} else if len(st.Alaya) > 1000 {
+			return &portfile.Error{File: state.fileName(), Msg: "names more than 1000 instances: the fake has external ports for 1000"}
+		}
+	}
 	f, err := startFake(addr)
 	if err != nil {
 		return err
+	}
+	if st != nil {
+		if err := f.seed(ctx, st); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("fake --state: %w", err)
+		}
 	}
 	// One write, so a file the lines are redirected to is never seen half written.
 	if err := e.print(f.vars, func(w io.Writer) error {
