@@ -148,3 +148,19 @@ bench-pool:
 	    -benchtime $(BENCH_POOL_TIME) ./wrapper/rainbond >> $(BENCH_POOL_OUT); \
 	done; \
 	$(GO) run ./tools/benchratio -pool $(BENCH_POOL_OUT)
+
+## bench-apply: the parallel apply of issue 27: `portctl apply` adding two ports to each of 50 components of
+## `portctl fake --state`, behind a proxy adding 20 ms to every request, --parallel 1 against the default 10
+## (BenchmarkApplyFleet/parallel=1 and /parallel=10): $(BENCH_APPLY_ROUNDS) rounds (one go test process each, the order
+## reversed every other round) into $(BENCH_APPLY_OUT); then benchstat -col /parallel (BENCHMARKS.md).
+BENCH_APPLY_ROUNDS ?= 6
+BENCH_APPLY_OUT ?= bench-apply.out
+.PHONY: bench-apply
+bench-apply:
+	@set -euo pipefail; : > $(BENCH_APPLY_OUT); \
+	for i in $$(seq $(BENCH_APPLY_ROUNDS)); do \
+	  echo "bench-apply: round $$i of $(BENCH_APPLY_ROUNDS)" >&2; \
+	  if [ $$(( i % 2 )) = 0 ]; then export PORTSDK_BENCH_REVERSE=1; else unset PORTSDK_BENCH_REVERSE; fi; \
+	  $(GO) test -run '^$$' -bench '^BenchmarkApplyFleet$$' -benchtime 1x -count 1 ./internal/portctl/cli >> $(BENCH_APPLY_OUT); \
+	done; \
+	$(BENCHSTAT) -col /parallel $(BENCH_APPLY_OUT)

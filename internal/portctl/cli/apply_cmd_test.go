@@ -46,7 +46,7 @@ func startApplyFake(t *testing.T) *fake {
 	return f
 }
 
-func writeFile(t *testing.T, text string) string {
+func writeFile(t testing.TB, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ports.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
