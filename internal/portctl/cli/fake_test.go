@@ -116,3 +116,32 @@ func TestFakeStateRefusesABadFile(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Regexp(t, `ports\.yaml:8: rainbond\[0\]\.ports\[0\]\.inner: must be true or false`, stderr.String())
 }
+
+// completions runs portctl's completion of the words (the last the one being completed) and
+// returns what it offers, without the directive line.
+func completions(t *testing.T, vars map[string]string, words ...string) []string {
+	t.Helper()
+	r := runWith(t, vars, append([]string{"__complete"}, words...)...)
+	require.Equal(t, 0, r.code, r)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	return lines[:len(lines)-1]
+}
+
+// TestDynamicCompletion protects dynamic completion: --port from the target's current ports (none, and
+// quietly, when the target cannot be reached), --protocol and --action from their enums.
+func TestDynamicCompletion(t *testing.T) {
+	vars, _, stderr := serveFakeCmd(t, "--state", writeFile(t, fakeStateFile))
+	require.NotNil(t, vars, stderr.String())
+	assert.Equal(t, []string{"80"}, completions(t, vars, "rainbond", "ports", "delete", "--port", ""))
+	assert.Equal(t, []string{"80"}, completions(t, vars, "rainbond", "ports", "update", "--action", "open_outer", "--port", ""))
+	assert.Equal(t, []string{"8080"}, completions(t, vars, "alaya", "ports", "close", "--port", ""))
+	down := merge(vars, map[string]string{"RAINBOND_URL": "http://127.0.0.1:1/rainbond"})
+	r := runWith(t, down, "__complete", "rainbond", "ports", "delete", "--port", "")
+	assert.Equal(t, ":4\n", r.stdout, "nothing offered, nothing said")
+	assert.NotContains(t, r.stderr, "portctl:")
+
+	assert.Equal(t, []string{"http", "tcp", "udp", "mysql", "grpc"}, completions(t, vars, "rainbond", "ports", "add", "--protocol", ""))
+	assert.Equal(t, []string{"http", "tcp", "udp", "mysql", "grpc"}, completions(t, vars, "rainbond", "ports", "update", "--protocol", ""))
+	assert.Equal(t, []string{"http/https", "tcp"}, completions(t, vars, "alaya", "ports", "open", "--protocol", ""))
+	assert.Contains(t, completions(t, vars, "rainbond", "ports", "update", "--action", ""), "change_port_alias")
+}
