@@ -123,9 +123,17 @@ that reaches the file's state, and run it: one API call per line, stopping at th
 A second apply of the same file prints "no changes". With --dry-run (or 'portctl diff') the plan
 is printed and nothing is written.
 
-When a call fails, apply prints which steps were done, which failed (with the server's answer) and
-which were not run, and exits 1; apply again continues from where it stopped. -o json and -o yaml
-print the plan and the run as data.
+--parallel components and instances (default 10) are planned and run at once, the steps of each
+in order; the plan and the report are in file order. Each step is reported on stderr as it completes
+(on a terminal, one progress line); stdout gets the plan and the report only.
+
+A plan that deletes or closes ports (a "-" line, a close step) is shown and asked about on the
+terminal; --yes skips the question, and without a terminal (stdin a pipe or a file) it is refused
+without --yes: exit 2, only lists sent.
+
+When a call fails, no step starts after it: apply prints which steps were done, which failed (with
+the server's answer) and which were not run, and exits 1; apply again continues from where it
+stopped. -o json and -o yaml print the plan and the run as data, without progress.
 
 ` + applyFileHelp,
 		Example: examples(`portctl apply -f ports.yaml
@@ -146,6 +154,8 @@ func newDiffCmd(e *env) *cobra.Command {
 		Long: `Read a ports file, list the ports of every component and instance it names, and print the plan
 that reaches the file's state, one API call per line, with a summary ("2 to add, 1 to change,
 0 to delete", or "no changes"). Nothing is written. -o json and -o yaml print the plan as data.
+With --exit-code, diff exits 3 when changes are pending and 0 when there are none (1, 2 and 4 keep
+their meanings), as git diff --exit-code does.
 
 ` + applyFileHelp,
 		Example: examples(`portctl diff -f ports.yaml
