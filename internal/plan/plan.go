@@ -54,8 +54,7 @@ func Lines[S Step](prefix string, steps []S) string {
 // Each calls do(i) for every i in [0, n), at most limit (at least 1) at a time, starting them in
 // order, and returns when all have returned. With limit 1 they run one after another, in order.
 func Each(n, limit int, do func(i int)) {
-	sem := make(chan struct{}, max(limit, 1))
-	var wg sync.WaitGroup
+	sem, wg := make(chan struct{}, max(limit, 1)), new(sync.WaitGroup)
 	for i := range n {
 		sem <- struct{}{}
 		wg.Go(func() { do(i); <-sem })
@@ -101,9 +100,7 @@ func Run[S Step](steps []S, call func(S) error) (*Result[S], error) {
 	res := &Result[S]{Done: []S{}, NotRun: []S{}}
 	for i, s := range steps {
 		if err := call(s); err != nil {
-			res.Failed = &s
-			res.Err = &StepError[S]{Index: i, Step: s, Err: err}
-			res.NotRun = append(res.NotRun, steps[i+1:]...)
+			res.Failed, res.Err, res.NotRun = &s, &StepError[S]{Index: i, Step: s, Err: err}, append(res.NotRun, steps[i+1:]...)
 			return res, res.Err
 		}
 		res.Done = append(res.Done, s)

@@ -232,6 +232,11 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 	if err != nil {
 		return err
 	}
+	return applyFile(ctx, cfg, f)
+}
+
+// applyFile is runApply of the parsed file f.
+func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err error) {
 	var rc *rainbond.Client
 	var ac *alaya.Client
 	if len(f.Rainbond) > 0 {
@@ -307,22 +312,17 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 			return err
 		}
 	}
-	var (
-		failure              error
-		done, notRun, failed int
-		mu                   sync.Mutex
-	)
+	var failure error
+	done, notRun, failed := 0, 0, 0
 	if doc.Applied {
 		progress := cfg.progress(table, steps)
-		runs := make([]error, len(doc.Targets))
+		runs, counts := make([]error, len(doc.Targets)), make([][2]int, len(doc.Targets))
 		plan.Each(len(doc.Targets), cfg.parallel, func(i int) {
-			d, n, err := doc.Targets[i].apply(&stop, cfg.redact, progress)
-			mu.Lock()
-			done, notRun, runs[i] = done+d, notRun+n, err
-			mu.Unlock()
+			counts[i][0], counts[i][1], runs[i] = doc.Targets[i].apply(&stop, cfg.redact, progress)
 		})
 		progress("")
-		for _, err := range runs {
+		for i, err := range runs {
+			done, notRun = done+counts[i][0], notRun+counts[i][1]
 			if err != nil {
 				failure, failed = cmp.Or(failure, err), failed+1
 			}

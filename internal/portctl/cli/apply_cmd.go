@@ -65,11 +65,8 @@ type planOptions struct {
 // isTerminal reports whether f is a terminal (a character device); a variable so that a test can
 // pretend.
 var isTerminal = func(f any) bool {
-	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := file.Stat()
+	file, _ := f.(*os.File)
+	fi, err := file.Stat() // a nil *os.File is os.ErrInvalid
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
@@ -123,15 +120,10 @@ that reaches the file's state, and run it: one API call per line, stopping at th
 A second apply of the same file prints "no changes". With --dry-run (or 'portctl diff') the plan
 is printed and nothing is written.
 
---parallel components and instances (default 10) are planned and run at once, the steps of each
-in order; the plan and the report are in file order. Each step is reported on stderr as it completes
-(on a terminal, one progress line); stdout gets the plan and the report only.
-
-A plan that deletes or closes ports (a "-" line, a close step) is shown and asked about on the
-terminal; --yes skips the question, and without a terminal (stdin a pipe or a file) it is refused
-without --yes: exit 2, only lists sent.
-
-When a call fails, no step starts after it: apply prints which steps were done, which failed (with
+--parallel (default 10) components and instances run at once, each step by step, the output in file
+order; each step is reported on stderr as it completes. A plan that deletes or closes ports is asked
+about on a terminal; --yes skips the question, and is required without one (else exit 2, only lists
+sent). When a call fails, no step starts after it: apply prints which steps were done, which failed (with
 the server's answer) and which were not run, and exits 1; apply again continues from where it
 stopped. -o json and -o yaml print the plan and the run as data, without progress.
 

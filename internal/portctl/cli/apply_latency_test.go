@@ -49,7 +49,7 @@ func startFleet(tb testing.TB, n int) (*fake, map[string]string) {
 	tb.Cleanup(func() { _ = f.Close() })
 	st, err := portfile.Parse("fleet.yaml", []byte(fleetFile(n, " []")))
 	require.NoError(tb, err)
-	require.NoError(tb, f.seed(context.Background(), st))
+	require.NoError(tb, f.seed(context.Background(), "fleet.yaml", st))
 	return f, latencyProxy(tb, f, 20*time.Millisecond)
 }
 

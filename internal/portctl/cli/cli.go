@@ -302,16 +302,13 @@ func choiceFlag(c *cobra.Command, p *string, name, def, usage string, choices ..
 	_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp))
 }
 
-// currentPorts completes --port of cmd from the target's current ports: asked within 2 s, none on
-// any failure, and nothing said (a completion must not print).
+// currentPorts completes --port of cmd from the target's current ports: asked with a 2 s timeout
+// (as --timeout), none on any failure, and nothing said (a completion must not print).
 func (e *env) currentPorts(cmd *cobra.Command, o portsOptions) []string {
-	e.timeout = 2 * time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
-	defer cancel()
-	if o.complete(e, cmd) != nil {
+	if e.timeout = 2 * time.Second; o.complete(e, cmd) != nil {
 		return nil
 	}
-	ports, _ := o.ports(ctx)
+	ports, _ := o.ports(context.Background())
 	return ports
 }
 

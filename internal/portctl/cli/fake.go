@@ -15,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/internal/portctl/portfile"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
@@ -129,18 +128,8 @@ func (f *fake) envLines(indent string, hide bool) string {
 }
 
 // seed registers the components of st (their teams, regions and apps with them) and its
-// instances, names the first of each in the variables, and brings their ports to st's through
-// the clients, 10 at a time. The first error in file order is returned.
-func (f *fake) seed(ctx context.Context, st *portfile.File) error {
-	rc, err := rainbond.NewClient(f.vars["RAINBOND_URL"], f.vars["RAINBOND_TOKEN"])
-	if err != nil {
-		return err
-	}
-	ac, err := alaya.NewClient(f.alaya.AccessKey(), alaya.WithBaseURL(f.vars["ALAYA_URL"]))
-	if err != nil {
-		return err
-	}
-	var jobs []func() error
+// instances, names the first of each in the variables, and applies st to them (file names st).
+func (f *fake) seed(ctx context.Context, file string, st *portfile.File) error {
 	for i, t := range st.Rainbond {
 		f.rainbond.AddComponent(t.Component)
 		if i == 0 {
@@ -148,18 +137,20 @@ func (f *fake) seed(ctx context.Context, st *portfile.File) error {
 			f.vars["RAINBOND_TEAM"], f.vars["RAINBOND_REGION"], f.vars["RAINBOND_APP"], f.vars["RAINBOND_COMPONENT"] =
 				c.TeamID, c.RegionName, strconv.FormatInt(c.AppID, 10), c.ServiceID
 		}
-		jobs = append(jobs, func() error { _, err := rc.Apply(ctx, t.Component, t.Desired); return err })
 	}
 	for i, t := range st.Alaya {
 		f.alaya.AddInstance(t.Instance)
 		if i == 0 {
 			f.vars["ALAYA_INSTANCE"] = t.Instance
 		}
-		jobs = append(jobs, func() error { _, err := ac.Apply(ctx, t.Instance, t.Desired); return err })
 	}
-	errs := make([]error, len(jobs))
-	plan.Each(len(jobs), 10, func(i int) { errs[i] = jobs[i]() })
-	return errors.Join(errs...)
+	return applyFile(ctx, applyConfig{file: file, stdout: io.Discard, parallel: 10, yes: true, redact: func(s string) string { return s },
+		rainbond: func() (*rainbond.Client, error) {
+			return rainbond.NewClient(f.vars["RAINBOND_URL"], f.vars["RAINBOND_TOKEN"])
+		},
+		alaya: func() (*alaya.Client, error) {
+			return alaya.NewClient(f.alaya.AccessKey(), alaya.WithBaseURL(f.vars["ALAYA_URL"]))
+		}}, st)
 }
 
 // getenv looks a variable up in what the fake printed; anything else is unset.
@@ -202,11 +193,9 @@ live service does; it also accepts a bearer key, printed on stderr as ALAYA_API_
 instead of the AccessKey pair, not beside it). The token and keys are random, made for this run,
 and printed on purpose: they open nothing but this fake. The state is lost when it stops.
 
---state FILE starts it with the components (their teams, regions and apps) and instances a ports
-file names (the format of 'portctl apply -f'), each with the ports the file lists ("ports: []":
-none), besides the one of each above; the printed RAINBOND_TEAM ... RAINBOND_COMPONENT and
-ALAYA_INSTANCE then name the first of each in the file. A file apply would refuse is refused the
-same way (exit 2, with its line) before anything listens.`,
+--state FILE adds the components (with their teams, regions and apps), instances and ports of a ports
+file ('portctl apply -f'; "ports: []": none), the variables naming the first of each; a file apply
+would refuse is refused the same way (exit 2, with its line).`,
 		Example: examples(`portctl fake                               # listens on 127.0.0.1:8080
 portctl fake --addr 127.0.0.1:0            # any free port (the printed URLs carry it)
 portctl fake --state fixtures.yaml         # the components, instances and ports of a ports file
@@ -242,7 +231,7 @@ func (e *env) serveFake(ctx context.Context, addr string, state applyConfig) err
 		return err
 	}
 	if st != nil {
-		if err := f.seed(ctx, st); err != nil {
+		if err := f.seed(ctx, state.fileName(), st); err != nil {
 			_ = f.Close()
 			return fmt.Errorf("fake --state: %w", err)
 		}
