@@ -161,6 +161,9 @@ func TestDiffExitCode(t *testing.T) {
 	r = runWith(t, f.vars, "diff", "--exit-code", "-f", path, "-o", "json")
 	assert.Equal(t, 0, r.code, r)
 	assert.Equal(t, 2, runWith(t, f.vars, "diff", "--exit-code", "-f", writeFile(t, "rainbond: 1\n")).code)
+	r = runWith(t, f.vars, "diff", "--parallel", "0", "-f", path)
+	assert.Equal(t, 2, r.code, r)
+	assert.Contains(t, r.stderr, "invalid --parallel 0: must be at least 1")
 }
 
 // TestApplyProgress protects the progress on stderr: a line per step as it completes, on a
