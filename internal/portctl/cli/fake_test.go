@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,15 @@ func TestFakeStateRefusesABadFile(t *testing.T) {
 	assert.Nil(t, vars)
 	assert.Equal(t, 2, code)
 	assert.Regexp(t, `ports\.yaml:8: rainbond\[0\]\.ports\[0\]\.inner: must be true or false`, stderr.String())
+
+	many := "alaya:\n"
+	for i := range 1001 {
+		many += "  - instance: i-" + strconv.Itoa(i) + "\n    ports: []\n"
+	}
+	vars, code, stderr = serveFakeCmd(t, "--state", writeFile(t, many))
+	assert.Nil(t, vars)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), "ports.yaml: names more than 1000 instances: the fake has external ports for 1000")
 }
 
 // completions runs portctl's completion of the words (the last the one being completed) and
