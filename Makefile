@@ -137,3 +137,13 @@ BENCH_POOL_TIME ?= 1s
 bench-pool:
 	$(call rounds,./wrapper/rainbond,^BenchmarkParallelList$$,$(BENCH_POOL_TIME),bench-pool.out)
 	$(BENCHSTAT) -col '/client@(tuned default tuned-timeout stdlib)' bench-pool.out
+
+## bench-apply: the parallel apply of issue 27: `portctl apply` adding two ports to each of 50 components of
+## `portctl fake --state`, behind a proxy adding 20 ms to every request, --parallel 1 against the default 10
+## (BenchmarkApplyFleet/parallel=1 and /parallel=10): $(BENCH_APPLY_ROUNDS) rounds, then benchstat -col /parallel.
+BENCH_APPLY_ROUNDS ?= 6
+.PHONY: bench-apply
+bench-apply: BENCH_COUNT := $(BENCH_APPLY_ROUNDS)
+bench-apply:
+	$(call rounds,./internal/portctl/cli,^BenchmarkApplyFleet$$,1x,bench-apply.out)
+	$(BENCHSTAT) -col '/parallel@(1 10)' bench-apply.out

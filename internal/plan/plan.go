@@ -1,12 +1,13 @@
 // Package plan is what the declarative planners of wrapper/rainbond and wrapper/alaya, and portctl's
-// apply, share: the summary of a plan, its lines, and the run that sends its steps in order and
-// stops at the first that fails.
+// apply, share: the summary of a plan, its lines, the run that sends its steps in order and
+// stops at the first that fails, and Each, which runs many at a time.
 package plan
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Step is one API call of a plan, as a platform's planner makes it.
@@ -41,14 +42,24 @@ func (s Summary) Plus(o Summary) Summary {
 // "+ rainbond demo-team/1/gr1a2b3c 8080 add http inner".
 func Lines[S Step](prefix string, steps []S) string {
 	var b strings.Builder
+	if prefix != "" {
+		prefix += " "
+	}
 	for _, s := range steps {
-		b.WriteString(s.Symbol() + " ")
-		if prefix != "" {
-			b.WriteString(prefix + " ")
-		}
-		b.WriteString(s.String() + "\n")
+		b.WriteString(s.Symbol() + " " + prefix + s.String() + "\n")
 	}
 	return b.String()
+}
+
+// Each calls do(i) for every i in [0, n), at most limit (at least 1) at a time, starting them in
+// order, and returns when all have returned. With limit 1 they run one after another, in order.
+func Each(n, limit int, do func(i int)) {
+	sem, wg := make(chan struct{}, max(limit, 1)), new(sync.WaitGroup)
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() { do(i); <-sem })
+	}
+	wg.Wait()
 }
 
 // StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
@@ -89,9 +100,7 @@ func Run[S Step](steps []S, call func(S) error) (*Result[S], error) {
 	res := &Result[S]{Done: []S{}, NotRun: []S{}}
 	for i, s := range steps {
 		if err := call(s); err != nil {
-			res.Failed = &s
-			res.Err = &StepError[S]{Index: i, Step: s, Err: err}
-			res.NotRun = append(res.NotRun, steps[i+1:]...)
+			res.Failed, res.Err, res.NotRun = &s, &StepError[S]{Index: i, Step: s, Err: err}, append(res.NotRun, steps[i+1:]...)
 			return res, res.Err
 		}
 		res.Done = append(res.Done, s)

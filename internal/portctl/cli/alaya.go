@@ -106,6 +106,18 @@ func alayaAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 
 func (o *alayaOptions) portVar() *int { return &o.port }
 
+func (o *alayaOptions) ports(ctx context.Context) ([]string, error) {
+	ports, err := o.client.ListOpenPorts(ctx, o.instance)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range ports.CustomPorts {
+		out = append(out, strconv.Itoa(p.Port))
+	}
+	return out, nil
+}
+
 // connFlags declares the connection flags every alaya ports command takes.
 func (*alayaOptions) connFlags(fs *pflag.FlagSet) {
 	alayaAuthFlags(fs, "", "")
@@ -250,7 +262,7 @@ portctl alaya ports list -o json      # {"ports": [...], "customPorts": [...]}`,
 portctl alaya ports open --port 7778 --protocol tcp -o json   # {"external_port": ..., "internal_port": 7778, "protocol": "tcp"}`,
 	run: runAlayaOpen, required: []string{"port", "protocol"},
 	flags: func(c *cobra.Command, o *alayaOptions) {
-		choiceFlag(c, &o.protocol, "protocol", "protocol, e.g. \"http/https\" or \"tcp\" (required)", "http/https", "tcp")
+		choiceFlag(c, &o.protocol, "protocol", "", "protocol, e.g. \"http/https\" or \"tcp\" (required)", "http/https", "tcp")
 	},
 }, {
 	use:   "close --port PORT",
@@ -259,5 +271,5 @@ portctl alaya ports open --port 7778 --protocol tcp -o json   # {"external_port"
 		"confirmation line, and -o json or yaml prints an empty object ({}).",
 	example:  `portctl alaya ports close --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080`,
 	run:      runAlayaClose,
-	required: []string{"port"},
+	required: []string{"port"}, existingPort: true,
 }}

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/portsdk/portsdk/internal/plan"
 	"github.com/portsdk/portsdk/internal/portctl/portfile"
@@ -32,6 +35,18 @@ type applyConfig struct {
 	alaya    func() (*alaya.Client, error)
 	// redact removes the credentials from a text before it is printed.
 	redact func(string) string
+	// parallel is how many targets are planned and run at once (at least 1).
+	parallel int
+	// yes runs a plan that deletes or closes ports without asking; confirm asks (the prompt on
+	// stderr, the answer from stdin), nil when stdin is not a terminal: such a plan is refused.
+	yes     bool
+	confirm func(prompt string) bool
+	// exitCode makes a plan with changes end with exit 3 (diff --exit-code).
+	exitCode bool
+	// stderr, when not nil, gets a line per step as it completes, or on a terminal (tty) one
+	// progress line, rewritten.
+	stderr io.Writer
+	tty    bool
 }
 
 // applyDoc is the plan (and the run) as data, for -o json and -o yaml.
@@ -46,9 +61,12 @@ type applyDoc struct {
 type applyTarget interface {
 	// lines are the plan's lines.
 	lines() string
-	// apply runs the plan, or with skip records that none of it was run. It returns how many steps
-	// were done and not run, and the *applyRunError of the failing step.
-	apply(skip bool, redact func(string) string) (done, notRun int, err error)
+	// apply runs the plan step by step, reporting each to progress, until a step fails here or stop
+	// is set (by a failure elsewhere). It returns how many steps were done and not run, and the
+	// *applyRunError of the failing step; a failure sets stop.
+	apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (done, notRun int, err error)
+	// size is the number of steps; closes says whether one deletes or closes a port.
+	size() (steps int, closes bool)
 	// report prints what the run did: the external ports Alaya gave, or after a failure every step
 	// as done, failed (with the server's answer) or not run.
 	report(w io.Writer, failed bool)
@@ -64,9 +82,26 @@ type targetOf[S plan.Step] struct {
 	// The run's result (apply only).
 	*runOf[S]
 
-	// run sends the steps and says what it did.
-	run func() (*runOf[S], error)
+	// step sends one step, recording in the run what it opened.
+	step   func(S, *runOf[S]) error
+	closes bool
 }
+
+// planned is the target of steps; closes says whether a step deletes or closes a port.
+func planned[S plan.Step](platform, target string, steps []S, closes func(S) bool, step func(S, *runOf[S]) error) *targetOf[S] {
+	return &targetOf[S]{Platform: platform, Target: target, Steps: append([]S{}, steps...), step: step, closes: slices.ContainsFunc(steps, closes)}
+}
+
+// callError is the call's own error in the *plan.StepError of a client's RunPlan of one step.
+func callError[S plan.Step](err error) error {
+	if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
+		return se.Err
+	}
+	return err
+}
+
+// errNotRun stops a target's run before a step, when another target failed.
+var errNotRun = errors.New("not run")
 
 // runOf is what the run of a target's plan did.
 type runOf[S plan.Step] struct {
@@ -89,14 +124,27 @@ func (t *targetOf[S]) lines() string {
 	return b.String()
 }
 
-func (t *targetOf[S]) apply(skip bool, redact func(string) string) (int, int, error) {
-	if skip {
-		t.runOf = &runOf[S]{Done: []S{}, NotRun: t.Steps}
-		return 0, len(t.Steps), nil
+func (t *targetOf[S]) size() (int, bool) { return len(t.Steps), t.closes }
+
+func (t *targetOf[S]) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (int, int, error) {
+	t.runOf = &runOf[S]{}
+	prefix := terminalSafe(t.Platform + " " + t.Target + " ")
+	res, err := plan.Run(t.Steps, func(s S) error {
+		if stop.Load() {
+			return errNotRun
+		}
+		err := t.step(s, t.runOf)
+		if progress != nil {
+			progress(map[bool]string{true: "done     ", false: "failed   "}[err == nil] + s.Symbol() + " " + prefix + terminalSafe(s.String()))
+		}
+		return err
+	})
+	t.Done, t.Failed, t.NotRun = res.Done, res.Failed, res.NotRun
+	if errors.Is(err, errNotRun) {
+		t.Failed, t.NotRun, err = nil, t.Steps[len(t.Done):], nil
 	}
-	var err error
-	t.runOf, err = t.run()
 	if err != nil {
+		stop.Store(true)
 		t.Error, t.answer = redact(err.Error()), redact(err.Error())
 		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
 			t.answer = redact(se.Err.Error())
@@ -159,7 +207,8 @@ func (cfg applyConfig) fileName() string {
 }
 
 // applyStateError is a file the current ports make impossible (e.g. an alias that an unlisted port
-// keeps), placed at the file's line. Only lists were sent. Exit 2.
+// keeps), placed at the file's line, or a plan that deletes or closes ports without consent. Only
+// lists were sent. Exit 2.
 type applyStateError struct{ err error }
 
 func (e *applyStateError) Error() string { return e.err.Error() }
@@ -175,13 +224,19 @@ func planError(cfg applyConfig, platform string, index int, target string, line 
 	return fmt.Errorf("%s %s (line %d): %w", platform, target, line, err)
 }
 
-// runApply reads the file, plans every target (sending only lists), prints the plan and, unless
-// dryRun, runs it target by target, stopping at the first failing step.
+// runApply reads the file, plans every target (sending only lists), prints the plan, asks before a
+// plan that deletes or closes ports and, unless dryRun, runs it, parallel targets at a time, each
+// step by step, starting no step after the first that fails.
 func runApply(ctx context.Context, cfg applyConfig) error {
 	f, err := readPortsFile(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	return applyFile(ctx, cfg, f)
+}
+
+// applyFile is runApply of the parsed file f.
+func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err error) {
 	var rc *rainbond.Client
 	var ac *alaya.Client
 	if len(f.Rainbond) > 0 {
@@ -195,32 +250,54 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 		}
 	}
 
-	doc := &applyDoc{Targets: []applyTarget{}}
+	// The plans, each a list, parallel at a time; the first failure in file order is the error.
+	var jobs []func() (applyTarget, plan.Summary, error)
 	for i, t := range f.Rainbond {
-		steps, err := rc.Plan(ctx, t.Component, t.Desired)
-		if err != nil {
-			return planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
-		}
-		doc.Summary = doc.Summary.Plus(rainbond.Summarize(steps))
-		doc.Targets = append(doc.Targets, &targetOf[rainbond.Step]{
-			Platform: "rainbond", Target: t.Name(), Steps: append([]rainbond.Step{}, steps...),
-			run: func() (*runOf[rainbond.Step], error) {
-				res, err := rc.RunPlan(ctx, t.Component, steps)
-				return &runOf[rainbond.Step]{Done: res.Done, Failed: res.Failed, NotRun: res.NotRun}, err
-			}})
+		jobs = append(jobs, func() (applyTarget, plan.Summary, error) {
+			steps, err := rc.Plan(ctx, t.Component, t.Desired)
+			if err != nil {
+				return nil, plan.Summary{}, planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
+			}
+			return planned("rainbond", t.Name(), steps, func(s rainbond.Step) bool {
+				return s.Op == rainbond.OpDelete || s.Op == rainbond.OpCloseInner || s.Op == rainbond.OpCloseOuter
+			}, func(s rainbond.Step, _ *runOf[rainbond.Step]) error {
+				_, err := rc.RunPlan(ctx, t.Component, []rainbond.Step{s})
+				return callError[rainbond.Step](err)
+			}), rainbond.Summarize(steps), nil
+		})
 	}
 	for i, t := range f.Alaya {
-		steps, err := ac.Plan(ctx, t.Instance, t.Desired)
-		if err != nil {
-			return planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
+		jobs = append(jobs, func() (applyTarget, plan.Summary, error) {
+			steps, err := ac.Plan(ctx, t.Instance, t.Desired)
+			if err != nil {
+				return nil, plan.Summary{}, planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
+			}
+			return planned("alaya", t.Instance, steps, func(s alaya.Step) bool { return s.Op == alaya.OpClose },
+				func(s alaya.Step, r *runOf[alaya.Step]) error {
+					res, err := ac.RunPlan(ctx, t.Instance, []alaya.Step{s})
+					r.Opened = append(r.Opened, res.Opened...)
+					return callError[alaya.Step](err)
+				}), alaya.Summarize(steps), nil
+		})
+	}
+	doc := &applyDoc{Targets: make([]applyTarget, len(jobs))}
+	sums, errs := make([]plan.Summary, len(jobs)), make([]error, len(jobs))
+	var stop atomic.Bool // a plan failed: the later ones are not listed
+	plan.Each(len(jobs), cfg.parallel, func(i int) {
+		if !stop.Load() {
+			if doc.Targets[i], sums[i], errs[i] = jobs[i](); errs[i] != nil {
+				stop.Store(true)
+			}
 		}
-		doc.Summary = doc.Summary.Plus(alaya.Summarize(steps))
-		doc.Targets = append(doc.Targets, &targetOf[alaya.Step]{
-			Platform: "alaya", Target: t.Instance, Steps: append([]alaya.Step{}, steps...),
-			run: func() (*runOf[alaya.Step], error) {
-				res, err := ac.RunPlan(ctx, t.Instance, steps)
-				return &runOf[alaya.Step]{Done: res.Done, Opened: res.Opened, Failed: res.Failed, NotRun: res.NotRun}, err
-			}})
+	})
+	steps, closes := 0, false
+	for i := range jobs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		doc.Summary = doc.Summary.Plus(sums[i])
+		n, c := doc.Targets[i].size()
+		steps, closes = steps+n, closes || c
 	}
 
 	table := cfg.format == "" || cfg.format == "table"
@@ -229,12 +306,26 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 			return err
 		}
 	}
+	doc.Applied = !cfg.dryRun && doc.Summary != (plan.Summary{})
+	if doc.Applied && closes && !cfg.yes {
+		if err := consent(cfg, doc, table); err != nil {
+			return err
+		}
+	}
 	var failure error
-	done, notRun := 0, 0
-	if doc.Applied = !cfg.dryRun && doc.Summary != (plan.Summary{}); doc.Applied {
-		for _, t := range doc.Targets {
-			d, n, err := t.apply(failure != nil, cfg.redact)
-			done, notRun, failure = done+d, notRun+n, cmp.Or(failure, err)
+	done, notRun, failed := 0, 0, 0
+	if doc.Applied {
+		progress := cfg.progress(table, steps)
+		runs, counts := make([]error, len(doc.Targets)), make([][2]int, len(doc.Targets))
+		plan.Each(len(doc.Targets), cfg.parallel, func(i int) {
+			counts[i][0], counts[i][1], runs[i] = doc.Targets[i].apply(&stop, cfg.redact, progress)
+		})
+		progress("")
+		for i, err := range runs {
+			done, notRun = done+counts[i][0], notRun+counts[i][1]
+			if err != nil {
+				failure, failed = cmp.Or(failure, err), failed+1
+			}
 		}
 	}
 	var out bytes.Buffer
@@ -247,17 +338,60 @@ func runApply(ctx context.Context, cfg applyConfig) error {
 			// The report of what ran is printed whatever happens: as a table, after the plan.
 			out.Reset()
 			out.WriteString(planText(doc))
-			runText(&out, doc, done, notRun, failure)
+			runText(&out, doc, done, notRun, failed, failure)
 			if _, werr := cfg.stdout.Write(out.Bytes()); werr != nil {
 				return cmp.Or(failure, werr)
 			}
 			return &reportError{format: cfg.format, err: err, run: failure}
 		}
 	} else {
-		runText(&out, doc, done, notRun, failure)
+		runText(&out, doc, done, notRun, failed, failure)
 	}
 	_, err = cfg.stdout.Write(out.Bytes())
+	if err == nil && cfg.exitCode && doc.Summary != (plan.Summary{}) {
+		return &exitError{code: exitPending}
+	}
 	return cmp.Or(failure, err)
+}
+
+// progress reports the steps of a run of total steps as they complete (nothing unless table): on a
+// terminal one line, rewritten, which a last call with "" clears; else a line per step.
+func (cfg applyConfig) progress(table bool, total int) func(string) {
+	var mu sync.Mutex
+	n := 0
+	return func(line string) {
+		if !table || cfg.stderr == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case !cfg.tty && line != "":
+			fmt.Fprintln(cfg.stderr, line)
+		case !cfg.tty:
+		case line == "":
+			fmt.Fprint(cfg.stderr, "\r\033[K")
+		default:
+			n++
+			fmt.Fprintf(cfg.stderr, "\r\033[Kapply: %d of %d steps sent", n, total)
+		}
+	}
+}
+
+// consent asks before a plan that deletes or closes ports runs, showing the plan when it is not
+// printed already; without a terminal to ask on, it refuses. Only lists were sent.
+func consent(cfg applyConfig, doc *applyDoc, table bool) error {
+	if cfg.confirm == nil {
+		return &applyStateError{errors.New("the plan deletes or closes ports and stdin is not a terminal to ask on: apply it with --yes")}
+	}
+	prompt := "The plan deletes or closes ports. Apply it? Type yes to go on: "
+	if !table {
+		prompt = planText(doc) + prompt
+	}
+	if !cfg.confirm(prompt) {
+		return &applyStateError{errors.New("apply cancelled: not confirmed")}
+	}
+	return nil
 }
 
 // reportEncoders write the report of apply and diff for -o json and -o yaml.
@@ -278,7 +412,7 @@ func planText(doc *applyDoc) string {
 }
 
 // runText prints what a run did, when there was one: on success one line, on a failure every step.
-func runText(w io.Writer, doc *applyDoc, done, notRun int, failure error) {
+func runText(w io.Writer, doc *applyDoc, done, notRun, failed int, failure error) {
 	if !doc.Applied {
 		return
 	}
@@ -291,7 +425,7 @@ func runText(w io.Writer, doc *applyDoc, done, notRun int, failure error) {
 		t.report(w, failure != nil)
 	}
 	if failure != nil {
-		fmt.Fprintf(w, "Apply stopped at the first failing step: %d done, 1 failed, %d not run. Apply again to continue from there.\n", done, notRun)
+		fmt.Fprintf(w, "Apply stopped at the first failing step: %d done, %d failed, %d not run. Apply again to continue from there.\n", done, failed, notRun)
 	}
 }
 

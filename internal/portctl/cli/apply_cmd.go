@@ -1,6 +1,12 @@
 package cli
 
 import (
+	"bufio"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -50,14 +56,33 @@ func applyConnFlags(fs *pflag.FlagSet) {
 	alayaAuthFlags(fs, "alaya-", "Alaya NeW ")
 }
 
+// planOptions are the flags of apply and diff besides --file and the connection flags.
+type planOptions struct {
+	dryRun, yes, exitCode bool
+	parallel              int
+}
+
+// isTerminal reports whether f is a terminal (a character device); a variable so that a test can
+// pretend.
+var isTerminal = func(f any) bool {
+	file, _ := f.(*os.File)
+	fi, err := file.Stat() // a nil *os.File is os.ErrInvalid
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 // applyConfigFor makes the applyConfig of a run of apply or diff.
-func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) applyConfig {
-	return applyConfig{
-		file:   file,
-		stdin:  cmd.InOrStdin(),
-		dryRun: dryRun,
-		format: string(e.output),
-		stdout: e.stdout,
+func (e *env) applyConfigFor(cmd *cobra.Command, file string, o *planOptions) applyConfig {
+	cfg := applyConfig{
+		file:     file,
+		stdin:    cmd.InOrStdin(),
+		dryRun:   o.dryRun,
+		format:   string(e.output),
+		stdout:   e.stdout,
+		parallel: o.parallel,
+		yes:      o.yes,
+		exitCode: o.exitCode,
+		stderr:   e.stderr,
+		tty:      isTerminal(e.stderr),
 		rainbond: func() (*rainbond.Client, error) {
 			v, err := e.settings(cmd, "rainbond-url", "rainbond-token")
 			if err != nil {
@@ -74,10 +99,19 @@ func (e *env) applyConfigFor(cmd *cobra.Command, file string, dryRun bool) apply
 		},
 		redact: e.redact,
 	}
+	if isTerminal(cfg.stdin) {
+		answers := bufio.NewReader(cfg.stdin)
+		cfg.confirm = func(prompt string) bool {
+			fmt.Fprint(e.stderr, prompt) // its plan lines are terminalSafe
+			line, _ := answers.ReadString('\n')
+			return slices.Contains([]string{"y", "yes"}, strings.ToLower(strings.TrimSpace(line)))
+		}
+	}
+	return cfg
 }
 
 func newApplyCmd(e *env) *cobra.Command {
-	var dryRun bool
+	o := &planOptions{}
 	c := e.planCmd(&cobra.Command{
 		Use:   "apply -f FILE [--dry-run]",
 		Short: "bring ports to the state a file describes (declarative)",
@@ -86,46 +120,60 @@ that reaches the file's state, and run it: one API call per line, stopping at th
 A second apply of the same file prints "no changes". With --dry-run (or 'portctl diff') the plan
 is printed and nothing is written.
 
-When a call fails, apply prints which steps were done, which failed (with the server's answer) and
-which were not run, and exits 1; apply again continues from where it stopped. -o json and -o yaml
-print the plan and the run as data.
+--parallel (default 10) components and instances run at once, each step by step, the output in file
+order; each step is reported on stderr as it completes. A plan that deletes or closes ports is asked
+about on a terminal; --yes skips the question, and is required without one (else exit 2, only lists
+sent). When a call fails, no step starts after it: apply prints which steps were done, which failed (with
+the server's answer) and which were not run, and exits 1; apply again continues from where it
+stopped. -o json and -o yaml print the plan and the run as data, without progress.
 
 ` + applyFileHelp,
 		Example: examples(`portctl apply -f ports.yaml
 portctl apply -f ports.yaml --dry-run     # the same as: portctl diff -f ports.yaml
 portctl apply -f ports.json -o json       # the plan and the run as data
-cat ports.yaml | portctl apply -f -`),
-	}, &dryRun)
-	c.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan and send no write")
+cat ports.yaml | portctl apply -f - --yes`),
+	}, o)
+	c.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the plan and send no write")
+	c.Flags().BoolVarP(&o.yes, "yes", "y", false, "run a plan that deletes or closes ports without asking (required when stdin is not a terminal)")
 	return c
 }
 
 func newDiffCmd(e *env) *cobra.Command {
-	dryRun := true
-	return e.planCmd(&cobra.Command{
+	o := &planOptions{dryRun: true}
+	c := e.planCmd(&cobra.Command{
 		Use:   "diff -f FILE",
 		Short: "print the plan 'apply -f FILE' would run, and send no write",
 		Long: `Read a ports file, list the ports of every component and instance it names, and print the plan
 that reaches the file's state, one API call per line, with a summary ("2 to add, 1 to change,
 0 to delete", or "no changes"). Nothing is written. -o json and -o yaml print the plan as data.
+With --exit-code, diff exits 3 when changes are pending and 0 when there are none (1, 2 and 4 keep
+their meanings), as git diff --exit-code does.
 
 ` + applyFileHelp,
 		Example: examples(`portctl diff -f ports.yaml
-portctl diff -f ports.yaml -o yaml`),
-	}, &dryRun)
+portctl diff -f ports.yaml -o yaml
+portctl diff -f ports.yaml --exit-code     # exit 3 when changes are pending, 0 when none`),
+	}, o)
+	c.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 3 when changes are pending, 0 when there are none")
+	return c
 }
 
-// planCmd makes c apply or diff (dryRun): it declares --file and the connection flags, and its RunE
-// runs the plan of the file.
-func (e *env) planCmd(c *cobra.Command, dryRun *bool) *cobra.Command {
+// planCmd makes c apply or diff (o.dryRun): it declares --file, --parallel and the connection
+// flags, and its RunE runs the plan of the file.
+func (e *env) planCmd(c *cobra.Command, o *planOptions) *cobra.Command {
 	var file string
+	o.parallel = 10
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := requireFlags(cmd, "file"); err != nil {
 			return err
 		}
-		return runApply(cmd.Context(), e.applyConfigFor(cmd, file, *dryRun))
+		if o.parallel < 1 {
+			return usageErrorf("invalid --parallel %d: must be at least 1", o.parallel)
+		}
+		return runApply(cmd.Context(), e.applyConfigFor(cmd, file, o))
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
+	c.Flags().Var(intValue{&o.parallel}, "parallel", "how many components and instances are planned and applied at once; 1: one after another, in file order")
 	applyConnFlags(c.Flags())
 	return mark(c, annotTakesOutput, annotTakesDebug, annotCancelOnSignal)
 }

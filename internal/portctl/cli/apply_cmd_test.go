@@ -46,7 +46,7 @@ func startApplyFake(t *testing.T) *fake {
 	return f
 }
 
-func writeFile(t *testing.T, text string) string {
+func writeFile(t testing.TB, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ports.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
@@ -90,7 +90,7 @@ Apply complete: 5 steps done.
 	assert.Equal(t, writes, fakeWrites(f))
 
 	// A protocol change on an open outer service: close outer, change protocol, open outer.
-	r = runWith(t, f.vars, "apply", "-f", writeFile(t, strings.Replace(fakeApplyFile, "protocol: tcp", "protocol: mysql", 1)))
+	r = runWith(t, f.vars, "apply", "--yes", "-f", writeFile(t, strings.Replace(fakeApplyFile, "protocol: tcp", "protocol: mysql", 1)))
 	require.Equal(t, 0, r.code, r)
 	assert.Equal(t, `~ rainbond demo-team/1/gr1a2b3c 5432 close outer
 ~ rainbond demo-team/1/gr1a2b3c 5432 change protocol tcp -> mysql
@@ -175,7 +175,7 @@ func TestApplyCommandRegionFault(t *testing.T) {
 		IsInnerService: true, IsOuterService: true, K8sServiceName: "gr1a2b3c"}))
 	path := writeFile(t, fakeApplyFile)
 	f.rainbond.SetRegionFault(rainbondtest.RegionUnreachable)
-	r := runWith(t, f.vars, "apply", "-f", path)
+	r := runWith(t, f.vars, "apply", "--yes", "--parallel", "1", "-f", path)
 	assert.Equal(t, 1, r.code, r)
 	assert.Contains(t, r.stdout, "failed   ~ rainbond demo-team/1/gr1a2b3c 9000 close outer\n         rainbond.UpdatePort: HTTP 400, code 10411: ")
 	assert.Contains(t, r.stdout, "not run  - rainbond demo-team/1/gr1a2b3c 9000 delete\n")
@@ -184,10 +184,10 @@ func TestApplyCommandRegionFault(t *testing.T) {
 	assert.Contains(t, r.stderr, "portctl: apply stopped: rainbond demo-team/1/gr1a2b3c: step 1 (9000 close outer)")
 
 	f.rainbond.SetRegionFault(rainbondtest.RegionHealthy)
-	r = runWith(t, f.vars, "apply", "-f", path)
+	r = runWith(t, f.vars, "apply", "--yes", "-f", path)
 	require.Equal(t, 0, r.code, r)
 	assert.Contains(t, r.stdout, "Apply complete: 8 steps done.\n")
-	r = runWith(t, f.vars, "apply", "-f", path)
+	r = runWith(t, f.vars, "apply", "--yes", "-f", path)
 	assert.Equal(t, "no changes\n", r.stdout)
 }
 
@@ -242,7 +242,7 @@ func TestApplyCommandRandom(t *testing.T) {
 		}
 		require.Equal(t, 0, diff.code, "%s\n%s", text, diff)
 		require.Zero(t, fakeWrites(f), "diff sends no write")
-		res := runWith(t, f.vars, "apply", "-f", path)
+		res := runWith(t, f.vars, "apply", "--yes", "-f", path)
 		require.Equal(t, 0, res.code, "%s\n%s", text, res)
 		require.Equal(t, "no changes\n", runWith(t, f.vars, "diff", "-f", path).stdout, "%s\n%s", text, res)
 		writes := fakeWrites(f)

@@ -79,7 +79,7 @@ func TestApplyCommandLive(t *testing.T) {
 		again := runWith(t, vars, "diff", "-f", path)
 		require.Equal(t, diff.stdout, again.stdout, "diff changed nothing\n%s", text)
 
-		res := runWith(t, vars, "apply", "-f", path)
+		res := runWith(t, vars, "apply", "--yes", "-f", path)
 		require.Equal(t, 0, res.code, "%s\n%s", text, res)
 		after := runWith(t, vars, "diff", "-f", path)
 		require.Equal(t, "no changes\n", after.stdout, "%s\n%s", text, res)

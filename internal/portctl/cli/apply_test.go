@@ -126,6 +126,7 @@ func TestApplyConverges(t *testing.T) {
 		IsInnerService: true, IsOuterService: true, K8sServiceName: "gr1a2b3c"}))
 	var out bytes.Buffer
 	cfg := s.config(t, applyTestFile, &out)
+	cfg.yes = true
 
 	require.NoError(t, runApply(context.Background(), cfg))
 	assert.Equal(t, `~ rainbond demo-team/1/gr1a2b3c 9000 close outer

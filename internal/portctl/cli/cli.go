@@ -32,6 +32,7 @@ const (
 	exitOK         = 0 // success, or help was asked for
 	exitAPI        = 1 // the API refused, failed or could not be reached
 	exitUsage      = 2 // bad usage or invalid input: nothing was sent
+	exitPending    = 3 // diff --exit-code: changes are pending
 	exitCredential = 4 // the server refused the credential (HTTP 401)
 )
 
@@ -236,20 +237,23 @@ func (e *env) credentialHint(err error) string {
 // portsOptions is what the options of a 'rainbond ports' or 'alaya ports' command do besides
 // holding its flags.
 type portsOptions interface {
-	connFlags(fs *pflag.FlagSet)               // declares the connection flags
-	complete(e *env, cmd *cobra.Command) error // reads them (flag, else variable), makes the client; sends nothing
-	restate(e *env, err error) error           // restates an error of run for the user
-	portVar() *int                             // where --port goes
+	connFlags(fs *pflag.FlagSet)                 // declares the connection flags
+	complete(e *env, cmd *cobra.Command) error   // reads them (flag, else variable), makes the client; sends nothing
+	restate(e *env, err error) error             // restates an error of run for the user
+	portVar() *int                               // where --port goes
+	ports(ctx context.Context) ([]string, error) // the target's current ports, for completing --port
 }
 
 // portsSpec is a command of an API whose options are a *T: its help (Long and Example without the
 // environment help and the indentation portsCmds adds), its run function, the flags it requires,
-// and the flags it declares besides the connection flags and --port.
+// the flags it declares besides the connection flags and --port, and whether --port names a port
+// the target has (completed from its current ports).
 type portsSpec[T any] struct {
 	use, short, long, example string
 	run                       func(context.Context, *T) error
 	required                  []string
 	flags                     func(c *cobra.Command, o *T)
+	existingPort              bool
 }
 
 // portsCmds makes the commands of specs, each with its own options: a command declares the
@@ -270,6 +274,11 @@ func portsCmds[T any, O interface {
 		if s.flags != nil {
 			s.flags(c, o)
 		}
+		if s.existingPort {
+			_ = c.RegisterFlagCompletionFunc("port", func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				return e.currentPorts(cmd, o), cobra.ShellCompDirectiveNoFileComp
+			})
+		}
 		c.RunE = func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, s.required...); err != nil {
 				return err
@@ -287,10 +296,20 @@ func portsCmds[T any, O interface {
 	return cmds
 }
 
-// choiceFlag declares a string flag, empty by default, whose completion offers choices.
-func choiceFlag(c *cobra.Command, p *string, name, usage string, choices ...string) {
-	c.Flags().StringVar(p, name, "", usage)
+// choiceFlag declares a string flag, def by default, whose completion offers choices.
+func choiceFlag(c *cobra.Command, p *string, name, def, usage string, choices ...string) {
+	c.Flags().StringVar(p, name, def, usage)
 	_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// currentPorts completes --port of cmd from the target's current ports: asked with a 2 s timeout
+// (as --timeout), none on any failure, and nothing said (a completion must not print).
+func (e *env) currentPorts(cmd *cobra.Command, o portsOptions) []string {
+	if e.timeout = 2 * time.Second; o.complete(e, cmd) != nil {
+		return nil
+	}
+	ports, _ := o.ports(context.Background())
+	return ports
 }
 
 // printUnless is err, or what print makes of v.

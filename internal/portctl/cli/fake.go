@@ -15,6 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portsdk/portsdk/internal/portctl/portfile"
+	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/alaya/alayatest"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
@@ -125,6 +127,32 @@ func (f *fake) envLines(indent string, hide bool) string {
 	return b.String()
 }
 
+// seed registers the components of st (their teams, regions and apps with them) and its
+// instances, names the first of each in the variables, and applies st to them (file names st).
+func (f *fake) seed(ctx context.Context, file string, st *portfile.File) error {
+	for i, t := range st.Rainbond {
+		f.rainbond.AddComponent(t.Component)
+		if i == 0 {
+			c := t.Component
+			f.vars["RAINBOND_TEAM"], f.vars["RAINBOND_REGION"], f.vars["RAINBOND_APP"], f.vars["RAINBOND_COMPONENT"] =
+				c.TeamID, c.RegionName, strconv.FormatInt(c.AppID, 10), c.ServiceID
+		}
+	}
+	for i, t := range st.Alaya {
+		f.alaya.AddInstance(t.Instance)
+		if i == 0 {
+			f.vars["ALAYA_INSTANCE"] = t.Instance
+		}
+	}
+	return applyFile(ctx, applyConfig{file: file, stdout: io.Discard, parallel: 10, yes: true, redact: func(s string) string { return s },
+		rainbond: func() (*rainbond.Client, error) {
+			return rainbond.NewClient(f.vars["RAINBOND_URL"], f.vars["RAINBOND_TOKEN"])
+		},
+		alaya: func() (*alaya.Client, error) {
+			return alaya.NewClient(f.alaya.AccessKey(), alaya.WithBaseURL(f.vars["ALAYA_URL"]))
+		}}, st)
+}
+
 // getenv looks a variable up in what the fake printed; anything else is unset.
 func (f *fake) getenv(k string) string { return f.vars[k] }
 
@@ -150,7 +178,7 @@ func randomHex(n int) string {
 }
 
 func newFakeCmd(e *env) *cobra.Command {
-	var addr string
+	var addr, state string
 	c := &cobra.Command{
 		Use:   "fake [--addr HOST:PORT]",
 		Short: "serve both APIs in memory, for trying portctl out",
@@ -163,9 +191,14 @@ ALAYA_INSTANCE); every other portctl command reads them, so no flag is needed. W
 it prints them as one object instead. The Alaya API checks the signature of every request, as the
 live service does; it also accepts a bearer key, printed on stderr as ALAYA_API_KEY=... (set it
 instead of the AccessKey pair, not beside it). The token and keys are random, made for this run,
-and printed on purpose: they open nothing but this fake. The state is lost when it stops.`,
+and printed on purpose: they open nothing but this fake. The state is lost when it stops.
+
+--state FILE adds the components (with their teams, regions and apps), instances and ports of a ports
+file ('portctl apply -f'; "ports: []": none), the variables naming the first of each; a file apply
+would refuse is refused the same way (exit 2, with its line).`,
 		Example: examples(`portctl fake                               # listens on 127.0.0.1:8080
 portctl fake --addr 127.0.0.1:0            # any free port (the printed URLs carry it)
+portctl fake --state fixtures.yaml         # the components, instances and ports of a ports file
 
 # in one shell, keep it running:
 portctl fake > /tmp/portctl-fake.env
@@ -173,17 +206,35 @@ portctl fake > /tmp/portctl-fake.env
 set -a; . /tmp/portctl-fake.env; set +a    # or: export $(cat /tmp/portctl-fake.env)
 portctl rainbond ports list
 portctl alaya ports list`),
-		RunE: func(cmd *cobra.Command, _ []string) error { return e.serveFake(cmd.Context(), addr) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.serveFake(cmd.Context(), addr, applyConfig{file: state, stdin: cmd.InOrStdin()})
+		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
+	c.Flags().StringVar(&state, "state", "", "a ports file (as apply's) naming the components, instances and ports to start with; - reads stdin")
 	return mark(c, annotTakesOutput, annotCancelOnSignal)
 }
 
-// serveFake serves until ctx is cancelled (Ctrl-C).
-func (e *env) serveFake(ctx context.Context, addr string) error {
+// serveFake serves until ctx is cancelled (Ctrl-C), seeded with the ports file of state, if any.
+func (e *env) serveFake(ctx context.Context, addr string, state applyConfig) error {
+	var st *portfile.File
+	var err error
+	if state.file != "" {
+		if st, err = readPortsFile(ctx, state); err != nil {
+			return err
+		} else if len(st.Alaya) > 1000 {
+			return &portfile.Error{File: state.fileName(), Msg: "names more than 1000 instances: the fake has external ports for 1000"}
+		}
+	}
 	f, err := startFake(addr)
 	if err != nil {
 		return err
+	}
+	if st != nil {
+		if err := f.seed(ctx, state.fileName(), st); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("fake --state: %w", err)
+		}
 	}
 	// One write, so a file the lines are redirected to is never seen half written.
 	if err := e.print(f.vars, func(w io.Writer) error {

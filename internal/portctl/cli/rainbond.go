@@ -72,6 +72,18 @@ func rainbondAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 
 func (o *rainbondOptions) portVar() *int { return &o.port }
 
+func (o *rainbondOptions) ports(ctx context.Context) ([]string, error) {
+	ports, err := o.client.ListPorts(ctx, o.comp)
+	var out []string
+	for _, p := range ports {
+		out = append(out, strconv.Itoa(p.ContainerPort))
+	}
+	return out, err
+}
+
+// rainbondProtocols are what --protocol offers.
+var rainbondProtocols = []string{"http", "tcp", "udp", "mysql", "grpc"}
+
 // connFlags declares the connection flags every rainbond ports command takes.
 func (*rainbondOptions) connFlags(fs *pflag.FlagSet) {
 	rainbondAuthFlags(fs, "", "")
@@ -197,8 +209,8 @@ portctl rainbond ports list -o json      # a JSON array of ports`,
 portctl rainbond ports add --port 5432 --protocol tcp --alias DB --inner -o json`,
 	run: runRainbondAdd, required: []string{"port"},
 	flags: func(c *cobra.Command, o *rainbondOptions) {
+		choiceFlag(c, &o.protocol, "protocol", "http", "protocol: http, tcp, udp, mysql or grpc", rainbondProtocols...)
 		fs := c.Flags()
-		fs.StringVar(&o.protocol, "protocol", "http", "protocol: http, tcp, udp, mysql or grpc")
 		fs.StringVar(&o.alias, "alias", "", "port alias, ^[A-Z][A-Z0-9_]*$ (default: the server makes one)")
 		fs.BoolVar(&o.inner, "inner", false, "open the inner (in-cluster) service at once")
 	},
@@ -220,13 +232,13 @@ A flag the action does not use (--protocol, --alias, --k8s-service-name) is refu
 portctl rainbond ports update --port 8080 --action open_outer
 portctl rainbond ports update --port 8080 --action change_protocol --protocol tcp
 portctl rainbond ports update --port 8080 --action change_port_alias --alias WEB --k8s-service-name web`,
-	run: runRainbondUpdate, required: []string{"port", "action"},
+	run: runRainbondUpdate, required: []string{"port", "action"}, existingPort: true,
 	flags: func(c *cobra.Command, o *rainbondOptions) {
-		choiceFlag(c, &o.action, "action",
+		choiceFlag(c, &o.action, "action", "",
 			"action: open_inner, open_outer, close_outer, close_inner, change_protocol or change_port_alias (required)",
 			"open_inner", "open_outer", "close_outer", "close_inner", "change_protocol", "change_port_alias")
+		choiceFlag(c, &o.protocol, "protocol", "", "new protocol for change_protocol: http, tcp, udp, mysql or grpc", rainbondProtocols...)
 		fs := c.Flags()
-		fs.StringVar(&o.protocol, "protocol", "", "new protocol for change_protocol: http, tcp, udp, mysql or grpc")
 		fs.StringVar(&o.alias, "alias", "", "new port alias for change_port_alias, ^[A-Z][A-Z0-9_]*$")
 		fs.StringVar(&o.k8sServiceName, "k8s-service-name", "",
 			"k8s service name for change_port_alias, a DNS label of at most 63 characters")
@@ -240,5 +252,5 @@ portctl rainbond ports update --port 8080 --action change_port_alias --alias WEB
 portctl rainbond ports update --port 8080 --action close_inner
 portctl rainbond ports delete --port 8080`,
 	run:      runRainbondDelete,
-	required: []string{"port"},
+	required: []string{"port"}, existingPort: true,
 }}

@@ -46,7 +46,8 @@ PORTCTL_TIMEOUT (e.g. 10s) is --timeout.
 Global flags (-o, --debug, --timeout) may be given anywhere on the line.
 
 Exit status: 0 success; 1 the API refused or could not be reached; 2 bad usage or invalid input
-(nothing was sent); 4 the server refused the credential (HTTP 401).`,
+(nothing was sent); 3 changes pending (diff --exit-code only); 4 the server refused the credential
+(HTTP 401).`,
 		Example: examples(`portctl rainbond ports list --team my-team --region rainbond --app 12 --component gr1a2b3c
 portctl -o json alaya ports list --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0
 portctl alaya ports open --instance 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 --port 8080 --protocol http/https
