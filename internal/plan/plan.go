@@ -1,13 +1,12 @@
 // Package plan is what the declarative planners of wrapper/rainbond and wrapper/alaya, and portctl's
-// apply, share: the summary of a plan, its lines, the run that sends its steps in order and
-// stops at the first that fails, and Each, which runs many at a time.
+// apply, share: the summary of a plan, its lines, and the run that sends its steps in order and
+// stops at the first that fails.
 package plan
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Step is one API call of a plan, as a platform's planner makes it.
@@ -49,17 +48,6 @@ func Lines[S Step](prefix string, steps []S) string {
 		b.WriteString(s.Symbol() + " " + prefix + s.String() + "\n")
 	}
 	return b.String()
-}
-
-// Each calls do(i) for every i in [0, n), at most limit (at least 1) at a time, starting them in
-// order, and returns when all have returned. With limit 1 they run one after another, in order.
-func Each(n, limit int, do func(i int)) {
-	sem, wg := make(chan struct{}, max(limit, 1)), new(sync.WaitGroup)
-	for i := range n {
-		sem <- struct{}{}
-		wg.Go(func() { do(i); <-sem })
-	}
-	wg.Wait()
 }
 
 // StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError

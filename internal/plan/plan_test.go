@@ -3,9 +3,7 @@ package plan_test
 import (
 	"errors"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,33 +52,4 @@ func TestSummaryAndLines(t *testing.T) {
 	assert.Equal(t, "3 to add, 1 to change, 2 to delete", sum.String())
 	assert.Equal(t, "+ alaya i 8 open\n+ alaya i 9 open\n", plan.Lines("alaya i", []step{8, 9}))
 	assert.Equal(t, "+ 8 open\n", plan.Lines("", []step{8}))
-}
-
-// TestEachBoundsConcurrency protects Each: every index is done once, never more than limit at a
-// time, and with limit 1 in order.
-func TestEachBoundsConcurrency(t *testing.T) {
-	for _, limit := range []int{0, 1, 3} {
-		var mu sync.Mutex
-		running, most := 0, 0
-		var order []int
-		plan.Each(20, limit, func(i int) {
-			mu.Lock()
-			running++
-			most = max(most, running)
-			order = append(order, i)
-			mu.Unlock()
-			time.Sleep(time.Millisecond)
-			mu.Lock()
-			running--
-			mu.Unlock()
-		})
-		assert.Len(t, order, 20)
-		assert.ElementsMatch(t, order, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19})
-		assert.LessOrEqual(t, most, max(limit, 1), "limit %d", limit)
-		if limit == 3 {
-			assert.Equal(t, 3, most, "limit 3 runs three at once")
-		} else {
-			assert.IsIncreasing(t, order, "limit %d runs in order", limit)
-		}
-	}
 }

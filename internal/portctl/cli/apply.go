@@ -283,7 +283,7 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 	doc := &applyDoc{Targets: make([]applyTarget, len(jobs))}
 	sums, errs := make([]plan.Summary, len(jobs)), make([]error, len(jobs))
 	var stop atomic.Bool // a plan failed: the later ones are not listed
-	plan.Each(len(jobs), cfg.parallel, func(i int) {
+	each(len(jobs), cfg.parallel, func(i int) {
 		if !stop.Load() {
 			if doc.Targets[i], sums[i], errs[i] = jobs[i](); errs[i] != nil {
 				stop.Store(true)
@@ -317,7 +317,7 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 	if doc.Applied {
 		progress := cfg.progress(table, steps)
 		runs, counts := make([]error, len(doc.Targets)), make([][2]int, len(doc.Targets))
-		plan.Each(len(doc.Targets), cfg.parallel, func(i int) {
+		each(len(doc.Targets), cfg.parallel, func(i int) {
 			counts[i][0], counts[i][1], runs[i] = doc.Targets[i].apply(&stop, cfg.redact, progress)
 		})
 		progress("")
@@ -445,3 +445,14 @@ func (e *reportError) Error() string {
 }
 
 func (e *reportError) Unwrap() error { return e.run }
+
+// each calls do(i) for every i in [0, n), at most limit (at least 1) at a time, starting them in
+// order, and returns when all have returned. With limit 1 they run one after another, in order.
+func each(n, limit int, do func(i int)) {
+	sem, wg := make(chan struct{}, max(limit, 1)), new(sync.WaitGroup)
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() { do(i); <-sem })
+	}
+	wg.Wait()
+}
