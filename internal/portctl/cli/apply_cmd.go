@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/portsdk/portsdk/wrapper/alaya"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
@@ -62,12 +63,11 @@ type planOptions struct {
 	parallel              int
 }
 
-// isTerminal reports whether f is a terminal (a character device); a variable so that a test can
-// pretend.
+// isTerminal reports whether f is a terminal (not merely a character device such as /dev/null); a
+// variable so that a test can pretend.
 var isTerminal = func(f any) bool {
-	file, _ := f.(*os.File)
-	fi, err := file.Stat() // a nil *os.File is os.ErrInvalid
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	file, ok := f.(*os.File)
+	return ok && file != nil && term.IsTerminal(int(file.Fd()))
 }
 
 // applyConfigFor makes the applyConfig of a run of apply or diff.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -195,4 +196,15 @@ done     + alaya 08ba7a0e-af00-4072-a5e5-1298ed6c1aa0 8080 open http/https
 	progress("done     + y")
 	progress("")
 	assert.Equal(t, "\r\033[Kapply: 1 of 2 steps sent\r\033[Kapply: 2 of 2 steps sent\r\033[K", out.String())
+}
+
+// /dev/null is a character device but no terminal: apply run with stdin from it must not ask (it
+// refuses without --yes, as for a pipe).
+func TestDevNullIsNoTerminal(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	assert.False(t, isTerminal(f))
 }
