@@ -72,7 +72,7 @@ const stashedLocation = "Portsdk-Stashed-Location"
 
 func (s stashLocation) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := s.next.RoundTrip(r)
-	if err == nil && isRedirect(resp.StatusCode) {
+	if resp != nil && isRedirect(resp.StatusCode) {
 		if loc, ok := resp.Header["Location"]; ok {
 			resp.Header[stashedLocation] = loc
 			delete(resp.Header, "Location")
