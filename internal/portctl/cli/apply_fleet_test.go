@@ -205,6 +205,6 @@ func TestDevNullIsNoTerminal(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	assert.False(t, isTerminal(f))
 }
