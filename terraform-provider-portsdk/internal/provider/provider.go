@@ -60,7 +60,7 @@ func (p *portsdkProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 }
 
 func envAttr(env, what string, secret bool) schema.StringAttribute {
-	return schema.StringAttribute{Optional: true, Sensitive: secret, Description: what + "; default: the environment variable " + env + "."}
+	return schema.StringAttribute{Optional: true, Sensitive: secret, Description: what + ". Unset: $" + env + "."}
 }
 
 func (p *portsdkProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
@@ -72,7 +72,7 @@ func (p *portsdkProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				"token": envAttr("RAINBOND_TOKEN", "The console's access token", true),
 			}},
 			"alaya": schema.SingleNestedBlock{Description: "The Alaya NeW CCI API: an AccessKey pair or a bearer API key.", Attributes: map[string]schema.Attribute{
-				"url":        envAttr("ALAYA_URL", "The API base URL (default "+alaya.DefaultBaseURL+")", false),
+				"url":        envAttr("ALAYA_URL", "The API base URL (when neither is set: "+alaya.DefaultBaseURL+")", false),
 				"access_key": envAttr("ALAYA_ACCESS_KEY", "The AccessKey ID", false),
 				"secret_key": envAttr("ALAYA_SECRET_KEY", "The AccessKey secret", true),
 				"api_key":    envAttr("ALAYA_API_KEY", "A bearer API key, instead of the AccessKey pair", true),
