@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/portsdk/portsdk/wrapper"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
 
@@ -70,8 +71,12 @@ func (r *alayaPort) ValidateConfig(ctx context.Context, req resource.ValidateCon
 }
 
 // read sets m from the instance's custom port; false when it is not open.
-func (r *alayaPort) read(ctx context.Context, c *alaya.Client, m *alayaPortModel) (bool, error) {
-	open, err := c.ListOpenPorts(ctx, m.Instance.ValueString())
+func (r *alayaPort) read(ctx context.Context, m *alayaPortModel) (bool, error) {
+	c, err := r.alaya()
+	var open *alaya.OpenPorts
+	if err == nil {
+		open, err = c.ListOpenPorts(ctx, m.Instance.ValueString())
+	}
 	if err != nil {
 		return false, err
 	}
@@ -88,56 +93,43 @@ func (r *alayaPort) read(ctx context.Context, c *alaya.Client, m *alayaPortModel
 	return true, nil
 }
 
-func (r *alayaPort) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m alayaPortModel
-	c := r.alaya(&resp.Diagnostics)
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...); c == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	current, err := c.ListOpenPorts(ctx, m.Instance.ValueString())
-	if err == nil && slices.ContainsFunc(current.CustomPorts, func(p alaya.OpenPort) bool { return int64(p.Port) == m.Port.ValueInt64() }) {
-		resp.Diagnostics.AddAttributeError(path.Root("port"), "Port open", fmt.Sprintf("port %d is open already: import it", m.Port.ValueInt64()))
-		return
-	}
-	var steps []alaya.Step
+// run plans with the SDK's planner the way from the instance's open ports (only this port, when
+// pruning) to want, and runs it. A port that is open already is refused when it is to be opened.
+func (r *alayaPort) run(ctx context.Context, m *alayaPortModel, want alaya.Desired) error {
+	c, err := r.alaya()
+	var open *alaya.OpenPorts
 	if err == nil {
-		steps, err = alaya.PlanPorts(current, m.desired())
-	}
-	if err == nil {
-		_, err = c.RunPlan(ctx, m.Instance.ValueString(), steps)
+		open, err = c.ListOpenPorts(ctx, m.Instance.ValueString())
 	}
 	if err != nil {
-		addError(&resp.Diagnostics, "Opening the port failed", err)
-		return
+		return err
 	}
-	if found, err := r.read(ctx, c, &m); err != nil || !found {
-		addError(&resp.Diagnostics, "Reading the port failed", cmpErr(err, "the port is not open after opening it"))
-		return
+	i := slices.IndexFunc(open.CustomPorts, func(p alaya.OpenPort) bool { return int64(p.Port) == m.Port.ValueInt64() })
+	if !want.Prune && i >= 0 {
+		return &wrapper.ValidationError{Field: "port", Reason: m.Port.String() + " is open already: import it"}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func cmpErr(err error, otherwise string) error {
+	if want.Prune {
+		open = &alaya.OpenPorts{CustomPorts: open.CustomPorts[max(i, 0) : i+1]} // this port, if open
+	}
+	steps, err := alaya.PlanPorts(open, want)
 	if err == nil {
-		return errors.New(otherwise)
+		_, err = c.RunPlan(ctx, m.Instance.ValueString(), steps)
 	}
 	return err
 }
 
+func (r *alayaPort) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m alayaPortModel
+	store(ctx, req.Plan, &resp.State, &resp.Diagnostics, &m, func() (bool, error) {
+		err := r.run(ctx, &m, m.desired())
+		found, rerr := r.read(ctx, &m)
+		return found, errors.Join(err, rerr)
+	})
+}
+
 func (r *alayaPort) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m alayaPortModel
-	c := r.alaya(&resp.Diagnostics)
-	if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); c == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	switch found, err := r.read(ctx, c, &m); {
-	case err != nil:
-		addError(&resp.Diagnostics, "Reading the port failed", err)
-	case !found: // closed outside: planned for re-creation
-		resp.State.RemoveResource(ctx)
-	default:
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	}
+	refresh(ctx, req, resp, &m, func() (bool, error) { return r.read(ctx, &m) })
 }
 
 // Update is never called: every attribute forces a new port.
@@ -146,22 +138,7 @@ func (r *alayaPort) Update(context.Context, resource.UpdateRequest, *resource.Up
 // Delete runs the step the SDK's planner makes to prune the port: close it.
 func (r *alayaPort) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m alayaPortModel
-	c := r.alaya(&resp.Diagnostics)
-	if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); c == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	open, err := c.ListOpenPorts(ctx, m.Instance.ValueString())
-	var steps []alaya.Step
-	if err == nil {
-		open.CustomPorts = slices.DeleteFunc(open.CustomPorts, func(p alaya.OpenPort) bool { return int64(p.Port) != m.Port.ValueInt64() })
-		steps, err = alaya.PlanPorts(&alaya.OpenPorts{CustomPorts: open.CustomPorts}, alaya.Desired{Prune: true})
-	}
-	if err == nil {
-		_, err = c.RunPlan(ctx, m.Instance.ValueString(), steps)
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "Closing the port failed", err)
-	}
+	remove(ctx, req, resp, &m, func() error { return r.run(ctx, &m, alaya.Desired{Prune: true}) })
 }
 
 // ImportState reads the ID instance/port.
@@ -218,11 +195,14 @@ func (d *alayaPorts) Schema(_ context.Context, _ datasource.SchemaRequest, resp 
 
 func (d *alayaPorts) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m alayaPortsModel
-	c := d.alaya(&resp.Diagnostics)
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); c == nil || resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
-	open, err := c.ListOpenPorts(ctx, m.Instance.ValueString())
+	c, err := d.alaya()
+	var open *alaya.OpenPorts
+	if err == nil {
+		open, err = c.ListOpenPorts(ctx, m.Instance.ValueString())
+	}
 	if err != nil {
 		addError(&resp.Diagnostics, "Listing the instance's ports failed", err)
 		return

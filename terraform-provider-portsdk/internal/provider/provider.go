@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portsdk/portsdk/wrapper"
@@ -148,20 +149,18 @@ func (b *base) configure(data any) {
 	}
 }
 
-func (b *base) rainbond(d *diag.Diagnostics) *rainbond.Client {
+func (b *base) rainbond() (*rainbond.Client, error) {
 	if b.c == nil || b.c.rb == nil {
-		d.AddError("Rainbond is not configured", "set url and token in the provider's rainbond block, or RAINBOND_URL and RAINBOND_TOKEN")
-		return nil
+		return nil, errors.New("Rainbond is not configured: set url and token in the provider's rainbond block, or RAINBOND_URL and RAINBOND_TOKEN")
 	}
-	return b.c.rb
+	return b.c.rb, nil
 }
 
-func (b *base) alaya(d *diag.Diagnostics) *alaya.Client {
+func (b *base) alaya() (*alaya.Client, error) {
 	if b.c == nil || b.c.al == nil {
-		d.AddError("Alaya is not configured", "set access_key and secret_key (or api_key) in the provider's alaya block, or ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)")
-		return nil
+		return nil, errors.New("Alaya is not configured: set access_key and secret_key (or api_key) in the provider's alaya block, or ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)")
 	}
-	return b.c.al
+	return b.c.al, nil
 }
 
 type resBase struct{ base }
@@ -192,4 +191,47 @@ func addError(d *diag.Diagnostics, summary string, err error) {
 	f := ve.Field[strings.Index(ve.Field, ".")+1:] // "ports[0].alias" -> "alias"
 	f = cmp.Or(attrOf[f], f)
 	d.AddAttributeError(path.Root(f), "Invalid "+f, ve.Reason)
+}
+
+// store is Create and Update of both resources: apply takes the port to the plan's state m and reads
+// it back into m, which is stored when the port exists, also after an error (it is then tainted).
+func store(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, d *diag.Diagnostics, m any, apply func() (bool, error)) {
+	if d.Append(plan.Get(ctx, m)...); d.HasError() {
+		return
+	}
+	found, err := apply()
+	if err == nil && !found {
+		err = errors.New("the port is not there after applying")
+	}
+	if err != nil {
+		addError(d, "Applying the port failed", err)
+	}
+	if found {
+		d.Append(state.Set(ctx, m)...)
+	}
+}
+
+// refresh is Read of both resources: m from the server, or out of the state when the port is gone
+// (deleted outside Terraform: planned for re-creation).
+func refresh(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, m any, read func() (bool, error)) {
+	if resp.Diagnostics.Append(req.State.Get(ctx, m)...); resp.Diagnostics.HasError() {
+		return
+	}
+	switch found, err := read(); {
+	case err != nil:
+		addError(&resp.Diagnostics, "Reading the port failed", err)
+	case !found:
+		resp.State.RemoveResource(ctx)
+	default:
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	}
+}
+
+// remove is Delete of both resources.
+func remove(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse, m any, del func() error) {
+	if resp.Diagnostics.Append(req.State.Get(ctx, m)...); !resp.Diagnostics.HasError() {
+		if err := del(); err != nil {
+			addError(&resp.Diagnostics, "Deleting the port failed", err)
+		}
+	}
 }

@@ -222,14 +222,14 @@ func TestRainbondAPIErrors(t *testing.T) {
   port      = 80
 }`
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{
-		{Config: cfg, ExpectError: regexp.MustCompile(`(?s)Listing the component's ports failed.*HTTP 404`)},
+		{Config: cfg, ExpectError: regexp.MustCompile(`(?s)Applying the port failed.*HTTP 404`)},
 	}})
 	// An existing port is not adopted silently.
 	if err := srv.SetPort(comp, rainbond.Port{ContainerPort: 80, Protocol: "http", PortAlias: "WEB"}); err != nil {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{
-		{Config: rbHCL(srv, "port = 80"), ExpectError: regexp.MustCompile(`port 80 exists already: import it`)},
+		{Config: rbHCL(srv, "port = 80"), ExpectError: regexp.MustCompile(`(?s)Invalid port.*80 exists already: import it`)},
 	}})
 }
 
@@ -409,5 +409,27 @@ resource "portsdk_rainbond_port" "p" {
 		{Config: cfg("inner = true\n  outer = true"), ConfigPlanChecks: expect(plancheck.ResourceActionUpdate)},
 		{Config: cfg("inner = true\n  outer = true\n  alias = \"PORTSDK_TF\""), ConfigPlanChecks: expect(plancheck.ResourceActionUpdate)},
 		{ResourceName: "portsdk_rainbond_port.p", ImportState: true, ImportStateVerify: true},
+	}})
+}
+
+// TestProviderConfigErrors: a configuration the clients refuse fails on its block, the secret unquoted.
+func TestProviderConfigErrors(t *testing.T) {
+	ds := `data "portsdk_alaya_ports" "all" { instance = "i" }`
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{
+		{Config: `provider "portsdk" {
+  alaya {
+    access_key = "AK1"
+    secret_key = "s3cr3t-value"
+    api_key    = "bearer-value"
+  }
+}
+` + ds, ExpectError: regexp.MustCompile(`(?s)Invalid alaya configuration.*api_key, not both`)},
+		{Config: `provider "portsdk" {
+  rainbond {
+    url   = "ftp://console.example.com"
+    token = "tok3n-value"
+  }
+}
+` + ds, ExpectError: regexp.MustCompile(`Invalid rainbond configuration`)},
 	}})
 }

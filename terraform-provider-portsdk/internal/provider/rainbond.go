@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -122,38 +121,33 @@ func (r *rainbondPort) ValidateConfig(ctx context.Context, req resource.Validate
 
 // apply takes the port to the plan's state through the SDK's planner and reads it back into m.
 // A port that exists is refused when create is true (import it instead).
-func (r *rainbondPort) apply(ctx context.Context, m *rainbondPortModel, create bool, d *diag.Diagnostics) bool {
-	c := r.rainbond(d)
-	if c == nil {
-		return false
+func (r *rainbondPort) apply(ctx context.Context, m *rainbondPortModel, create bool) (bool, error) {
+	c, err := r.rainbond()
+	var current []rainbond.Port
+	if err == nil {
+		current, err = c.ListPorts(ctx, m.comp())
 	}
-	current, err := c.ListPorts(ctx, m.comp())
 	if err != nil {
-		addError(d, "Listing the component's ports failed", err)
-		return false
+		return false, err
 	}
-	port := int(m.Port.ValueInt64())
-	if create && slices.ContainsFunc(current, func(p rainbond.Port) bool { return p.ContainerPort == port }) {
-		d.AddAttributeError(path.Root("port"), "Port exists", fmt.Sprintf("port %d exists already: import it", port))
-		return false
+	if create && slices.ContainsFunc(current, func(p rainbond.Port) bool { return int64(p.ContainerPort) == m.Port.ValueInt64() }) {
+		return false, &wrapper.ValidationError{Field: "port", Reason: m.Port.String() + " exists already: import it"}
 	}
 	steps, err := rainbond.PlanPorts(current, m.desired())
 	if err == nil {
 		_, err = c.RunPlan(ctx, m.comp(), steps)
 	}
-	if err != nil {
-		addError(d, "Applying the port failed", err)
-	}
-	found, rerr := r.read(ctx, c, m)
-	if rerr != nil {
-		addError(d, "Reading the port failed", rerr)
-	}
-	return found
+	found, rerr := r.read(ctx, m)
+	return found, errors.Join(err, rerr)
 }
 
 // read sets m from the server's port; false when the port or its component is gone.
-func (r *rainbondPort) read(ctx context.Context, c *rainbond.Client, m *rainbondPortModel) (bool, error) {
-	ports, err := c.ListPorts(ctx, m.comp())
+func (r *rainbondPort) read(ctx context.Context, m *rainbondPortModel) (bool, error) {
+	c, err := r.rainbond()
+	var ports []rainbond.Port
+	if err == nil {
+		ports, err = c.ListPorts(ctx, m.comp())
+	}
 	if errors.Is(err, wrapper.ErrNotFound) {
 		return false, nil
 	}
@@ -166,53 +160,41 @@ func (r *rainbondPort) read(ctx context.Context, c *rainbond.Client, m *rainbond
 
 func (r *rainbondPort) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m rainbondPortModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...); !resp.Diagnostics.HasError() && r.apply(ctx, &m, true, &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...) // on an error, the port is tainted
-	}
+	store(ctx, req.Plan, &resp.State, &resp.Diagnostics, &m, func() (bool, error) { return r.apply(ctx, &m, true) })
 }
 
 func (r *rainbondPort) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m rainbondPortModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...); !resp.Diagnostics.HasError() && r.apply(ctx, &m, false, &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	}
+	store(ctx, req.Plan, &resp.State, &resp.Diagnostics, &m, func() (bool, error) { return r.apply(ctx, &m, false) })
 }
 
 func (r *rainbondPort) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m rainbondPortModel
-	c := r.rainbond(&resp.Diagnostics)
-	if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); c == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	switch found, err := r.read(ctx, c, &m); {
-	case err != nil:
-		addError(&resp.Diagnostics, "Reading the port failed", err)
-	case !found: // deleted outside: planned for re-creation
-		resp.State.RemoveResource(ctx)
-	default:
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	}
+	refresh(ctx, req, resp, &m, func() (bool, error) { return r.read(ctx, &m) })
 }
 
 // Delete runs the steps the SDK's planner makes to prune the port: close outer, close inner, delete.
 func (r *rainbondPort) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m rainbondPortModel
-	c := r.rainbond(&resp.Diagnostics)
-	if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); c == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	ports, err := c.ListPorts(ctx, m.comp())
-	ports = slices.DeleteFunc(ports, func(p rainbond.Port) bool { return int64(p.ContainerPort) != m.Port.ValueInt64() })
-	var steps []rainbond.Step
-	if err == nil {
-		steps, err = rainbond.PlanPorts(ports, rainbond.Desired{Prune: true})
-	}
-	if err == nil {
-		_, err = c.RunPlan(ctx, m.comp(), steps)
-	}
-	if err != nil && !errors.Is(err, wrapper.ErrNotFound) {
-		addError(&resp.Diagnostics, "Deleting the port failed", err)
-	}
+	remove(ctx, req, resp, &m, func() error {
+		c, err := r.rainbond()
+		var ports []rainbond.Port
+		if err == nil {
+			ports, err = c.ListPorts(ctx, m.comp())
+		}
+		var steps []rainbond.Step
+		if err == nil {
+			keep := func(p rainbond.Port) bool { return int64(p.ContainerPort) != m.Port.ValueInt64() }
+			steps, err = rainbond.PlanPorts(slices.DeleteFunc(ports, keep), rainbond.Desired{Prune: true})
+		}
+		if err == nil {
+			_, err = c.RunPlan(ctx, m.comp(), steps)
+		}
+		if errors.Is(err, wrapper.ErrNotFound) {
+			return nil // the component is gone
+		}
+		return err
+	})
 }
 
 // ImportState reads the ID team/region/app/component/port.
@@ -286,12 +268,15 @@ func (d *rainbondPorts) Schema(_ context.Context, _ datasource.SchemaRequest, re
 
 func (d *rainbondPorts) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m rainbondPortsModel
-	c := d.rainbond(&resp.Diagnostics)
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); c == nil || resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
-	pm := rainbondPortModel{Team: m.Team, Region: m.Region, App: m.App, Component: m.Component}
-	ports, err := c.ListPorts(ctx, pm.comp())
+	c, err := d.rainbond()
+	var ports []rainbond.Port
+	if err == nil {
+		pm := rainbondPortModel{Team: m.Team, Region: m.Region, App: m.App, Component: m.Component}
+		ports, err = c.ListPorts(ctx, pm.comp())
+	}
 	if err != nil {
 		addError(&resp.Diagnostics, "Listing the component's ports failed", err)
 		return
