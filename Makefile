@@ -40,6 +40,7 @@ fmt-check:
 
 golangci-lint:
 	$(GOLANGCI_LINT) run ./...
+	cd terraform-provider-portsdk && $(GOLANGCI_LINT) run ./...
 
 $(SPECTRAL): $(SPECTRAL_DIR)/package.json $(SPECTRAL_DIR)/package-lock.json
 	cd $(SPECTRAL_DIR) && npm ci --no-audit --no-fund --loglevel=error

@@ -151,14 +151,14 @@ func (b *base) configure(data any) {
 
 func (b *base) rainbond() (*rainbond.Client, error) {
 	if b.c == nil || b.c.rb == nil {
-		return nil, errors.New("Rainbond is not configured: set url and token in the provider's rainbond block, or RAINBOND_URL and RAINBOND_TOKEN")
+		return nil, errors.New("rainbond is not configured: set url and token in the provider's rainbond block, or RAINBOND_URL and RAINBOND_TOKEN")
 	}
 	return b.c.rb, nil
 }
 
 func (b *base) alaya() (*alaya.Client, error) {
 	if b.c == nil || b.c.al == nil {
-		return nil, errors.New("Alaya is not configured: set access_key and secret_key (or api_key) in the provider's alaya block, or ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)")
+		return nil, errors.New("alaya is not configured: set access_key and secret_key (or api_key) in the provider's alaya block, or ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)")
 	}
 	return b.c.al, nil
 }

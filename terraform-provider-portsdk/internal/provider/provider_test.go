@@ -373,7 +373,7 @@ func TestUnconfiguredPlatform(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{{
 		Config:      `data "portsdk_alaya_ports" "all" { instance = "i" }`,
-		ExpectError: regexp.MustCompile(`Alaya is not configured`),
+		ExpectError: regexp.MustCompile(`alaya is not configured`),
 	}}})
 }
 
