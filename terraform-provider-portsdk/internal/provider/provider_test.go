@@ -433,3 +433,45 @@ func TestProviderConfigErrors(t *testing.T) {
 ` + ds, ExpectError: regexp.MustCompile(`Invalid rainbond configuration`)},
 	}})
 }
+
+// TestRainbondK8sServiceNameOnOnePort: the component's k8s service name set on one port resource
+// while another port of the component changes in the same apply: the other does not set it back.
+func TestRainbondK8sServiceNameOnOnePort(t *testing.T) {
+	srv := rainbondServer(t)
+	cfg := func(k8s string, inner bool) string {
+		return rainbondProvider(srv) + fmt.Sprintf(`resource "portsdk_rainbond_port" "a" {
+  team             = "team"
+  region           = "region"
+  app              = 1
+  component        = "web"
+  port             = 80
+  alias            = "A"
+  k8s_service_name = %q
+}
+resource "portsdk_rainbond_port" "b" {
+  team      = "team"
+  region    = "region"
+  app       = 1
+  component = "web"
+  port      = 81
+  alias     = "B"
+  inner     = %t
+}`, k8s, inner)
+	}
+	names := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			ports, _ := srv.Ports(comp)
+			for _, p := range ports {
+				if p.K8sServiceName != want {
+					return fmt.Errorf("port %d has k8s service name %q, want %q", p.ContainerPort, p.K8sServiceName, want)
+				}
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{
+		{Config: cfg("first-svc", false), Check: names("first-svc")},
+		{Config: cfg("second-svc", true), Check: resource.ComposeAggregateTestCheckFunc(names("second-svc"),
+			resource.TestCheckResourceAttr("portsdk_rainbond_port.b", "inner", "true"))},
+	}})
+}

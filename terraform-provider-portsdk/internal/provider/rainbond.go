@@ -48,7 +48,8 @@ func (m *rainbondPortModel) comp() rainbond.Component {
 		AppID: m.App.ValueInt64(), ServiceID: m.Component.ValueString()}
 }
 
-// desired is the port as the plan wants it; an unknown alias or k8s service name keeps the server's.
+// desired is the port as the plan wants it; an unknown alias or k8s service name keeps the server's
+// (k8s_service_name is unknown whenever it is unset: another port's resource may change it).
 func (m *rainbondPortModel) desired() rainbond.Desired {
 	return rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: int(m.Port.ValueInt64()),
 		Protocol: rainbond.Protocol(m.Protocol.ValueString()), Inner: m.Inner.ValueBool(), Outer: m.Outer.ValueBool(),
@@ -91,8 +92,8 @@ func (r *rainbondPort) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Description: "Whether the outer (external) service is open; needs inner."},
 			"alias": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keep,
 				Description: "The port alias (^[A-Z][A-Z0-9_]*$, unique in the component); unset keeps the server's (generated for a new port)."},
-			"k8s_service_name": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keep,
-				Description: "The component's k8s service name (a DNS label; the server sets it on every port of the component); unset keeps the server's."},
+			"k8s_service_name": schema.StringAttribute{Optional: true, Computed: true,
+				Description: "The component's k8s service name (a DNS label). The server sets it on every port of the component: set it on one port resource of a component; unset keeps the server's."},
 			"mapping_port":    schema.Int64Attribute{Computed: true, Description: "The mapped port."},
 			"lb_mapping_port": schema.Int64Attribute{Computed: true, Description: "The load balancer port (0 while the outer service is closed)."},
 		},
