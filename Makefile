@@ -62,6 +62,7 @@ TOFU_VERSION ?= v1.10.10
 TOFU_DIR ?= $(HOME)/.cache/portsdk-tofu/$(TOFU_VERSION)
 TOFU := $(TOFU_DIR)/tofu
 $(TOFU):
+	@echo "building OpenTofu $(TOFU_VERSION) into $(TOFU_DIR) (about 4 minutes the first time)"
 	@set -euo pipefail; mkdir -p $(TOFU_DIR); cd $(TOFU_DIR); \
 	$(GO) mod download github.com/opentofu/opentofu@$(TOFU_VERSION); \
 	cd "$$($(GO) env GOMODCACHE)/github.com/opentofu/opentofu@$(TOFU_VERSION)" && $(GO) build -o $(TOFU) ./cmd/tofu
