@@ -3,14 +3,12 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -143,14 +141,7 @@ func (r *alayaPort) Delete(ctx context.Context, req resource.DeleteRequest, resp
 
 // ImportState reads the ID instance/port.
 func (r *alayaPort) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	i := strings.LastIndex(req.ID, "/")
-	port, err := strconv.ParseInt(req.ID[i+1:], 10, 64)
-	if i <= 0 || err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not instance/port", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance"), req.ID[:i])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("port"), port)...)
+	importID(ctx, req, resp, "instance", "port")
 }
 
 // alayaPorts is the data source portsdk_alaya_ports: the open ports of an instance.

@@ -6,7 +6,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -233,5 +235,26 @@ func remove(ctx context.Context, req resource.DeleteRequest, resp *resource.Dele
 		if err := del(); err != nil {
 			addError(&resp.Diagnostics, "Deleting the port failed", err)
 		}
+	}
+}
+
+// importID sets the attributes an import ID names, separated by "/"; app and port are numbers.
+func importID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, names ...string) {
+	parts := strings.Split(req.ID, "/")
+	if len(parts) != len(names) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not %s", req.ID, strings.Join(names, "/")))
+		return
+	}
+	for i, name := range names {
+		var v any = parts[i]
+		if name == "app" || name == "port" {
+			n, err := strconv.ParseInt(parts[i], 10, 64)
+			if err != nil {
+				resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q: %s %q is not a number", req.ID, name, parts[i]))
+				return
+			}
+			v = n
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
 }

@@ -144,6 +144,7 @@ func TestRainbondPortLifecycle(t *testing.T) {
 				return nil
 			})},
 			{ResourceName: name, ImportState: true, ImportStateVerify: true, ImportStateId: "team/region/1/web/8080"},
+			{ResourceName: name, ImportState: true, ImportStateId: "team/region/one/web/8080", ExpectError: regexp.MustCompile(`app "one" is not a number`)},
 			{PreConfig: func() {
 				if _, err := client.DeletePort(context.Background(), comp, 8080); err != nil {
 					t.Fatal(err)
@@ -322,6 +323,7 @@ func TestAlayaPortLifecycle(t *testing.T) {
 				resource.TestCheckResourceAttr(name, "external_host", alayatest.ExternalHost),
 				alayaOpen(srv, 8080, "http/https"))},
 			{ResourceName: name, ImportState: true, ImportStateVerify: true, ImportStateId: instance + "/8080"},
+			{ResourceName: name, ImportState: true, ImportStateId: instance, ExpectError: regexp.MustCompile(`is not instance/port`)},
 			{PreConfig: func() {
 				if err := client.ClosePort(context.Background(), instance, 8080); err != nil {
 					t.Fatal(err)

@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -200,21 +197,7 @@ func (r *rainbondPort) Delete(ctx context.Context, req resource.DeleteRequest, r
 
 // ImportState reads the ID team/region/app/component/port.
 func (r *rainbondPort) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, "/")
-	var app, port int64
-	var err error = errors.New("want 5 parts")
-	if len(parts) == 5 {
-		if app, err = strconv.ParseInt(parts[2], 10, 64); err == nil {
-			port, err = strconv.ParseInt(parts[4], 10, 64)
-		}
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not team/region/app/component/port: %v", req.ID, err))
-		return
-	}
-	for name, v := range map[string]any{"team": parts[0], "region": parts[1], "app": app, "component": parts[3], "port": port} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
-	}
+	importID(ctx, req, resp, "team", "region", "app", "component", "port")
 }
 
 // rainbondPorts is the data source portsdk_rainbond_ports: the ports of a component.
