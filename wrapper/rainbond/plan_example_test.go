@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 	"github.com/portsdk/portsdk/wrapper/rainbond/rainbondtest"
 )
@@ -67,4 +69,46 @@ func ExampleClient_Apply() {
 	// + 8080 add http inner alias WEB
 	// ~ 8080 open outer
 	// no changes <nil>
+}
+
+// Many components at once: a Client is safe for concurrent use, so a fleet is applied from
+// goroutines, here at most 10 at a time with errgroup.SetLimit (portctl apply --parallel does the
+// same). Each component's steps still run in order; one component's failure does not stop the others.
+func ExampleClient_Apply_many() {
+	srv := rainbondtest.NewServer()
+	defer srv.Close()
+	var comps []rainbond.Component
+	for i := range 30 {
+		comp := rainbond.Component{TeamID: "demo-team", RegionName: "demo-region", AppID: 1, ServiceID: fmt.Sprintf("gr%04d", i)}
+		srv.AddComponent(comp)
+		comps = append(comps, comp)
+	}
+	c, err := rainbond.NewClient(srv.URL, srv.Token)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	want := rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 8080, Inner: true}, {Port: 9090}}}
+	results := make([]*rainbond.ApplyResult, len(comps))
+	errs := make([]error, len(comps))
+	var g errgroup.Group
+	g.SetLimit(10)
+	for i, comp := range comps {
+		g.Go(func() error {
+			results[i], errs[i] = c.Apply(context.Background(), comp, want)
+			return nil // keep going: each component's error is in errs
+		})
+	}
+	_ = g.Wait()
+	done := 0
+	for i := range comps {
+		if errs[i] != nil {
+			fmt.Println(comps[i].ServiceID, errs[i])
+			continue
+		}
+		done += len(results[i].Done)
+	}
+	fmt.Println(done, "steps done on", len(comps), "components")
+	// Output:
+	// 60 steps done on 30 components
 }
