@@ -2,10 +2,16 @@ package docscheck
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -151,4 +157,58 @@ func attr(n *html.Node, key string) (string, bool) {
 		return "", false
 	}
 	return n.Attr[i].Val, true
+}
+
+// download gets one page: its text, and whether it was HTML.
+func download(ctx context.Context, client *http.Client, rawURL string, limit int64) ([]byte, bool, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	req.Header.Set("User-Agent", "portsdk-docscheck")
+	req.Header.Set("Accept", "text/html, text/markdown, text/plain;q=0.9, */*;q=0.5")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, false, fmt.Errorf("GET %s: %w (offline, or the site is down?)", rawURL, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, false, fmt.Errorf("GET %s: %s", rawURL, resp.Status)
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(http.MaxBytesReader(nil, resp.Body, limit)); err != nil {
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			return nil, false, fmt.Errorf("GET %s: the page is larger than %d bytes", rawURL, limit)
+		}
+		return nil, false, fmt.Errorf("GET %s: reading the body: %w", rawURL, err)
+	}
+	data := buf.Bytes()
+	if !utf8.Valid(data) {
+		return nil, false, fmt.Errorf("GET %s: the page is not UTF-8 text", rawURL)
+	}
+	if isHTML(resp.Header.Get("Content-Type"), data) {
+		text, err := HTMLToText(data)
+		if err != nil {
+			return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
+		}
+		return []byte(text), true, nil
+	}
+	return data, false, nil
+}
+
+// isHTML reports whether an answer is HTML: by its declared media type, else by its content.
+func isHTML(contentType string, data []byte) bool {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt != "" && mt != "application/octet-stream" {
+		return mt == "text/html" || mt == "application/xhtml+xml"
+	}
+	return strings.HasPrefix(http.DetectContentType(data), "text/html")
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose text repeats the method and URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
