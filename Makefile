@@ -129,10 +129,12 @@ BENCH_COUNT ?= 10
 BENCH_TIME ?= 500ms
 BENCH_OUT ?= bench.out
 BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
-# rounds DIR PATTERN TIME OUT: $(BENCH_COUNT) rounds of one go test process each, reversed every other round.
+# rounds DIR PATTERN TIME OUT: $(BENCH_COUNT) rounds of one go test process each, reversed every other round
+# (PORTSDK_BENCH_REVERSE is empty or 1: the benchmarks reverse on any non-empty value).
 define rounds
 	@set -euo pipefail; : > $(4); for i in $$(seq $(BENCH_COUNT)); do echo "bench: round $$i of $(BENCH_COUNT)" >&2; \
-	  PORTSDK_BENCH_ROUND=$$i PORTSDK_BENCH_REVERSE=$$(( i % 2 == 0 ? 1 : 0 )) $(GO) test -run '^$$' -bench '$(2)' \
+	  rev=; if [ $$(( i % 2 )) = 0 ]; then rev=1; fi; \
+	  PORTSDK_BENCH_ROUND=$$i PORTSDK_BENCH_REVERSE=$$rev $(GO) test -run '^$$' -bench '$(2)' \
 	    -benchmem -count 1 -benchtime $(3) $(1) >> $(4); done
 endef
 .PHONY: bench
