@@ -48,7 +48,10 @@ type Request = testserver.Request
 // paths relative to where it is mounted (/v1/cci/instance/...), so it can share one listener
 // with other handlers, as the package documentation shows; signatures are verified over the path
 // as the client sent it, mount prefix included. A Handler is safe for concurrent use.
-type Handler struct {
+type Handler struct{ *cci }
+
+// cci is the state of a Handler; its exported methods are those of Handler and Server.
+type cci struct {
 	mu        sync.Mutex
 	accessKey alaya.AccessKey
 	keyState  KeyState
@@ -70,13 +73,13 @@ type instance struct {
 // AccessKey pair (see AccessKey and SetAccessKey) and, as the live service, no bearer key (see
 // SetAPIKey).
 func NewHandler() *Handler {
-	return &Handler{
+	return &Handler{&cci{
 		accessKey: alaya.AccessKey{ID: "AK" + testserver.RandomHex(12), Secret: testserver.RandomHex(24)},
 		now:       time.Now,
 		instances: make(map[string]*instance),
 		used:      make(map[int]bool),
 		next:      ExternalPortMin,
-	}
+	}}
 }
 
 // AccessKey returns the AccessKey pair whose signed requests the handler accepts.
@@ -107,7 +110,7 @@ const (
 
 // SetKeyState sets the state of the AccessKey pair, so that a test can see how its code handles
 // a disabled (40004) or expired (40005) key.
-func (h *Handler) SetKeyState(state KeyState) {
+func (h *cci) SetKeyState(state KeyState) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.keyState = state
@@ -130,7 +133,7 @@ func (h *Handler) SetAPIKey(key string) {
 
 // SetClock replaces time.Now as the clock signed timestamps must fall within five minutes of;
 // nil restores time.Now.
-func (h *Handler) SetClock(now func() time.Time) {
+func (h *cci) SetClock(now func() time.Time) {
 	if now == nil {
 		now = time.Now
 	}
@@ -142,7 +145,7 @@ func (h *Handler) SetClock(now func() time.Time) {
 // AddInstance registers an instance with its system ports (SystemPorts, each with an allocated
 // external port) and no custom ports. Adding an instance that exists keeps its state. It panics
 // if the external port range is exhausted (more than a thousand instances).
-func (h *Handler) AddInstance(id string) {
+func (h *cci) AddInstance(id string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, ok := h.instances[id]; ok {
@@ -161,7 +164,7 @@ func (h *Handler) AddInstance(id string) {
 
 // Ports returns a copy of the open ports of instance id (system ports in Ports, custom ports in
 // CustomPorts, both non-nil) and whether the instance exists.
-func (h *Handler) Ports(id string) (alayaapi.OpenPortList, bool) {
+func (h *cci) Ports(id string) (alayaapi.OpenPortList, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	inst, ok := h.instances[id]
@@ -180,18 +183,18 @@ func (inst *instance) list() alayaapi.OpenPortList {
 
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
 // 400 and 403 answers included).
-func (h *Handler) RequestCount() int {
+func (h *cci) RequestCount() int {
 	return h.log.Count()
 }
 
 // Requests returns a copy of the last requests the handler received, oldest first: the last 1024,
 // at most 8 MiB in all (bodies, URIs and headers; the newest is always kept, its body cut to fit).
-func (h *Handler) Requests() []Request {
+func (h *cci) Requests() []Request {
 	return h.log.All()
 }
 
 // allocate takes a free external port. h.mu must be held.
-func (h *Handler) allocate() (int, bool) {
+func (h *cci) allocate() (int, bool) {
 	size := ExternalPortMax - ExternalPortMin + 1
 	for i := 0; i < size; i++ {
 		p := ExternalPortMin + (h.next-ExternalPortMin+i)%size
@@ -211,7 +214,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
 // which only get the console's HTML page.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
+func (h *cci) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	body, tooLarge := h.log.Record(r, maxBodyBytes)
 	m, ok := matchPath(r.URL.EscapedPath())
 	if !routable || !ok {
@@ -239,7 +242,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 // 40401 without a credential; for a signed header, see verify, then 40004 or 40005 for a
 // key made disabled or expired; a bearer key (accepted only after SetAPIKey) must be the key
 // exactly, else 40006; any other form is 40001.
-func (h *Handler) authenticate(r *http.Request) int {
+func (h *cci) authenticate(r *http.Request) int {
 	h.mu.Lock()
 	accessKey, keyState, apiKey, now := h.accessKey, h.keyState, h.apiKey, h.now
 	h.mu.Unlock()
@@ -435,7 +438,7 @@ type portList struct {
 // operate decodes the body of an open or close into the operation's generated request type (with
 // encoding/json, whose errors are the answer's message), then runs the operation on instance m.id
 // (403 when the instance is unknown).
-func (h *Handler) operate(m pathMatch, body []byte) answer {
+func (h *cci) operate(m pathMatch, body []byte) answer {
 	var open alayaapi.OpenPortRequest
 	var closing alayaapi.ClosePortRequest
 	if dest := []any{opOpen: &open, opClose: &closing}[m.op]; dest != nil { // a list has no body
@@ -461,7 +464,7 @@ func (h *Handler) operate(m pathMatch, body []byte) answer {
 // openPort opens a custom port and maps it to a free external port. It refuses (400) a reserved
 // port, a port already open and an eleventh custom port; with no external port left it answers
 // the page's 500 envelope. h.mu must be held.
-func (h *Handler) openPort(inst *instance, req alayaapi.OpenPortRequest) answer {
+func (h *cci) openPort(inst *instance, req alayaapi.OpenPortRequest) answer {
 	port := req.Port
 	if slices.Contains(ReservedPorts, port) {
 		return badRequest("port %d is reserved by the system", port)
@@ -486,7 +489,7 @@ func (h *Handler) openPort(inst *instance, req alayaapi.OpenPortRequest) answer 
 
 // closePort closes a custom port and frees its external port. It refuses (400) a reserved port
 // and a port that is not open. h.mu must be held.
-func (h *Handler) closePort(inst *instance, port int) answer {
+func (h *cci) closePort(inst *instance, port int) answer {
 	if slices.Contains(ReservedPorts, port) {
 		return badRequest("port %d is reserved by the system and cannot be closed", port)
 	}

@@ -3,9 +3,7 @@ package alayatest
 import (
 	"net/http"
 	"net/http/httptest"
-	"time"
 
-	"github.com/portsdk/portsdk/gen/alayaapi"
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
 	"github.com/portsdk/portsdk/wrapper/alaya"
 )
@@ -27,15 +25,16 @@ type Server struct {
 	// accepts signed requests only.
 	APIKey string
 
-	h  *Handler
-	ts *httptest.Server
+	*cci // the methods of Handler, on the same state
+	h    *Handler
+	ts   *httptest.Server
 }
 
 // NewServer starts a Server with no instances, a random AccessKey pair and a random APIKey, which
 // it accepts only after AcceptAPIKey.
 func NewServer() *Server {
 	h := NewHandler()
-	s := &Server{AccessKey: h.AccessKey(), APIKey: testserver.RandomHex(24), h: h}
+	s := &Server{AccessKey: h.AccessKey(), APIKey: testserver.RandomHex(24), cci: h.cci, h: h}
 	s.ts = httptest.NewServer(testserver.StripPrefix(PathPrefix, h.serve))
 	s.URL = s.ts.URL + PathPrefix
 	return s
@@ -52,28 +51,9 @@ func (s *Server) SetAccessKey(k alaya.AccessKey) {
 	s.h.SetAccessKey(k)
 }
 
-// SetKeyState sets the state of the server's AccessKey pair (see Handler.SetKeyState).
-func (s *Server) SetKeyState(state KeyState) { s.h.SetKeyState(state) }
-
-// SetClock replaces time.Now as the server's clock (see Handler.SetClock).
-func (s *Server) SetClock(now func() time.Time) { s.h.SetClock(now) }
-
 // Handler returns the Handler behind the server. It serves paths without PathPrefix; use it to
 // mount the same state elsewhere or to call its methods.
 func (s *Server) Handler() *Handler { return s.h }
-
-// AddInstance registers an instance with its system ports (see Handler.AddInstance).
-func (s *Server) AddInstance(id string) { s.h.AddInstance(id) }
-
-// Ports returns the open ports of an instance (see Handler.Ports).
-func (s *Server) Ports(id string) (alayaapi.OpenPortList, bool) { return s.h.Ports(id) }
-
-// RequestCount returns how many requests reached the server, whatever their path or outcome.
-func (s *Server) RequestCount() int { return s.h.RequestCount() }
-
-// Requests returns a copy of the last requests that reached the server, oldest first (see
-// Handler.Requests).
-func (s *Server) Requests() []Request { return s.h.Requests() }
 
 // Client returns an http.Client for the server (see httptest.Server.Client).
 func (s *Server) Client() *http.Client { return s.ts.Client() }

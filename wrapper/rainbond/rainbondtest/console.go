@@ -31,7 +31,7 @@ var (
 )
 
 // addPort is ComponentPortsShowView.post.
-func (h *Handler) addPort(comp *component, b *drf.Body) reply {
+func (h *console) addPort(comp *component, b *drf.Body) reply {
 	req, errs := validateAdd(b)
 	if errs != nil {
 		return invalid(errs)
@@ -80,7 +80,7 @@ func (h *Handler) addPort(comp *component, b *drf.Body) reply {
 
 // addEnv is add_service_env_var: a variable of that name that exists is kept (add_service_port
 // moves it to port, __open_inner does not); a new one goes to the region, then is stored.
-func (h *Handler) addEnv(comp *component, name string, port int, move bool) reply {
+func (h *console) addEnv(comp *component, name string, port int, move bool) reply {
 	for i := range comp.envs {
 		if comp.envs[i].name == name {
 			if move {
@@ -104,7 +104,7 @@ func (comp *component) dropEnvs(port int) {
 // newK8sName is the k8s service name add_service_port gives a new port: the name of the
 // component's first port, else the component alias; if that is no valid name, "<alias>-<port>";
 // if another component of the team uses it, a random 4-character suffix is added.
-func (h *Handler) newK8sName(comp *component, port int64) string {
+func (h *console) newK8sName(comp *component, port int64) string {
 	name := comp.alias
 	if len(comp.ports) > 0 {
 		name = comp.ports[0].K8sServiceName
@@ -120,7 +120,7 @@ func (h *Handler) newK8sName(comp *component, port int64) string {
 
 // k8sNameTaken is check_k8s_service_name's rule: the team's first port row with the name
 // (get_by_k8s_service_name) belongs to another component. Later rows do not count.
-func (h *Handler) k8sNameTaken(self *component, name string) bool {
+func (h *console) k8sNameTaken(self *component, name string) bool {
 	var first *wirePort
 	var owner *component
 	for _, c := range h.comps {
@@ -134,7 +134,7 @@ func (h *Handler) k8sNameTaken(self *component, name string) bool {
 }
 
 // updatePort is ComponentPortsChangeView.put and manage_port.
-func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) reply {
+func (h *console) updatePort(comp *component, portParam string, b *drf.Body) reply {
 	req, errs := validateUpdate(b)
 	if errs != nil {
 		return invalid(errs)
@@ -242,7 +242,7 @@ func (h *Handler) updatePort(comp *component, portParam string, b *drf.Body) rep
 // openOuter is the region side of __open_outer: an http port gets a default domain whose gateway
 // rule must be accepted (else 412) unless it has domains already, whose rules are bound again; a
 // tcp port gets a tcp rule. The outer port is then opened in the region. The zero reply is success.
-func (h *Handler) openOuter(comp *component, p *wirePort) reply {
+func (h *console) openOuter(comp *component, p *wirePort) reply {
 	port := strconv.Itoa(p.ContainerPort)
 	if p.Protocol == "http" {
 		domains := comp.domains[p.ContainerPort]
@@ -278,7 +278,7 @@ func (h *Handler) openOuter(comp *component, p *wirePort) reply {
 // any) go to the region first, those of this port renamed; then every port gets the k8s service
 // name (checked: a TypeError without one, 400 when invalid, 409 code 20500 when another component
 // has it), then the ports go to the region.
-func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8sName *string) reply {
+func (h *console) changePortAlias(comp *component, p *wirePort, alias string, k8sName *string) reply {
 	if len(comp.envs) > 0 {
 		if rp := h.regionCall(comp, http.MethodDelete, "/env"); rp.status != 0 {
 			return rp
@@ -318,7 +318,7 @@ func (h *Handler) changePortAlias(comp *component, p *wirePort, alias string, k8
 
 // deletePort is ComponentPortsChangeView.delete and delete_port_by_container_port: custom domains
 // (412) before the port lookup (404) and the open checks (409). The body is never read.
-func (h *Handler) deletePort(comp *component, portParam string) reply {
+func (h *console) deletePort(comp *component, portParam string) reply {
 	n, ok := drf.Int(portParam)
 	if !ok {
 		return badPortParam(portParam)
@@ -357,7 +357,7 @@ func badPortParam(s string) reply {
 // regionCall is one call of the console to the region API: the zero reply when it succeeds; with
 // a fault set it fails as the console answers that failure (RegionApiBaseHttpClient._check_status
 // and _request, www/apiclient/regionapibaseclient.py, mapped by custom_exception_handler).
-func (h *Handler) regionCall(comp *component, method, path string) reply {
+func (h *console) regionCall(comp *component, method, path string) reply {
 	url := "http://region.invalid:8443/v2/tenants/" + h.teams[comp.key.team].name + "/services/" + comp.alias + path
 	switch h.fault {
 	case RegionHealthy:

@@ -59,7 +59,10 @@ const (
 // other handlers, as the package documentation shows. A Handler is safe for concurrent use: lists
 // share a read lock, changes take the write lock (a k8s service name is unique across a team, so a
 // change may look at every component), and the request log has its own lock.
-type Handler struct {
+type Handler struct{ *console }
+
+// console is the state of a Handler; its exported methods are those of Handler and Server.
+type console struct {
 	token string
 	log   testserver.Log
 
@@ -117,14 +120,14 @@ type domain struct {
 // NewHandler returns an empty Handler that accepts the access token token (sent raw, as
 // `Authorization: <token>`).
 func NewHandler(token string) *Handler {
-	return &Handler{
+	return &Handler{&console{
 		token:   token,
 		teams:   make(map[string]*team),
 		regions: make(map[string]bool),
 		apps:    make(map[appKey]bool),
 		byKey:   make(map[compKey]*component),
 		nextLB:  30001,
-	}
+	}}
 }
 
 // AddComponent registers a component of the app c.AppID with no ports. The team c.TeamID is
@@ -133,7 +136,7 @@ func NewHandler(token string) *Handler {
 // until SetComponentAlias says otherwise, c.ServiceID is also its alias, from which the console
 // derives port aliases and k8s service names. Adding a component that already exists keeps its
 // ports and moves it to c.AppID.
-func (h *Handler) AddComponent(c rainbond.Component) {
+func (h *console) AddComponent(c rainbond.Component) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.addApp(c.TeamID, c.RegionName, c.AppID)
@@ -151,13 +154,13 @@ func (h *Handler) AddComponent(c rainbond.Component) {
 // As in the console, a component is checked against the app of the path only if the app has
 // components: an empty app reaches every component of the team in the region. An app stays empty
 // when its last component moves to another app.
-func (h *Handler) AddApp(teamID, regionName string, appID int64) {
+func (h *console) AddApp(teamID, regionName string, appID int64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.addApp(teamID, regionName, appID)
 }
 
-func (h *Handler) addApp(teamID, regionName string, appID int64) {
+func (h *console) addApp(teamID, regionName string, appID int64) {
 	t := h.teams[teamID]
 	if t == nil {
 		t = &team{id: teamID, name: teamID, opened: make(map[string]bool)}
@@ -172,7 +175,7 @@ func (h *Handler) addApp(teamID, regionName string, appID int64) {
 
 // SetTeamName gives the registered team teamID a name: the console finds a team by its id or by
 // its name, so both then reach it. It fails if the team is not registered.
-func (h *Handler) SetTeamName(teamID, name string) error {
+func (h *console) SetTeamName(teamID, name string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	t := h.teams[teamID]
@@ -186,7 +189,7 @@ func (h *Handler) SetTeamName(teamID, name string) error {
 // SetComponentAlias gives the registered component c an alias (the console's service_alias, e.g.
 // "gr1a2b3c"), which reaches it as well as c.ServiceID and from which the console derives new
 // port aliases ("GR1A2B3C80") and k8s service names ("gr1a2b3c"). It fails if c is not registered.
-func (h *Handler) SetComponentAlias(c rainbond.Component, alias string) error {
+func (h *console) SetComponentAlias(c rainbond.Component, alias string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	comp := h.registered(c)
@@ -201,7 +204,7 @@ func (h *Handler) SetComponentAlias(c rainbond.Component, alias string) error {
 // otherwise only the teams with a component registered there are, and the others get the
 // console's 409 (code 2001, the team is not initialized in the region). A region no component
 // and no AddRegion names is unknown: 404, code 3000.
-func (h *Handler) AddRegion(name string, opened bool) {
+func (h *console) AddRegion(name string, opened bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.regions[name] = opened
@@ -211,7 +214,7 @@ func (h *Handler) AddRegion(name string, opened bool) {
 // console's UI would: the console then refuses to delete that port (412, "contains custom
 // domains") until the domain is unbound or the port's outer service is closed. The port need not
 // exist. It fails if c is not registered or port is outside 1..65535.
-func (h *Handler) BindDomain(c rainbond.Component, port int, domainName string) error {
+func (h *console) BindDomain(c rainbond.Component, port int, domainName string) error {
 	if port < 1 || port > 65535 {
 		return fmt.Errorf("rainbondtest: port %d outside 1..65535", port)
 	}
@@ -230,7 +233,7 @@ func (h *Handler) BindDomain(c rainbond.Component, port int, domainName string) 
 // deletes do once their own checks pass, in the console's order (for example a delete of an
 // open port is still 409, and an http open_outer whose first gateway rule the region refuses is
 // 412 "数据中心添加策略失败"). A failed call changes nothing.
-func (h *Handler) SetRegionFault(f RegionFault) {
+func (h *console) SetRegionFault(f RegionFault) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.fault = f
@@ -238,13 +241,13 @@ func (h *Handler) SetRegionFault(f RegionFault) {
 
 // SetRequestLogSize makes Requests keep the last n requests (at least 1; DefaultRequestLogSize
 // until set). RequestCount still counts all of them.
-func (h *Handler) SetRequestLogSize(n int) { h.log.SetLimit(n) }
+func (h *console) SetRequestLogSize(n int) { h.log.SetLimit(n) }
 
 // SetPort stores p as a port of the registered component c, replacing any port with the same
 // ContainerPort, exactly as given: no alias or k8s service name is generated. It lets tests
 // build states the API cannot reach, such as a port without an alias. It fails if c is not
 // registered or p.ContainerPort is outside 1..65535.
-func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
+func (h *console) SetPort(c rainbond.Component, p rainbond.Port) error {
 	if p.ContainerPort < 1 || p.ContainerPort > 65535 {
 		return fmt.Errorf("rainbondtest: port %d outside 1..65535", p.ContainerPort)
 	}
@@ -266,7 +269,7 @@ func (h *Handler) SetPort(c rainbond.Component, p rainbond.Port) error {
 
 // Ports returns a copy of the ports of component c, sorted by container port, and whether c is
 // registered.
-func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
+func (h *console) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	comp := h.registered(c)
@@ -283,13 +286,13 @@ func (h *Handler) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
 // 400 and 404 answers included), including those the request log no longer keeps.
-func (h *Handler) RequestCount() int {
+func (h *console) RequestCount() int {
 	return h.log.Count()
 }
 
 // Requests returns a copy of the last requests the handler received (at most the request log
 // size, DefaultRequestLogSize unless SetRequestLogSize changed it), oldest first.
-func (h *Handler) Requests() []Request {
+func (h *console) Requests() []Request {
 	return h.log.All()
 }
 
@@ -328,7 +331,7 @@ func matchRoute(path string) (route, bool) {
 // The order is the console's: the URL (Django), authentication, the lookups of the view's
 // initial() (team, region, team opened in the region, app, component), the method (405), then the
 // body and the view's own checks.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
+func (h *console) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	raw, tooLarge := h.log.Record(r, maxBodyBytes)
 	rt, ok := matchRoute(r.URL.Path)
 	if !routable || !ok {
@@ -381,7 +384,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 }
 
 // withBody parses the body, then runs the view.
-func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func(*drf.Body) reply) reply {
+func (h *console) withBody(r *http.Request, raw []byte, tooLarge bool, view func(*drf.Body) reply) reply {
 	if tooLarge {
 		return apiException(http.StatusRequestEntityTooLarge, "Request body too large.", "ParseError")
 	}
@@ -395,7 +398,7 @@ func (h *Handler) withBody(r *http.Request, raw []byte, tooLarge bool, view func
 // authenticate is OpenAPIAuthentication (openapi/auth/authentication.py): the raw token in
 // Authorization; a "Bearer " prefix is a wrong token. X-Internal-Token is tried first and, with no
 // internal token configured, always refused. The zero reply lets the request through.
-func (h *Handler) authenticate(r *http.Request) reply {
+func (h *console) authenticate(r *http.Request) reply {
 	fail := func(detail string) reply {
 		rp := apiException(http.StatusUnauthorized, detail, "AuthenticationFailed")
 		rp.header = map[string]string{"WWW-Authenticate": "Token"}
@@ -417,7 +420,7 @@ func (h *Handler) authenticate(r *http.Request) reply {
 // lookup resolves the path like TeamAppServiceAPIView.initial (openapi/views/base.py): team by id
 // or name, region known, team opened in the region, app of the team in the region, component by id
 // or alias in the team and region, component in the app. h.mu must be held.
-func (h *Handler) lookup(rt route) (*component, reply) {
+func (h *console) lookup(rt route) (*component, reply) {
 	t := h.teams[rt.team]
 	if t == nil {
 		for _, cand := range h.teams {
@@ -472,7 +475,7 @@ func keyOf(c rainbond.Component) compKey {
 
 // registered returns the component c as AddComponent registered it (in c.AppID), or nil. h.mu
 // must be held.
-func (h *Handler) registered(c rainbond.Component) *component {
+func (h *console) registered(c rainbond.Component) *component {
 	if comp := h.byKey[keyOf(c)]; comp != nil && comp.app == c.AppID {
 		return comp
 	}
@@ -480,7 +483,7 @@ func (h *Handler) registered(c rainbond.Component) *component {
 }
 
 // store adds p to comp as the next row of the console's port table.
-func (h *Handler) store(comp *component, p *wirePort) {
+func (h *console) store(comp *component, p *wirePort) {
 	h.nextRow++
 	p.row = h.nextRow
 	comp.ports = append(comp.ports, p)
