@@ -254,10 +254,9 @@ func (v *Validator) validateRequest(req *http.Request, body []byte) *openapi3fil
 //     alayanew-HMAC-SHA256): exactly one `Authorization: <scheme> <credential>` header, the
 //     scheme in any case, the credential without spaces;
 //   - apiKey in a header (Rainbond's `Authorization: <token>`): exactly one non-empty header
-//     holding the bare credential, with no scheme such as "Bearer " and no spaces;
-//   - apiKey in the query or a cookie: present and non-empty.
+//     holding the bare credential, with no scheme such as "Bearer " and no spaces.
 //
-// Any other scheme is reported as unsupported.
+// Any other scheme (none that the specs use) is reported as unsupported.
 func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 	scheme := in.SecurityScheme
 	req := in.RequestValidationInput.Request
@@ -286,16 +285,6 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 		}
 		if values[0] == "" || strings.ContainsAny(values[0], " \t") {
 			return in.NewError(fmt.Errorf("%s must be the bare credential, without a scheme or spaces", scheme.Name))
-		}
-		return nil
-	case scheme.Type == "apiKey" && scheme.In == "query":
-		if req.URL.Query().Get(scheme.Name) == "" {
-			return in.NewError(fmt.Errorf("query parameter %s is missing", scheme.Name))
-		}
-		return nil
-	case scheme.Type == "apiKey" && scheme.In == "cookie":
-		if c, err := req.Cookie(scheme.Name); err != nil || c.Value == "" {
-			return in.NewError(fmt.Errorf("cookie %s is missing", scheme.Name))
 		}
 		return nil
 	}
