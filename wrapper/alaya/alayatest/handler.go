@@ -224,7 +224,7 @@ func (h *cci) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	}
 	var a answer
 	if status := h.authenticate(r); status != 0 {
-		a = answer{http.StatusUnauthorized, envelope{Status: status, Message: authMessage(status)}}
+		a = answer{http.StatusUnauthorized, envelope{Status: status, Message: authMessages[status]}}
 	} else if r.Method != m.method {
 		w.Header().Set("Allow", m.method)
 		a = failure(http.StatusMethodNotAllowed, "Method Not Allowed")
@@ -277,24 +277,16 @@ func (h *cci) authenticate(r *http.Request) int {
 	return 0
 }
 
-// authMessage is the message of the 401 answer with status. Those of 40006 and 40401 are the live
-// service's own (as measured); the others paraphrase its error table.
-func authMessage(status int) string {
-	switch status {
-	case alaya.StatusNoCredential:
-		return "Login credential expired, please log in again"
-	case alaya.StatusTimestamp:
-		return "Timestamp is invalid or outside the allowed window"
-	case alaya.StatusSignature:
-		return "Signature verification failed"
-	case alaya.StatusUnknownKey:
-		return "API key not found"
-	case alaya.StatusKeyDisabled:
-		return "Access key is disabled"
-	case alaya.StatusKeyExpired:
-		return "Access key has expired"
-	}
-	return "Authorization header is missing or malformed"
+// authMessages are the messages of the 401 answers, by the statuses authenticate returns. Those of
+// 40006 and 40401 are the live service's own (as measured); the others paraphrase its error table.
+var authMessages = map[int]string{
+	alaya.StatusNoCredential: "Login credential expired, please log in again",
+	alaya.StatusTimestamp:    "Timestamp is invalid or outside the allowed window",
+	alaya.StatusSignature:    "Signature verification failed",
+	alaya.StatusUnknownKey:   "API key not found",
+	alaya.StatusKeyDisabled:  "Access key is disabled",
+	alaya.StatusKeyExpired:   "Access key has expired",
+	alaya.StatusMalformed:    "Authorization header is missing or malformed",
 }
 
 // signedPath returns the escaped path of r as the client sent it (mount prefixes included,
