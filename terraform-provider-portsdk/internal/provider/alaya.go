@@ -70,11 +70,7 @@ func (r *alayaPort) ValidateConfig(ctx context.Context, req resource.ValidateCon
 
 // read sets m from the instance's custom port; false when it is not open.
 func (r *alayaPort) read(ctx context.Context, m *alayaPortModel) (bool, error) {
-	c, err := r.alaya()
-	var open *alaya.OpenPorts
-	if err == nil {
-		open, err = c.ListOpenPorts(ctx, m.Instance.ValueString())
-	}
+	_, open, err := r.listAlaya(ctx, m.Instance.ValueString())
 	if err != nil {
 		return false, err
 	}
@@ -94,11 +90,7 @@ func (r *alayaPort) read(ctx context.Context, m *alayaPortModel) (bool, error) {
 // run plans with the SDK's planner the way from the instance's open ports (only this port, when
 // pruning) to want, and runs it. A port that is open already is refused when it is to be opened.
 func (r *alayaPort) run(ctx context.Context, m *alayaPortModel, want alaya.Desired) error {
-	c, err := r.alaya()
-	var open *alaya.OpenPorts
-	if err == nil {
-		open, err = c.ListOpenPorts(ctx, m.Instance.ValueString())
-	}
+	c, open, err := r.listAlaya(ctx, m.Instance.ValueString())
 	if err != nil {
 		return err
 	}
@@ -189,11 +181,7 @@ func (d *alayaPorts) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
-	c, err := d.alaya()
-	var open *alaya.OpenPorts
-	if err == nil {
-		open, err = c.ListOpenPorts(ctx, m.Instance.ValueString())
-	}
+	_, open, err := d.listAlaya(ctx, m.Instance.ValueString())
 	if err != nil {
 		addError(&resp.Diagnostics, "Listing the instance's ports failed", err)
 		return

@@ -151,18 +151,22 @@ func (b *base) configure(data any) {
 	}
 }
 
-func (b *base) rainbond() (*rainbond.Client, error) {
+// listRainbond returns the configured rainbond client and the ports of component comp.
+func (b *base) listRainbond(ctx context.Context, comp rainbond.Component) (*rainbond.Client, []rainbond.Port, error) {
 	if b.c == nil || b.c.rb == nil {
-		return nil, errors.New("rainbond is not configured: set url and token in the provider's rainbond block, or RAINBOND_URL and RAINBOND_TOKEN")
+		return nil, nil, errors.New("rainbond is not configured: set url and token in the provider's rainbond block, or RAINBOND_URL and RAINBOND_TOKEN")
 	}
-	return b.c.rb, nil
+	ports, err := b.c.rb.ListPorts(ctx, comp)
+	return b.c.rb, ports, err
 }
 
-func (b *base) alaya() (*alaya.Client, error) {
+// listAlaya returns the configured alaya client and the open ports of instance.
+func (b *base) listAlaya(ctx context.Context, instance string) (*alaya.Client, *alaya.OpenPorts, error) {
 	if b.c == nil || b.c.al == nil {
-		return nil, errors.New("alaya is not configured: set access_key and secret_key (or api_key) in the provider's alaya block, or ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)")
+		return nil, nil, errors.New("alaya is not configured: set access_key and secret_key (or api_key) in the provider's alaya block, or ALAYA_ACCESS_KEY and ALAYA_SECRET_KEY (or ALAYA_API_KEY)")
 	}
-	return b.c.al, nil
+	open, err := b.c.al.ListOpenPorts(ctx, instance)
+	return b.c.al, open, err
 }
 
 type resBase struct{ base }

@@ -120,11 +120,7 @@ func (r *rainbondPort) ValidateConfig(ctx context.Context, req resource.Validate
 // apply takes the port to the plan's state through the SDK's planner and reads it back into m.
 // A port that exists is refused when create is true (import it instead).
 func (r *rainbondPort) apply(ctx context.Context, m *rainbondPortModel, create bool) (bool, error) {
-	c, err := r.rainbond()
-	var current []rainbond.Port
-	if err == nil {
-		current, err = c.ListPorts(ctx, m.comp())
-	}
+	c, current, err := r.listRainbond(ctx, m.comp())
 	if err != nil {
 		return false, err
 	}
@@ -141,11 +137,7 @@ func (r *rainbondPort) apply(ctx context.Context, m *rainbondPortModel, create b
 
 // read sets m from the server's port; false when the port or its component is gone.
 func (r *rainbondPort) read(ctx context.Context, m *rainbondPortModel) (bool, error) {
-	c, err := r.rainbond()
-	var ports []rainbond.Port
-	if err == nil {
-		ports, err = c.ListPorts(ctx, m.comp())
-	}
+	_, ports, err := r.listRainbond(ctx, m.comp())
 	if errors.Is(err, wrapper.ErrNotFound) {
 		return false, nil
 	}
@@ -175,11 +167,7 @@ func (r *rainbondPort) Read(ctx context.Context, req resource.ReadRequest, resp 
 func (r *rainbondPort) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m rainbondPortModel
 	remove(ctx, req, resp, &m, func() error {
-		c, err := r.rainbond()
-		var ports []rainbond.Port
-		if err == nil {
-			ports, err = c.ListPorts(ctx, m.comp())
-		}
+		c, ports, err := r.listRainbond(ctx, m.comp())
 		var steps []rainbond.Step
 		if err == nil {
 			keep := func(p rainbond.Port) bool { return int64(p.ContainerPort) != m.Port.ValueInt64() }
@@ -255,12 +243,8 @@ func (d *rainbondPorts) Read(ctx context.Context, req datasource.ReadRequest, re
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
-	c, err := d.rainbond()
-	var ports []rainbond.Port
-	if err == nil {
-		pm := rainbondPortModel{Team: m.Team, Region: m.Region, App: m.App, Component: m.Component}
-		ports, err = c.ListPorts(ctx, pm.comp())
-	}
+	pm := rainbondPortModel{Team: m.Team, Region: m.Region, App: m.App, Component: m.Component}
+	_, ports, err := d.listRainbond(ctx, pm.comp())
 	if err != nil {
 		addError(&resp.Diagnostics, "Listing the component's ports failed", err)
 		return
