@@ -176,19 +176,24 @@ func (b *Body) Get(name string, htmlDefaultFalse, allowNull, allowBlank bool) an
 	return v
 }
 
-// Required returns the value of a required field that allows neither null nor blank, and whether
-// there is one; a missing or null field is recorded in errs. htmlDefaultFalse is set for a
-// BooleanField (see Get).
-func (b *Body) Required(name string, htmlDefaultFalse bool, errs FieldErrors) (any, bool) {
+// Required validates a required field that allows neither null nor blank with toInternal (Integer,
+// Boolean, a Choice): its value, or the zero value with the error (missing, null or toInternal's)
+// recorded in errs. htmlDefaultFalse is set for a BooleanField (see Get).
+func Required[T any](b *Body, name string, htmlDefaultFalse bool, errs FieldErrors, toInternal func(any) (T, string)) T {
+	var zero T
 	switch v := b.Get(name, htmlDefaultFalse, false, false).(type) {
 	case Absent:
 		errs.Add(name, MsgRequired)
 	case nil:
 		errs.Add(name, MsgNull)
 	default:
-		return v, true
+		x, msg := toInternal(v)
+		if msg == "" {
+			return x
+		}
+		errs.Add(name, msg)
 	}
-	return nil, false
+	return zero
 }
 
 // OptionalChoice validates an optional ChoiceField that allows null: def when absent, nil when

@@ -412,25 +412,12 @@ func validateAdd(b *drf.Body) (addRequest, drf.FieldErrors) {
 		return addRequest{}, errs
 	}
 	errs := drf.FieldErrors{}
-	var req addRequest
-	if v, ok := b.Required("port", false, errs); ok {
-		n, msg := drf.Integer(v)
-		if msg != "" {
-			errs.Add("port", msg)
-		}
-		req.port = n
-	}
+	req := addRequest{port: drf.Required(b, "port", false, errs, drf.Integer)}
 	req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
 	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
 		req.portAlias = *alias
 	}
-	if v, ok := b.Required("is_inner_service", true, errs); ok {
-		on, msg := drf.Boolean(v)
-		if msg != "" {
-			errs.Add("is_inner_service", msg)
-		}
-		req.isInnerService = on
-	}
+	req.isInnerService = drf.Required(b, "is_inner_service", true, errs, drf.Boolean)
 	if len(errs) > 0 {
 		return addRequest{}, errs
 	}
@@ -454,14 +441,8 @@ func validateUpdate(b *drf.Body) (updateRequest, drf.FieldErrors) {
 		return updateRequest{}, errs
 	}
 	errs := drf.FieldErrors{}
-	var req updateRequest
-	if v, ok := b.Required("action", false, errs); ok {
-		a, msg := drf.Choice(v, actionChoices)
-		if msg != "" {
-			errs.Add("action", msg)
-		}
-		req.action = a
-	}
+	action := func(v any) (string, string) { return drf.Choice(v, actionChoices) }
+	req := updateRequest{action: drf.Required(b, "action", false, errs, action)}
 	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
 		req.portAlias = *alias
 	}
