@@ -84,13 +84,6 @@ func (l *Log) SetLimit(n int) {
 	l.trim()
 }
 
-// Limit returns how many requests the log keeps.
-func (l *Log) Limit() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return cmp.Or(l.limit, DefaultLogSize)
-}
-
 // trim drops the oldest requests beyond the limit, clearing their slots so that their bodies can
 // be freed before the next reallocation. l.mu must be held.
 func (l *Log) trim() {

@@ -17,9 +17,13 @@ func record(l *Log, uri, body string) {
 // first, and counts all of them.
 func TestLogRing(t *testing.T) {
 	var l Log
-	if got := l.Limit(); got != DefaultLogSize {
-		t.Fatalf("zero Log keeps %d, want %d", got, DefaultLogSize)
+	for i := range DefaultLogSize + 1 {
+		record(&l, fmt.Sprintf("/d%d", i), "")
 	}
+	if all := l.All(); len(all) != DefaultLogSize || all[0].URI != "/d1" {
+		t.Fatalf("zero Log keeps %d requests from %s, want %d from /d1", len(all), all[0].URI, DefaultLogSize)
+	}
+	l = Log{}
 	l.SetLimit(3)
 	for i := range 7 {
 		record(&l, fmt.Sprintf("/r%d", i), fmt.Sprint(i))
@@ -42,8 +46,8 @@ func TestLogRing(t *testing.T) {
 		t.Fatalf("after SetLimit(5): %+v", all)
 	}
 	l.SetLimit(0)
-	if l.Limit() != 1 {
-		t.Fatalf("SetLimit(0) keeps %d, want 1", l.Limit())
+	if all := l.All(); len(all) != 1 || all[0].URI != "/r7" {
+		t.Fatalf("after SetLimit(0): %+v, want /r7 alone", all)
 	}
 }
 
