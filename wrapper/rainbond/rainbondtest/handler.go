@@ -190,14 +190,7 @@ func (h *console) SetTeamName(teamID, name string) error {
 // "gr1a2b3c"), which reaches it as well as c.ServiceID and from which the console derives new
 // port aliases ("GR1A2B3C80") and k8s service names ("gr1a2b3c"). It fails if c is not registered.
 func (h *console) SetComponentAlias(c rainbond.Component, alias string) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	comp := h.registered(c)
-	if comp == nil {
-		return errors.New("rainbondtest: unknown component")
-	}
-	comp.alias = alias
-	return nil
+	return h.change(c, func(comp *component) { comp.alias = alias })
 }
 
 // AddRegion registers a region of the enterprise. If opened, every team is opened in it;
@@ -218,14 +211,9 @@ func (h *console) BindDomain(c rainbond.Component, port int, domainName string) 
 	if port < 1 || port > 65535 {
 		return fmt.Errorf("rainbondtest: port %d outside 1..65535", port)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	comp := h.registered(c)
-	if comp == nil {
-		return errors.New("rainbondtest: unknown component")
-	}
-	comp.domains[port] = append(comp.domains[port], &domain{name: domainName, custom: true, active: true})
-	return nil
+	return h.change(c, func(comp *component) {
+		comp.domains[port] = append(comp.domains[port], &domain{name: domainName, custom: true, active: true})
+	})
 }
 
 // SetRegionFault makes every later call that the console would send to a region fail with f,
@@ -251,20 +239,15 @@ func (h *console) SetPort(c rainbond.Component, p rainbond.Port) error {
 	if p.ContainerPort < 1 || p.ContainerPort > 65535 {
 		return fmt.Errorf("rainbondtest: port %d outside 1..65535", p.ContainerPort)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	comp := h.registered(c)
-	if comp == nil {
-		return errors.New("rainbondtest: unknown component")
-	}
-	cp := fromPort(p)
-	if old := comp.port(int64(p.ContainerPort)); old != nil {
-		cp.row = old.row
-		*old = cp
-		return nil
-	}
-	h.store(comp, &cp)
-	return nil
+	return h.change(c, func(comp *component) {
+		cp := fromPort(p)
+		if old := comp.port(int64(p.ContainerPort)); old != nil {
+			cp.row = old.row
+			*old = cp
+		} else {
+			h.store(comp, &cp)
+		}
+	})
 }
 
 // Ports returns a copy of the ports of component c, sorted by container port, and whether c is
@@ -479,6 +462,19 @@ func (h *console) registered(c rainbond.Component) *component {
 	if comp := h.byKey[keyOf(c)]; comp != nil && comp.app == c.AppID {
 		return comp
 	}
+	return nil
+}
+
+// change runs f on the registered component c (see registered) under the write lock; it fails if c
+// is not registered.
+func (h *console) change(c rainbond.Component, f func(*component)) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	comp := h.registered(c)
+	if comp == nil {
+		return errors.New("rainbondtest: unknown component")
+	}
+	f(comp)
 	return nil
 }
 
