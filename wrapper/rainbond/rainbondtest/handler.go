@@ -328,6 +328,7 @@ func (h *console) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	}
 	w.Header().Set("Allow", allow)
 	if rp := h.authenticate(r); rp.status != 0 {
+		w.Header().Set("WWW-Authenticate", "Token")
 		rp.write(w)
 		return
 	}
@@ -380,12 +381,11 @@ func (h *console) withBody(r *http.Request, raw []byte, tooLarge bool, view func
 
 // authenticate is OpenAPIAuthentication (openapi/auth/authentication.py): the raw token in
 // Authorization; a "Bearer " prefix is a wrong token. X-Internal-Token is tried first and, with no
-// internal token configured, always refused. The zero reply lets the request through.
+// internal token configured, always refused. The zero reply lets the request through; a refusal
+// is a 401, sent with `WWW-Authenticate: Token`.
 func (h *console) authenticate(r *http.Request) reply {
 	fail := func(detail string) reply {
-		rp := apiException(http.StatusUnauthorized, detail, "AuthenticationFailed")
-		rp.header = map[string]string{"WWW-Authenticate": "Token"}
-		return rp
+		return apiException(http.StatusUnauthorized, detail, "AuthenticationFailed")
 	}
 	if r.Header.Get("X-Internal-Token") != "" {
 		return fail("Invalid internal token")

@@ -14,7 +14,6 @@ import (
 type reply struct {
 	status int
 	body   any
-	header map[string]string // extra headers, e.g. WWW-Authenticate
 }
 
 // data is the `data` object of the service shape: {"bean": ..., "list": [...]}.
@@ -154,9 +153,6 @@ func traceback(exception, msg string) string {
 }
 
 func (rp reply) write(w http.ResponseWriter) {
-	for k, v := range rp.header {
-		w.Header().Set(k, v)
-	}
 	testserver.WriteJSON(w, rp.status, rp.body, false) // the console writes UTF-8 and <, >, & as they are
 }
 
