@@ -161,6 +161,8 @@ func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
 	v.requests++
 	v.mu.Unlock()
 
+	// The request goes on as a clone with a fresh body; the caller's request is not modified.
+	out := req.Clone(req.Context())
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
 		var err error
@@ -169,10 +171,6 @@ func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("conformance: read request body: %w", err)
 		}
-	}
-	// The request goes on as a clone with a fresh body; the caller's request is not modified.
-	out := req.Clone(req.Context())
-	if req.Body != nil && req.Body != http.NoBody {
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
