@@ -149,15 +149,22 @@ type FieldErrors map[string][]string
 // Add records msg for field.
 func (e FieldErrors) Add(field, msg string) { e[field] = append(e[field], msg) }
 
-// RootErrors is the serializer's check of the whole body, an object required: nil when it is one.
-func (b *Body) RootErrors() FieldErrors {
+// Validate runs a serializer on b: the whole body must be an object, then fields reads the data
+// field by field, recording what is wrong in errs. It returns the data, or the errors.
+func Validate[T any](b *Body, fields func(errs FieldErrors) T) (T, FieldErrors) {
+	var zero T
 	switch b.NotObject {
 	case "":
-		return nil
 	case "null":
-		return FieldErrors{"non_field_errors": {msgNoData}}
+		return zero, FieldErrors{"non_field_errors": {msgNoData}}
+	default:
+		return zero, FieldErrors{"non_field_errors": {"无效数据。期待为字典类型，得到的是 " + b.NotObject + " 。"}}
 	}
-	return FieldErrors{"non_field_errors": {"无效数据。期待为字典类型，得到的是 " + b.NotObject + " 。"}}
+	errs := FieldErrors{}
+	if data := fields(errs); len(errs) == 0 {
+		return data, nil
+	}
+	return zero, errs
 }
 
 // Get returns a field's value as DRF's Field.get_value and validate_empty_values see it: Absent,
@@ -213,12 +220,12 @@ func (b *Body) OptionalChoice(name string, choices []string, def string, errs Fi
 	}
 }
 
-// OptionalChar validates an optional CharField; def is its default when absent (nil: none, and
-// `.data` then reports null because the field allows null).
-func (b *Body) OptionalChar(name string, f CharField, def *string, errs FieldErrors) *string {
+// OptionalChar validates an optional CharField without a default: nil when absent (`.data` then
+// reports null, as the field allows null) or null.
+func (b *Body) OptionalChar(name string, f CharField, errs FieldErrors) *string {
 	switch v := b.Get(name, false, f.AllowNull, f.AllowBlank).(type) {
 	case Absent:
-		return def
+		return nil
 	case nil:
 		if !f.AllowNull {
 			errs.Add(name, MsgNull)

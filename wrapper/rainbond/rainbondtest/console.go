@@ -408,20 +408,15 @@ type addRequest struct {
 
 // validateAdd runs ComponentPortReqSerializers on b: the data, or the errors.
 func validateAdd(b *drf.Body) (addRequest, drf.FieldErrors) {
-	if errs := b.RootErrors(); errs != nil {
-		return addRequest{}, errs
-	}
-	errs := drf.FieldErrors{}
-	req := addRequest{port: drf.Required(b, "port", false, errs, drf.Integer)}
-	req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
-	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
-		req.portAlias = *alias
-	}
-	req.isInnerService = drf.Required(b, "is_inner_service", true, errs, drf.Boolean)
-	if len(errs) > 0 {
-		return addRequest{}, errs
-	}
-	return req, nil
+	return drf.Validate(b, func(errs drf.FieldErrors) (req addRequest) {
+		req.port = drf.Required(b, "port", false, errs, drf.Integer)
+		req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
+		if alias := b.OptionalChar("port_alias", aliasField, errs); alias != nil {
+			req.portAlias = *alias
+		}
+		req.isInnerService = drf.Required(b, "is_inner_service", true, errs, drf.Boolean)
+		return req
+	})
 }
 
 // updateRequest is ComponentUpdatePortReqSerializers' data: action (required choice), port_alias
@@ -437,19 +432,14 @@ type updateRequest struct {
 
 // validateUpdate runs ComponentUpdatePortReqSerializers on b: the data, or the errors.
 func validateUpdate(b *drf.Body) (updateRequest, drf.FieldErrors) {
-	if errs := b.RootErrors(); errs != nil {
-		return updateRequest{}, errs
-	}
-	errs := drf.FieldErrors{}
 	action := func(v any) (string, string) { return drf.Choice(v, actionChoices) }
-	req := updateRequest{action: drf.Required(b, "action", false, errs, action)}
-	if alias := b.OptionalChar("port_alias", aliasField, nil, errs); alias != nil {
-		req.portAlias = *alias
-	}
-	req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
-	req.k8sServiceName = b.OptionalChar("k8s_service_name", k8sNameField, nil, errs)
-	if len(errs) > 0 {
-		return updateRequest{}, errs
-	}
-	return req, nil
+	return drf.Validate(b, func(errs drf.FieldErrors) (req updateRequest) {
+		req.action = drf.Required(b, "action", false, errs, action)
+		if alias := b.OptionalChar("port_alias", aliasField, errs); alias != nil {
+			req.portAlias = *alias
+		}
+		req.protocol = b.OptionalChoice("protocol", protocolChoices, "http", errs)
+		req.k8sServiceName = b.OptionalChar("k8s_service_name", k8sNameField, errs)
+		return req
+	})
 }
