@@ -23,8 +23,7 @@ import (
 const DefaultLogSize = 1024
 
 // DefaultLogBytes is how many bytes (bodies, URIs and headers, see requestBytes) a Log keeps at
-// most unless SetByteLimit says otherwise: the oldest requests are dropped first, and the newest is
-// always kept, its body cut to fit.
+// most: the oldest requests are dropped first, and the newest is always kept, its body cut to fit.
 const DefaultLogBytes = 8 << 20
 
 // Request is one request a test server received.
@@ -49,7 +48,7 @@ type Log struct {
 
 	mu       sync.Mutex
 	limit    int       // how many requests to keep; 0 means DefaultLogSize
-	maxBytes int       // how many bytes to keep; 0 means DefaultLogBytes
+	maxBytes int       // how many bytes to keep; 0 means DefaultLogBytes (tests set less)
 	bytes    int       // requestBytes of kept
 	kept     []Request // oldest first, len(kept) <= limit
 }
@@ -64,15 +63,6 @@ func requestBytes(r Request) int {
 		}
 	}
 	return n
-}
-
-// SetByteLimit makes the log keep at most n bytes of requests (n < 1 means 1), dropping the oldest
-// ones beyond it; the newest is always kept, its body cut to fit.
-func (l *Log) SetByteLimit(n int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.maxBytes = max(n, 1)
-	l.trim()
 }
 
 // SetLimit makes the log keep the last n requests (n < 1 means 1), dropping the oldest ones
