@@ -300,14 +300,6 @@ type route struct {
 	team, region, app, service, port string
 }
 
-func matchRoute(path string) (route, bool) {
-	m := routes().FindStringSubmatch(path)
-	if m == nil {
-		return route{}, false
-	}
-	return route{team: m[1], region: m[2], app: m[3], service: m[4], port: m[5]}, true
-}
-
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
 // which only get the console's HTML 404 page.
 //
@@ -316,11 +308,12 @@ func matchRoute(path string) (route, bool) {
 // body and the view's own checks.
 func (h *console) serve(w http.ResponseWriter, r *http.Request, routable bool) {
 	raw, tooLarge := h.log.Record(r, maxBodyBytes)
-	rt, ok := matchRoute(r.URL.Path)
-	if !routable || !ok {
+	m := routes().FindStringSubmatch(r.URL.Path)
+	if !routable || m == nil {
 		testserver.WriteHTML(w, http.StatusNotFound, notFoundPage)
 		return
 	}
+	rt := route{team: m[1], region: m[2], app: m[3], service: m[4], port: m[5]}
 	portView := rt.port != ""
 	allow, viewName := "GET, POST, HEAD, OPTIONS", "Component Ports Show"
 	if portView {
