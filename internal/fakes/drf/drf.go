@@ -352,9 +352,6 @@ func Strip(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) })
 }
 
-// Quote quotes s the way DRF's messages show an input: “s”.
-func Quote(s string) string { return "“" + s + "”" }
-
 // Boolean is BooleanField.to_internal_value (allow_null false).
 func Boolean(v any) (bool, string) {
 	switch x := v.(type) {
@@ -382,7 +379,7 @@ func Choice(v any, choices []string) (string, string) {
 	if s, ok := v.(string); ok && slices.Contains(choices, s) {
 		return s, ""
 	}
-	return "", Quote(display(v)) + " 不是合法选项。"
+	return "", "“" + display(v) + "” 不是合法选项。" // DRF's quotes around the input
 }
 
 // display is how Python formats a JSON value in a message.
