@@ -150,21 +150,20 @@ type FieldErrors map[string][]string
 func (e FieldErrors) Add(field, msg string) { e[field] = append(e[field], msg) }
 
 // Validate runs a serializer on b: the whole body must be an object, then fields reads the data
-// field by field, recording what is wrong in errs. It returns the data, or the errors.
-func Validate[T any](b *Body, fields func(errs FieldErrors) T) (T, FieldErrors) {
-	var zero T
+// field by field, recording what is wrong in errs. The errors are nil when the body is valid.
+func Validate[T any](b *Body, fields func(errs FieldErrors) T) (data T, errs FieldErrors) {
 	switch b.NotObject {
 	case "":
 	case "null":
-		return zero, FieldErrors{"non_field_errors": {msgNoData}}
+		return data, FieldErrors{"non_field_errors": {msgNoData}}
 	default:
-		return zero, FieldErrors{"non_field_errors": {"无效数据。期待为字典类型，得到的是 " + b.NotObject + " 。"}}
+		return data, FieldErrors{"non_field_errors": {"无效数据。期待为字典类型，得到的是 " + b.NotObject + " 。"}}
 	}
-	errs := FieldErrors{}
-	if data := fields(errs); len(errs) == 0 {
-		return data, nil
+	errs = FieldErrors{}
+	if data = fields(errs); len(errs) > 0 {
+		return data, errs
 	}
-	return zero, errs
+	return data, nil
 }
 
 // Get returns a field's value as DRF's Field.get_value and validate_empty_values see it: Absent,
@@ -184,23 +183,21 @@ func (b *Body) Get(name string, htmlDefaultFalse, allowNull, allowBlank bool) an
 }
 
 // Required validates a required field that allows neither null nor blank with toInternal (Integer,
-// Boolean, a Choice): its value, or the zero value with the error (missing, null or toInternal's)
-// recorded in errs. htmlDefaultFalse is set for a BooleanField (see Get).
-func Required[T any](b *Body, name string, htmlDefaultFalse bool, errs FieldErrors, toInternal func(any) (T, string)) T {
-	var zero T
+// Boolean, a Choice) and returns its value; a missing, null or invalid field is recorded in errs.
+// htmlDefaultFalse is set for a BooleanField (see Get).
+func Required[T any](b *Body, name string, htmlDefaultFalse bool, errs FieldErrors, toInternal func(any) (T, string)) (x T) {
 	switch v := b.Get(name, htmlDefaultFalse, false, false).(type) {
 	case Absent:
 		errs.Add(name, MsgRequired)
 	case nil:
 		errs.Add(name, MsgNull)
 	default:
-		x, msg := toInternal(v)
-		if msg == "" {
-			return x
+		var msg string
+		if x, msg = toInternal(v); msg != "" {
+			errs.Add(name, msg)
 		}
-		errs.Add(name, msg)
 	}
-	return zero
+	return x
 }
 
 // OptionalChoice validates an optional ChoiceField that allows null: def when absent, nil when

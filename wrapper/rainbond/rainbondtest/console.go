@@ -406,7 +406,7 @@ type addRequest struct {
 	isInnerService bool
 }
 
-// validateAdd runs ComponentPortReqSerializers on b: the data, or the errors.
+// validateAdd runs ComponentPortReqSerializers on b: the data, and the errors (nil when b is valid).
 func validateAdd(b *drf.Body) (addRequest, drf.FieldErrors) {
 	return drf.Validate(b, func(errs drf.FieldErrors) (req addRequest) {
 		req.port = drf.Required(b, "port", false, errs, drf.Integer)
@@ -430,7 +430,7 @@ type updateRequest struct {
 	k8sServiceName *string
 }
 
-// validateUpdate runs ComponentUpdatePortReqSerializers on b: the data, or the errors.
+// validateUpdate runs ComponentUpdatePortReqSerializers on b: the data, and the errors (nil when b is valid).
 func validateUpdate(b *drf.Body) (updateRequest, drf.FieldErrors) {
 	action := func(v any) (string, string) { return drf.Choice(v, actionChoices) }
 	return drf.Validate(b, func(errs drf.FieldErrors) (req updateRequest) {
