@@ -145,12 +145,6 @@ func (p *portsdkProvider) DataSources(context.Context) []func() datasource.DataS
 // base holds the configured clients for resources and data sources.
 type base struct{ c *clients }
 
-func (b *base) configure(data any) {
-	if c, ok := data.(*clients); ok {
-		b.c = c
-	}
-}
-
 // listRainbond returns the configured rainbond client and the ports of component comp.
 func (b *base) listRainbond(ctx context.Context, comp rainbond.Component) (*rainbond.Client, []rainbond.Port, error) {
 	if b.c == nil || b.c.rb == nil {
@@ -172,13 +166,13 @@ func (b *base) listAlaya(ctx context.Context, instance string) (*alaya.Client, *
 type resBase struct{ base }
 
 func (r *resBase) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	r.configure(req.ProviderData)
+	r.c, _ = req.ProviderData.(*clients) // nil until the provider is configured
 }
 
 type dsBase struct{ base }
 
 func (d *dsBase) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData)
+	d.c, _ = req.ProviderData.(*clients)
 }
 
 // attrOf maps the SDK's field names to the attributes that carry them.
