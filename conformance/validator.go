@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"testing/iotest"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -193,7 +194,7 @@ func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rerr != nil {
 		// Hand the caller what was read and the read error; an unreadable body is a transport
 		// problem, not a conformance failure.
-		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(rbody), errReader{rerr}))
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(rbody), iotest.ErrReader(rerr)))
 		return resp, nil
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(rbody))
@@ -289,12 +290,8 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 	return in.NewError(fmt.Errorf("security scheme type %q (%s) is not supported", scheme.Type, scheme.Scheme))
 }
 
-// errReader returns err on every Read.
-type errReader struct{ err error }
-
+// readCloser reads from one place and closes another.
 type readCloser struct {
 	io.Reader
 	io.Closer
 }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }

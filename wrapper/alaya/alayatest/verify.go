@@ -44,11 +44,8 @@ func verify(value, method, path string, now time.Time, lookup func(id string) (s
 	return 0
 }
 
-// parseMillis parses a timestamp of 1 to 18 ASCII digits.
+// parseMillis parses a timestamp of 1 to 18 ASCII digits (no sign).
 func parseMillis(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 18 || strings.Trim(s, "0123456789") != "" {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
+	n, err := strconv.ParseUint(s, 10, 64)
+	return int64(n), err == nil && len(s) <= 18
 }
