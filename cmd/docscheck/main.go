@@ -6,12 +6,17 @@
 //
 //	go run ./cmd/docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
 //	go run ./cmd/docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
+//	go run ./cmd/docscheck update [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
 //
 // The pages are the files listed in DIR/sources.txt (default docs/vendor) and any other *.txt file
 // there; the notes allow.txt cites are read from the repository root (-root, default "."). The fetch
 // subcommand first downloads every page of sources.txt (HTML turned into text) and writes them into
 // the docs folder, only when every download succeeded, then runs the check: one command answers
-// "did the vendors change anything?".
+// "did the vendors change anything?". The update subcommand writes into the specs every finding
+// that needs no person (a field added, a type or required mark changed, an enum value added or
+// removed), keeping the specs' order, comments and style, prints one line per change, and then
+// prints the findings left for a person (a changed or new endpoint, a type change of a field the
+// client code uses) as the check does.
 //
 // Exit status: 0 when the specs cover the pages, 1 with one line per finding otherwise, 2 on a
 // usage or I/O error (fetch: a page could not be downloaded; the docs folder is then unchanged).
@@ -51,11 +56,17 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fetch := len(args) > 0 && args[0] == "fetch"
-	name, usage := "docscheck", "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n       docscheck fetch -h"
-	if fetch {
+	update := len(args) > 0 && args[0] == "update"
+	name, usage := "docscheck", "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n       docscheck fetch -h\n       docscheck update -h"
+	switch {
+	case fetch:
 		args, name = args[1:], "docscheck fetch"
 		usage = "usage: docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n" +
 			"Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them."
+	case update:
+		args, name = args[1:], "docscheck update"
+		usage = "usage: docscheck update [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n" +
+			"Writes into the specs what the pages changed and needs no person; prints the rest and exits 1."
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -106,9 +117,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 
-	rep, err := docscheck.Check(opts)
+	var rep *docscheck.Report
+	var err error
+	if update {
+		var up *docscheck.UpdateReport
+		if up, err = docscheck.Update(opts); err == nil {
+			for _, c := range up.Changes {
+				fmt.Fprintln(stdout, "updated", c)
+			}
+			rep = up.Check
+			rep.Findings = up.Person
+		}
+	} else {
+		rep, err = docscheck.Check(opts)
+	}
 	if err != nil {
-		return fail("docscheck", err)
+		return fail(name, err)
 	}
 	if len(rep.Findings) == 0 {
 		fmt.Fprintln(stdout, rep.Summary(opts.AllowName))

@@ -215,3 +215,34 @@ func TestFetchUsage(t *testing.T) {
 	code, _, _ = runTool(t, nil, "-base-url", "http://x.test")
 	require.Equal(t, 2, code) // -base-url is a flag of fetch only
 }
+
+// TestUpdateCommand: update writes what needs no person and says so, one line each (exit 0); a
+// changed path is printed with its page and line, exit 1, and no spec changes for it.
+func TestUpdateCommand(t *testing.T) {
+	docs, specsDir := copyDocs(t), t.TempDir()
+	require.NoError(t, os.CopyFS(specsDir, os.DirFS("../../specs")))
+	page := filepath.Join(docs, "003_502f989c638d739b.txt")
+	data, err := os.ReadFile(page)
+	require.NoError(t, err)
+	added := strings.Replace(string(data), "tcp、http、mysql、grpc、udp |", "tcp、http、mysql、grpc、udp、quic |", 1)
+	require.NoError(t, os.WriteFile(page, []byte(added), 0o644))
+
+	code, out, errOut := runTool(t, nil, "update", "-docs", docs, "-specs", specsDir, "-root", repoRoot)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "updated "+filepath.Join(specsDir, "rainbond.yaml")+`: components/schemas/Protocol: enum value "quic" added (from 003_502f989c638d739b.txt:97)`)
+	require.Contains(t, out, "no findings")
+	spec, err := os.ReadFile(filepath.Join(specsDir, "rainbond.yaml"))
+	require.NoError(t, err)
+	require.Contains(t, string(spec), "enum: [http, tcp, udp, mysql, grpc, quic]")
+
+	moved := strings.Replace(added, " DELETE /openapi", " DELETE /openapi/v2", 1)
+	require.NoError(t, os.WriteFile(page, []byte(moved), 0o644))
+	code, out, errOut = runTool(t, nil, "update", "-docs", docs, "-specs", specsDir, "-root", repoRoot)
+	require.Equal(t, 1, code)
+	require.NotContains(t, out, "updated")
+	require.Contains(t, out, "003_502f989c638d739b.txt:223: DELETE /openapi/v2/v1/teams/")
+	require.Contains(t, errOut, "findings")
+	again, err := os.ReadFile(filepath.Join(specsDir, "rainbond.yaml"))
+	require.NoError(t, err)
+	require.Equal(t, string(spec), string(again))
+}

@@ -206,8 +206,12 @@ func parseAlaya(p *page, lines []alayaLine) {
 					Msg: "line " + quote(line) + " looks like a property but is not understood"})
 			}
 			text = rest // a description
+			if list, _ := cur.model(sec); list != nil && len(*list) > 0 && (*list)[len(*list)-1].Desc == "" {
+				(*list)[len(*list)-1].Desc = strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))
+			}
 		case list != nil:
-			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1})
+			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1,
+				Desc: strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))})
 		default:
 			in := map[section]string{sectionPath: "path", sectionQuery: "query", sectionHeader: "header"}[sec]
 			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})

@@ -43,6 +43,7 @@ type Finding struct {
 	Line     int
 	Endpoint string // "METHOD /path", empty when the finding is not about an endpoint
 	Msg      string
+	Edit     *Edit // the change to a spec that resolves it, when update may make it; nil: a person's
 }
 
 // String is the report line: "file:line: METHOD /path: message".
@@ -81,6 +82,16 @@ func (r *Report) Summary(allowName string) string {
 type spec struct {
 	name string
 	doc  *openapi3.T
+	text string
+}
+
+// line is where the spec writes path (as a key of paths), or 1.
+func (s spec) line(path string) int {
+	i := strings.Index(s.text, "\n  "+path+":")
+	if i < 0 {
+		return 1
+	}
+	return strings.Count(s.text[:i], "\n") + 2
 }
 
 // Check reads the pages and the specs and compares them. An error means the check could not run
@@ -98,13 +109,23 @@ func Check(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{specs: specs}
+	c := &checker{specs: specs, idx: indexSchemas(specs), enums: map[*openapi3.Schema]*enumUse{}, seen: map[string]bool{}}
 	rep := &Report{Pages: len(pages), Specs: len(specs)}
 	for _, p := range pages {
 		c.findings = append(c.findings, p.Problems...)
 		for _, ep := range p.Endpoints {
 			rep.Endpoints++
 			c.endpoint(p.File, ep)
+		}
+	}
+	c.unlisted()
+	for _, s := range specs { // an endpoint no page shows any more needs a person
+		for path, item := range s.doc.Paths.Map() {
+			for method := range item.Operations() {
+				if !c.seen[method+" "+path] {
+					c.findings = append(c.findings, Finding{File: s.name, Line: s.line(path), Endpoint: method + " " + path, Msg: "endpoint on no page"})
+				}
+			}
 		}
 	}
 	rep.Items = c.items
@@ -138,7 +159,7 @@ func loadSpecs(dir string) ([]spec, error) {
 		if doc.Paths == nil {
 			return nil, fmt.Errorf("spec %s: no paths", filepath.Join(dir, e.Name()))
 		}
-		out = append(out, spec{name: e.Name(), doc: doc})
+		out = append(out, spec{name: e.Name(), doc: doc, text: string(data)})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("specs folder %s: no *.yaml, *.yml or *.json spec", dir)
@@ -182,15 +203,34 @@ func readPages(dir string) ([]*page, error) {
 
 // checker compares the endpoints of the pages with the specs, one endpoint at a time.
 type checker struct {
-	specs    []spec
-	findings []Finding
-	items    int
-	file     string    // the page being compared
-	ep       *endpoint // the endpoint being compared
+	specs     []spec
+	idx       map[*openapi3.Schema]loc
+	enums     map[*openapi3.Schema]*enumUse // see unlisted
+	enumOrder []*openapi3.Schema
+	seen      map[string]bool // "METHOD /path" of the spec operations the pages show
+	findings  []Finding
+	items     int
+	file      string    // the page being compared
+	ep        *endpoint // the endpoint being compared
 }
 
 func (c *checker) add(line int, format string, args ...any) {
-	c.findings = append(c.findings, Finding{File: c.file, Line: line, Endpoint: c.ep.String(), Msg: fmt.Sprintf(format, args...)})
+	c.addEdit(line, nil, format, args...)
+}
+
+// addEdit adds a finding that e resolves (nil: a person must).
+func (c *checker) addEdit(line int, e *Edit, format string, args ...any) {
+	c.findings = append(c.findings, Finding{File: c.file, Line: line, Endpoint: c.ep.String(), Msg: fmt.Sprintf(format, args...), Edit: e})
+}
+
+// edit is an Edit of schema s, nil when s is not in the index (then a person edits the spec).
+func (c *checker) edit(s *openapi3.Schema, e Edit) *Edit {
+	l, ok := c.idx[s]
+	if !ok {
+		return nil
+	}
+	e.Spec, e.At = l.spec, l.at
+	return &e
 }
 
 func quote(s string) string { return strconv.Quote(s) }
@@ -233,6 +273,7 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		c.add(ep.Line, "endpoint missing in %s", missingIn)
 		return
 	}
+	c.seen[ep.String()] = true
 
 	for _, pp := range ep.Params {
 		c.items++
@@ -245,9 +286,9 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		case sp == nil:
 			c.add(pp.Line, "%s: missing in spec", what)
 		case pp.In == "path": // always required
-			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true)
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true, nil, "")
 		default:
-			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), &pp.Required, sp.Required)
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), &pp.Required, sp.Required, nil, "")
 		}
 	}
 
@@ -277,20 +318,31 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 // compare reports where a parameter or field (what names it) differs from its spec schema s: a page
 // type that is not understood or unlike the spec's, and, when pageRequired is set, a required mark
 // unlike the spec's.
-func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pageRequired *bool, specRequired bool) {
+//
+// For a field (name set, parent its model) the differences come with their edits: a required mark
+// always, a type when the field's schema is written inline with a plain type and the page's is one.
+func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pageRequired *bool, specRequired bool, parent *openapi3.Schema, name string) {
 	pt, ok := pageType(rawType)
 	switch st := specType(s); {
 	case !ok:
 		c.add(line, "%s: page type %s not understood", what, quote(rawType))
 	case !sameType(pt, st):
-		c.add(line, "%s: page type %s, spec type %s", what, pt, st)
+		var e *Edit
+		if l := c.idx[s].at; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
+			e = c.edit(s, Edit{Op: editType, Type: pt})
+		}
+		c.addEdit(line, e, "%s: page type %s, spec type %s", what, pt, st)
+	}
+	var e *Edit
+	if name != "" && pageRequired != nil {
+		e = c.edit(parent, Edit{Op: editRequired, Name: name, On: *pageRequired})
 	}
 	switch {
 	case pageRequired == nil || *pageRequired == specRequired:
 	case *pageRequired:
-		c.add(line, "%s: page marks it required, spec does not", what)
+		c.addEdit(line, e, "%s: page marks it required, spec does not", what)
 	default:
-		c.add(line, "%s: page marks it optional, spec requires it", what)
+		c.addEdit(line, e, "%s: page marks it optional, spec requires it", what)
 	}
 }
 
@@ -391,20 +443,54 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
 	c.items++
 	what := fmt.Sprintf("%s field %s", kind, quote(name))
-	if ps == nil {
-		c.add(f.Line, "%s: missing in spec", what)
-		return
-	}
 	pageRequired := f.Required
 	if !checkRequired {
 		pageRequired = nil
 	}
-	c.compare(f.Line, what, f.RawType, ps, pageRequired, requires(parent, f.Name))
-	specEnum := enumValues(ps)
+	if ps == nil {
+		var e *Edit
+		if pt, ok := pageType(f.RawType); ok && parent != nil {
+			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: pageRequired != nil && *pageRequired})
+		}
+		c.addEdit(f.Line, e, "%s: missing in spec", what)
+		return
+	}
+	c.compare(f.Line, what, f.RawType, ps, pageRequired, requires(parent, f.Name), parent, f.Name)
+	specEnum, enumAt := enumValues(ps), ps
+	if baseType(ps) == "array" {
+		enumAt = items(ps)
+	}
 	for _, v := range f.Enum {
 		c.items++
 		if !slices.Contains(specEnum, v) {
-			c.add(f.Line, "%s: enum value %s missing in spec", what, quote(v))
+			c.addEdit(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %s missing in spec", what, quote(v))
+		}
+	}
+	if len(f.Enum) > 0 {
+		if c.enums[enumAt] == nil {
+			c.enums[enumAt] = &enumUse{Finding: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}}
+			c.enumOrder = append(c.enumOrder, enumAt)
+		}
+		c.enums[enumAt].vals = append(c.enums[enumAt].vals, f.Enum...)
+	}
+}
+
+// enumUse is what the pages list for one enum schema, and the first place they list it.
+type enumUse struct {
+	Finding
+	vals []string
+}
+
+// unlisted reports the enum values of a spec that no page field using the enum lists, when some do.
+func (c *checker) unlisted() {
+	for _, s := range c.enumOrder {
+		u := c.enums[s]
+		for _, v := range enumValues(s) {
+			if !slices.Contains(u.vals, v) {
+				f := u.Finding
+				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %s on no page", f.Msg, quote(v)), c.edit(s, Edit{Op: editRemoveEnum, Name: v})
+				c.findings = append(c.findings, f)
+			}
 		}
 	}
 }

@@ -73,6 +73,9 @@ type pageField struct {
 	Depth int
 	// Opens is set when the fields that follow are nested under this one.
 	Opens bool
+	// Desc is the page's description of the field, as update writes it into a spec: the 说明 cell
+	// with the 中文名 cell in brackets (Markdown), or the text under the field (Alaya).
+	Desc string
 }
 
 const methods = `GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS`
@@ -178,7 +181,8 @@ func parseMarkdown(p *page, lines []string) {
 		case tableModel:
 			name := tbl.cell(cells, "名称")
 			depth := strings.Count(name, "»")
-			f := pageField{Name: cleanName(name), RawType: tbl.cell(cells, "类型"), Line: ln, Depth: depth}
+			f := pageField{Name: cleanName(name), RawType: tbl.cell(cells, "类型"), Line: ln, Depth: depth,
+				Desc: mdDesc(tbl.cell(cells, "说明"), tbl.cell(cells, "中文名"))}
 			if tbl.has("必选") {
 				f.Required = boolPtr(isYes(tbl.cell(cells, "必选")))
 			}
@@ -269,6 +273,19 @@ func isSeparatorRow(line string) bool {
 }
 
 var separatorCellRe = regexp.MustCompile(`^:?-+:?$`)
+
+// mdDesc is a field's description from its 说明 and 中文名 cells, as the specs write it: "端口号
+// (ContainerPort)"; a cell "none" is empty.
+func mdDesc(desc, title string) string {
+	desc, title = strings.TrimSpace(desc), strings.TrimSpace(title)
+	if strings.EqualFold(desc, "none") {
+		desc = ""
+	}
+	if title == "" || strings.EqualFold(title, "none") {
+		return desc
+	}
+	return strings.TrimSpace(desc + " (" + title + ")")
+}
 
 func cleanName(s string) string {
 	s = strings.ReplaceAll(s, "»", "")

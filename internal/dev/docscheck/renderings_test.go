@@ -137,8 +137,8 @@ func withoutLines(eps []*endpoint) []endpoint {
 		}
 		for _, list := range []*[]pageField{&e.Body, &e.Response} {
 			*list = append([]pageField(nil), *list...)
-			for i := range *list {
-				(*list)[i].Line = 0
+			for i := range *list { // descriptions differ between renderings (punctuation, wording)
+				(*list)[i].Line, (*list)[i].Desc = 0, ""
 			}
 		}
 		out = append(out, e)
