@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,92 +50,71 @@ type applyConfig struct {
 
 // applyDoc is the plan (and the run) as data, for -o json and -o yaml.
 type applyDoc struct {
-	Targets []applyTarget `json:"targets"`
-	Summary plan.Summary  `json:"summary"`
+	Targets []*applyTarget `json:"targets"`
+	Summary plan.Summary   `json:"summary"`
 	// Applied is false for diff and apply --dry-run; true when apply ran the steps (or tried to).
 	Applied bool `json:"applied"`
 }
 
-// applyTarget is a targetOf either platform.
-type applyTarget interface {
-	// lines are the plan's lines.
-	lines() string
-	// apply runs the plan step by step, reporting each to progress, until a step fails here or stop
-	// is set (by a failure elsewhere). It returns how many steps were done and not run, and the
-	// *applyRunError of the failing step; a failure sets stop.
-	apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (done, notRun int, err error)
-	// size is the number of steps; closes says whether one deletes or closes a port.
-	size() (steps int, closes bool)
-	// report prints what the run did: the external ports Alaya gave, or after a failure every step
-	// as done, failed (with the server's answer) or not run.
-	report(w io.Writer, failed bool)
-}
-
-// targetOf is one entry of the file with its plan and, after a run, its result.
-type targetOf[S plan.Step] struct {
+// applyTarget is one entry of the file with its plan (the steps of either platform) and, after a
+// run, its result.
+type applyTarget struct {
 	Platform string `json:"platform"`
 	// Target is team/app/component for Rainbond, the instance id for Alaya.
 	Target string `json:"target"`
 	// Steps is the plan.
-	Steps []S `json:"steps"`
+	Steps []plan.Step `json:"steps"`
 	// The run's result (apply only).
-	*runOf[S]
+	*applyRun
 
-	// step sends one step, recording in the run what it opened.
-	step   func(S, *runOf[S]) error
-	closes bool
+	// send sends one step, recording in the run what it opened.
+	send   func(plan.Step, *applyRun) error
+	closes bool // a step deletes or closes a port
 }
 
-// planned is the target of steps; closes says whether a step deletes or closes a port.
-func planned[S plan.Step](platform, target string, steps []S, closes func(S) bool, step func(S, *runOf[S]) error) *targetOf[S] {
-	return &targetOf[S]{Platform: platform, Target: target, Steps: append([]S{}, steps...), step: step, closes: slices.ContainsFunc(steps, closes)}
+// applyRun is what the run of a target's plan did.
+type applyRun struct {
+	Done   []plan.Step         `json:"done"`
+	Opened []alaya.PortMapping `json:"opened,omitempty"`
+	Failed *plan.Step          `json:"failed,omitempty"`
+	Error  string              `json:"error,omitempty"`
+	NotRun []plan.Step         `json:"not_run"`
+
+	answer string // Error without the step, which the report shows already
 }
 
-// callError is the call's own error in the *plan.StepError of a client's RunPlan of one step.
-func callError[S plan.Step](err error) error {
-	if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
-		return se.Err
+// planned is the target of steps; closes says whether a step deletes or closes a port, send runs
+// one step with the client's RunPlan (its *StepError is unwrapped to the call's own error).
+func planned[S plan.Step](platform, target string, steps []S, closes func(S) bool,
+	send func(S, *applyRun) error) *applyTarget {
+	t := &applyTarget{Platform: platform, Target: target, Steps: []plan.Step{},
+		send: func(s plan.Step, r *applyRun) error { return errors.Unwrap(send(s.(S), r)) }}
+	for _, s := range steps {
+		t.Steps, t.closes = append(t.Steps, s), t.closes || closes(s)
 	}
-	return err
+	return t
 }
 
 // errNotRun stops a target's run before a step, when another target failed.
 var errNotRun = errors.New("not run")
 
-// runOf is what the run of a target's plan did.
-type runOf[S plan.Step] struct {
-	Done   []S                 `json:"done"`
-	Opened []alaya.PortMapping `json:"opened,omitempty"`
-	Failed *S                  `json:"failed,omitempty"`
-	Error  string              `json:"error,omitempty"`
-	NotRun []S                 `json:"not_run"`
-
-	answer string // Error without the step, which the report shows already
+// line is the plan line of s, with the text from the server and the file (aliases, protocols, the
+// target) made terminalSafe.
+func (t *applyTarget) line(s plan.Step) string {
+	return s.Symbol() + " " + terminalSafe(t.Platform+" "+t.Target) + " " + terminalSafe(s.String())
 }
 
-// lines are plan.Lines with the text from the server and the file (aliases, protocols, the target)
-// made terminalSafe.
-func (t *targetOf[S]) lines() string {
-	var b strings.Builder
-	for _, s := range t.Steps {
-		b.WriteString(s.Symbol() + " " + terminalSafe(t.Platform+" "+t.Target) + " " + terminalSafe(s.String()) + "\n")
-	}
-	return b.String()
-}
-
-func (t *targetOf[S]) size() (int, bool) { return len(t.Steps), t.closes }
-
-func (t *targetOf[S]) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (int, int, error) {
-	t.runOf = &runOf[S]{}
-	prefix := terminalSafe(t.Platform + " " + t.Target + " ")
-	res, err := plan.Run(t.Steps, func(s S) error {
+// apply runs the plan step by step, reporting each to progress, until a step fails here or stop is
+// set (by a failure elsewhere). It returns how many steps were done and not run, and the
+// *applyRunError of the failing step; a failure sets stop.
+func (t *applyTarget) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (int, int, error) {
+	t.applyRun = &applyRun{}
+	res, err := plan.Run(t.Steps, func(s plan.Step) error {
 		if stop.Load() {
 			return errNotRun
 		}
-		err := t.step(s, t.runOf)
-		if progress != nil {
-			progress(map[bool]string{true: "done     ", false: "failed   "}[err == nil] + s.Symbol() + " " + prefix + terminalSafe(s.String()))
-		}
+		err := t.send(s, t.applyRun)
+		progress(map[bool]string{true: "done     ", false: "failed   "}[err == nil] + t.line(s))
 		return err
 	})
 	t.Done, t.Failed, t.NotRun = res.Done, res.Failed, res.NotRun
@@ -145,16 +123,15 @@ func (t *targetOf[S]) apply(stop *atomic.Bool, redact func(string) string, progr
 	}
 	if err != nil {
 		stop.Store(true)
-		t.Error, t.answer = redact(err.Error()), redact(err.Error())
-		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
-			t.answer = redact(se.Err.Error())
-		}
+		t.Error, t.answer = redact(err.Error()), redact(errors.Unwrap(err).Error())
 		err = &applyRunError{target: t.Platform + " " + t.Target, err: err}
 	}
 	return len(t.Done), len(t.NotRun), err
 }
 
-func (t *targetOf[S]) report(w io.Writer, failed bool) {
+// report prints what the run did: the external ports Alaya gave, or after a failure every step as
+// done, failed (with the server's answer) or not run.
+func (t *applyTarget) report(w io.Writer, failed bool) {
 	if !failed {
 		for _, m := range t.Opened {
 			fmt.Fprintf(w, "alaya %s %d (%s) is reachable on external port %d\n",
@@ -162,16 +139,14 @@ func (t *targetOf[S]) report(w io.Writer, failed bool) {
 		}
 		return
 	}
-	prefix := terminalSafe(t.Platform + " " + t.Target + " ")
 	for i, s := range t.Steps {
-		line := s.Symbol() + " " + prefix + terminalSafe(s.String())
 		switch {
 		case i < len(t.Done):
-			fmt.Fprintf(w, "done     %s\n", line)
+			fmt.Fprintf(w, "done     %s\n", t.line(s))
 		case i == len(t.Done) && t.Error != "":
-			fmt.Fprintf(w, "failed   %s\n         %s\n", line, terminalSafe(t.answer))
+			fmt.Fprintf(w, "failed   %s\n         %s\n", t.line(s), terminalSafe(t.answer))
 		default:
-			fmt.Fprintf(w, "not run  %s\n", line)
+			fmt.Fprintf(w, "not run  %s\n", t.line(s))
 		}
 	}
 }
@@ -251,36 +226,36 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 	}
 
 	// The plans, each a list, parallel at a time; the first failure in file order is the error.
-	var jobs []func() (applyTarget, plan.Summary, error)
+	var jobs []func() (*applyTarget, plan.Summary, error)
 	for i, t := range f.Rainbond {
-		jobs = append(jobs, func() (applyTarget, plan.Summary, error) {
+		jobs = append(jobs, func() (*applyTarget, plan.Summary, error) {
 			steps, err := rc.Plan(ctx, t.Component, t.Desired)
 			if err != nil {
 				return nil, plan.Summary{}, planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
 			}
 			return planned("rainbond", t.Name(), steps, func(s rainbond.Step) bool {
 				return s.Op == rainbond.OpDelete || s.Op == rainbond.OpCloseInner || s.Op == rainbond.OpCloseOuter
-			}, func(s rainbond.Step, _ *runOf[rainbond.Step]) error {
+			}, func(s rainbond.Step, _ *applyRun) error {
 				_, err := rc.RunPlan(ctx, t.Component, []rainbond.Step{s})
-				return callError[rainbond.Step](err)
+				return err
 			}), rainbond.Summarize(steps), nil
 		})
 	}
 	for i, t := range f.Alaya {
-		jobs = append(jobs, func() (applyTarget, plan.Summary, error) {
+		jobs = append(jobs, func() (*applyTarget, plan.Summary, error) {
 			steps, err := ac.Plan(ctx, t.Instance, t.Desired)
 			if err != nil {
 				return nil, plan.Summary{}, planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
 			}
 			return planned("alaya", t.Instance, steps, func(s alaya.Step) bool { return s.Op == alaya.OpClose },
-				func(s alaya.Step, r *runOf[alaya.Step]) error {
+				func(s alaya.Step, r *applyRun) error {
 					res, err := ac.RunPlan(ctx, t.Instance, []alaya.Step{s})
 					r.Opened = append(r.Opened, res.Opened...)
-					return callError[alaya.Step](err)
+					return err
 				}), alaya.Summarize(steps), nil
 		})
 	}
-	doc := &applyDoc{Targets: make([]applyTarget, len(jobs))}
+	doc := &applyDoc{Targets: make([]*applyTarget, len(jobs))}
 	sums, errs := make([]plan.Summary, len(jobs)), make([]error, len(jobs))
 	var stop atomic.Bool // a plan failed: the later ones are not listed
 	each(len(jobs), cfg.parallel, func(i int) {
@@ -296,8 +271,7 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 			return errs[i]
 		}
 		doc.Summary = doc.Summary.Plus(sums[i])
-		n, c := doc.Targets[i].size()
-		steps, closes = steps+n, closes || c
+		steps, closes = steps+len(doc.Targets[i].Steps), closes || doc.Targets[i].closes
 	}
 
 	table := cfg.format == "" || cfg.format == "table"
@@ -401,7 +375,9 @@ var reportEncoders = map[string]func(io.Writer, any) error{"json": writeJSON, "y
 func planText(doc *applyDoc) string {
 	var b strings.Builder
 	for _, t := range doc.Targets {
-		b.WriteString(t.lines())
+		for _, s := range t.Steps {
+			b.WriteString(t.line(s) + "\n")
+		}
 	}
 	if doc.Summary == (plan.Summary{}) {
 		b.WriteString("no changes\n")
