@@ -107,7 +107,18 @@ portctl help rainbond ports update     # the help of any command`),
 		}
 		root.InitDefaultCompletionCmd()
 	}
-	root.SetHelpCommand(newHelpCmd())
+	// cobra's help command, but a path that names no command is a usage error.
+	root.InitDefaultHelpCmd()
+	help, _, _ := root.Find([]string{"help"})
+	help.Long, help.Args, help.Run = "Print the help of any command, e.g. 'portctl help rainbond ports add'.", cobra.ArbitraryArgs, nil
+	help.RunE = func(c *cobra.Command, args []string) error {
+		cmd, rest, err := c.Root().Find(args)
+		if err != nil || len(rest) > 0 {
+			return usageErrorf("unknown help topic %q", strings.Join(args, " "))
+		}
+		cmd.InitDefaultHelpFlag() // as --help would: the help lists -h, --help
+		return cmd.Help()
+	}
 	for _, c := range root.Commands() {
 		finishTree(c)
 	}
@@ -182,45 +193,6 @@ func (e *env) timeoutSetting(cmd *cobra.Command) error {
 	}
 	e.timeout = d
 	return nil
-}
-
-// newHelpCmd is "portctl help [command]": the help of any command, and a usage error for a path
-// that names none.
-func newHelpCmd() *cobra.Command {
-	// find returns the command args name, or nil.
-	find := func(c *cobra.Command, args []string) *cobra.Command {
-		if cmd, rest, err := c.Root().Find(args); err == nil && len(rest) == 0 {
-			return cmd
-		}
-		return nil
-	}
-	return &cobra.Command{
-		Use:   "help [command]",
-		Short: "Help about any command",
-		Long:  "Print the help of any command, e.g. 'portctl help rainbond ports add'.",
-		Args:  cobra.ArbitraryArgs,
-		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			cmd := find(c, args)
-			if cmd == nil {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			var comps []cobra.Completion
-			for _, s := range cmd.Commands() {
-				if s.IsAvailableCommand() && strings.HasPrefix(s.Name(), toComplete) {
-					comps = append(comps, cobra.CompletionWithDesc(s.Name(), s.Short))
-				}
-			}
-			return comps, cobra.ShellCompDirectiveNoFileComp
-		},
-		RunE: func(c *cobra.Command, args []string) error {
-			cmd := find(c, args)
-			if cmd == nil {
-				return usageErrorf("unknown help topic %q", strings.Join(args, " "))
-			}
-			cmd.InitDefaultHelpFlag() // as --help would: the help lists -h, --help
-			return cmd.Help()
-		},
-	}
 }
 
 // usageTemplate is cobra's, with the examples last, one usage line, and "Commands" for the
