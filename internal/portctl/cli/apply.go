@@ -69,7 +69,8 @@ type applyTarget struct {
 
 	// send sends one step, recording in the run what it opened.
 	send   func(plan.Step, *applyRun) error
-	closes bool // a step deletes or closes a port
+	closes bool         // a step deletes or closes a port
+	sum    plan.Summary // of the steps
 }
 
 // applyRun is what the run of a target's plan did.
@@ -83,11 +84,12 @@ type applyRun struct {
 	answer string // Error without the step, which the report shows already
 }
 
-// planned is the target of steps; closes says whether a step deletes or closes a port, send runs
-// one step with the client's RunPlan (its *StepError is unwrapped to the call's own error).
-func planned[S plan.Step](platform, target string, steps []S, closes func(S) bool,
+// planned is the target of steps, which sum summarizes; closes says whether a step deletes or
+// closes a port, send runs one step with the client's RunPlan (its *StepError is unwrapped to the
+// call's own error).
+func planned[S plan.Step](platform, target string, steps []S, sum plan.Summary, closes func(S) bool,
 	send func(S, *applyRun) error) *applyTarget {
-	t := &applyTarget{Platform: platform, Target: target, Steps: []plan.Step{},
+	t := &applyTarget{Platform: platform, Target: target, Steps: []plan.Step{}, sum: sum,
 		send: func(s plan.Step, r *applyRun) error { return errors.Unwrap(send(s.(S), r)) }}
 	for _, s := range steps {
 		t.Steps, t.closes = append(t.Steps, s), t.closes || closes(s)
@@ -105,9 +107,9 @@ func (t *applyTarget) line(s plan.Step) string {
 }
 
 // apply runs the plan step by step, reporting each to progress, until a step fails here or stop is
-// set (by a failure elsewhere). It returns how many steps were done and not run, and the
-// *applyRunError of the failing step; a failure sets stop.
-func (t *applyTarget) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (int, int, error) {
+// set (by a failure elsewhere). It returns the *applyRunError of the failing step; a failure sets
+// stop.
+func (t *applyTarget) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) error {
 	t.applyRun = &applyRun{}
 	res, err := plan.Run(t.Steps, func(s plan.Step) error {
 		if stop.Load() {
@@ -126,7 +128,7 @@ func (t *applyTarget) apply(stop *atomic.Bool, redact func(string) string, progr
 		t.Error, t.answer = redact(err.Error()), redact(errors.Unwrap(err).Error())
 		err = &applyRunError{target: t.Platform + " " + t.Target, err: err}
 	}
-	return len(t.Done), len(t.NotRun), err
+	return err
 }
 
 // report prints what the run did: the external ports Alaya gave, or after a failure every step as
@@ -226,41 +228,41 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 	}
 
 	// The plans, each a list, parallel at a time; the first failure in file order is the error.
-	var jobs []func() (*applyTarget, plan.Summary, error)
+	var jobs []func() (*applyTarget, error)
 	for i, t := range f.Rainbond {
-		jobs = append(jobs, func() (*applyTarget, plan.Summary, error) {
+		jobs = append(jobs, func() (*applyTarget, error) {
 			steps, err := rc.Plan(ctx, t.Component, t.Desired)
 			if err != nil {
-				return nil, plan.Summary{}, planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
+				return nil, planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
 			}
-			return planned("rainbond", t.Name(), steps, func(s rainbond.Step) bool {
+			return planned("rainbond", t.Name(), steps, rainbond.Summarize(steps), func(s rainbond.Step) bool {
 				return s.Op == rainbond.OpDelete || s.Op == rainbond.OpCloseInner || s.Op == rainbond.OpCloseOuter
 			}, func(s rainbond.Step, _ *applyRun) error {
 				_, err := rc.RunPlan(ctx, t.Component, []rainbond.Step{s})
 				return err
-			}), rainbond.Summarize(steps), nil
+			}), nil
 		})
 	}
 	for i, t := range f.Alaya {
-		jobs = append(jobs, func() (*applyTarget, plan.Summary, error) {
+		jobs = append(jobs, func() (*applyTarget, error) {
 			steps, err := ac.Plan(ctx, t.Instance, t.Desired)
 			if err != nil {
-				return nil, plan.Summary{}, planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
+				return nil, planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
 			}
-			return planned("alaya", t.Instance, steps, func(s alaya.Step) bool { return s.Op == alaya.OpClose },
+			return planned("alaya", t.Instance, steps, alaya.Summarize(steps), func(s alaya.Step) bool { return s.Op == alaya.OpClose },
 				func(s alaya.Step, r *applyRun) error {
 					res, err := ac.RunPlan(ctx, t.Instance, []alaya.Step{s})
 					r.Opened = append(r.Opened, res.Opened...)
 					return err
-				}), alaya.Summarize(steps), nil
+				}), nil
 		})
 	}
 	doc := &applyDoc{Targets: make([]*applyTarget, len(jobs))}
-	sums, errs := make([]plan.Summary, len(jobs)), make([]error, len(jobs))
+	errs := make([]error, len(jobs))
 	var stop atomic.Bool // a plan failed: the later ones are not listed
 	each(len(jobs), cfg.parallel, func(i int) {
 		if !stop.Load() {
-			if doc.Targets[i], sums[i], errs[i] = jobs[i](); errs[i] != nil {
+			if doc.Targets[i], errs[i] = jobs[i](); errs[i] != nil {
 				stop.Store(true)
 			}
 		}
@@ -270,7 +272,7 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 		if errs[i] != nil {
 			return errs[i]
 		}
-		doc.Summary = doc.Summary.Plus(sums[i])
+		doc.Summary = doc.Summary.Plus(doc.Targets[i].sum)
 		steps, closes = steps+len(doc.Targets[i].Steps), closes || doc.Targets[i].closes
 	}
 
@@ -287,20 +289,12 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 		}
 	}
 	var failure error
-	done, notRun, failed := 0, 0, 0
 	if doc.Applied {
 		progress := cfg.progress(table, steps)
-		runs, counts := make([]error, len(doc.Targets)), make([][2]int, len(doc.Targets))
-		each(len(doc.Targets), cfg.parallel, func(i int) {
-			counts[i][0], counts[i][1], runs[i] = doc.Targets[i].apply(&stop, cfg.redact, progress)
-		})
+		runs := make([]error, len(doc.Targets))
+		each(len(doc.Targets), cfg.parallel, func(i int) { runs[i] = doc.Targets[i].apply(&stop, cfg.redact, progress) })
 		progress("")
-		for i, err := range runs {
-			done, notRun = done+counts[i][0], notRun+counts[i][1]
-			if err != nil {
-				failure, failed = cmp.Or(failure, err), failed+1
-			}
-		}
+		failure = cmp.Or(runs...)
 	}
 	var out bytes.Buffer
 	if !table {
@@ -312,14 +306,14 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 			// The report of what ran is printed whatever happens: as a table, after the plan.
 			out.Reset()
 			out.WriteString(planText(doc))
-			runText(&out, doc, done, notRun, failed, failure)
+			runText(&out, doc, failure)
 			if _, werr := cfg.stdout.Write(out.Bytes()); werr != nil {
 				return cmp.Or(failure, werr)
 			}
 			return &reportError{format: cfg.format, err: err, run: failure}
 		}
 	} else {
-		runText(&out, doc, done, notRun, failed, failure)
+		runText(&out, doc, failure)
 	}
 	_, err = cfg.stdout.Write(out.Bytes())
 	if err == nil && cfg.exitCode && doc.Summary != (plan.Summary{}) {
@@ -388,9 +382,16 @@ func planText(doc *applyDoc) string {
 }
 
 // runText prints what a run did, when there was one: on success one line, on a failure every step.
-func runText(w io.Writer, doc *applyDoc, done, notRun, failed int, failure error) {
+func runText(w io.Writer, doc *applyDoc, failure error) {
 	if !doc.Applied {
 		return
+	}
+	done, notRun, failed := 0, 0, 0
+	for _, t := range doc.Targets {
+		done, notRun = done+len(t.Done), notRun+len(t.NotRun)
+		if t.Failed != nil {
+			failed++
+		}
 	}
 	if failure == nil && done == 1 {
 		fmt.Fprint(w, "Apply complete: 1 step done.\n")

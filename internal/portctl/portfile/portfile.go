@@ -318,14 +318,14 @@ func (p *parser) list(n *yaml.Node, path string) ([]*yaml.Node, error) {
 
 func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, error) {
 	t := RainbondTarget{Line: n.Line}
-	ids := []string{"team", "region", "component"}
-	m, err := p.fields(n, path, []string{"team", "region", "app", "component", "prune", "ports"}, []string{"team", "region", "app", "component"})
+	m, err := p.fields(n, path, []string{"team", "region", "app", "component", "prune", "ports"},
+		[]string{"team", "region", "app", "component"})
 	if err != nil {
 		return t, err
 	}
 	c := &t.Component
 	decode(m, map[string]any{"team": &c.TeamID, "region": &c.RegionName, "app": &c.AppID, "component": &c.ServiceID})
-	for _, key := range ids {
+	for _, key := range []string{"team", "region", "component"} {
 		// The IDs the console's routes accept: [\w-]+, Unicode-aware (what Component.Validate checks).
 		if v := m[key].Value; (rainbond.Component{TeamID: v, RegionName: v, AppID: 1, ServiceID: v}).Validate() != nil {
 			return t, p.errf(m[key], "%s.%s: %q must be letters, digits, _ and - only (the console's routes match nothing else)", path, key, v)
