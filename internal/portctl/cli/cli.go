@@ -49,11 +49,7 @@ const userAgent = "portctl/" + wrapper.Version
 // start-up (issue 19), and an interrupted request is in the same state either way.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	e := newEnv(getenv, stdout, stderr)
-	defer func() {
-		if e.stopSignal != nil {
-			e.stopSignal() // the runtime handles SIGINT and SIGTERM again
-		}
-	}()
+	defer func() { e.stopSignal() }() // the runtime handles SIGINT and SIGTERM again
 	root := newRootCmd(e, args)
 	if args == nil {
 		args = []string{} // nil would make cobra read os.Args
@@ -88,7 +84,7 @@ type env struct {
 	// name), so that an error about it names what the user actually set.
 	fromEnv map[string]string
 
-	stopSignal func() // set by watchSignals
+	stopSignal func() // set by watchSignals; a no-op until then
 
 	// The credential a command read, for what to check when a server refuses it: the flag of the
 	// Rainbond token, the Alaya credential.
@@ -97,7 +93,8 @@ type env struct {
 }
 
 func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {
-	return &env{getenv: getenv, stdout: stdout, stderr: stderr, output: outputTable, timeout: defaultTimeout, fromEnv: map[string]string{}}
+	return &env{getenv: getenv, stdout: stdout, stderr: stderr, output: outputTable, timeout: defaultTimeout,
+		fromEnv: map[string]string{}, stopSignal: func() {}}
 }
 
 // secret returns v and remembers it, so that no error message can show it.
@@ -375,9 +372,6 @@ func (e *env) settings(cmd *cobra.Command, names ...string) ([]string, error) {
 // optionalSetting is one of settings without the error: "" when neither the flag nor the variable is set.
 func (e *env) optionalSetting(cmd *cobra.Command, name string) string {
 	f := cmd.Flags().Lookup(name)
-	if f == nil {
-		panic("portctl: no flag --" + name + " on " + cmd.CommandPath())
-	}
 	if f.Changed {
 		return f.Value.String()
 	}

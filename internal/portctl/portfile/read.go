@@ -18,18 +18,16 @@ func Read(ctx context.Context, path string, stdin io.Reader) ([]byte, error) {
 	if path == "-" {
 		name = "stdin"
 	}
-	type result struct {
-		data []byte
-		err  error
-	}
-	done := make(chan result, 1)
+	var data []byte
+	var err error
+	done := make(chan struct{})
 	go func() { // left behind, blocked, when ctx ends first: the process is about to exit
-		data, err := read(name, path, stdin)
-		done <- result{data, err}
+		data, err = read(name, path, stdin)
+		close(done)
 	}()
 	select {
-	case r := <-done:
-		return r.data, r.err
+	case <-done:
+		return data, err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%s: not read: %w", name, context.Cause(ctx))
 	}
