@@ -148,50 +148,28 @@ func finishTree(c *cobra.Command) {
 }
 
 // globalFlags checks -o, --debug and --timeout against the command that runs, and reads
-// PORTCTL_DEBUG and PORTCTL_TIMEOUT.
+// PORTCTL_TIMEOUT and PORTCTL_DEBUG for the flags not given.
 func (e *env) globalFlags(cmd *cobra.Command) error {
-	takesDebug, v := cmd.Annotations[annotTakesDebug] != "", e.getenv("PORTCTL_DEBUG")
+	fs, path := cmd.Flags(), cmd.CommandPath()
 	switch {
-	case cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "":
-		return usageErrorf("-o/--output does not apply to %s", cmd.CommandPath())
-	case !takesDebug && cmd.Flags().Changed("debug"):
-		return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
-	case !takesDebug && cmd.Flags().Changed("timeout"):
-		return usageErrorf("--timeout does not apply to %s: it sends no request", cmd.CommandPath())
-	case !takesDebug:
-		return nil
+	case fs.Changed("output") && cmd.Annotations[annotTakesOutput] == "":
+		return usageErrorf("-o/--output does not apply to %s", path)
+	case cmd.Annotations[annotTakesDebug] == "":
+		return refuseFlags(cmd, "to "+path+": it sends no request", "debug", "timeout")
 	}
-	if err := e.timeoutSetting(cmd); err != nil {
-		return err
-	}
-	if cmd.Flags().Changed("debug") || v == "" {
-		return nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
-	}
-	e.debug = b
-	return nil
-}
-
-// timeoutSetting checks --timeout, or reads PORTCTL_TIMEOUT when the flag is not given.
-func (e *env) timeoutSetting(cmd *cobra.Command) error {
-	if cmd.Flags().Changed("timeout") {
-		if e.timeout <= 0 {
-			return usageErrorf("invalid --timeout %s: must be a positive duration (e.g. 10s)", e.timeout)
+	if v := e.getenv("PORTCTL_TIMEOUT"); v != "" && !fs.Changed("timeout") {
+		if e.timeout, _ = time.ParseDuration(v); e.timeout <= 0 { // 0 when v is not a duration
+			return usageErrorf("invalid PORTCTL_TIMEOUT %q: must be a positive duration (e.g. 10s)", v)
 		}
-		return nil
+	} else if e.timeout <= 0 {
+		return usageErrorf("invalid --timeout %s: must be a positive duration (e.g. 10s)", e.timeout)
 	}
-	v := e.getenv("PORTCTL_TIMEOUT")
-	if v == "" {
-		return nil
+	if v := e.getenv("PORTCTL_DEBUG"); v != "" && !fs.Changed("debug") {
+		var err error
+		if e.debug, err = strconv.ParseBool(v); err != nil {
+			return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
+		}
 	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return usageErrorf("invalid PORTCTL_TIMEOUT %q: must be a positive duration (e.g. 10s)", v)
-	}
-	e.timeout = d
 	return nil
 }
 
