@@ -375,13 +375,9 @@ func (e *env) optionalSetting(cmd *cobra.Command, name string) string {
 	if f.Changed {
 		return f.Value.String()
 	}
-	env := envName(f)
-	if env == "" {
-		return ""
-	}
-	v := e.getenv(env)
+	v := e.getenv(envName(f))
 	if v != "" {
-		e.fromEnv[name] = env
+		e.fromEnv[name] = envName(f)
 	}
 	return v
 }

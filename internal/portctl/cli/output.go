@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -118,10 +119,7 @@ func table(w io.Writer, header []string, rows [][]string) error {
 	for _, r := range rows {
 		cells := make([]string, len(r))
 		for i, c := range r {
-			if c == "" {
-				c = "-"
-			}
-			cells[i] = terminalSafe(c)
+			cells[i] = terminalSafe(cmp.Or(c, "-"))
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}

@@ -244,16 +244,14 @@ func decode(m map[string]*yaml.Node, dsts map[string]any) {
 	}
 }
 
+// kindNames say what a node of each kind but a scalar is.
+var kindNames = map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.AliasNode: "an alias"}
+
+// kindName says what n is, for a message.
 func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	if n.Tag == "!!null" {
+	if name := kindNames[n.Kind]; name != "" {
+		return name
+	} else if n.Tag == "!!null" {
 		return "empty"
 	}
 	return strconv.Quote(n.Value)
