@@ -156,7 +156,8 @@ type exitError struct{ code int }
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // exitCode prints err on stderr (without any secret, terminalSafe: a server's message may hold
-// escape sequences) and returns the exit status for it. cmd is the command that ran or was found.
+// escape sequences) and returns the exit status for it. cmd is the command that ran or was found
+// (ExecuteC always returns one).
 func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
 		ue *usageError
@@ -166,36 +167,28 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		xe *exitError
 		re *reportError
 	)
-	path := "portctl"
-	if cmd != nil {
-		path = cmd.CommandPath()
-	}
-	switch {
-	case err == nil:
+	if err == nil {
 		return exitOK
-	case errors.As(err, &xe):
+	} else if errors.As(err, &xe) {
 		return xe.code
+	}
+	// By default a *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport
+	// error, a cancelled context.
+	msg, code := e.safe(err.Error()), exitAPI
+	switch {
 	case errors.As(err, &re) && re.run == nil: // the run succeeded; only its report is a table
-		fmt.Fprintf(e.stderr, "portctl: %s\n", e.safe(err.Error()))
-		return exitOK
+		code = exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.safe(ue.msg), path)
-		return exitUsage
+		msg, code = e.safe(ue.msg)+"\nRun '"+cmd.CommandPath()+" --help' for usage.", exitUsage
 	case errors.As(err, &se):
-		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.safe(err.Error()))
-		return exitUsage
+		msg, code = msg+" (only lists were sent; nothing was written)", exitUsage
 	case errors.As(err, &ve), errors.As(err, &fe):
-		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.safe(err.Error()))
-		return exitUsage
+		msg, code = msg+" (nothing was sent)", exitUsage
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		msg, code = msg+"\nportctl: the server refused the credential: "+e.safe(e.credentialHint(err)), exitCredential
 	}
-	// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error, a
-	// cancelled context.
-	fmt.Fprintf(e.stderr, "portctl: %s\n", e.safe(err.Error()))
-	if !errors.Is(err, wrapper.ErrUnauthorized) {
-		return exitAPI
-	}
-	fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.safe(e.credentialHint(err)))
-	return exitCredential
+	fmt.Fprintf(e.stderr, "portctl: %s\n", msg)
+	return code
 }
 
 // Command annotations.
