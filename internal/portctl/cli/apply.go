@@ -23,8 +23,7 @@ type applyConfig struct {
 	// file is the ports file; "-" reads stdin.
 	file  string
 	stdin io.Reader
-	// dryRun prints the plan and sends no write (diff, apply --dry-run).
-	dryRun bool
+	planOptions
 	// format is "table" (or empty), "json" or "yaml".
 	format string
 	stdout io.Writer
@@ -34,14 +33,9 @@ type applyConfig struct {
 	alaya    func() (*alaya.Client, error)
 	// redact removes the credentials from a text before it is printed.
 	redact func(string) string
-	// parallel is how many targets are planned and run at once (at least 1).
-	parallel int
-	// yes runs a plan that deletes or closes ports without asking; confirm asks (the prompt on
-	// stderr, the answer from stdin), nil when stdin is not a terminal: such a plan is refused.
-	yes     bool
+	// confirm asks before a plan that deletes or closes ports runs without yes (the prompt on
+	// stderr, the answer from stdin); nil when stdin is not a terminal: such a plan is refused.
 	confirm func(prompt string) bool
-	// exitCode makes a plan with changes end with exit 3 (diff --exit-code).
-	exitCode bool
 	// stderr, when not nil, gets a line per step as it completes, or on a terminal (tty) one
 	// progress line, rewritten.
 	stderr io.Writer

@@ -144,7 +144,8 @@ func (f *fake) seed(ctx context.Context, file string, st *portfile.File) error {
 			f.vars["ALAYA_INSTANCE"] = t.Instance
 		}
 	}
-	return applyFile(ctx, applyConfig{file: file, stdout: io.Discard, parallel: 10, yes: true, redact: func(s string) string { return s },
+	return applyFile(ctx, applyConfig{file: file, stdout: io.Discard, planOptions: planOptions{parallel: 10, yes: true},
+		redact: func(s string) string { return s },
 		rainbond: func() (*rainbond.Client, error) {
 			return rainbond.NewClient(f.vars["RAINBOND_URL"], f.vars["RAINBOND_TOKEN"])
 		},
