@@ -261,13 +261,13 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 			}
 		}
 	})
+	if err := cmp.Or(errs...); err != nil {
+		return err
+	}
 	steps, closes := 0, false
-	for i := range jobs {
-		if errs[i] != nil {
-			return errs[i]
-		}
-		doc.Summary = doc.Summary.Plus(doc.Targets[i].sum)
-		steps, closes = steps+len(doc.Targets[i].Steps), closes || doc.Targets[i].closes
+	for _, t := range doc.Targets {
+		doc.Summary = doc.Summary.Plus(t.sum)
+		steps, closes = steps+len(t.Steps), closes || t.closes
 	}
 
 	table := cfg.format == "" || cfg.format == "table"
@@ -291,26 +291,25 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 		failure = cmp.Or(runs...)
 	}
 	var out bytes.Buffer
+	var encodeErr error
 	if !table {
 		encode := reportEncoders[cfg.format]
 		if encode == nil {
 			encode = reportEncoders["yaml"]
 		}
-		if err := encode(&out, doc); err != nil {
+		if encodeErr = encode(&out, doc); encodeErr != nil {
 			// The report of what ran is printed whatever happens: as a table, after the plan.
 			out.Reset()
 			out.WriteString(planText(doc))
-			runText(&out, doc, failure)
-			if _, werr := cfg.stdout.Write(out.Bytes()); werr != nil {
-				return cmp.Or(failure, werr)
-			}
-			return &reportError{format: cfg.format, err: err, run: failure}
 		}
-	} else {
+	}
+	if table || encodeErr != nil {
 		runText(&out, doc, failure)
 	}
-	_, err = cfg.stdout.Write(out.Bytes())
-	if err == nil && cfg.exitCode && doc.Summary != (plan.Summary{}) {
+	switch _, err = cfg.stdout.Write(out.Bytes()); {
+	case err == nil && encodeErr != nil:
+		return &reportError{format: cfg.format, err: encodeErr, run: failure}
+	case err == nil && cfg.exitCode && doc.Summary != (plan.Summary{}):
 		return &exitError{code: exitPending}
 	}
 	return cmp.Or(failure, err)
