@@ -98,10 +98,8 @@ func Parse(name string, data []byte) (*File, error) {
 	if err := dec.Decode(&extra); err == nil {
 		return nil, p.errf(&extra, "a second YAML document: a ports file has one")
 	} else if !errors.Is(err, io.EOF) {
-		var e *Error
-		if errors.As(p.syntax(err), &e) {
-			e.Msg = "a second YAML document (a ports file has one): " + e.Msg
-		}
+		e := p.syntax(err)
+		e.Msg = "a second YAML document (a ports file has one): " + e.Msg
 		return nil, e
 	}
 	if err := p.plain(&doc); err != nil {
@@ -129,10 +127,7 @@ func (p *parser) plain(n *yaml.Node) error {
 			}
 		}
 	}
-	if n.Kind == yaml.AliasNode {
-		return nil // its target is walked where it is defined
-	}
-	for _, c := range n.Content {
+	for _, c := range n.Content { // none for an alias: its target is walked where it is defined
 		if err := p.plain(c); err != nil {
 			return err
 		}
@@ -152,17 +147,17 @@ type parser struct {
 }
 
 func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
-	line := 0
+	e := &Error{File: p.name, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
-		line = n.Line
+		e.Line = n.Line
 	}
-	return &Error{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	return e
 }
 
 var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // syntax turns a YAML syntax error into an Error with its line.
-func (p *parser) syntax(err error) error {
+func (p *parser) syntax(err error) *Error {
 	msg := err.Error()
 	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
