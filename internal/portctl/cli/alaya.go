@@ -136,12 +136,9 @@ func (o *alayaOptions) complete(e *env, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	c, err := e.newAlayaClient(url, cred, "url")
-	if err != nil {
-		return err
-	}
-	o.client, o.instance, o.print = c, instance[0], e.print
-	return nil
+	o.instance, o.print = instance[0], e.print
+	o.client, err = e.newAlayaClient(url, cred, "url")
+	return err
 }
 
 // restate restates a client error for the user: a validation error names the flag, and a 403 says
