@@ -355,9 +355,6 @@ func consent(cfg applyConfig, doc *applyDoc, table bool) error {
 	return nil
 }
 
-// reportEncoders write the report of apply and diff for -o json and -o yaml.
-var reportEncoders = map[string]func(io.Writer, any) error{"json": writeJSON, "yaml": writeYAML}
-
 // planText is the plan as text: a line per step, and the summary.
 func planText(doc *applyDoc) string {
 	var b strings.Builder
