@@ -79,12 +79,18 @@ type applyRun struct {
 }
 
 // planned is the target of steps, which sum summarizes; closes says whether a step deletes or
-// closes a port, send runs one step with the client's RunPlan (its *StepError is unwrapped to the
+// closes a port, send runs one step with the client's RunPlan (whose *StepError is unwrapped to the
 // call's own error).
 func planned[S plan.Step](platform, target string, steps []S, sum plan.Summary, closes func(S) bool,
 	send func(S, *applyRun) error) *applyTarget {
-	t := &applyTarget{Platform: platform, Target: target, Steps: []plan.Step{}, sum: sum,
-		send: func(s plan.Step, r *applyRun) error { return errors.Unwrap(send(s.(S), r)) }}
+	t := &applyTarget{Platform: platform, Target: target, Steps: []plan.Step{}, sum: sum}
+	t.send = func(s plan.Step, r *applyRun) error {
+		err := send(s.(S), r)
+		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
+			return se.Err
+		}
+		return err
+	}
 	for _, s := range steps {
 		t.Steps, t.closes = append(t.Steps, s), t.closes || closes(s)
 	}
@@ -101,8 +107,8 @@ func (t *applyTarget) line(s plan.Step) string {
 }
 
 // apply runs the plan step by step, reporting each to progress, until a step fails here or stop is
-// set (by a failure elsewhere). It returns the *applyRunError of the failing step; a failure sets
-// stop.
+// set (by a failure elsewhere). It returns the *applyRunError of the failing step (the
+// *plan.StepError of plan.Run); a failure sets stop.
 func (t *applyTarget) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) error {
 	t.applyRun = &applyRun{}
 	res, err := plan.Run(t.Steps, func(s plan.Step) error {
