@@ -172,15 +172,7 @@ func readPortsFile(ctx context.Context, cfg applyConfig) (*portfile.File, error)
 	if err != nil {
 		return nil, err
 	}
-	return portfile.Parse(cfg.fileName(), data)
-}
-
-// fileName is how messages name the ports file.
-func (cfg applyConfig) fileName() string {
-	if cfg.file == "-" {
-		return "stdin"
-	}
-	return cfg.file
+	return portfile.Parse(portfile.Name(cfg.file), data)
 }
 
 // applyStateError is a file the current ports make impossible (e.g. an alias that an unlisted port
@@ -196,7 +188,7 @@ func (e *applyStateError) Unwrap() error { return e.err }
 func planError(cfg applyConfig, platform string, index int, target string, line int, portLines []int, err error) error {
 	var ve *wrapper.ValidationError
 	if errors.As(err, &ve) {
-		return &applyStateError{portfile.At(cfg.fileName(), fmt.Sprintf("%s[%d]", platform, index), line, portLines, err)}
+		return &applyStateError{portfile.At(portfile.Name(cfg.file), fmt.Sprintf("%s[%d]", platform, index), line, portLines, err)}
 	}
 	return fmt.Errorf("%s %s (line %d): %w", platform, target, line, err)
 }

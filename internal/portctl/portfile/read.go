@@ -14,10 +14,7 @@ import (
 // ctx (Ctrl-C) ends a read that waits, even the open of a FIFO with no writer: the error wraps
 // the context's cause and is not an *Error.
 func Read(ctx context.Context, path string, stdin io.Reader) ([]byte, error) {
-	name := path
-	if path == "-" {
-		name = "stdin"
-	}
+	name := Name(path)
 	var data []byte
 	var err error
 	done := make(chan struct{})
@@ -31,6 +28,14 @@ func Read(ctx context.Context, path string, stdin io.Reader) ([]byte, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%s: not read: %w", name, context.Cause(ctx))
 	}
+}
+
+// Name is how messages name the ports file at path: "stdin" for "-".
+func Name(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return path
 }
 
 func read(name, path string, r io.Reader) ([]byte, error) {
