@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -135,12 +136,9 @@ func (o *alayaOptions) complete(e *env, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	c, err := e.newAlayaClient(url, cred, "url")
-	if err != nil {
-		return err
-	}
-	o.client, o.instance, o.print = c, instance[0], e.print
-	return nil
+	o.instance, o.print = instance[0], e.print
+	o.client, err = e.newAlayaClient(url, cred, "url")
+	return err
 }
 
 // restate restates a client error for the user: a validation error names the flag, and a 403 says
@@ -157,10 +155,7 @@ func (o *alayaOptions) restate(e *env, err error) error {
 // ALAYA_SECRET_KEY) or a bearer key (--api-key, else ALAYA_API_KEY), not both. It remembers the
 // credential for the hint of a refusal.
 func (e *env) alayaCredential(cmd *cobra.Command, urlFlag string) (string, alaya.Credential, error) {
-	url := e.optionalSetting(cmd, urlFlag)
-	if url == "" {
-		url = alaya.DefaultBaseURL
-	}
+	url := cmp.Or(e.optionalSetting(cmd, urlFlag), alaya.DefaultBaseURL)
 	id := e.optionalSetting(cmd, "access-key")
 	secret := e.secret(e.optionalSetting(cmd, "secret-key"))
 	bearer := e.secret(e.optionalSetting(cmd, "api-key"))
@@ -177,7 +172,6 @@ func (e *env) alayaCredential(cmd *cobra.Command, urlFlag string) (string, alaya
 			strings.Join(pair, ", "), e.flagName("api-key"))
 	case bearer != "":
 		e.cred = alaya.BearerKey(bearer)
-		return url, e.cred, nil
 	case len(pair) == 0:
 		return "", nil, usageErrorf("missing credential: --access-key and --secret-key (or set ALAYA_ACCESS_KEY and " +
 			"ALAYA_SECRET_KEY), or --api-key (or set ALAYA_API_KEY) for a bearer key")
@@ -185,8 +179,9 @@ func (e *env) alayaCredential(cmd *cobra.Command, urlFlag string) (string, alaya
 		return "", nil, usageErrorf("missing --access-key (or set ALAYA_ACCESS_KEY): %s needs its AccessKey ID", e.flagName("secret-key"))
 	case secret == "":
 		return "", nil, usageErrorf("missing --secret-key (or set ALAYA_SECRET_KEY): %s needs its secret", e.flagName("access-key"))
+	default:
+		e.cred = alaya.AccessKey{ID: id, Secret: secret}
 	}
-	e.cred = alaya.AccessKey{ID: id, Secret: secret}
 	return url, e.cred, nil
 }
 

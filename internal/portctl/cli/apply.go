@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,8 +23,7 @@ type applyConfig struct {
 	// file is the ports file; "-" reads stdin.
 	file  string
 	stdin io.Reader
-	// dryRun prints the plan and sends no write (diff, apply --dry-run).
-	dryRun bool
+	planOptions
 	// format is "table" (or empty), "json" or "yaml".
 	format string
 	stdout io.Writer
@@ -35,14 +33,9 @@ type applyConfig struct {
 	alaya    func() (*alaya.Client, error)
 	// redact removes the credentials from a text before it is printed.
 	redact func(string) string
-	// parallel is how many targets are planned and run at once (at least 1).
-	parallel int
-	// yes runs a plan that deletes or closes ports without asking; confirm asks (the prompt on
-	// stderr, the answer from stdin), nil when stdin is not a terminal: such a plan is refused.
-	yes     bool
+	// confirm asks before a plan that deletes or closes ports runs without yes (the prompt on
+	// stderr, the answer from stdin); nil when stdin is not a terminal: such a plan is refused.
 	confirm func(prompt string) bool
-	// exitCode makes a plan with changes end with exit 3 (diff --exit-code).
-	exitCode bool
 	// stderr, when not nil, gets a line per step as it completes, or on a terminal (tty) one
 	// progress line, rewritten.
 	stderr io.Writer
@@ -51,92 +44,79 @@ type applyConfig struct {
 
 // applyDoc is the plan (and the run) as data, for -o json and -o yaml.
 type applyDoc struct {
-	Targets []applyTarget `json:"targets"`
-	Summary plan.Summary  `json:"summary"`
+	Targets []*applyTarget `json:"targets"`
+	Summary plan.Summary   `json:"summary"`
 	// Applied is false for diff and apply --dry-run; true when apply ran the steps (or tried to).
 	Applied bool `json:"applied"`
 }
 
-// applyTarget is a targetOf either platform.
-type applyTarget interface {
-	// lines are the plan's lines.
-	lines() string
-	// apply runs the plan step by step, reporting each to progress, until a step fails here or stop
-	// is set (by a failure elsewhere). It returns how many steps were done and not run, and the
-	// *applyRunError of the failing step; a failure sets stop.
-	apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (done, notRun int, err error)
-	// size is the number of steps; closes says whether one deletes or closes a port.
-	size() (steps int, closes bool)
-	// report prints what the run did: the external ports Alaya gave, or after a failure every step
-	// as done, failed (with the server's answer) or not run.
-	report(w io.Writer, failed bool)
-}
-
-// targetOf is one entry of the file with its plan and, after a run, its result.
-type targetOf[S plan.Step] struct {
+// applyTarget is one entry of the file with its plan (the steps of either platform) and, after a
+// run, its result.
+type applyTarget struct {
 	Platform string `json:"platform"`
 	// Target is team/app/component for Rainbond, the instance id for Alaya.
 	Target string `json:"target"`
 	// Steps is the plan.
-	Steps []S `json:"steps"`
+	Steps []plan.Step `json:"steps"`
 	// The run's result (apply only).
-	*runOf[S]
+	*applyRun
 
-	// step sends one step, recording in the run what it opened.
-	step   func(S, *runOf[S]) error
-	closes bool
+	// send sends one step, recording in the run what it opened.
+	send   func(plan.Step, *applyRun) error
+	closes bool         // a step deletes or closes a port
+	sum    plan.Summary // of the steps
 }
 
-// planned is the target of steps; closes says whether a step deletes or closes a port.
-func planned[S plan.Step](platform, target string, steps []S, closes func(S) bool, step func(S, *runOf[S]) error) *targetOf[S] {
-	return &targetOf[S]{Platform: platform, Target: target, Steps: append([]S{}, steps...), step: step, closes: slices.ContainsFunc(steps, closes)}
+// applyRun is what the run of a target's plan did.
+type applyRun struct {
+	Done   []plan.Step         `json:"done"`
+	Opened []alaya.PortMapping `json:"opened,omitempty"`
+	Failed *plan.Step          `json:"failed,omitempty"`
+	Error  string              `json:"error,omitempty"`
+	NotRun []plan.Step         `json:"not_run"`
+
+	answer string // Error without the step, which the report shows already
 }
 
-// callError is the call's own error in the *plan.StepError of a client's RunPlan of one step.
-func callError[S plan.Step](err error) error {
-	if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
-		return se.Err
+// planned is the target of steps, which sum summarizes; closes says whether a step deletes or
+// closes a port, send runs one step with the client's RunPlan (whose *StepError is unwrapped to the
+// call's own error).
+func planned[S plan.Step](platform, target string, steps []S, sum plan.Summary, closes func(S) bool,
+	send func(S, *applyRun) error) *applyTarget {
+	t := &applyTarget{Platform: platform, Target: target, Steps: []plan.Step{}, sum: sum}
+	t.send = func(s plan.Step, r *applyRun) error {
+		err := send(s.(S), r)
+		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
+			return se.Err
+		}
+		return err
 	}
-	return err
+	for _, s := range steps {
+		t.Steps, t.closes = append(t.Steps, s), t.closes || closes(s)
+	}
+	return t
 }
 
 // errNotRun stops a target's run before a step, when another target failed.
 var errNotRun = errors.New("not run")
 
-// runOf is what the run of a target's plan did.
-type runOf[S plan.Step] struct {
-	Done   []S                 `json:"done"`
-	Opened []alaya.PortMapping `json:"opened,omitempty"`
-	Failed *S                  `json:"failed,omitempty"`
-	Error  string              `json:"error,omitempty"`
-	NotRun []S                 `json:"not_run"`
-
-	answer string // Error without the step, which the report shows already
+// line is the plan line of s, with the text from the server and the file (aliases, protocols, the
+// target) made terminalSafe.
+func (t *applyTarget) line(s plan.Step) string {
+	return s.Symbol() + " " + terminalSafe(t.Platform+" "+t.Target) + " " + terminalSafe(s.String())
 }
 
-// lines are plan.Lines with the text from the server and the file (aliases, protocols, the target)
-// made terminalSafe.
-func (t *targetOf[S]) lines() string {
-	var b strings.Builder
-	for _, s := range t.Steps {
-		b.WriteString(s.Symbol() + " " + terminalSafe(t.Platform+" "+t.Target) + " " + terminalSafe(s.String()) + "\n")
-	}
-	return b.String()
-}
-
-func (t *targetOf[S]) size() (int, bool) { return len(t.Steps), t.closes }
-
-func (t *targetOf[S]) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) (int, int, error) {
-	t.runOf = &runOf[S]{}
-	prefix := terminalSafe(t.Platform + " " + t.Target + " ")
-	res, err := plan.Run(t.Steps, func(s S) error {
+// apply runs the plan step by step, reporting each to progress, until a step fails here or stop is
+// set (by a failure elsewhere). It returns the *applyRunError of the failing step (the
+// *plan.StepError of plan.Run); a failure sets stop.
+func (t *applyTarget) apply(stop *atomic.Bool, redact func(string) string, progress func(string)) error {
+	t.applyRun = &applyRun{}
+	res, err := plan.Run(t.Steps, func(s plan.Step) error {
 		if stop.Load() {
 			return errNotRun
 		}
-		err := t.step(s, t.runOf)
-		if progress != nil {
-			progress(map[bool]string{true: "done     ", false: "failed   "}[err == nil] + s.Symbol() + " " + prefix + terminalSafe(s.String()))
-		}
+		err := t.send(s, t.applyRun)
+		progress(map[bool]string{true: "done     ", false: "failed   "}[err == nil] + t.line(s))
 		return err
 	})
 	t.Done, t.Failed, t.NotRun = res.Done, res.Failed, res.NotRun
@@ -145,16 +125,15 @@ func (t *targetOf[S]) apply(stop *atomic.Bool, redact func(string) string, progr
 	}
 	if err != nil {
 		stop.Store(true)
-		t.Error, t.answer = redact(err.Error()), redact(err.Error())
-		if se := (*plan.StepError[S])(nil); errors.As(err, &se) {
-			t.answer = redact(se.Err.Error())
-		}
+		t.Error, t.answer = redact(err.Error()), redact(errors.Unwrap(err).Error())
 		err = &applyRunError{target: t.Platform + " " + t.Target, err: err}
 	}
-	return len(t.Done), len(t.NotRun), err
+	return err
 }
 
-func (t *targetOf[S]) report(w io.Writer, failed bool) {
+// report prints what the run did: the external ports Alaya gave, or after a failure every step as
+// done, failed (with the server's answer) or not run.
+func (t *applyTarget) report(w io.Writer, failed bool) {
 	if !failed {
 		for _, m := range t.Opened {
 			fmt.Fprintf(w, "alaya %s %d (%s) is reachable on external port %d\n",
@@ -162,16 +141,14 @@ func (t *targetOf[S]) report(w io.Writer, failed bool) {
 		}
 		return
 	}
-	prefix := terminalSafe(t.Platform + " " + t.Target + " ")
 	for i, s := range t.Steps {
-		line := s.Symbol() + " " + prefix + terminalSafe(s.String())
 		switch {
 		case i < len(t.Done):
-			fmt.Fprintf(w, "done     %s\n", line)
+			fmt.Fprintf(w, "done     %s\n", t.line(s))
 		case i == len(t.Done) && t.Error != "":
-			fmt.Fprintf(w, "failed   %s\n         %s\n", line, terminalSafe(t.answer))
+			fmt.Fprintf(w, "failed   %s\n         %s\n", t.line(s), terminalSafe(t.answer))
 		default:
-			fmt.Fprintf(w, "not run  %s\n", line)
+			fmt.Fprintf(w, "not run  %s\n", t.line(s))
 		}
 	}
 }
@@ -195,15 +172,7 @@ func readPortsFile(ctx context.Context, cfg applyConfig) (*portfile.File, error)
 	if err != nil {
 		return nil, err
 	}
-	return portfile.Parse(cfg.fileName(), data)
-}
-
-// fileName is how messages name the ports file.
-func (cfg applyConfig) fileName() string {
-	if cfg.file == "-" {
-		return "stdin"
-	}
-	return cfg.file
+	return portfile.Parse(portfile.Name(cfg.file), data)
 }
 
 // applyStateError is a file the current ports make impossible (e.g. an alias that an unlisted port
@@ -219,7 +188,7 @@ func (e *applyStateError) Unwrap() error { return e.err }
 func planError(cfg applyConfig, platform string, index int, target string, line int, portLines []int, err error) error {
 	var ve *wrapper.ValidationError
 	if errors.As(err, &ve) {
-		return &applyStateError{portfile.At(cfg.fileName(), fmt.Sprintf("%s[%d]", platform, index), line, portLines, err)}
+		return &applyStateError{portfile.At(portfile.Name(cfg.file), fmt.Sprintf("%s[%d]", platform, index), line, portLines, err)}
 	}
 	return fmt.Errorf("%s %s (line %d): %w", platform, target, line, err)
 }
@@ -251,53 +220,52 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 	}
 
 	// The plans, each a list, parallel at a time; the first failure in file order is the error.
-	var jobs []func() (applyTarget, plan.Summary, error)
+	var jobs []func() (*applyTarget, error)
 	for i, t := range f.Rainbond {
-		jobs = append(jobs, func() (applyTarget, plan.Summary, error) {
+		jobs = append(jobs, func() (*applyTarget, error) {
 			steps, err := rc.Plan(ctx, t.Component, t.Desired)
 			if err != nil {
-				return nil, plan.Summary{}, planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
+				return nil, planError(cfg, "rainbond", i, t.Name(), t.Line, t.PortLines, err)
 			}
-			return planned("rainbond", t.Name(), steps, func(s rainbond.Step) bool {
+			return planned("rainbond", t.Name(), steps, rainbond.Summarize(steps), func(s rainbond.Step) bool {
 				return s.Op == rainbond.OpDelete || s.Op == rainbond.OpCloseInner || s.Op == rainbond.OpCloseOuter
-			}, func(s rainbond.Step, _ *runOf[rainbond.Step]) error {
+			}, func(s rainbond.Step, _ *applyRun) error {
 				_, err := rc.RunPlan(ctx, t.Component, []rainbond.Step{s})
-				return callError[rainbond.Step](err)
-			}), rainbond.Summarize(steps), nil
+				return err
+			}), nil
 		})
 	}
 	for i, t := range f.Alaya {
-		jobs = append(jobs, func() (applyTarget, plan.Summary, error) {
+		jobs = append(jobs, func() (*applyTarget, error) {
 			steps, err := ac.Plan(ctx, t.Instance, t.Desired)
 			if err != nil {
-				return nil, plan.Summary{}, planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
+				return nil, planError(cfg, "alaya", i, t.Instance, t.Line, t.PortLines, err)
 			}
-			return planned("alaya", t.Instance, steps, func(s alaya.Step) bool { return s.Op == alaya.OpClose },
-				func(s alaya.Step, r *runOf[alaya.Step]) error {
+			return planned("alaya", t.Instance, steps, alaya.Summarize(steps), func(s alaya.Step) bool { return s.Op == alaya.OpClose },
+				func(s alaya.Step, r *applyRun) error {
 					res, err := ac.RunPlan(ctx, t.Instance, []alaya.Step{s})
 					r.Opened = append(r.Opened, res.Opened...)
-					return callError[alaya.Step](err)
-				}), alaya.Summarize(steps), nil
+					return err
+				}), nil
 		})
 	}
-	doc := &applyDoc{Targets: make([]applyTarget, len(jobs))}
-	sums, errs := make([]plan.Summary, len(jobs)), make([]error, len(jobs))
+	doc := &applyDoc{Targets: make([]*applyTarget, len(jobs))}
+	errs := make([]error, len(jobs))
 	var stop atomic.Bool // a plan failed: the later ones are not listed
 	each(len(jobs), cfg.parallel, func(i int) {
 		if !stop.Load() {
-			if doc.Targets[i], sums[i], errs[i] = jobs[i](); errs[i] != nil {
+			if doc.Targets[i], errs[i] = jobs[i](); errs[i] != nil {
 				stop.Store(true)
 			}
 		}
 	})
+	if err := cmp.Or(errs...); err != nil {
+		return err
+	}
 	steps, closes := 0, false
-	for i := range jobs {
-		if errs[i] != nil {
-			return errs[i]
-		}
-		doc.Summary = doc.Summary.Plus(sums[i])
-		n, c := doc.Targets[i].size()
-		steps, closes = steps+n, closes || c
+	for _, t := range doc.Targets {
+		doc.Summary = doc.Summary.Plus(t.sum)
+		steps, closes = steps+len(t.Steps), closes || t.closes
 	}
 
 	table := cfg.format == "" || cfg.format == "table"
@@ -313,42 +281,33 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 		}
 	}
 	var failure error
-	done, notRun, failed := 0, 0, 0
 	if doc.Applied {
 		progress := cfg.progress(table, steps)
-		runs, counts := make([]error, len(doc.Targets)), make([][2]int, len(doc.Targets))
-		each(len(doc.Targets), cfg.parallel, func(i int) {
-			counts[i][0], counts[i][1], runs[i] = doc.Targets[i].apply(&stop, cfg.redact, progress)
-		})
+		runs := make([]error, len(doc.Targets))
+		each(len(doc.Targets), cfg.parallel, func(i int) { runs[i] = doc.Targets[i].apply(&stop, cfg.redact, progress) })
 		progress("")
-		for i, err := range runs {
-			done, notRun = done+counts[i][0], notRun+counts[i][1]
-			if err != nil {
-				failure, failed = cmp.Or(failure, err), failed+1
-			}
-		}
+		failure = cmp.Or(runs...)
 	}
 	var out bytes.Buffer
+	var encodeErr error
 	if !table {
 		encode := reportEncoders[cfg.format]
 		if encode == nil {
 			encode = reportEncoders["yaml"]
 		}
-		if err := encode(&out, doc); err != nil {
+		if encodeErr = encode(&out, doc); encodeErr != nil {
 			// The report of what ran is printed whatever happens: as a table, after the plan.
 			out.Reset()
 			out.WriteString(planText(doc))
-			runText(&out, doc, done, notRun, failed, failure)
-			if _, werr := cfg.stdout.Write(out.Bytes()); werr != nil {
-				return cmp.Or(failure, werr)
-			}
-			return &reportError{format: cfg.format, err: err, run: failure}
 		}
-	} else {
-		runText(&out, doc, done, notRun, failed, failure)
 	}
-	_, err = cfg.stdout.Write(out.Bytes())
-	if err == nil && cfg.exitCode && doc.Summary != (plan.Summary{}) {
+	if table || encodeErr != nil {
+		runText(&out, doc, failure)
+	}
+	switch _, err = cfg.stdout.Write(out.Bytes()); {
+	case err == nil && encodeErr != nil:
+		return &reportError{format: cfg.format, err: encodeErr, run: failure}
+	case err == nil && cfg.exitCode && doc.Summary != (plan.Summary{}):
 		return &exitError{code: exitPending}
 	}
 	return cmp.Or(failure, err)
@@ -394,14 +353,13 @@ func consent(cfg applyConfig, doc *applyDoc, table bool) error {
 	return nil
 }
 
-// reportEncoders write the report of apply and diff for -o json and -o yaml.
-var reportEncoders = map[string]func(io.Writer, any) error{"json": writeJSON, "yaml": writeYAML}
-
 // planText is the plan as text: a line per step, and the summary.
 func planText(doc *applyDoc) string {
 	var b strings.Builder
 	for _, t := range doc.Targets {
-		b.WriteString(t.lines())
+		for _, s := range t.Steps {
+			b.WriteString(t.line(s) + "\n")
+		}
 	}
 	if doc.Summary == (plan.Summary{}) {
 		b.WriteString("no changes\n")
@@ -412,9 +370,16 @@ func planText(doc *applyDoc) string {
 }
 
 // runText prints what a run did, when there was one: on success one line, on a failure every step.
-func runText(w io.Writer, doc *applyDoc, done, notRun, failed int, failure error) {
+func runText(w io.Writer, doc *applyDoc, failure error) {
 	if !doc.Applied {
 		return
+	}
+	done, notRun, failed := 0, 0, 0
+	for _, t := range doc.Targets {
+		done, notRun = done+len(t.Done), notRun+len(t.NotRun)
+		if t.Failed != nil {
+			failed++
+		}
 	}
 	if failure == nil && done == 1 {
 		fmt.Fprint(w, "Apply complete: 1 step done.\n")

@@ -59,8 +59,10 @@ func applyConnFlags(fs *pflag.FlagSet) {
 
 // planOptions are the flags of apply and diff besides --file and the connection flags.
 type planOptions struct {
-	dryRun, yes, exitCode bool
-	parallel              int
+	dryRun   bool // print the plan and send no write (diff, apply --dry-run)
+	yes      bool // run a plan that deletes or closes ports without asking
+	exitCode bool // a plan with changes ends with exit 3 (diff --exit-code)
+	parallel int  // how many targets are planned and run at once (at least 1)
 }
 
 // isTerminal reports whether f is a terminal (not merely a character device such as /dev/null); a
@@ -73,16 +75,13 @@ var isTerminal = func(f any) bool {
 // applyConfigFor makes the applyConfig of a run of apply or diff.
 func (e *env) applyConfigFor(cmd *cobra.Command, file string, o *planOptions) applyConfig {
 	cfg := applyConfig{
-		file:     file,
-		stdin:    cmd.InOrStdin(),
-		dryRun:   o.dryRun,
-		format:   string(e.output),
-		stdout:   e.stdout,
-		parallel: o.parallel,
-		yes:      o.yes,
-		exitCode: o.exitCode,
-		stderr:   e.stderr,
-		tty:      isTerminal(e.stderr),
+		file:        file,
+		stdin:       cmd.InOrStdin(),
+		planOptions: *o,
+		format:      string(e.output),
+		stdout:      e.stdout,
+		stderr:      e.stderr,
+		tty:         isTerminal(e.stderr),
 		rainbond: func() (*rainbond.Client, error) {
 			v, err := e.settings(cmd, "rainbond-url", "rainbond-token")
 			if err != nil {

@@ -49,11 +49,7 @@ const userAgent = "portctl/" + wrapper.Version
 // start-up (issue 19), and an interrupted request is in the same state either way.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	e := newEnv(getenv, stdout, stderr)
-	defer func() {
-		if e.stopSignal != nil {
-			e.stopSignal() // the runtime handles SIGINT and SIGTERM again
-		}
-	}()
+	defer func() { e.stopSignal() }() // the runtime handles SIGINT and SIGTERM again
 	root := newRootCmd(e, args)
 	if args == nil {
 		args = []string{} // nil would make cobra read os.Args
@@ -88,7 +84,7 @@ type env struct {
 	// name), so that an error about it names what the user actually set.
 	fromEnv map[string]string
 
-	stopSignal func() // set by watchSignals
+	stopSignal func() // set by watchSignals; a no-op until then
 
 	// The credential a command read, for what to check when a server refuses it: the flag of the
 	// Rainbond token, the Alaya credential.
@@ -97,7 +93,8 @@ type env struct {
 }
 
 func newEnv(getenv func(string) string, stdout, stderr io.Writer) *env {
-	return &env{getenv: getenv, stdout: stdout, stderr: stderr, output: outputTable, timeout: defaultTimeout, fromEnv: map[string]string{}}
+	return &env{getenv: getenv, stdout: stdout, stderr: stderr, output: outputTable, timeout: defaultTimeout,
+		fromEnv: map[string]string{}, stopSignal: func() {}}
 }
 
 // secret returns v and remembers it, so that no error message can show it.
@@ -159,7 +156,8 @@ type exitError struct{ code int }
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // exitCode prints err on stderr (without any secret, terminalSafe: a server's message may hold
-// escape sequences) and returns the exit status for it. cmd is the command that ran or was found.
+// escape sequences) and returns the exit status for it. cmd is the command that ran or was found
+// (ExecuteC always returns one).
 func (e *env) exitCode(cmd *cobra.Command, err error) int {
 	var (
 		ue *usageError
@@ -169,36 +167,28 @@ func (e *env) exitCode(cmd *cobra.Command, err error) int {
 		xe *exitError
 		re *reportError
 	)
-	path := "portctl"
-	if cmd != nil {
-		path = cmd.CommandPath()
-	}
-	switch {
-	case err == nil:
+	if err == nil {
 		return exitOK
-	case errors.As(err, &xe):
+	} else if errors.As(err, &xe) {
 		return xe.code
+	}
+	// By default a *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport
+	// error, a cancelled context.
+	msg, code := e.safe(err.Error()), exitAPI
+	switch {
 	case errors.As(err, &re) && re.run == nil: // the run succeeded; only its report is a table
-		fmt.Fprintf(e.stderr, "portctl: %s\n", e.safe(err.Error()))
-		return exitOK
+		code = exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "portctl: %s\nRun '%s --help' for usage.\n", e.safe(ue.msg), path)
-		return exitUsage
+		msg, code = e.safe(ue.msg)+"\nRun '"+cmd.CommandPath()+" --help' for usage.", exitUsage
 	case errors.As(err, &se):
-		fmt.Fprintf(e.stderr, "portctl: %s (only lists were sent; nothing was written)\n", e.safe(err.Error()))
-		return exitUsage
+		msg, code = msg+" (only lists were sent; nothing was written)", exitUsage
 	case errors.As(err, &ve), errors.As(err, &fe):
-		fmt.Fprintf(e.stderr, "portctl: %s (nothing was sent)\n", e.safe(err.Error()))
-		return exitUsage
+		msg, code = msg+" (nothing was sent)", exitUsage
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		msg, code = msg+"\nportctl: the server refused the credential: "+e.safe(e.credentialHint(err)), exitCredential
 	}
-	// *wrapper.APIError ("rainbond.AddPort: HTTP 409, code 20501: ..."), a transport error, a
-	// cancelled context.
-	fmt.Fprintf(e.stderr, "portctl: %s\n", e.safe(err.Error()))
-	if !errors.Is(err, wrapper.ErrUnauthorized) {
-		return exitAPI
-	}
-	fmt.Fprintf(e.stderr, "portctl: the server refused the credential: %s\n", e.safe(e.credentialHint(err)))
-	return exitCredential
+	fmt.Fprintf(e.stderr, "portctl: %s\n", msg)
+	return code
 }
 
 // Command annotations.
@@ -375,19 +365,12 @@ func (e *env) settings(cmd *cobra.Command, names ...string) ([]string, error) {
 // optionalSetting is one of settings without the error: "" when neither the flag nor the variable is set.
 func (e *env) optionalSetting(cmd *cobra.Command, name string) string {
 	f := cmd.Flags().Lookup(name)
-	if f == nil {
-		panic("portctl: no flag --" + name + " on " + cmd.CommandPath())
-	}
 	if f.Changed {
 		return f.Value.String()
 	}
-	env := envName(f)
-	if env == "" {
-		return ""
-	}
-	v := e.getenv(env)
+	v := e.getenv(envName(f))
 	if v != "" {
-		e.fromEnv[name] = env
+		e.fromEnv[name] = envName(f)
 	}
 	return v
 }

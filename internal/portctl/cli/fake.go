@@ -144,7 +144,8 @@ func (f *fake) seed(ctx context.Context, file string, st *portfile.File) error {
 			f.vars["ALAYA_INSTANCE"] = t.Instance
 		}
 	}
-	return applyFile(ctx, applyConfig{file: file, stdout: io.Discard, parallel: 10, yes: true, redact: func(s string) string { return s },
+	return applyFile(ctx, applyConfig{file: file, stdout: io.Discard, planOptions: planOptions{parallel: 10, yes: true},
+		redact: func(s string) string { return s },
 		rainbond: func() (*rainbond.Client, error) {
 			return rainbond.NewClient(f.vars["RAINBOND_URL"], f.vars["RAINBOND_TOKEN"])
 		},
@@ -223,7 +224,7 @@ func (e *env) serveFake(ctx context.Context, addr string, state applyConfig) err
 		if st, err = readPortsFile(ctx, state); err != nil {
 			return err
 		} else if len(st.Alaya) > 1000 {
-			return &portfile.Error{File: state.fileName(), Msg: "names more than 1000 instances: the fake has external ports for 1000"}
+			return &portfile.Error{File: portfile.Name(state.file), Msg: "names more than 1000 instances: the fake has external ports for 1000"}
 		}
 	}
 	f, err := startFake(addr)
@@ -231,7 +232,7 @@ func (e *env) serveFake(ctx context.Context, addr string, state applyConfig) err
 		return err
 	}
 	if st != nil {
-		if err := f.seed(ctx, state.fileName(), st); err != nil {
+		if err := f.seed(ctx, portfile.Name(state.file), st); err != nil {
 			_ = f.Close()
 			return fmt.Errorf("fake --state: %w", err)
 		}

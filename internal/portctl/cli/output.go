@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,23 +33,20 @@ func (o *outputFormat) Set(s string) error {
 	return errors.New("must be table, json or yaml")
 }
 
-// print writes v as JSON or YAML (the API's own field names), or as the table tbl prints. The
-// output is built first and written at once, so a failure leaves stdout empty.
+// reportEncoders write -o json and -o yaml: what print prints, and the report of apply and diff.
+var reportEncoders = map[string]func(io.Writer, any) error{"json": writeJSON, "yaml": writeYAML}
+
+// print writes v as JSON or YAML (reportEncoders: the API's own field names), or as the table tbl
+// prints. The output is built first and written at once, so a failure leaves stdout empty.
 func (e *env) print(v any, tbl func(w io.Writer) error) error {
 	var b bytes.Buffer
-	var err error
-	switch e.output {
-	case outputJSON:
-		err = writeJSON(&b, v)
-	case outputYAML:
-		err = writeYAML(&b, v)
-	default:
-		err = tbl(&b)
+	if encode := reportEncoders[string(e.output)]; encode != nil {
+		tbl = func(w io.Writer) error { return encode(w, v) }
 	}
-	if err != nil {
+	if err := tbl(&b); err != nil {
 		return err
 	}
-	_, err = e.stdout.Write(b.Bytes())
+	_, err := e.stdout.Write(b.Bytes())
 	return err
 }
 
@@ -118,10 +116,7 @@ func table(w io.Writer, header []string, rows [][]string) error {
 	for _, r := range rows {
 		cells := make([]string, len(r))
 		for i, c := range r {
-			if c == "" {
-				c = "-"
-			}
-			cells[i] = terminalSafe(c)
+			cells[i] = terminalSafe(cmp.Or(c, "-"))
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}

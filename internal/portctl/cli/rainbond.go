@@ -125,13 +125,9 @@ func (o *rainbondOptions) complete(e *env, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	o.comp.ServiceID = comp[0]
-	c, err := e.newRainbondClient(v[0], v[1], "url", "token")
-	if err != nil {
-		return err
-	}
-	o.client, o.print = c, e.printPorts
-	return nil
+	o.comp.ServiceID, o.print = comp[0], e.printPorts
+	o.client, err = e.newRainbondClient(v[0], v[1], "url", "token")
+	return err
 }
 
 // restate restates a client error for the user: a validation error names the flag.

@@ -107,7 +107,18 @@ portctl help rainbond ports update     # the help of any command`),
 		}
 		root.InitDefaultCompletionCmd()
 	}
-	root.SetHelpCommand(newHelpCmd())
+	// cobra's help command, but a path that names no command is a usage error.
+	root.InitDefaultHelpCmd()
+	help, _, _ := root.Find([]string{"help"})
+	help.Long, help.Args, help.Run = "Print the help of any command, e.g. 'portctl help rainbond ports add'.", cobra.ArbitraryArgs, nil
+	help.RunE = func(c *cobra.Command, args []string) error {
+		cmd, rest, err := c.Root().Find(args)
+		if err != nil || len(rest) > 0 {
+			return usageErrorf("unknown help topic %q", strings.Join(args, " "))
+		}
+		cmd.InitDefaultHelpFlag() // as --help would: the help lists -h, --help
+		return cmd.Help()
+	}
 	for _, c := range root.Commands() {
 		finishTree(c)
 	}
@@ -137,90 +148,29 @@ func finishTree(c *cobra.Command) {
 }
 
 // globalFlags checks -o, --debug and --timeout against the command that runs, and reads
-// PORTCTL_DEBUG and PORTCTL_TIMEOUT.
+// PORTCTL_TIMEOUT and PORTCTL_DEBUG for the flags not given.
 func (e *env) globalFlags(cmd *cobra.Command) error {
-	takesDebug, v := cmd.Annotations[annotTakesDebug] != "", e.getenv("PORTCTL_DEBUG")
+	fs, path := cmd.Flags(), cmd.CommandPath()
 	switch {
-	case cmd.Flags().Changed("output") && cmd.Annotations[annotTakesOutput] == "":
-		return usageErrorf("-o/--output does not apply to %s", cmd.CommandPath())
-	case !takesDebug && cmd.Flags().Changed("debug"):
-		return usageErrorf("--debug does not apply to %s: it sends no request", cmd.CommandPath())
-	case !takesDebug && cmd.Flags().Changed("timeout"):
-		return usageErrorf("--timeout does not apply to %s: it sends no request", cmd.CommandPath())
-	case !takesDebug:
-		return nil
+	case fs.Changed("output") && cmd.Annotations[annotTakesOutput] == "":
+		return usageErrorf("-o/--output does not apply to %s", path)
+	case cmd.Annotations[annotTakesDebug] == "":
+		return refuseFlags(cmd, "to "+path+": it sends no request", "debug", "timeout")
 	}
-	if err := e.timeoutSetting(cmd); err != nil {
-		return err
-	}
-	if cmd.Flags().Changed("debug") || v == "" {
-		return nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
-	}
-	e.debug = b
-	return nil
-}
-
-// timeoutSetting checks --timeout, or reads PORTCTL_TIMEOUT when the flag is not given.
-func (e *env) timeoutSetting(cmd *cobra.Command) error {
-	if cmd.Flags().Changed("timeout") {
-		if e.timeout <= 0 {
-			return usageErrorf("invalid --timeout %s: must be a positive duration (e.g. 10s)", e.timeout)
+	if v := e.getenv("PORTCTL_TIMEOUT"); v != "" && !fs.Changed("timeout") {
+		if e.timeout, _ = time.ParseDuration(v); e.timeout <= 0 { // 0 when v is not a duration
+			return usageErrorf("invalid PORTCTL_TIMEOUT %q: must be a positive duration (e.g. 10s)", v)
 		}
-		return nil
+	} else if e.timeout <= 0 {
+		return usageErrorf("invalid --timeout %s: must be a positive duration (e.g. 10s)", e.timeout)
 	}
-	v := e.getenv("PORTCTL_TIMEOUT")
-	if v == "" {
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return usageErrorf("invalid PORTCTL_TIMEOUT %q: must be a positive duration (e.g. 10s)", v)
-	}
-	e.timeout = d
-	return nil
-}
-
-// newHelpCmd is "portctl help [command]": the help of any command, and a usage error for a path
-// that names none.
-func newHelpCmd() *cobra.Command {
-	// find returns the command args name, or nil.
-	find := func(c *cobra.Command, args []string) *cobra.Command {
-		if cmd, rest, err := c.Root().Find(args); err == nil && len(rest) == 0 {
-			return cmd
+	if v := e.getenv("PORTCTL_DEBUG"); v != "" && !fs.Changed("debug") {
+		var err error
+		if e.debug, err = strconv.ParseBool(v); err != nil {
+			return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
 		}
-		return nil
 	}
-	return &cobra.Command{
-		Use:   "help [command]",
-		Short: "Help about any command",
-		Long:  "Print the help of any command, e.g. 'portctl help rainbond ports add'.",
-		Args:  cobra.ArbitraryArgs,
-		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			cmd := find(c, args)
-			if cmd == nil {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			var comps []cobra.Completion
-			for _, s := range cmd.Commands() {
-				if s.IsAvailableCommand() && strings.HasPrefix(s.Name(), toComplete) {
-					comps = append(comps, cobra.CompletionWithDesc(s.Name(), s.Short))
-				}
-			}
-			return comps, cobra.ShellCompDirectiveNoFileComp
-		},
-		RunE: func(c *cobra.Command, args []string) error {
-			cmd := find(c, args)
-			if cmd == nil {
-				return usageErrorf("unknown help topic %q", strings.Join(args, " "))
-			}
-			cmd.InitDefaultHelpFlag() // as --help would: the help lists -h, --help
-			return cmd.Help()
-		},
-	}
+	return nil
 }
 
 // usageTemplate is cobra's, with the examples last, one usage line, and "Commands" for the

@@ -5,22 +5,16 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/portsdk/portsdk/internal/portctl/portfile"
 )
 
-// unsafeRune reports whether a terminal may act on r rather than show it: a C0 or C1 control or
-// DEL (ESC starts escape sequences, CR and LF move the cursor, U+009B is CSI), a bidi control that
-// reorders what follows, a line or paragraph separator.
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp)
-}
-
-// terminalSafe is s with every unsafeRune and every byte of invalid UTF-8 escaped as Go writes it
-// (\x1b, \r, \u009b, \u202e, \xff), so that text from a server or a file is shown, never acted on.
-// Any other text comes back unchanged.
+// terminalSafe is s with every portfile.UnsafeRune (what a ports file refuses) and every byte of
+// invalid UTF-8 escaped as Go writes it (\x1b, \r, \u009b, \u202e, \xff), so that text from a
+// server or a file is shown, never acted on. Any other text comes back unchanged.
 func terminalSafe(s string) string {
-	if utf8.ValidString(s) && !strings.ContainsFunc(s, unsafeRune) {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, portfile.UnsafeRune) {
 		return s
 	}
 	var b strings.Builder
@@ -29,7 +23,7 @@ func terminalSafe(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unsafeRune(r):
+		case portfile.UnsafeRune(r):
 			q := strconv.QuoteRuneToASCII(r)
 			b.WriteString(q[1 : len(q)-1])
 		default:
@@ -40,9 +34,9 @@ func terminalSafe(s string) string {
 	return b.String()
 }
 
-// yamlUnsafe reports whether r must be escaped in YAML output: an unsafeRune, or a character the
+// yamlUnsafe reports whether r must be escaped in YAML output: a portfile.UnsafeRune, or a character the
 // YAML reader refuses (U+FFFE, U+FFFF).
-func yamlUnsafe(r rune) bool { return unsafeRune(r) || r == 0xFFFE || r == 0xFFFF }
+func yamlUnsafe(r rune) bool { return portfile.UnsafeRune(r) || r == 0xFFFE || r == 0xFFFF }
 
 // escapeQuoted replaces every rune of b from DEL up that yamlUnsafe reports with \uXXXX (all of
 // them are below U+10000). It is meant for output in which such runes can only be inside

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/portsdk/portsdk/internal/portctl/portfile"
 	"github.com/portsdk/portsdk/wrapper/rainbond"
 )
 
@@ -27,7 +28,7 @@ var hostile = []string{
 // rawUnsafe reports whether out holds a character a terminal may act on (other than the newlines
 // that end lines) or invalid UTF-8.
 func rawUnsafe(out string) bool {
-	return strings.ContainsFunc(out, func(r rune) bool { return r != '\n' && unsafeRune(r) }) || !utf8Valid(out)
+	return strings.ContainsFunc(out, func(r rune) bool { return r != '\n' && portfile.UnsafeRune(r) }) || !utf8Valid(out)
 }
 
 func TestTerminalSafeEscapesControls(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,10 +98,8 @@ func Parse(name string, data []byte) (*File, error) {
 	if err := dec.Decode(&extra); err == nil {
 		return nil, p.errf(&extra, "a second YAML document: a ports file has one")
 	} else if !errors.Is(err, io.EOF) {
-		var e *Error
-		if errors.As(p.syntax(err), &e) {
-			e.Msg = "a second YAML document (a ports file has one): " + e.Msg
-		}
+		e := p.syntax(err)
+		e.Msg = "a second YAML document (a ports file has one): " + e.Msg
 		return nil, e
 	}
 	if err := p.plain(&doc); err != nil {
@@ -123,15 +122,12 @@ func (p *parser) plain(n *yaml.Node) error {
 	}
 	if n.Kind == yaml.ScalarNode {
 		for _, r := range n.Value {
-			if unsafeRune(r) {
+			if UnsafeRune(r) {
 				return p.errf(n, "%q: a control character (%U) is not allowed", n.Value, r)
 			}
 		}
 	}
-	if n.Kind == yaml.AliasNode {
-		return nil // its target is walked where it is defined
-	}
-	for _, c := range n.Content {
+	for _, c := range n.Content { // none for an alias: its target is walked where it is defined
 		if err := p.plain(c); err != nil {
 			return err
 		}
@@ -139,11 +135,11 @@ func (p *parser) plain(n *yaml.Node) error {
 	return nil
 }
 
-// unsafeRune is a C0 or C1 control character, DEL, a bidi mark, embedding, override or isolate, or a
-// line or paragraph separator.
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || r == '\u061c' || r == '\u200e' || r == '\u200f' ||
-		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') || r == '\u2028' || r == '\u2029'
+// UnsafeRune reports whether a terminal may act on r rather than show it: a C0 or C1 control or
+// DEL (ESC starts escape sequences, CR and LF move the cursor, U+009B is CSI), a bidi control that
+// reorders what follows, a line or paragraph separator.
+func UnsafeRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp)
 }
 
 type parser struct {
@@ -151,17 +147,17 @@ type parser struct {
 }
 
 func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
-	line := 0
+	e := &Error{File: p.name, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
-		line = n.Line
+		e.Line = n.Line
 	}
-	return &Error{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	return e
 }
 
 var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // syntax turns a YAML syntax error into an Error with its line.
-func (p *parser) syntax(err error) error {
+func (p *parser) syntax(err error) *Error {
 	msg := err.Error()
 	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
@@ -170,101 +166,97 @@ func (p *parser) syntax(err error) error {
 	return &Error{File: p.name, Msg: "not valid YAML or JSON: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
-// fields checks that n is a mapping whose keys are all known and none repeated, and returns the
-// value of each key present.
-func (p *parser) fields(n *yaml.Node, path string, known ...string) (map[string]*yaml.Node, error) {
+// kinds are the keys of a ports file, at every level, and the kind each value must have: a list
+// (or nothing), or a scalar of the YAML tag.
+var kinds = map[string]string{
+	"rainbond": "list", "alaya": "list", "ports": "list", "prune": "!!bool", "inner": "!!bool", "outer": "!!bool",
+	"app": "!!int", "port": "!!int", "team": "!!str", "region": "!!str", "component": "!!str", "instance": "!!str",
+	"protocol": "!!str", "alias": "!!str", "k8s_service_name": "!!str",
+}
+
+// wants say what a value of each kind must be.
+var wants = map[string]string{"list": "a list", "!!bool": "true or false", "!!int": "an integer", "!!str": "a string"}
+
+// fields checks that n (at path; "" for the file) is a mapping whose keys are all known and none
+// repeated, that the keys of required are there, and that each value but a list (list checks those)
+// has its key's kind, in the order of known. It returns the value of each key present.
+func (p *parser) fields(n *yaml.Node, path string, known, required []string) (map[string]*yaml.Node, error) {
+	name := cmp.Or(path, "file")
 	if n.Kind != yaml.MappingNode {
-		return nil, p.errf(n, "%s: must be a mapping (key: value), not %s", path, kindName(n))
+		return nil, p.errf(n, "%s: must be a mapping (key: value), not %s", name, kindName(n))
 	}
 	out := make(map[string]*yaml.Node)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			return nil, p.errf(k, "%s: a key must be a plain name", path)
-		}
-		if _, dup := out[k.Value]; dup {
-			return nil, p.errf(k, "%s: key %q given twice", path, k.Value)
-		}
-		ok := false
-		for _, name := range known {
-			ok = ok || name == k.Value
-		}
-		if !ok {
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			return nil, p.errf(k, "%s: a key must be a plain name", name)
+		case out[k.Value] != nil:
+			return nil, p.errf(k, "%s: key %q given twice", name, k.Value)
+		case !slices.Contains(known, k.Value):
 			hint := ""
 			switch strings.ToLower(k.Value) {
 			case "url", "token", "api_key", "apikey", "key", "secret", "password", "access_key":
 				hint = " (URLs and credentials come from flags and the environment, never from the file)"
 			}
-			return nil, p.errf(k, "%s: unknown key %q; known: %s%s", path, k.Value, strings.Join(known, ", "), hint)
+			return nil, p.errf(k, "%s: unknown key %q; known: %s%s", name, k.Value, strings.Join(known, ", "), hint)
 		}
 		out[k.Value] = v
+	}
+	for _, key := range required {
+		if out[key] == nil {
+			return nil, p.errf(n, "%s: %s is required", path, key)
+		}
+	}
+	for _, key := range known {
+		if v := out[key]; v != nil && kinds[key] != "list" {
+			if err := p.check(v, path+"."+key, kinds[key]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
+// check refuses a value v (at path) that is not of the kind, or an integer that does not fit.
+func (p *parser) check(v *yaml.Node, path, kind string) error {
+	switch {
+	case kind == "list" && (v.Kind == yaml.SequenceNode || v.Kind == yaml.ScalarNode && v.Tag == "!!null"):
+	case kind == "list" || v.Kind != yaml.ScalarNode || v.Tag != kind:
+		return p.errf(v, "%s: must be %s, not %s", path, wants[kind], kindName(v))
+	case kind == "!!int" && v.Decode(new(int64)) != nil:
+		return p.errf(v, "%s: %s is not an integer that fits", path, v.Value)
 	}
-	if n.Tag == "!!null" {
+	return nil
+}
+
+// decode decodes the values of m (checked by fields) into the pointers of dsts, by key.
+func decode(m map[string]*yaml.Node, dsts map[string]any) {
+	for k, dst := range dsts {
+		if v := m[k]; v != nil {
+			_ = v.Decode(dst) // cannot fail: fields checked its kind
+		}
+	}
+}
+
+// kindNames say what a node of each kind but a scalar is.
+var kindNames = map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.AliasNode: "an alias"}
+
+// kindName says what n is, for a message.
+func kindName(n *yaml.Node) string {
+	if name := kindNames[n.Kind]; name != "" {
+		return name
+	} else if n.Tag == "!!null" {
 		return "empty"
 	}
 	return strconv.Quote(n.Value)
-}
-
-func (p *parser) list(n *yaml.Node, path string) ([]*yaml.Node, error) {
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		return nil, nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		return nil, p.errf(n, "%s: must be a list, not %s", path, kindName(n))
-	}
-	return n.Content, nil
-}
-
-func (p *parser) str(n *yaml.Node, path string) (string, error) {
-	return scalar[string](p, n, path, "!!str", "a string")
-}
-
-func (p *parser) boolean(n *yaml.Node, path string) (bool, error) {
-	return scalar[bool](p, n, path, "!!bool", "true or false")
-}
-
-// scalar decodes n, which must be a scalar with the tag, into a T; want says what n must be.
-func scalar[T any](p *parser, n *yaml.Node, path, tag, want string) (T, error) {
-	var v T
-	if n.Kind != yaml.ScalarNode || n.Tag != tag {
-		return v, p.errf(n, "%s: must be %s, not %s", path, want, kindName(n))
-	}
-	if err := n.Decode(&v); err != nil && tag == "!!int" {
-		return v, p.errf(n, "%s: %s is not an integer that fits", path, n.Value)
-	} else if err != nil {
-		return v, p.errf(n, "%s: %v", path, err)
-	}
-	return v, nil
-}
-
-func (p *parser) port(n *yaml.Node, path string) (int, error) {
-	v, err := scalar[int64](p, n, path, "!!int", "an integer")
-	if err != nil {
-		return 0, err
-	}
-	if v < 1 || v > 65535 {
-		return 0, p.errf(n, "%s: %d is outside 1..65535", path, v)
-	}
-	return int(v), nil
 }
 
 func (p *parser) file(root *yaml.Node) (*File, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return nil, p.errf(nil, "is empty: it needs a rainbond or an alaya list")
 	}
-	top, err := p.fields(root, "file", "rainbond", "alaya")
+	top, err := p.fields(root, "", []string{"rainbond", "alaya"}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -283,13 +275,10 @@ func (p *parser) file(root *yaml.Node) (*File, error) {
 	return f, nil
 }
 
-// targets reads the list of one platform's targets (none when n is nil), refusing a target that an
-// earlier entry names already; id gives a target's identity and how messages name it.
+// targets reads the list n of one platform's targets (none when n is nil or empty), refusing a
+// target that an earlier entry names already; id gives a target's identity and how messages name it.
 func targets[T any, K comparable](p *parser, n *yaml.Node, key, what string, read func(*yaml.Node, string) (T, error),
 	id func(T) (K, string)) ([]T, error) {
-	if n == nil {
-		return nil, nil
-	}
 	items, err := p.list(n, key)
 	if err != nil {
 		return nil, err
@@ -312,44 +301,38 @@ func targets[T any, K comparable](p *parser, n *yaml.Node, key, what string, rea
 	return out, nil
 }
 
+// list is the items of the list n (at path); none when n is nil or empty.
+func (p *parser) list(n *yaml.Node, path string) ([]*yaml.Node, error) {
+	if n == nil {
+		return nil, nil
+	}
+	return n.Content, p.check(n, path, "list")
+}
+
 func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, error) {
 	t := RainbondTarget{Line: n.Line}
-	m, err := p.fields(n, path, "team", "region", "app", "component", "prune", "ports")
+	m, err := p.fields(n, path, []string{"team", "region", "app", "component", "prune", "ports"},
+		[]string{"team", "region", "app", "component"})
 	if err != nil {
 		return t, err
 	}
-	for _, key := range []string{"team", "region", "app", "component"} {
-		if _, ok := m[key]; !ok {
-			return t, p.errf(n, "%s: %s is required", path, key)
-		}
-	}
-	ids := map[string]*string{"team": &t.Component.TeamID, "region": &t.Component.RegionName, "component": &t.Component.ServiceID}
+	c := &t.Component
+	decode(m, map[string]any{"team": &c.TeamID, "region": &c.RegionName, "app": &c.AppID, "component": &c.ServiceID})
 	for _, key := range []string{"team", "region", "component"} {
-		v, err := p.str(m[key], path+"."+key)
-		if err != nil {
-			return t, err
-		}
 		// The IDs the console's routes accept: [\w-]+, Unicode-aware (what Component.Validate checks).
-		if (rainbond.Component{TeamID: v, RegionName: v, AppID: 1, ServiceID: v}).Validate() != nil {
+		if v := m[key].Value; (rainbond.Component{TeamID: v, RegionName: v, AppID: 1, ServiceID: v}).Validate() != nil {
 			return t, p.errf(m[key], "%s.%s: %q must be letters, digits, _ and - only (the console's routes match nothing else)", path, key, v)
 		}
-		*ids[key] = v
 	}
-	if t.Component.AppID, err = scalar[int64](p, m["app"], path+".app", "!!int", "an integer"); err != nil {
-		return t, err
-	}
-	if t.Component.AppID <= 0 {
-		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, t.Component.AppID)
+	if c.AppID <= 0 {
+		return t, p.errf(m["app"], "%s.app: %d is not a positive integer", path, c.AppID)
 	}
 	keys := []string{"protocol", "inner", "outer", "alias", "k8s_service_name"}
 	read := func(e portEntry) (rainbond.DesiredPort, error) {
 		d := rainbond.DesiredPort{Port: e.port}
-		protocol := ""
-		err := cmp.Or(p.text(e, "alias", &d.Alias, "to keep the server's"),
-			p.text(e, "k8s_service_name", &d.K8sServiceName, "to keep the server's"), p.text(e, "protocol", &protocol, ""),
-			p.flag(e, "inner", &d.Inner), p.flag(e, "outer", &d.Outer))
-		d.Protocol = rainbond.Protocol(protocol)
-		return d, err
+		decode(e.fields, map[string]any{"protocol": &d.Protocol, "inner": &d.Inner, "outer": &d.Outer,
+			"alias": &d.Alias, "k8s_service_name": &d.K8sServiceName})
+		return d, cmp.Or(p.nonEmpty(e, "alias", "to keep the server's"), p.nonEmpty(e, "k8s_service_name", "to keep the server's"))
 	}
 	err = ports(p, n, m, path, &t.Desired.Prune, keys, &t.Desired.Ports, &t.PortLines, read,
 		func() error { return t.Desired.Validate() })
@@ -358,23 +341,18 @@ func (p *parser) rainbondTarget(n *yaml.Node, path string) (RainbondTarget, erro
 
 func (p *parser) alayaTarget(n *yaml.Node, path string) (AlayaTarget, error) {
 	t := AlayaTarget{Line: n.Line}
-	m, err := p.fields(n, path, "instance", "prune", "ports")
+	m, err := p.fields(n, path, []string{"instance", "prune", "ports"}, []string{"instance"})
 	if err != nil {
 		return t, err
 	}
-	v, ok := m["instance"]
-	if !ok {
-		return t, p.errf(n, "%s: instance is required", path)
-	}
-	if t.Instance, err = p.str(v, path+".instance"); err != nil {
-		return t, err
-	}
-	if t.Instance == "" || t.Instance == "." || t.Instance == ".." || strings.ContainsAny(t.Instance, "/\\?#%") {
-		return t, p.errf(v, "%s.instance: %q is not an instance id", path, t.Instance)
+	if t.Instance = m["instance"].Value; t.Instance == "" || t.Instance == "." || t.Instance == ".." ||
+		strings.ContainsAny(t.Instance, "/\\?#%") {
+		return t, p.errf(m["instance"], "%s.instance: %q is not an instance id", path, t.Instance)
 	}
 	read := func(e portEntry) (alaya.DesiredPort, error) {
 		d := alaya.DesiredPort{Port: e.port}
-		return d, p.text(e, "protocol", &d.Protocol, "for "+alaya.DefaultProtocol)
+		decode(e.fields, map[string]any{"protocol": &d.Protocol})
+		return d, p.nonEmpty(e, "protocol", "for "+alaya.DefaultProtocol)
 	}
 	err = ports(p, n, m, path, &t.Desired.Prune, []string{"protocol"}, &t.Desired.Ports, &t.PortLines, read,
 		func() error { return t.Desired.Validate() })
@@ -426,25 +404,13 @@ type portEntry struct {
 	port   int
 }
 
-// text reads the port's string key, if given, into dst; an empty one is refused unless hint is ""
-// (hint says what leaving the key out does).
-func (p *parser) text(e portEntry, key string, dst *string, hint string) (err error) {
-	v, ok := e.fields[key]
-	if !ok {
-		return nil
+// nonEmpty refuses the port's string key when it is given empty; hint says what leaving the key
+// out does.
+func (p *parser) nonEmpty(e portEntry, key string, hint string) error {
+	if v := e.fields[key]; v != nil && v.Value == "" {
+		return p.errf(v, "%s.%s: must not be empty (leave it out %s)", e.path, key, hint)
 	}
-	if *dst, err = p.str(v, e.path+"."+key); err == nil && *dst == "" && hint != "" {
-		err = p.errf(v, "%s.%s: must not be empty (leave it out %s)", e.path, key, hint)
-	}
-	return err
-}
-
-// flag reads the port's boolean key, if given, into dst.
-func (p *parser) flag(e portEntry, key string, dst *bool) (err error) {
-	if v, ok := e.fields[key]; ok {
-		*dst, err = p.boolean(v, e.path+"."+key)
-	}
-	return err
+	return nil
 }
 
 // ports reads the keys every target (at node target) has: prune (default false) into prune, and
@@ -453,30 +419,20 @@ func (p *parser) flag(e portEntry, key string, dst *bool) (err error) {
 // at the line of the field it names.
 func ports[D any](p *parser, target *yaml.Node, m map[string]*yaml.Node, path string, prune *bool, keys []string,
 	dst *[]D, lines *[]int, read func(portEntry) (D, error), validate func() error) error {
-	var err error
-	if v, ok := m["prune"]; ok {
-		if *prune, err = p.boolean(v, path+".prune"); err != nil {
-			return err
-		}
-	}
-	var nodes []*yaml.Node
-	if v, ok := m["ports"]; ok {
-		if nodes, err = p.list(v, path+".ports"); err != nil {
-			return err
-		}
+	decode(m, map[string]any{"prune": prune})
+	nodes, err := p.list(m["ports"], path+".ports")
+	if err != nil {
+		return err
 	}
 	var entries []portEntry
 	for i, n := range nodes {
 		e := portEntry{node: n, path: fmt.Sprintf("%s.ports[%d]", path, i)}
-		if e.fields, err = p.fields(n, e.path, append([]string{"port"}, keys...)...); err != nil {
+		if e.fields, err = p.fields(n, e.path, append([]string{"port"}, keys...), []string{"port"}); err != nil {
 			return err
 		}
-		pn, ok := e.fields["port"]
-		if !ok {
-			return p.errf(n, "%s: port is required", e.path)
-		}
-		if e.port, err = p.port(pn, e.path+".port"); err != nil {
-			return err
+		decode(e.fields, map[string]any{"port": &e.port})
+		if e.port < 1 || e.port > 65535 {
+			return p.errf(e.fields["port"], "%s.port: %d is outside 1..65535", e.path, e.port)
 		}
 		d, err := read(e)
 		if err != nil {

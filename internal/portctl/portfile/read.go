@@ -14,25 +14,28 @@ import (
 // ctx (Ctrl-C) ends a read that waits, even the open of a FIFO with no writer: the error wraps
 // the context's cause and is not an *Error.
 func Read(ctx context.Context, path string, stdin io.Reader) ([]byte, error) {
-	name := path
-	if path == "-" {
-		name = "stdin"
-	}
-	type result struct {
-		data []byte
-		err  error
-	}
-	done := make(chan result, 1)
+	name := Name(path)
+	var data []byte
+	var err error
+	done := make(chan struct{})
 	go func() { // left behind, blocked, when ctx ends first: the process is about to exit
-		data, err := read(name, path, stdin)
-		done <- result{data, err}
+		data, err = read(name, path, stdin)
+		close(done)
 	}()
 	select {
-	case r := <-done:
-		return r.data, r.err
+	case <-done:
+		return data, err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%s: not read: %w", name, context.Cause(ctx))
 	}
+}
+
+// Name is how messages name the ports file at path: "stdin" for "-".
+func Name(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return path
 }
 
 func read(name, path string, r io.Reader) ([]byte, error) {
