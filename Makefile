@@ -90,6 +90,22 @@ DOCS_BASE_URL ?=
 docs-fetch:
 	$(GO) run ./cmd/docscheck fetch -docs $(DOCS) -specs specs -root . $(if $(DOCS_BASE_URL),-base-url $(DOCS_BASE_URL))
 
+## docs-update: download the vendor pages (as docs-fetch), write into specs/ what changed that needs no person
+## (docscheck update: fields added, types, required marks, enum values; one line each), regenerate gen/, build
+## and test. It then exits 1 if a finding needs a person (a changed or new endpoint, a type change the client
+## code would feel), printed with its page and line (also in bin/docs-update.txt); 0 otherwise. CONTRIBUTING.md
+## says what to review.
+.PHONY: docs-update
+docs-update:
+	$(GO) build -o bin/docscheck ./cmd/docscheck
+	bin/docscheck fetch -docs $(DOCS) -specs specs -root . $(if $(DOCS_BASE_URL),-base-url $(DOCS_BASE_URL)) || [ $$? -eq 1 ]
+	bin/docscheck update -docs $(DOCS) -specs specs -root . > bin/docs-update.txt; echo $$? > bin/docs-update.status
+	@cat bin/docs-update.txt
+	$(MAKE) generate
+	$(GO) build ./...
+	$(GO) test ./...
+	@exit $$(cat bin/docs-update.status)
+
 ## demo: run portctl against its in-memory Rainbond and Alaya servers: a complete port lifecycle.
 .PHONY: demo
 demo:

@@ -20,8 +20,9 @@ import (
 // testDocs are the test copies of the four pages; the notes the allow-list cites are read from the
 // repository root, two levels up.
 const (
-	testDocs = "../../internal/dev/docscheck/testdata/vendor"
-	repoRoot = "../.."
+	testDocs  = "../../internal/dev/docscheck/testdata/vendor"
+	testSpecs = "../../internal/dev/docscheck/testdata/specs" // the specs as the test pages were checked against
+	repoRoot  = "../.."
 )
 
 func runTool(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -46,17 +47,17 @@ func copyDocs(t *testing.T) string {
 }
 
 func TestPass(t *testing.T) {
-	code, out, errOut := runTool(t, nil, "-docs", testDocs, "-specs", "../../specs", "-root", repoRoot)
+	code, out, errOut := runTool(t, nil, "-docs", testDocs, "-specs", testSpecs, "-root", repoRoot)
 	require.Equal(t, 0, code, errOut)
 	require.Equal(t, "docscheck: 4 pages, 7 endpoints, 98 items checked against 2 specs: no findings (9 deliberate differences allowed by cmd/docscheck/allow.txt)\n", out)
 	require.Empty(t, errOut)
 }
 
 func TestDocsFromEnvironment(t *testing.T) {
-	code, _, errOut := runTool(t, map[string]string{"DOCS": testDocs}, "-specs", "../../specs", "-root", repoRoot)
+	code, _, errOut := runTool(t, map[string]string{"DOCS": testDocs}, "-specs", testSpecs, "-root", repoRoot)
 	require.Equal(t, 0, code, errOut)
 
-	code, _, errOut = runTool(t, map[string]string{"DOCS": filepath.Join(t.TempDir(), "none")}, "-specs", "../../specs", "-root", repoRoot)
+	code, _, errOut = runTool(t, map[string]string{"DOCS": filepath.Join(t.TempDir(), "none")}, "-specs", testSpecs, "-root", repoRoot)
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "docs folder")
 }
@@ -70,7 +71,7 @@ func TestFindings(t *testing.T) {
 	ls[96] = strings.Replace(ls[96], "tcp、http、mysql、grpc、udp", "tcp、http、mysql、grpc、udp、sctp", 1) // line 97
 	require.NoError(t, os.WriteFile(page, []byte(strings.Join(ls, "\n")), 0o644))
 
-	code, out, errOut := runTool(t, nil, "-docs", docs, "-specs", "../../specs", "-root", repoRoot)
+	code, out, errOut := runTool(t, nil, "-docs", docs, "-specs", testSpecs, "-root", repoRoot)
 	require.Equal(t, 1, code)
 	require.Equal(t, `003_502f989c638d739b.txt:97: POST /openapi/v1/teams/{team_id}/regions/{region_name}/apps/{app_id}/services/{service_id}/ports: request field "protocol": enum value "sctp" missing in spec`+"\n", out)
 	require.Contains(t, errOut, "1 findings")
@@ -79,11 +80,11 @@ func TestFindings(t *testing.T) {
 func TestAllowFlag(t *testing.T) {
 	allow := filepath.Join(t.TempDir(), "allow.txt")
 	require.NoError(t, os.WriteFile(allow, []byte("# empty\n"), 0o644))
-	code, out, _ := runTool(t, nil, "-docs", testDocs, "-specs", "../../specs", "-root", repoRoot, "-allow", allow)
+	code, out, _ := runTool(t, nil, "-docs", testDocs, "-specs", testSpecs, "-root", repoRoot, "-allow", allow)
 	require.Equal(t, 1, code)
 	require.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 9) // every deliberate difference shows
 
-	code, _, errOut := runTool(t, nil, "-docs", testDocs, "-specs", "../../specs", "-root", repoRoot, "-allow", allow+".missing")
+	code, _, errOut := runTool(t, nil, "-docs", testDocs, "-specs", testSpecs, "-root", repoRoot, "-allow", allow+".missing")
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "allow.txt.missing")
 }
@@ -161,7 +162,7 @@ func fetchDocs(t *testing.T) string {
 func TestFetchCommand(t *testing.T) {
 	docs := fetchDocs(t)
 	srv := pageServer(t, nil)
-	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", "../../specs", "-root", repoRoot)
+	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", testSpecs, "-root", repoRoot)
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "docscheck: 4 pages, 7 endpoints, 98 items checked against 2 specs: no findings")
 	for _, p := range []string{"000_a9fa08e9ec2010c1.txt", "003_502f989c638d739b.txt", "alaya-open-port.txt", "alaya-close-port.txt"} {
@@ -174,7 +175,7 @@ func TestFetchCommand(t *testing.T) {
 func TestFetchCommandReportsAChange(t *testing.T) {
 	docs := fetchDocs(t)
 	srv := pageServer(t, map[string][2]string{"alaya-close-port.txt": {"portInteger必填", "portString必填"}})
-	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", "../../specs", "-root", repoRoot)
+	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", testSpecs, "-root", repoRoot)
 	require.Equal(t, 1, code, errOut)
 	require.Equal(t, `alaya-close-port.txt:23: POST /v1/cci/instance/{id}/close-port: request field "port": page type string, spec type integer`+"\n", out)
 	require.Contains(t, errOut, "docscheck fetch: alaya-close-port.txt: changed (")
@@ -191,7 +192,7 @@ func TestFetchCommandOffline(t *testing.T) {
 	srv.Close()
 	before, err := os.ReadFile(filepath.Join(docs, "alaya-close-port.txt"))
 	require.NoError(t, err)
-	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", "../../specs", "-root", repoRoot)
+	code, out, errOut := runTool(t, nil, "fetch", "-base-url", srv.URL, "-docs", docs, "-specs", testSpecs, "-root", repoRoot)
 	require.Equal(t, 2, code)
 	require.Empty(t, out)
 	require.Contains(t, errOut, "\n  000_a9fa08e9ec2010c1.txt: GET "+srv.URL+"/")
@@ -220,7 +221,7 @@ func TestFetchUsage(t *testing.T) {
 // changed path is printed with its page and line, exit 1, and no spec changes for it.
 func TestUpdateCommand(t *testing.T) {
 	docs, specsDir := copyDocs(t), t.TempDir()
-	require.NoError(t, os.CopyFS(specsDir, os.DirFS("../../specs")))
+	require.NoError(t, os.CopyFS(specsDir, os.DirFS(testSpecs)))
 	page := filepath.Join(docs, "003_502f989c638d739b.txt")
 	data, err := os.ReadFile(page)
 	require.NoError(t, err)
