@@ -189,6 +189,11 @@ func usedByWrapper(root, name string) bool {
 
 // applyEdit makes one edit in the spec file, splicing lines into its text.
 func applyEdit(file string, e *Edit) error {
+	if e.Op == editAddField && e.On { // the required mark first, where the lines are as parsed
+		if err := applyEdit(file, &Edit{At: e.At, Op: editRequired, Name: e.Name, On: true}); err != nil {
+			return err
+		}
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -205,21 +210,17 @@ func applyEdit(file string, e *Edit) error {
 	indent := strings.Repeat(" ", node.Content[0].Column-1)
 	switch e.Op {
 	case editAddField:
-		pk, props := child(node, "properties")
-		if props == nil || len(props.Content) == 0 {
-			return fmt.Errorf("%s has no properties to add to", strings.Join(e.At, "/"))
+		_, props := child(node, "properties")
+		last, in, text := node.Content[len(node.Content)-2], indent+"  ", indent+"properties:\n"
+		if props != nil && len(props.Content) > 0 { // else a first property, under a new properties key
+			last, in, text = props.Content[len(props.Content)-2], strings.Repeat(" ", props.Content[0].Column-1), ""
 		}
-		last := props.Content[len(props.Content)-2]
-		in := strings.Repeat(" ", last.Column-1)
 		step := in[len(indent):]
-		text := in + scalar(e.Name) + ":\n" + typeLines(in+step, step, e.Type)
+		text += in + scalar(e.Name) + ":\n" + typeLines(in+step, step, e.Type)
 		if e.Desc != "" {
 			text += in + step + "description: " + scalar(e.Desc) + "\n"
 		}
 		lines = slices.Insert(lines, blockEnd(lines, last), text)
-		if e.On {
-			lines = seqEdit(lines, node, "required", e.Name, true, pk.Line-1, indent)
-		}
 	case editType:
 		_, t := child(node, "type")
 		if t == nil || t.Kind != yaml.ScalarNode || strings.HasPrefix(e.Type, "array") {
@@ -231,9 +232,8 @@ func applyEdit(file string, e *Edit) error {
 			lines = slices.Delete(lines, k.Line-1, k.Line) // an example of the old type
 		}
 	case editRequired:
-		pk, _ := child(node, "properties")
-		at := len(lines)
-		if pk != nil {
+		at := blockEnd(lines, node.Content[len(node.Content)-2]) // after the schema's keys, or before its properties
+		if pk, _ := child(node, "properties"); pk != nil {
 			at = pk.Line - 1
 		}
 		lines = seqEdit(lines, node, "required", e.Name, e.On, at, indent)

@@ -174,3 +174,18 @@ func TestUpdateLeavesWhatNeedsAPerson(t *testing.T) {
 	require.Contains(t, msgs, "rainbond.yaml:98: DELETE "+rbPorts+"/{port}: endpoint on no page")
 	require.Contains(t, msgs, rainbondPage+":47: GET "+rbPorts+": response field \"container_port\": page type string, spec type integer")
 }
+
+func TestUpdateWritesANestedObject(t *testing.T) {
+	docsDir, specsDir := fixture(t)
+	action := "| action                                                     | string | true  | open_outer、close_outer、open_inner、close_inner、change_protocol、change_port_alias | Action           | 操作方式     |"
+	changePage(t, docsDir, rainbondPage, action, action+"\n| labels | object | false | none | Labels | 端口标签 |\n| » team | string | true | none | Team | 所属团队 |\n| » tier | int | false | none | Tier | 层级 |")
+	rep := update(t, docsDir, specsDir)
+	require.Empty(t, rep.Person)
+	require.Empty(t, rep.Check.Findings)
+	labels := schemaOf(t, specsDir, "rainbond.yaml", "UpdatePortRequest").Properties["labels"].Value
+	require.Equal(t, "object", labels.Type.Slice()[0])
+	require.Equal(t, []string{"team"}, labels.Required)
+	require.Equal(t, "string", labels.Properties["team"].Value.Type.Slice()[0])
+	require.Equal(t, "integer", labels.Properties["tier"].Value.Type.Slice()[0])
+	require.Equal(t, "层级 (Tier)", labels.Properties["tier"].Value.Description)
+}
