@@ -13,10 +13,10 @@
 // subcommand first downloads every page of sources.txt (HTML turned into text) and writes them into
 // the docs folder, only when every download succeeded, then runs the check: one command answers
 // "did the vendors change anything?". The update subcommand writes into the specs every finding
-// that needs no person (a field added, a type or required mark changed, an enum value added or
-// removed), keeping the specs' order, comments and style, prints one line per change, and then
-// prints the findings left for a person (a changed or new endpoint, a type change of a field the
-// client code uses) as the check does.
+// that needs no person (a field added, a request field removed, a type or required mark changed, an
+// enum value added or removed), keeping the specs' order, comments and style, prints one line per
+// change, and then prints the findings left for a person (a changed or new endpoint, a type change
+// of a field the client code uses) as the check does.
 //
 // Exit status: 0 when the specs cover the pages, 1 with one line per finding otherwise, 2 on a
 // usage or I/O error (fetch: a page could not be downloaded; the docs folder is then unchanged).

@@ -112,7 +112,7 @@ func Check(opts Options) (*Report, error) {
 	c := &checker{specs: specs, idx: indexSchemas(specs), enums: map[*openapi3.Schema]*enumUse{}, seen: map[string]bool{}}
 	rep := &Report{Pages: len(pages), Specs: len(specs)}
 	for _, p := range pages {
-		c.findings = append(c.findings, p.Problems...)
+		c.findings, c.unsure = append(c.findings, p.Problems...), len(p.Problems) > 0
 		for _, ep := range p.Endpoints {
 			rep.Endpoints++
 			c.endpoint(p.File, ep)
@@ -208,6 +208,7 @@ type checker struct {
 	enums     map[*openapi3.Schema]*enumUse // see unlisted
 	enumOrder []*openapi3.Schema
 	seen      map[string]bool // "METHOD /path" of the spec operations the pages show
+	unsure    bool            // the page being compared has lines the reader did not understand
 	findings  []Finding
 	items     int
 	file      string    // the page being compared
@@ -411,6 +412,8 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		missing bool // the field that opened this level is missing in the spec: already reported
 	}
 	stack := []level{{schema: root}}
+	var shown []*openapi3.Schema // the request models the page lists fields of, and their fields
+	listed, where := map[*openapi3.Schema][]string{}, map[*openapi3.Schema]string{}
 	for _, f := range fields {
 		at := len(stack) - 1
 		if f.Depth >= 0 {
@@ -429,6 +432,10 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		ps := prop(lv.schema, f.Name)
 		if !lv.missing {
 			c.field(kind, name, f, lv.schema, ps, checkRequired)
+			if _, ok := where[lv.schema]; !ok {
+				shown, where[lv.schema] = append(shown, lv.schema), lv.prefix
+			}
+			listed[lv.schema] = append(listed[lv.schema], f.Name)
 		}
 		if f.Opens {
 			next := level{prefix: name + ".", schema: ps, missing: lv.missing || ps == nil}
@@ -436,6 +443,15 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 				next.prefix, next.schema = name+"[].", items(ps)
 			}
 			stack = append(stack, next)
+		}
+	}
+	// A request field the page no longer lists goes (a response keeps the server's extra fields).
+	// Not on a page the reader did not fully understand: a misread line must not delete a field.
+	for _, s := range shown {
+		for _, n := range propNames(s) {
+			if checkRequired && !c.unsure && s != nil && !slices.Contains(listed[s], n) {
+				c.addEdit(c.ep.BodyLine, c.edit(s, Edit{Op: editRemoveField, Name: n}), "%s field %s: not on the page", kind, quote(where[s]+n))
+			}
 		}
 	}
 }

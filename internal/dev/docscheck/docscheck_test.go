@@ -316,7 +316,8 @@ func TestMutations(t *testing.T) {
 			mutate: func(t *testing.T, docs, _ string) {
 				editLine(t, filepath.Join(docs, alayaClose), 23, "portInteger必填", "containerPortInteger必填")
 			},
-			want: []string{alayaClose + ":23: POST /v1/cci/instance/{id}/close-port: " + `request field "containerPort": missing in spec`},
+			want: []string{alayaClose + ":21: POST /v1/cci/instance/{id}/close-port: " + `request field "port": not on the page`,
+				alayaClose + ":23: POST /v1/cci/instance/{id}/close-port: " + `request field "containerPort": missing in spec`},
 		},
 		{
 			name: "new Alaya response field (close-port)",

@@ -14,8 +14,8 @@ import (
 )
 
 // An Edit is the change to a spec that a finding calls for, when update may make it without a
-// person: a field added to a model, a field's type or required mark changed, an enum value added
-// or removed. A finding without an Edit needs a person.
+// person: a field added to a model or removed from a request, a field's type or required mark
+// changed, an enum value added or removed. A finding without an Edit needs a person.
 type Edit struct {
 	Spec string   // file name in the specs folder
 	At   []string // the keys leading to the schema in the spec: its own, or its parent's for a field
@@ -34,6 +34,7 @@ const (
 	editRequired
 	editAddEnum
 	editRemoveEnum
+	editRemoveField
 )
 
 // loc is where a schema is written: its spec and the keys leading to it.
@@ -167,6 +168,8 @@ func (e *Edit) String() string {
 		return fmt.Sprintf("%s: field %s %s", at, quote(e.Name), map[bool]string{true: "required", false: "optional"}[e.On])
 	case editAddEnum:
 		return fmt.Sprintf("%s: enum value %s added", at, quote(e.Name))
+	case editRemoveField:
+		return fmt.Sprintf("%s: field %s removed", at, quote(e.Name))
 	}
 	return fmt.Sprintf("%s: enum value %s removed", at, quote(e.Name))
 }
@@ -189,8 +192,8 @@ func usedByWrapper(root, name string) bool {
 
 // applyEdit makes one edit in the spec file, splicing lines into its text.
 func applyEdit(file string, e *Edit) error {
-	if e.Op == editAddField && e.On { // the required mark first, where the lines are as parsed
-		if err := applyEdit(file, &Edit{At: e.At, Op: editRequired, Name: e.Name, On: true}); err != nil {
+	if e.Op == editAddField && e.On || e.Op == editRemoveField { // the required mark first, where the lines are as parsed
+		if err := applyEdit(file, &Edit{At: e.At, Op: editRequired, Name: e.Name, On: e.Op == editAddField}); err != nil {
 			return err
 		}
 	}
@@ -221,6 +224,10 @@ func applyEdit(file string, e *Edit) error {
 			text += in + step + "description: " + scalar(e.Desc) + "\n"
 		}
 		lines = slices.Insert(lines, blockEnd(lines, last), text)
+	case editRemoveField:
+		if k, _ := child(node, "properties", e.Name); k != nil {
+			lines = slices.Delete(lines, k.Line-1, blockEnd(lines, k))
+		}
 	case editType:
 		_, t := child(node, "type")
 		if t == nil || t.Kind != yaml.ScalarNode || strings.HasPrefix(e.Type, "array") {

@@ -189,3 +189,17 @@ func TestUpdateWritesANestedObject(t *testing.T) {
 	require.Equal(t, "integer", labels.Properties["tier"].Value.Type.Slice()[0])
 	require.Equal(t, "层级 (Tier)", labels.Properties["tier"].Value.Description)
 }
+
+func TestUpdateRemovesARequestFieldThePageDropped(t *testing.T) {
+	docsDir, specsDir := fixture(t)
+	// The alias row of the add-port body is gone; the response tables keep theirs.
+	changePage(t, docsDir, rainbondPage, "| port_alias                            | string  | False | none                    | Port Alias       | 端口别名     |\n", "")
+	rep := update(t, docsDir, specsDir)
+	require.Empty(t, rep.Person)
+	require.Len(t, rep.Changes, 1, "%q", rep.Changes)
+	add := schemaOf(t, specsDir, "rainbond.yaml", "AddPortRequest")
+	require.NotContains(t, add.Properties, "port_alias")
+	require.Contains(t, add.Properties, "is_inner_service")
+	require.Contains(t, schemaOf(t, specsDir, "rainbond.yaml", "Port").Properties, "port_alias")
+	require.Contains(t, schemaOf(t, specsDir, "rainbond.yaml", "UpdatePortRequest").Properties, "port_alias")
+}
