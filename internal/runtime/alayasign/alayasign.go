@@ -15,13 +15,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"hash"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -46,23 +43,18 @@ func Authorization(id, secret string, t time.Time, method, path string) string {
 	return Scheme + " " + id + ":" + strconv.FormatInt(ts, 10) + ":" + Signature(secret, ts, method, path)
 }
 
-// Signer signs requests with one AccessKey pair, like Authorization, reusing its HMAC states
-// across calls. It is safe for concurrent use, and it is the Alaya client's transport.Authorizer.
-// The secret lives only in closures (the one that makes the pooled HMAC states, and secrets),
-// which no fmt verb prints.
+// Signer signs requests with one AccessKey pair, like Authorization, at the times now gives. It is
+// safe for concurrent use, and it is the Alaya client's transport.Authorizer. The secret lives only
+// in a closure, which no fmt verb prints.
 type Signer struct {
-	prefix  string // Scheme + " " + id + ":"
-	pool    sync.Pool
-	now     func() time.Time
-	secrets func() []string
+	id     string
+	now    func() time.Time
+	secret func() string
 }
 
 // NewSigner returns a Signer for the access key id and its secret, signing at the times now gives.
 func NewSigner(id, secret string, now func() time.Time) *Signer {
-	key := []byte(secret)
-	s := &Signer{prefix: Scheme + " " + id + ":", now: now, secrets: func() []string { return []string{secret} }}
-	s.pool.New = func() any { return hmac.New(sha256.New, key) }
-	return s
+	return &Signer{id: id, now: now, secret: func() string { return secret }}
 }
 
 // Authorize puts a fresh signature on req, over its escaped path as it goes on the wire.
@@ -72,18 +64,11 @@ func (s *Signer) Authorize(req *http.Request) error {
 }
 
 // Secrets returns the secret, which the transport redacts from every message.
-func (s *Signer) Secrets() []string { return s.secrets() }
+func (s *Signer) Secrets() []string { return []string{s.secret()} }
 
-// Authorization returns the Authorization header value for a request signed at time t; it equals
-// the package function Authorization with the Signer's pair.
+// Authorization is the package function Authorization with the Signer's pair.
 func (s *Signer) Authorization(t time.Time, method, path string) string {
-	mac := s.pool.Get().(hash.Hash)
-	defer s.pool.Put(mac)
-	ts := t.UnixMilli()
-	mac.Reset()
-	_, _ = io.WriteString(mac, StringToSign(ts, method, path))
-	var sum [sha256.Size]byte
-	return s.prefix + strconv.FormatInt(ts, 10) + ":" + hex.EncodeToString(mac.Sum(sum[:0]))
+	return Authorization(s.id, s.secret(), t, method, path)
 }
 
 // RequestPath returns the path a request to u is signed over: its escaped path as sent on the
