@@ -64,12 +64,7 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", op, d.Scrub(err)) // Scrub's text is redacted
 	}
-	body, whole := transport.Bytes(rsp.Body)
-	if !whole {
-		buf := bytes.NewBuffer(make([]byte, 0, max(rsp.ContentLength, 0))) // the Doer set it to what it read
-		_, err = io.Copy(buf, rsp.Body)
-		body = buf.Bytes()
-	}
+	body, err := transport.Bytes(rsp.Body)
 	_ = rsp.Body.Close()
 	fail := func(e *wrapper.APIError) (*T, *http.Response, error) {
 		e.Operation, e.StatusCode, e.Body, e.Attempts = op, rsp.StatusCode, body, max(call.Attempts, 1)
