@@ -93,7 +93,8 @@ type (
 // AddPort adds a port to a component and returns it as the server created it. It is never retried:
 // after a lost answer, ListPorts tells whether the port exists.
 func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest) (*Port, error) {
-	if err := cmp.Or(comp.Validate(), validateAdd(&req)); err != nil {
+	err := cmp.Or(comp.Validate(), check.Port("port", req.Port), checkProtocol("protocol", req.Protocol), checkAlias("port_alias", req.PortAlias))
+	if err != nil {
 		return nil, err
 	}
 	return write(ctx, c, "rainbond.AddPort", func(ctx context.Context) (*http.Response, error) {
