@@ -102,10 +102,7 @@ func retryable(ctx context.Context, resp *http.Response, err, bodyErr error) boo
 // connectionError reports whether err is the network failing (refused, reset, closed early, timed
 // out), as opposed to a policy such as too many redirects or a bad certificate.
 func connectionError(err error) bool {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
+	err = cause(err)
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
