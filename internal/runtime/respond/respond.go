@@ -89,16 +89,13 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	}
 	if rsp.StatusCode == http.StatusOK && strings.Contains(ct, "json") {
 		env := new(T)
-		if err := json.Unmarshal(body, env); err != nil {
-			return fail(failure(rsp, body, err))
-		}
-		if ok(env) {
+		if err = json.Unmarshal(body, env); err == nil && ok(env) {
 			return env, rsp, nil
 		}
-		return fail(failure(rsp, body, nil))
+	} else {
+		rsp.Body = io.NopCloser(bytes.NewReader(body))
+		_, err = parse(rsp)
 	}
-	rsp.Body = io.NopCloser(bytes.NewReader(body))
-	_, err = parse(rsp)
 	return fail(failure(rsp, body, err))
 }
 
