@@ -1,14 +1,9 @@
-// Package alayasign signs Alaya NeW Open API requests with an AccessKey pair (scheme
-// alayanew-HMAC-SHA256), for the Alaya client (wrapper/alaya); its test server
-// (wrapper/alaya/alayatest) verifies signatures with the same recipe. The recipe is in docs/servers/alaya.md:
-//
-//	StringToSign  = Timestamp + "|" + METHOD + "|" + Path
-//	Signature     = lower-case hex of HMAC-SHA256(secret, StringToSign)
-//	Authorization: alayanew-HMAC-SHA256 {accessKeyID}:{Timestamp}:{Signature}
-//
-// Timestamp is Unix time in milliseconds, METHOD the upper-case HTTP method and Path the escaped
-// request path exactly as sent (the base URL's path included: /api/osm/v1/...), without scheme,
-// host or query. Every function takes the time as an argument, so signing is testable.
+// Package alayasign signs Alaya NeW Open API requests with an AccessKey pair, for the Alaya client
+// (wrapper/alaya); its test server (wrapper/alaya/alayatest) verifies signatures with the same
+// recipe, which docs/servers/alaya.md gives: the header "alayanew-HMAC-SHA256 ID:Timestamp:Signature"
+// carries the lower-case hex HMAC-SHA256 of Timestamp|METHOD|Path, with the Unix time in
+// milliseconds and the escaped request path exactly as sent (the base URL's path included), without
+// the query. Every function takes the time as an argument, so signing is testable.
 package alayasign
 
 import (
