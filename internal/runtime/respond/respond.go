@@ -59,8 +59,8 @@ func Open[API any](cfg options.Config, baseURL string, auth func() (transport.Au
 // op and wraps the transport's. The response comes back too, for a caller that explains an answer.
 func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(context.Context) (*http.Response, error),
 	parse func(*http.Response) (R, error), ok func(*T) bool) (*T, *http.Response, error) {
-	ctx, call := transport.Start(ctx, op)
-	rsp, err := send(ctx)
+	call := &transport.Call{Context: ctx, Op: op} // the context of the operation's requests
+	rsp, err := send(call)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", op, d.Scrub(err)) // Scrub's text is redacted
 	}
@@ -149,10 +149,7 @@ func failure(rsp *http.Response, body []byte, cause error) *wrapper.APIError {
 		e.Code = code
 		return e
 	case code == successCode && rsp.StatusCode/100 == 2:
-		msg = "the success envelope lacks the operation's result"
-		if cause == nil {
-			cause = errMissingResult
-		}
+		msg, cause = "the success envelope lacks the operation's result", errMissingResult // cause is nil here
 	case msg == "" && rsp.StatusCode/100 == 2:
 		msg = "the envelope does not say success"
 	}

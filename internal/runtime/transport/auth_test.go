@@ -51,8 +51,8 @@ func TestAuthorizerCalledPerAttempt(t *testing.T) {
 	defer srv.Close()
 	auth := &countingAuth{}
 	d := newDoer(t, srv.URL, auth)
-	ctx, call := Start(context.Background(), "op")
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/x", nil)
+	call := &Call{Context: context.Background(), Op: "op"}
+	req, _ := http.NewRequestWithContext(call, http.MethodGet, srv.URL+"/api/x", nil)
 	resp, err := d.Do(req)
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)

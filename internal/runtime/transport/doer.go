@@ -92,9 +92,3 @@ func (c *Call) Value(key any) any {
 	}
 	return c.Context.Value(key)
 }
-
-// Start returns a new Call for op under ctx: the context of the operation's requests.
-func Start(ctx context.Context, op string) (context.Context, *Call) {
-	c := &Call{Context: ctx, Op: op}
-	return c, c
-}
