@@ -6,6 +6,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -55,11 +56,7 @@ func New(cfg options.Config, base *url.URL, auth Authorizer) *Doer {
 	hc := *cfg.HTTPClient
 	d.checkRedirect, hc.CheckRedirect = hc.CheckRedirect, func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	d.timeout, hc.Timeout = hc.Timeout, 0
-	next := hc.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	hc.Transport = stashLocation{next: next}
+	hc.Transport = stashLocation{next: cmp.Or(hc.Transport, http.DefaultTransport)}
 	d.client = &hc
 	return d
 }
