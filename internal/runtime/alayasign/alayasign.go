@@ -53,9 +53,8 @@ func NewSigner(id, secret string, now func() time.Time) *Signer {
 }
 
 // Authorize puts a fresh signature on req, over its escaped path as it goes on the wire.
-func (s *Signer) Authorize(req *http.Request) error {
+func (s *Signer) Authorize(req *http.Request) {
 	req.Header["Authorization"] = []string{s.Authorization(s.now(), req.Method, RequestPath(req.URL))}
-	return nil
 }
 
 // Secrets returns the secret, which the transport redacts from every message.

@@ -25,9 +25,8 @@ type countingAuth struct {
 	secret string
 }
 
-func (a *countingAuth) Authorize(req *http.Request) error {
+func (a *countingAuth) Authorize(req *http.Request) {
 	req.Header.Set("Authorization", "sig "+strconv.Itoa(int(a.n.Add(1)))+" "+req.URL.EscapedPath())
-	return nil
 }
 
 func (a *countingAuth) Secrets() []string { return []string{a.secret} }

@@ -43,9 +43,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			r = req.Clone(ctx)
 		}
 		if d.sameOrigin(r.URL) {
-			if err := d.auth.Authorize(r); err != nil {
-				return nil, err
-			}
+			d.auth.Authorize(r)
 		}
 		resp, bodyErr, err := d.follow(ctx, r, attempt+1, call)
 		if attempt >= retries || !retryable(ctx, resp, err, bodyErr) {
