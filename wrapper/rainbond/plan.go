@@ -229,11 +229,9 @@ func (p *planner) prune() {
 
 // checkAliases refuses an alias a listed port takes that another port keeps.
 func (p *planner) checkAliases() error {
-	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
+	for _, n := range slices.Backward(slices.Sorted(maps.Keys(p.cur))) {
 		if a := p.cur[n].PortAlias; a != "" {
-			if _, dup := p.holder[a]; !dup {
-				p.holder[a] = n
-			}
+			p.holder[a] = n // of ports that share an alias, the lowest holds it
 		}
 	}
 	for _, d := range p.want.Ports {
