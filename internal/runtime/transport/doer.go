@@ -71,21 +71,11 @@ func (d *Doer) sameOrigin(u *url.URL) bool {
 }
 
 // Call is the record of one operation: its name, for the log records, and what the Doer did for
-// it. It is the context of the operation's requests (one allocation, where context.WithValue and
-// the record would make two); Do fills it in.
+// it. It is the context of the operation's requests, where Do finds it (one allocation, where
+// context.WithValue and the record would make two), and Do fills it in.
 type Call struct {
 	context.Context
 	Op       string // e.g. "rainbond.ListPorts"
 	Attempts int    // requests sent, retries and followed redirects included
 	Note     string // why the answer, a redirect, was not followed ("" for any other answer)
-}
-
-type callKey struct{}
-
-// Value returns the Call itself for its key, and the parent's value for any other.
-func (c *Call) Value(key any) any {
-	if key == (callKey{}) {
-		return c
-	}
-	return c.Context.Value(key)
 }

@@ -27,7 +27,7 @@ import (
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	req.Header["User-Agent"] = d.userAgent
 	req.Header["Accept"] = acceptJSON
-	call, _ := req.Context().Value(callKey{}).(*Call)
+	call, _ := req.Context().(*Call)
 	if call == nil {
 		call = new(Call)
 	}
