@@ -281,25 +281,21 @@ func (p *planner) renameAliases() error {
 		}
 	}
 	for len(pending) > 0 {
-		progressed := false
-		for i := 0; i < len(pending); i++ {
-			n := pending[i]
+		var blocked []int // whose alias another port still holds
+		for _, n := range pending {
 			if h, held := p.holder[p.desired[n].Alias]; held && h != n {
-				continue
-			}
-			if err := p.renameTo(p.cur[n], p.desired[n].Alias); err != nil {
+				blocked = append(blocked, n)
+			} else if err := p.renameTo(p.cur[n], p.desired[n].Alias); err != nil {
 				return err
 			}
-			pending = append(pending[:i], pending[i+1:]...)
-			i--
-			progressed = true
 		}
-		if !progressed {
+		if len(blocked) == len(pending) {
 			// A cycle (80 wants 81's alias and 81 wants 80's): move one aside.
-			if err := p.renameTo(p.cur[pending[0]], p.tempAlias(p.cur[pending[0]])); err != nil {
+			if err := p.renameTo(p.cur[blocked[0]], p.tempAlias(p.cur[blocked[0]])); err != nil {
 				return err
 			}
 		}
+		pending = blocked
 	}
 	return nil
 }
@@ -403,12 +399,8 @@ func (p *planner) lateK8sName() {
 
 // tempAlias returns an alias for c that no port has and none is to take.
 func (p *planner) tempAlias(c *Port) string {
-	base := cmp.Or(c.PortAlias, "PORT")
-	for i := 0; ; i++ {
-		a := base + "_" + strconv.Itoa(c.ContainerPort) + "_TMP"
-		if i > 0 {
-			a += strconv.Itoa(i)
-		}
+	base := cmp.Or(c.PortAlias, "PORT") + "_" + strconv.Itoa(c.ContainerPort) + "_TMP"
+	for a, i := base, 1; ; a, i = base+strconv.Itoa(i), i+1 {
 		_, held := p.holder[a]
 		if !held && !slices.ContainsFunc(p.want.Ports, func(d DesiredPort) bool { return d.Alias == a }) {
 			return a
