@@ -182,15 +182,11 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		}
 	}
 	slices.Sort(p.added)
-	if want.Prune {
-		p.prune()
-	}
-	for _, phase := range []func() error{p.checkAliases, p.renameAliases, p.setK8sName, p.portSteps} {
+	for _, phase := range []func() error{p.prune, p.checkAliases, p.renameAliases, p.setK8sName, p.portSteps, p.lateK8sName} {
 		if err := phase(); err != nil {
 			return nil, err
 		}
 	}
-	p.lateK8sName()
 	return p.steps, nil
 }
 
@@ -209,10 +205,10 @@ type planner struct {
 
 func (p *planner) add(s ...Step) { p.steps = append(p.steps, s...) }
 
-// prune closes and deletes the ports not listed.
-func (p *planner) prune() {
+// prune closes and deletes the ports not listed, when the desired state prunes.
+func (p *planner) prune() error {
 	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
-		if _, ok := p.desired[n]; ok {
+		if _, ok := p.desired[n]; ok || !p.want.Prune {
 			continue
 		}
 		c := p.cur[n]
@@ -225,6 +221,7 @@ func (p *planner) prune() {
 		p.add(Step{Op: OpDelete, Port: n})
 		delete(p.cur, n)
 	}
+	return nil
 }
 
 // checkAliases refuses an alias a listed port takes that another port keeps.
@@ -390,11 +387,12 @@ func (p *planner) portSteps() error {
 
 // lateK8sName sets the k8s service name of a component that had no port: its new ports got a name
 // the plan cannot know.
-func (p *planner) lateK8sName() {
+func (p *planner) lateK8sName() error {
 	if p.k8s != "" && !p.k8sDone && len(p.added) > 0 {
 		a := p.desired[p.added[0]].Alias
 		p.add(Step{Op: OpChangePortAlias, Port: p.added[0], Alias: a, K8sServiceName: p.k8s, From: a})
 	}
+	return nil
 }
 
 // tempAlias returns an alias for c that no port has and none is to take.
