@@ -217,16 +217,11 @@ type StepError = plan.StepError[Step]
 // in order. Its fields are those of rainbond.ApplyResult with Opened added, spelled out rather than
 // embedded so that composite literals and the JSON field order stay as they were.
 type ApplyResult struct {
-	// Done are the steps that succeeded.
-	Done []Step `json:"done"`
-	// Opened are the answers of the open steps that succeeded, in order: the external ports.
-	Opened []PortMapping `json:"opened"`
-	// Failed is the step that failed, or nil when every step succeeded.
-	Failed *Step `json:"failed,omitempty"`
-	// Err is the failed step's error (a *StepError), or nil.
-	Err error `json:"-"`
-	// NotRun are the steps after the failed one, which were not sent.
-	NotRun []Step `json:"not_run"`
+	Done   []Step        `json:"done"`             // the steps that succeeded
+	Opened []PortMapping `json:"opened"`           // the answers of the open steps that succeeded: the external ports
+	Failed *Step         `json:"failed,omitempty"` // the step that failed, or nil when every step succeeded
+	Err    error         `json:"-"`                // the failed step's error (a *StepError), or nil
+	NotRun []Step        `json:"not_run"`          // the steps after the failed one, which were not sent
 }
 
 // Plan lists the instance's open ports and returns the steps PlanPorts makes from them. It sends

@@ -16,14 +16,10 @@ import (
 
 // Defaults of every client; the With* options of the client packages document them.
 const (
-	// DefaultTimeout bounds one request of the default http.Client.
-	DefaultTimeout = 30 * time.Second
-	// DefaultMaxRetries is how many times a GET is retried after the first attempt.
-	DefaultMaxRetries = 2
-	// DefaultMaxBodyBytes caps how much of a response body is read (16 MiB).
-	DefaultMaxBodyBytes = 16 << 20
-	// MaxRetryWait caps one wait between attempts, including one asked for by Retry-After.
-	MaxRetryWait = 30 * time.Second
+	DefaultTimeout      = 30 * time.Second // bounds one request of the default http.Client
+	DefaultMaxRetries   = 2                // retries of a GET after the first attempt
+	DefaultMaxBodyBytes = 16 << 20         // how much of a response body is read (16 MiB)
+	MaxRetryWait        = 30 * time.Second // caps one wait between attempts, Retry-After's included
 	// DefaultMaxIdleConnsPerHost is how many idle connections the default http.Client keeps per
 	// host: enough for a client shared by 64 goroutines. Go's default of 2 makes such a client
 	// reopen connections on most calls (35-45 % less throughput, issue 19).
