@@ -21,7 +21,8 @@ type Option struct {
 func WithBaseURL(u string) Option { return Option{options.BaseURL(u)} }
 
 // WithHTTPClient replaces the default http.Client (30 s timeout, 64 idle connections per host). The
-// client uses its Transport, Jar and Timeout, and follows redirects itself, consulting CheckRedirect.
+// client uses its Transport, Jar and Timeout, and follows redirects itself: only for a GET, with the
+// credential only within the base URL's origin, consulting CheckRedirect.
 func WithHTTPClient(hc *http.Client) Option { return Option{options.HTTPClient(hc)} }
 
 // WithUserAgent puts the caller's product first in the User-Agent: "deploybot/1.2 portsdk/0.1.0".

@@ -15,7 +15,8 @@ type Option struct {
 }
 
 // WithHTTPClient replaces the default http.Client (30 s timeout, 64 idle connections per host). The
-// client uses its Transport, Jar and Timeout, and follows redirects itself, consulting CheckRedirect.
+// client uses its Transport, Jar and Timeout, and follows redirects itself: only for a GET, with the
+// token only within the base URL's origin, consulting CheckRedirect.
 func WithHTTPClient(hc *http.Client) Option { return Option{options.HTTPClient(hc)} }
 
 // WithUserAgent puts the caller's product first in the User-Agent: "deploybot/1.2 portsdk/0.1.0".
