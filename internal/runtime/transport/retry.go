@@ -108,10 +108,7 @@ func connectionError(err error) bool {
 
 // retryAfter parses a Retry-After value: delay-seconds or an HTTP date.
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
+	v = strings.TrimSpace(v) // "" parses as neither form
 	// A value beyond int64 (ParseInt returns math.MaxInt64 with ErrRange) is "very long"; one below
 	// math.MinInt64 is negative.
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
