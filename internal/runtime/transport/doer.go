@@ -45,11 +45,8 @@ func New(cfg options.Config, base *url.URL, auth Authorizer) *Doer {
 		host:      strings.ToLower(base.Host),
 		auth:      auth,
 		Redact:    redactor(auth.Secrets()),
-		userAgent: []string{"portsdk/" + wrapper.Version},
+		userAgent: []string{strings.TrimPrefix(cfg.UserAgent+" portsdk/"+wrapper.Version, " ")}, // the caller's product first
 		cfg:       cfg,
-	}
-	if cfg.UserAgent != "" {
-		d.userAgent[0] = cfg.UserAgent + " " + d.userAgent[0]
 	}
 	// A shallow copy shares the caller's Transport, Jar and Timeout. The Doer follows redirects
 	// itself (redirect.go), so the copy never does; the caller's own policy is still consulted.
