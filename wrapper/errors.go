@@ -22,7 +22,6 @@ var (
 	ErrConflict = errors.New("conflict (HTTP 409)")
 )
 
-// statuses gives the sentinel of each HTTP status that has one.
 var statuses = map[int]error{401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict}
 
 // ErrBodyTooLarge is the cause (see APIError.Unwrap) when a response body is longer than the cap

@@ -53,12 +53,9 @@ func Lines[S Step](prefix string, steps []S) string {
 // StepError is the error of a plan step that failed: the call's own error (a *wrapper.APIError
 // with the server's answer, a transport error, a cancelled context) is Err, and errors.As reaches it.
 type StepError[S Step] struct {
-	// Index is the step's position in the plan, from 0.
-	Index int
-	// Step is the step that failed.
-	Step S
-	// Err is the call's error.
-	Err error
+	Index int   // the step's position in the plan, from 0
+	Step  S     // the step that failed
+	Err   error // the call's error
 }
 
 // Error is e.g. "step 2 (8080 open outer): rainbond.UpdatePort: HTTP 404: inner port is not open".
@@ -72,14 +69,10 @@ func (e *StepError[S]) Unwrap() error { return e.Err }
 // Result says what a run of a plan did. Done, the failed step and NotRun together are the plan, in
 // order.
 type Result[S Step] struct {
-	// Done are the steps that succeeded.
-	Done []S `json:"done"`
-	// Failed is the step that failed, or nil when every step succeeded.
-	Failed *S `json:"failed,omitempty"`
-	// Err is the failed step's error (a *StepError), or nil.
-	Err error `json:"-"`
-	// NotRun are the steps after the failed one, which were not sent.
-	NotRun []S `json:"not_run"`
+	Done   []S   `json:"done"`             // the steps that succeeded
+	Failed *S    `json:"failed,omitempty"` // the step that failed, or nil when every step succeeded
+	Err    error `json:"-"`                // the failed step's error (a *StepError), or nil
+	NotRun []S   `json:"not_run"`          // the steps after the failed one, which were not sent
 }
 
 // Run sends the steps in order, one call each, and stops at the first that fails: its error is

@@ -40,8 +40,6 @@ type Client struct {
 // NewClient returns a client that authenticates with cred: an AccessKey pair, which signs every
 // request (what the live service requires), or a BearerKey (what the API pages show).
 //
-//	c, err := alaya.NewClient(alaya.AccessKey{ID: os.Getenv("ALAYA_ACCESS_KEY"), Secret: os.Getenv("ALAYA_SECRET_KEY")})
-//
 // It returns a *wrapper.ValidationError, and makes no request, when the credential is missing, its
 // ID, secret or key is empty or has spaces or control characters (an AccessKey ID also ':'), or
 // the base URL (see WithBaseURL) is not usable. The error names the field (AccessKey.ID,

@@ -47,16 +47,11 @@ func authorizer(cred Credential, now func() time.Time) (transport.Authorizer, er
 }
 
 // AccessKey is an AccessKey pair, created in the Alaya NeW console (客户中心 / 权限管理 / 访问管理).
-// A Client signs every request, each attempt afresh, with it (scheme alayanew-HMAC-SHA256: an
-// HMAC-SHA256 over the millisecond timestamp, the method and the escaped request path, see
-// docs/servers/alaya.md). The secret is never sent.
-//
-// Every fmt verb (and String, GoString), log/slog, JSON, YAML, XML and gob show the ID and
-// "[redacted]" for the secret (%p and %w aside, which go vet reports); JSON and YAML read a key
-// back as usual. What Go cannot hide: fmt, and slog through it, cannot call the methods of a value
-// in an unexported field of your own struct, so it prints a key held there by value, secret
-// included; held there by pointer, %v, %+v and %#v print its address (a verb that does not fit a
-// pointer, such as %s, still prints the fields). Hold keys in exported fields or by pointer.
+// A Client signs every request, each attempt afresh, with it (scheme alayanew-HMAC-SHA256, see
+// docs/servers/alaya.md); the secret is never sent. Every fmt verb, log/slog, JSON, YAML, XML and gob
+// show the ID and "[redacted]" for the secret. But fmt cannot call the methods of a key held by value
+// in an unexported field of your own struct, and prints its secret: hold keys in exported fields or
+// by pointer (docs/library.md, "Secrets", gives the details).
 type AccessKey struct {
 	// ID is the AccessKey ID, sent in every request's Authorization header.
 	ID string

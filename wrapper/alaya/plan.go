@@ -173,28 +173,24 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 			cur[p.Port] = p
 		}
 	}
-	desired := make(map[int]DesiredPort, len(want.Ports))
-	for _, p := range want.Ports {
-		desired[p.Port] = p
-	}
 	open := len(cur)
 	var steps []Step
 	if want.Prune {
 		for _, n := range slices.Sorted(maps.Keys(cur)) {
-			if _, ok := desired[n]; !ok && !reservedPorts[n] {
+			if !reservedPorts[n] && !slices.ContainsFunc(want.Ports, func(p DesiredPort) bool { return p.Port == n }) {
 				steps = append(steps, Step{Op: OpClose, Port: n})
 				open--
 			}
 		}
 	}
-	var reopen, added []int
+	var reopen, added []DesiredPort
 	for _, p := range want.Ports {
 		c, ok := cur[p.Port]
 		switch {
 		case !ok:
-			added = append(added, p.Port)
+			added = append(added, p)
 		case !strings.EqualFold(c.Protocol, protocolOf(p)):
-			reopen = append(reopen, p.Port)
+			reopen = append(reopen, p)
 		}
 	}
 	if open+len(added) > MaxCustomPorts {
@@ -202,15 +198,13 @@ func PlanPorts(current *OpenPorts, want Desired) ([]Step, error) {
 			"%d custom ports would be open (%d new, %d kept): an instance has at most %d; prune or list fewer",
 			open+len(added), len(added), open, MaxCustomPorts)}
 	}
-	slices.Sort(reopen)
-	slices.Sort(added)
-	for _, n := range reopen {
-		from := cmp.Or(cur[n].Protocol, "none")
-		to := protocolOf(desired[n])
-		steps = append(steps, Step{Op: OpClose, Port: n, Protocol: to, From: from}, Step{Op: OpOpen, Port: n, Protocol: to, From: from})
+	byPort := func(a, b DesiredPort) int { return a.Port - b.Port }
+	for _, p := range slices.SortedFunc(slices.Values(reopen), byPort) {
+		from, to := cmp.Or(cur[p.Port].Protocol, "none"), protocolOf(p)
+		steps = append(steps, Step{Op: OpClose, Port: p.Port, Protocol: to, From: from}, Step{Op: OpOpen, Port: p.Port, Protocol: to, From: from})
 	}
-	for _, n := range added {
-		steps = append(steps, Step{Op: OpOpen, Port: n, Protocol: protocolOf(desired[n])})
+	for _, p := range slices.SortedFunc(slices.Values(added), byPort) {
+		steps = append(steps, Step{Op: OpOpen, Port: p.Port, Protocol: protocolOf(p)})
 	}
 	return steps, nil
 }
@@ -223,16 +217,11 @@ type StepError = plan.StepError[Step]
 // in order. Its fields are those of rainbond.ApplyResult with Opened added, spelled out rather than
 // embedded so that composite literals and the JSON field order stay as they were.
 type ApplyResult struct {
-	// Done are the steps that succeeded.
-	Done []Step `json:"done"`
-	// Opened are the answers of the open steps that succeeded, in order: the external ports.
-	Opened []PortMapping `json:"opened"`
-	// Failed is the step that failed, or nil when every step succeeded.
-	Failed *Step `json:"failed,omitempty"`
-	// Err is the failed step's error (a *StepError), or nil.
-	Err error `json:"-"`
-	// NotRun are the steps after the failed one, which were not sent.
-	NotRun []Step `json:"not_run"`
+	Done   []Step        `json:"done"`             // the steps that succeeded
+	Opened []PortMapping `json:"opened"`           // the answers of the open steps that succeeded: the external ports
+	Failed *Step         `json:"failed,omitempty"` // the step that failed, or nil when every step succeeded
+	Err    error         `json:"-"`                // the failed step's error (a *StepError), or nil
+	NotRun []Step        `json:"not_run"`          // the steps after the failed one, which were not sent
 }
 
 // Plan lists the instance's open ports and returns the steps PlanPorts makes from them. It sends

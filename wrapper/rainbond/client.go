@@ -63,7 +63,7 @@ func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) 
 	}
 	env, _, err := respond.Do(ctx, c.c.D, "rainbond.ListPorts", func(ctx context.Context) (*http.Response, error) {
 		return c.c.API.ListPorts(ctx, comp.TeamID, comp.RegionName, comp.AppID, comp.ServiceID)
-	}, rainbondapi.ParseListPortsResponse, func(e *portListEnvelope) bool { return e.Code == http.StatusOK })
+	}, rainbondapi.ParseListPortsResponse, func(e *envelope[portList]) bool { return e.Code == http.StatusOK })
 	if err != nil {
 		return nil, err
 	}
@@ -73,27 +73,26 @@ func (c *Client) ListPorts(ctx context.Context, comp Component) ([]Port, error) 
 	return env.Data.List, nil
 }
 
-// The success envelopes hold only what the operations return, so that a msg or a data.list of
-// another type than the spec's does not fail a call that succeeded.
+// envelope is a success envelope holding only what the operation returns (portList or portBean),
+// so that a msg or a data.list of another type than the spec's does not fail a call that succeeded.
 type (
-	portListEnvelope struct {
+	envelope[D any] struct {
 		Code int `json:"code"`
-		Data struct {
-			List []Port `json:"list"`
-		} `json:"data"`
+		Data D   `json:"data"`
 	}
-	portBeanEnvelope struct {
-		Code int `json:"code"`
-		Data struct {
-			Bean Port `json:"bean"`
-		} `json:"data"`
+	portList struct {
+		List []Port `json:"list"`
+	}
+	portBean struct {
+		Bean Port `json:"bean"`
 	}
 )
 
 // AddPort adds a port to a component and returns it as the server created it. It is never retried:
 // after a lost answer, ListPorts tells whether the port exists.
 func (c *Client) AddPort(ctx context.Context, comp Component, req AddPortRequest) (*Port, error) {
-	if err := cmp.Or(comp.Validate(), validateAdd(&req)); err != nil {
+	err := cmp.Or(comp.Validate(), check.Port("port", req.Port), checkProtocol("protocol", req.Protocol), checkAlias("port_alias", req.PortAlias))
+	if err != nil {
 		return nil, err
 	}
 	return write(ctx, c, "rainbond.AddPort", func(ctx context.Context) (*http.Response, error) {
@@ -127,7 +126,7 @@ func (c *Client) DeletePort(ctx context.Context, comp Component, port int) (*Por
 // write runs a POST, PUT or DELETE and returns the port of its success envelope (a success envelope
 // without the port is a failure).
 func write[R any](ctx context.Context, c *Client, op string, send func(context.Context) (*http.Response, error), parse func(*http.Response) (R, error)) (*Port, error) {
-	env, _, err := respond.Do(ctx, c.c.D, op, send, parse, func(e *portBeanEnvelope) bool {
+	env, _, err := respond.Do(ctx, c.c.D, op, send, parse, func(e *envelope[portBean]) bool {
 		return e.Code == http.StatusOK && e.Data.Bean.ContainerPort != 0
 	})
 	if err != nil {

@@ -182,15 +182,11 @@ func PlanPorts(current []Port, want Desired) ([]Step, error) {
 		}
 	}
 	slices.Sort(p.added)
-	if want.Prune {
-		p.prune()
-	}
-	for _, phase := range []func() error{p.checkAliases, p.renameAliases, p.setK8sName, p.portSteps} {
+	for _, phase := range []func() error{p.prune, p.checkAliases, p.renameAliases, p.setK8sName, p.portSteps, p.lateK8sName} {
 		if err := phase(); err != nil {
 			return nil, err
 		}
 	}
-	p.lateK8sName()
 	return p.steps, nil
 }
 
@@ -209,10 +205,10 @@ type planner struct {
 
 func (p *planner) add(s ...Step) { p.steps = append(p.steps, s...) }
 
-// prune closes and deletes the ports not listed.
-func (p *planner) prune() {
+// prune closes and deletes the ports not listed, when the desired state prunes.
+func (p *planner) prune() error {
 	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
-		if _, ok := p.desired[n]; ok {
+		if _, ok := p.desired[n]; ok || !p.want.Prune {
 			continue
 		}
 		c := p.cur[n]
@@ -225,15 +221,14 @@ func (p *planner) prune() {
 		p.add(Step{Op: OpDelete, Port: n})
 		delete(p.cur, n)
 	}
+	return nil
 }
 
 // checkAliases refuses an alias a listed port takes that another port keeps.
 func (p *planner) checkAliases() error {
-	for _, n := range slices.Sorted(maps.Keys(p.cur)) {
+	for _, n := range slices.Backward(slices.Sorted(maps.Keys(p.cur))) {
 		if a := p.cur[n].PortAlias; a != "" {
-			if _, dup := p.holder[a]; !dup {
-				p.holder[a] = n
-			}
+			p.holder[a] = n // of ports that share an alias, the lowest holds it
 		}
 	}
 	for _, d := range p.want.Ports {
@@ -283,25 +278,21 @@ func (p *planner) renameAliases() error {
 		}
 	}
 	for len(pending) > 0 {
-		progressed := false
-		for i := 0; i < len(pending); i++ {
-			n := pending[i]
+		var blocked []int // whose alias another port still holds
+		for _, n := range pending {
 			if h, held := p.holder[p.desired[n].Alias]; held && h != n {
-				continue
-			}
-			if err := p.renameTo(p.cur[n], p.desired[n].Alias); err != nil {
+				blocked = append(blocked, n)
+			} else if err := p.renameTo(p.cur[n], p.desired[n].Alias); err != nil {
 				return err
 			}
-			pending = append(pending[:i], pending[i+1:]...)
-			i--
-			progressed = true
 		}
-		if !progressed {
+		if len(blocked) == len(pending) {
 			// A cycle (80 wants 81's alias and 81 wants 80's): move one aside.
-			if err := p.renameTo(p.cur[pending[0]], p.tempAlias(p.cur[pending[0]])); err != nil {
+			if err := p.renameTo(p.cur[blocked[0]], p.tempAlias(p.cur[blocked[0]])); err != nil {
 				return err
 			}
 		}
+		pending = blocked
 	}
 	return nil
 }
@@ -396,21 +387,18 @@ func (p *planner) portSteps() error {
 
 // lateK8sName sets the k8s service name of a component that had no port: its new ports got a name
 // the plan cannot know.
-func (p *planner) lateK8sName() {
+func (p *planner) lateK8sName() error {
 	if p.k8s != "" && !p.k8sDone && len(p.added) > 0 {
 		a := p.desired[p.added[0]].Alias
 		p.add(Step{Op: OpChangePortAlias, Port: p.added[0], Alias: a, K8sServiceName: p.k8s, From: a})
 	}
+	return nil
 }
 
 // tempAlias returns an alias for c that no port has and none is to take.
 func (p *planner) tempAlias(c *Port) string {
-	base := cmp.Or(c.PortAlias, "PORT")
-	for i := 0; ; i++ {
-		a := base + "_" + strconv.Itoa(c.ContainerPort) + "_TMP"
-		if i > 0 {
-			a += strconv.Itoa(i)
-		}
+	base := cmp.Or(c.PortAlias, "PORT") + "_" + strconv.Itoa(c.ContainerPort) + "_TMP"
+	for a, i := base, 1; ; a, i = base+strconv.Itoa(i), i+1 {
 		_, held := p.holder[a]
 		if !held && !slices.ContainsFunc(p.want.Ports, func(d DesiredPort) bool { return d.Alias == a }) {
 			return a

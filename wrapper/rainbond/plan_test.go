@@ -307,6 +307,15 @@ func TestPlanPortsOrder(t *testing.T) {
 		steps: []string{"~ 80 change alias A -> A_80_TMP, k8s service name gr1234", "~ 81 change alias B -> A, k8s service name gr1234",
 			"~ 80 change alias A_80_TMP -> B, k8s service name gr1234"},
 	}, {
+		name: "a temporary alias another port takes gets a number",
+		current: []rainbond.Port{port(80, "http", "A", false, false), port(81, "http", "B", false, false),
+			port(82, "http", "C", false, false)},
+		want: rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 80, Alias: "B"}, {Port: 81, Alias: "A"},
+			{Port: 82, Alias: "A_80_TMP"}}},
+		steps: []string{"~ 82 change alias C -> A_80_TMP, k8s service name gr1234",
+			"~ 80 change alias A -> A_80_TMP1, k8s service name gr1234", "~ 81 change alias B -> A, k8s service name gr1234",
+			"~ 80 change alias A_80_TMP1 -> B, k8s service name gr1234"},
+	}, {
 		name:    "a k8s service name for a component whose ports have no alias rides on a new port, after its add",
 		current: []rainbond.Port{port(80, "http", "", false, false)},
 		want:    rainbond.Desired{Ports: []rainbond.DesiredPort{{Port: 81, K8sServiceName: "web"}}},

@@ -33,21 +33,15 @@ const (
 // Action is what UpdatePort does to a port: one of the Action constants.
 type Action = rainbondapi.Action
 
-// The actions of UpdatePort.
+// The actions of UpdatePort. The helper of each (OpenOuter, CloseOuter, OpenInner, CloseInner,
+// ChangeProtocol, ChangeAlias) says what the server requires.
 const (
-	// ActionOpenOuter opens the port's outer (external) service; the inner service must be open.
-	ActionOpenOuter Action = rainbondapi.ActionOpenOuter
-	// ActionCloseOuter closes the port's outer service.
-	ActionCloseOuter Action = rainbondapi.ActionCloseOuter
-	// ActionOpenInner opens the port's inner (in-cluster) service; the port needs an alias.
-	ActionOpenInner Action = rainbondapi.ActionOpenInner
-	// ActionCloseInner closes the port's inner service; the outer service must be closed.
-	ActionCloseInner Action = rainbondapi.ActionCloseInner
-	// ActionChangeProtocol changes the port's protocol (UpdatePortRequest.Protocol).
-	ActionChangeProtocol Action = rainbondapi.ActionChangeProtocol
-	// ActionChangePortAlias changes the port's alias and the component's k8s service name
-	// (UpdatePortRequest.PortAlias and K8sServiceName, both required).
-	ActionChangePortAlias Action = rainbondapi.ActionChangePortAlias
+	ActionOpenOuter       Action = rainbondapi.ActionOpenOuter       // open the outer (external) service
+	ActionCloseOuter      Action = rainbondapi.ActionCloseOuter      // close the outer service
+	ActionOpenInner       Action = rainbondapi.ActionOpenInner       // open the inner (in-cluster) service
+	ActionCloseInner      Action = rainbondapi.ActionCloseInner      // close the inner service
+	ActionChangeProtocol  Action = rainbondapi.ActionChangeProtocol  // change the protocol to UpdatePortRequest.Protocol
+	ActionChangePortAlias Action = rainbondapi.ActionChangePortAlias // change the alias and the k8s service name of every port
 )
 
 // AddPortRequest is the body of AddPort. Port is required (1..65535); Protocol may be empty (the
@@ -60,20 +54,13 @@ type AddPortRequest = rainbondapi.AddPortRequest
 // characters).
 type UpdatePortRequest = rainbondapi.UpdatePortRequest
 
-// Envelope codes of the Rainbond console (APIError.Code) that a program may branch on. The HTTP
-// status comes with each; docs/servers/rainbond.md lists where the console answers them.
+// Envelope codes of the Rainbond console (APIError.Code) that a program may branch on, with the
+// HTTP status each comes with; docs/servers/rainbond.md lists where the console answers them.
 const (
-	// CodePortExists (HTTP 409): AddPort of a port the component already has.
-	CodePortExists = 20501
-	// CodeK8sServiceNameTaken (HTTP 409): ChangeAlias with a k8s service name another component uses.
-	CodeK8sServiceNameTaken = 20500
-	// CodeValidation (HTTP 400): the console's serializer refused a body field; the message names
-	// the field.
-	CodeValidation = 20400
-	// CodeRegionUnreachable (HTTP 400): the console could not reach the region's API.
-	CodeRegionUnreachable = 10411
-	// CodeRegionNotFound (HTTP 404): the console does not know the region.
-	CodeRegionNotFound = 3000
-	// CodeTeamNotOpenedInRegion (HTTP 409): the team has not been opened in the region.
-	CodeTeamNotOpenedInRegion = 2001
+	CodePortExists            = 20501 // 409: AddPort of a port the component already has
+	CodeK8sServiceNameTaken   = 20500 // 409: ChangeAlias with a k8s service name another component uses
+	CodeValidation            = 20400 // 400: the console's serializer refused a body field (the message names it)
+	CodeRegionUnreachable     = 10411 // 400: the console could not reach the region's API
+	CodeRegionNotFound        = 3000  // 404: the console does not know the region
+	CodeTeamNotOpenedInRegion = 2001  // 409: the team has not been opened in the region
 )

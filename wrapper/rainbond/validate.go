@@ -21,10 +21,6 @@ func (c Component) Validate() error {
 	return cmp.Or(check.WordID("team_id", c.TeamID), check.WordID("region_name", c.RegionName), appID, check.WordID("service_id", c.ServiceID))
 }
 
-func validateAdd(r *AddPortRequest) error {
-	return cmp.Or(check.Port("port", r.Port), checkProtocol("protocol", r.Protocol), checkAlias("port_alias", r.PortAlias))
-}
-
 func validateUpdate(r *UpdatePortRequest) error {
 	if !r.Action.Valid() {
 		reason := "must not be empty"

@@ -1,27 +1,19 @@
-// Package alayasign signs Alaya NeW Open API requests with an AccessKey pair (scheme
-// alayanew-HMAC-SHA256), for the Alaya client (wrapper/alaya); its test server
-// (wrapper/alaya/alayatest) verifies signatures with the same recipe. The recipe is in docs/servers/alaya.md:
-//
-//	StringToSign  = Timestamp + "|" + METHOD + "|" + Path
-//	Signature     = lower-case hex of HMAC-SHA256(secret, StringToSign)
-//	Authorization: alayanew-HMAC-SHA256 {accessKeyID}:{Timestamp}:{Signature}
-//
-// Timestamp is Unix time in milliseconds, METHOD the upper-case HTTP method and Path the escaped
-// request path exactly as sent (the base URL's path included: /api/osm/v1/...), without scheme,
-// host or query. Every function takes the time as an argument, so signing is testable.
+// Package alayasign signs Alaya NeW Open API requests with an AccessKey pair, for the Alaya client
+// (wrapper/alaya); its test server (wrapper/alaya/alayatest) verifies signatures with the same
+// recipe, which docs/servers/alaya.md gives: the header "alayanew-HMAC-SHA256 ID:Timestamp:Signature"
+// carries the lower-case hex HMAC-SHA256 of Timestamp|METHOD|Path, with the Unix time in
+// milliseconds and the escaped request path exactly as sent (the base URL's path included), without
+// the query. Every function takes the time as an argument, so signing is testable.
 package alayasign
 
 import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"hash"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -46,44 +38,31 @@ func Authorization(id, secret string, t time.Time, method, path string) string {
 	return Scheme + " " + id + ":" + strconv.FormatInt(ts, 10) + ":" + Signature(secret, ts, method, path)
 }
 
-// Signer signs requests with one AccessKey pair, like Authorization, reusing its HMAC states
-// across calls. It is safe for concurrent use, and it is the Alaya client's transport.Authorizer.
-// The secret lives only in closures (the one that makes the pooled HMAC states, and secrets),
-// which no fmt verb prints.
+// Signer signs requests with one AccessKey pair, like Authorization, at the times now gives. It is
+// safe for concurrent use, and it is the Alaya client's transport.Authorizer. The secret lives only
+// in a closure, which no fmt verb prints.
 type Signer struct {
-	prefix  string // Scheme + " " + id + ":"
-	pool    sync.Pool
-	now     func() time.Time
-	secrets func() []string
+	id     string
+	now    func() time.Time
+	secret func() string
 }
 
 // NewSigner returns a Signer for the access key id and its secret, signing at the times now gives.
 func NewSigner(id, secret string, now func() time.Time) *Signer {
-	key := []byte(secret)
-	s := &Signer{prefix: Scheme + " " + id + ":", now: now, secrets: func() []string { return []string{secret} }}
-	s.pool.New = func() any { return hmac.New(sha256.New, key) }
-	return s
+	return &Signer{id: id, now: now, secret: func() string { return secret }}
 }
 
 // Authorize puts a fresh signature on req, over its escaped path as it goes on the wire.
-func (s *Signer) Authorize(req *http.Request) error {
+func (s *Signer) Authorize(req *http.Request) {
 	req.Header["Authorization"] = []string{s.Authorization(s.now(), req.Method, RequestPath(req.URL))}
-	return nil
 }
 
 // Secrets returns the secret, which the transport redacts from every message.
-func (s *Signer) Secrets() []string { return s.secrets() }
+func (s *Signer) Secrets() []string { return []string{s.secret()} }
 
-// Authorization returns the Authorization header value for a request signed at time t; it equals
-// the package function Authorization with the Signer's pair.
+// Authorization is the package function Authorization with the Signer's pair.
 func (s *Signer) Authorization(t time.Time, method, path string) string {
-	mac := s.pool.Get().(hash.Hash)
-	defer s.pool.Put(mac)
-	ts := t.UnixMilli()
-	mac.Reset()
-	_, _ = io.WriteString(mac, StringToSign(ts, method, path))
-	var sum [sha256.Size]byte
-	return s.prefix + strconv.FormatInt(ts, 10) + ":" + hex.EncodeToString(mac.Sum(sum[:0]))
+	return Authorization(s.id, s.secret(), t, method, path)
 }
 
 // RequestPath returns the path a request to u is signed over: its escaped path as sent on the

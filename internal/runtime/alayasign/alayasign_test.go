@@ -40,7 +40,7 @@ func TestRequestPath(t *testing.T) {
 	}
 }
 
-// TestSignerMatchesAuthorization protects the pooled Signer: for any time, method and path, and
+// TestSignerMatchesAuthorization protects the Signer: for any time, method and path, and
 // from many goroutines at once, it gives exactly what Authorization gives (the known answer too).
 func TestSignerMatchesAuthorization(t *testing.T) {
 	s := alayasign.NewSigner("test-access", "test-secret", time.Now)
@@ -70,7 +70,7 @@ func TestSignerMatchesAuthorization(t *testing.T) {
 }
 
 // BenchmarkAuthorization is the cost signing adds to each request: the plain function and the
-// pooled Signer the client uses.
+// Signer the client uses.
 func BenchmarkAuthorization(b *testing.B) {
 	at := time.UnixMilli(1763888400123)
 	const id, secret, path = "AKID0123456789", "0123456789abcdef0123456789abcdef", "/api/osm/v1/cci/instance/08ba7a0e-af00-4072-a5e5-1298ed6c1aa0/open-port/list"

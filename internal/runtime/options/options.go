@@ -16,14 +16,10 @@ import (
 
 // Defaults of every client; the With* options of the client packages document them.
 const (
-	// DefaultTimeout bounds one request of the default http.Client.
-	DefaultTimeout = 30 * time.Second
-	// DefaultMaxRetries is how many times a GET is retried after the first attempt.
-	DefaultMaxRetries = 2
-	// DefaultMaxBodyBytes caps how much of a response body is read (16 MiB).
-	DefaultMaxBodyBytes = 16 << 20
-	// MaxRetryWait caps one wait between attempts, including one asked for by Retry-After.
-	MaxRetryWait = 30 * time.Second
+	DefaultTimeout      = 30 * time.Second // bounds one request of the default http.Client
+	DefaultMaxRetries   = 2                // retries of a GET after the first attempt
+	DefaultMaxBodyBytes = 16 << 20         // how much of a response body is read (16 MiB)
+	MaxRetryWait        = 30 * time.Second // caps one wait between attempts, Retry-After's included
 	// DefaultMaxIdleConnsPerHost is how many idle connections the default http.Client keeps per
 	// host: enough for a client shared by 64 goroutines. Go's default of 2 makes such a client
 	// reopen connections on most calls (35-45 % less throughput, issue 19).
@@ -35,27 +31,17 @@ const (
 // before they start; nothing else changes it.
 var RetryBaseWait = 200 * time.Millisecond
 
-// Config is what the options set.
+// Config is what the options set (the With* options of the client packages document each).
 type Config struct {
-	// BaseURL is the API's base URL (Alaya only; Rainbond takes it as an argument of NewClient).
-	BaseURL string
-	// HTTPClient sends the requests; nil means the default client (see DefaultHTTPClient).
-	HTTPClient *http.Client
-	// UserAgent is the caller's product, put before portsdk/<Version>.
-	UserAgent string
-	// MaxRetries is how many times a GET is retried after the first attempt.
-	MaxRetries int
-	// MaxBodyBytes caps how much of a response body is read.
-	MaxBodyBytes int64
-	// RetryBudget bounds the time from the start of a call within which a retry may still begin;
-	// 0 means no bound.
-	RetryBudget time.Duration
-	// RetryBaseWait is the first backoff step.
-	RetryBaseWait time.Duration
-	// Logger receives a Debug record per attempt and per retry wait; nil logs nothing.
-	Logger *slog.Logger
-	// Now is the clock an AccessKey signs with (Alaya only).
-	Now func() time.Time
+	BaseURL       string           // Alaya only: Rainbond takes it as an argument of NewClient
+	HTTPClient    *http.Client     // nil means DefaultHTTPClient
+	UserAgent     string           // the caller's product, put before portsdk/<Version>
+	MaxRetries    int              // retries of a GET after the first attempt
+	MaxBodyBytes  int64            // how much of a response body is read
+	RetryBudget   time.Duration    // how long after the call began a retry may start; 0: no bound
+	RetryBaseWait time.Duration    // the first backoff step
+	Logger        *slog.Logger     // a Debug record per attempt and per retry wait; nil: none
+	Now           func() time.Time // the clock an AccessKey signs with (Alaya only)
 }
 
 // Set changes one setting: the With* options of the client packages wrap one each.
@@ -68,12 +54,10 @@ func UserAgent(product string) Set    { return func(c *Config) { c.UserAgent = p
 func MaxRetries(n int) Set            { return func(c *Config) { c.MaxRetries = max(n, 0) } }
 func RetryBudget(d time.Duration) Set { return func(c *Config) { c.RetryBudget = d } }
 func Logger(l *slog.Logger) Set       { return func(c *Config) { c.Logger = l } }
+func Clock(now func() time.Time) Set  { return func(c *Config) { c.Now = now } }
 func MaxBodyBytes(n int64) Set {
 	return func(c *Config) { c.MaxBodyBytes = cmp.Or(max(n, 0), c.MaxBodyBytes) }
 }
-
-// Clock sets the signing clock; nil means time.Now.
-func Clock(now func() time.Time) Set { return func(c *Config) { c.Now = now } }
 
 // New returns the defaults with the Set of each of a client package's options (which set takes
 // from it) applied in order; nil ones are skipped.

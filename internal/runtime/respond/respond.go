@@ -59,17 +59,12 @@ func Open[API any](cfg options.Config, baseURL string, auth func() (transport.Au
 // op and wraps the transport's. The response comes back too, for a caller that explains an answer.
 func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(context.Context) (*http.Response, error),
 	parse func(*http.Response) (R, error), ok func(*T) bool) (*T, *http.Response, error) {
-	ctx, call := transport.Start(ctx, op)
-	rsp, err := send(ctx)
+	call := &transport.Call{Context: ctx, Op: op} // the context of the operation's requests
+	rsp, err := send(call)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", op, d.Scrub(err)) // Scrub's text is redacted
 	}
-	body, whole := transport.Bytes(rsp.Body)
-	if !whole {
-		buf := bytes.NewBuffer(make([]byte, 0, max(rsp.ContentLength, 0))) // the Doer set it to what it read
-		_, err = io.Copy(buf, rsp.Body)
-		body = buf.Bytes()
-	}
+	body, err := transport.Bytes(rsp.Body)
 	_ = rsp.Body.Close()
 	fail := func(e *wrapper.APIError) (*T, *http.Response, error) {
 		e.Operation, e.StatusCode, e.Body, e.Attempts = op, rsp.StatusCode, body, max(call.Attempts, 1)
@@ -94,16 +89,13 @@ func Do[T, R any](ctx context.Context, d *transport.Doer, op string, send func(c
 	}
 	if rsp.StatusCode == http.StatusOK && strings.Contains(ct, "json") {
 		env := new(T)
-		if err := json.Unmarshal(body, env); err != nil {
-			return fail(failure(rsp, body, err))
-		}
-		if ok(env) {
+		if err = json.Unmarshal(body, env); err == nil && ok(env) {
 			return env, rsp, nil
 		}
-		return fail(failure(rsp, body, nil))
+	} else {
+		rsp.Body = io.NopCloser(bytes.NewReader(body))
+		_, err = parse(rsp)
 	}
-	rsp.Body = io.NopCloser(bytes.NewReader(body))
-	_, err = parse(rsp)
 	return fail(failure(rsp, body, err))
 }
 
@@ -157,10 +149,7 @@ func failure(rsp *http.Response, body []byte, cause error) *wrapper.APIError {
 		e.Code = code
 		return e
 	case code == successCode && rsp.StatusCode/100 == 2:
-		msg = "the success envelope lacks the operation's result"
-		if cause == nil {
-			cause = errMissingResult
-		}
+		msg, cause = "the success envelope lacks the operation's result", errMissingResult // cause is nil here
 	case msg == "" && rsp.StatusCode/100 == 2:
 		msg = "the envelope does not say success"
 	}

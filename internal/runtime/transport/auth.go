@@ -10,7 +10,7 @@ import "net/http"
 // record or a fmt form; the Doer redacts them, in every form a server may echo them (redact.go),
 // from its messages.
 type Authorizer interface {
-	Authorize(req *http.Request) error
+	Authorize(req *http.Request)
 	Secrets() []string
 }
 
@@ -35,10 +35,7 @@ func NewHeaderAuth(scheme, secret string) *HeaderAuth {
 }
 
 // Authorize implements Authorizer.
-func (a *HeaderAuth) Authorize(req *http.Request) error {
-	req.Header["Authorization"] = a.value()
-	return nil
-}
+func (a *HeaderAuth) Authorize(req *http.Request) { req.Header["Authorization"] = a.value() }
 
 // Secrets implements Authorizer.
 func (a *HeaderAuth) Secrets() []string { return []string{a.secret()} }

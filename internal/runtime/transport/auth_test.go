@@ -25,9 +25,8 @@ type countingAuth struct {
 	secret string
 }
 
-func (a *countingAuth) Authorize(req *http.Request) error {
+func (a *countingAuth) Authorize(req *http.Request) {
 	req.Header.Set("Authorization", "sig "+strconv.Itoa(int(a.n.Add(1)))+" "+req.URL.EscapedPath())
-	return nil
 }
 
 func (a *countingAuth) Secrets() []string { return []string{a.secret} }
@@ -51,8 +50,8 @@ func TestAuthorizerCalledPerAttempt(t *testing.T) {
 	defer srv.Close()
 	auth := &countingAuth{}
 	d := newDoer(t, srv.URL, auth)
-	ctx, call := Start(context.Background(), "op")
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/x", nil)
+	call := &Call{Context: context.Background(), Op: "op"}
+	req, _ := http.NewRequestWithContext(call, http.MethodGet, srv.URL+"/api/x", nil)
 	resp, err := d.Do(req)
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)

@@ -1,7 +1,7 @@
 package transport
 
 import (
-	"cmp"
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -24,8 +24,7 @@ func (d *Doer) buffer(resp *http.Response) error {
 	return err
 }
 
-// readBody is a body that buffer read: the bytes, then err (io.EOF when nil). Its WriteTo hands
-// over the bytes as they are (io.Copy would otherwise grow a bytes.Buffer for a Read that fails).
+// readBody is a body that buffer read: the bytes, then err (io.EOF when nil).
 type readBody struct {
 	data net.Buffers
 	err  error
@@ -39,19 +38,18 @@ func (b *readBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *readBody) WriteTo(w io.Writer) (int64, error) {
-	n, err := b.data.WriteTo(w)
-	return n, cmp.Or(err, b.err)
-}
-
 func (*readBody) Close() error { return nil }
 
-// Bytes returns the body a Doer read, when it came whole and in one piece, without copying it.
-func Bytes(body io.Reader) ([]byte, bool) {
-	if b, ok := body.(*readBody); ok && b.err == nil && len(b.data) == 1 {
-		return b.data[0], true
+// Bytes returns the bytes of a body a Doer read (without copying one that came in one piece) and
+// the error that stopped the reading, if any.
+func Bytes(body io.Reader) ([]byte, error) {
+	if b, ok := body.(*readBody); ok {
+		if len(b.data) == 1 {
+			return b.data[0], b.err
+		}
+		return bytes.Join(b.data, nil), b.err
 	}
-	return nil, false
+	return io.ReadAll(body)
 }
 
 // readCapped reads r to its end, and returns the bytes and how many: more than limit bytes is

@@ -6,6 +6,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -44,22 +45,15 @@ func New(cfg options.Config, base *url.URL, auth Authorizer) *Doer {
 		host:      strings.ToLower(base.Host),
 		auth:      auth,
 		Redact:    redactor(auth.Secrets()),
-		userAgent: []string{"portsdk/" + wrapper.Version},
+		userAgent: []string{strings.TrimPrefix(cfg.UserAgent+" portsdk/"+wrapper.Version, " ")}, // the caller's product first
 		cfg:       cfg,
-	}
-	if cfg.UserAgent != "" {
-		d.userAgent[0] = cfg.UserAgent + " " + d.userAgent[0]
 	}
 	// A shallow copy shares the caller's Transport, Jar and Timeout. The Doer follows redirects
 	// itself (redirect.go), so the copy never does; the caller's own policy is still consulted.
 	hc := *cfg.HTTPClient
 	d.checkRedirect, hc.CheckRedirect = hc.CheckRedirect, func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	d.timeout, hc.Timeout = hc.Timeout, 0
-	next := hc.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	hc.Transport = stashLocation{next: next}
+	hc.Transport = stashLocation{next: cmp.Or(hc.Transport, http.DefaultTransport)}
 	d.client = &hc
 	return d
 }
@@ -74,27 +68,11 @@ func (d *Doer) sameOrigin(u *url.URL) bool {
 }
 
 // Call is the record of one operation: its name, for the log records, and what the Doer did for
-// it. It is the context of the operation's requests (one allocation, where context.WithValue and
-// the record would make two); Do fills it in.
+// it. It is the context of the operation's requests, where Do finds it (one allocation, where
+// context.WithValue and the record would make two), and Do fills it in.
 type Call struct {
 	context.Context
 	Op       string // e.g. "rainbond.ListPorts"
 	Attempts int    // requests sent, retries and followed redirects included
 	Note     string // why the answer, a redirect, was not followed ("" for any other answer)
-}
-
-type callKey struct{}
-
-// Value returns the Call itself for its key, and the parent's value for any other.
-func (c *Call) Value(key any) any {
-	if key == (callKey{}) {
-		return c
-	}
-	return c.Context.Value(key)
-}
-
-// Start returns a new Call for op under ctx: the context of the operation's requests.
-func Start(ctx context.Context, op string) (context.Context, *Call) {
-	c := &Call{Context: ctx, Op: op}
-	return c, c
 }

@@ -19,7 +19,7 @@ func (d *Doer) logAttempt(ctx context.Context, r *http.Request, call *Call, atte
 		attrs, prefix = append(attrs, slog.Int("status", resp.StatusCode)), "reading response body: "
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", d.Redact(prefix+errorText(err))))
+		attrs = append(attrs, slog.String("error", d.Redact(prefix+cause(err).Error())))
 	}
 	d.debug(ctx, "portsdk: attempt", r, call, attempt, append(attrs, slog.Duration("duration", time.Since(began)))...)
 }

@@ -93,11 +93,11 @@ type scrubbed struct {
 func (e *scrubbed) Error() string        { return e.text }
 func (e *scrubbed) Is(target error) bool { return errors.Is(e.err, target) }
 
-// errorText is err's text without the request URL a *url.Error adds (it could carry a query).
-func errorText(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
+// cause is the error a *url.Error wraps, or err itself: a *url.Error's text adds the request URL
+// (it could carry a query), and it is a net.Error whatever its cause.
+func cause(err error) error {
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		return ue.Err
 	}
-	return err.Error()
+	return err
 }

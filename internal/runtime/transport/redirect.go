@@ -106,9 +106,7 @@ func (d *Doer) nextHop(r *http.Request, resp *http.Response, via []*http.Request
 	next.URL, next.Host = u, ""
 	next.Header.Del("Authorization")
 	if d.sameOrigin(u) {
-		if err := d.auth.Authorize(next); err != nil {
-			return nil, "authorizing the redirected request: " + err.Error()
-		}
+		d.auth.Authorize(next)
 	} else {
 		next.Header.Del("Cookie")
 		next.Header.Del("Www-Authenticate")

@@ -27,7 +27,7 @@ import (
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	req.Header["User-Agent"] = d.userAgent
 	req.Header["Accept"] = acceptJSON
-	call, _ := req.Context().Value(callKey{}).(*Call)
+	call, _ := req.Context().(*Call)
 	if call == nil {
 		call = new(Call)
 	}
@@ -43,9 +43,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			r = req.Clone(ctx)
 		}
 		if d.sameOrigin(r.URL) {
-			if err := d.auth.Authorize(r); err != nil {
-				return nil, err
-			}
+			d.auth.Authorize(r)
 		}
 		resp, bodyErr, err := d.follow(ctx, r, attempt+1, call)
 		if attempt >= retries || !retryable(ctx, resp, err, bodyErr) {
@@ -102,10 +100,7 @@ func retryable(ctx context.Context, resp *http.Response, err, bodyErr error) boo
 // connectionError reports whether err is the network failing (refused, reset, closed early, timed
 // out), as opposed to a policy such as too many redirects or a bad certificate.
 func connectionError(err error) bool {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
+	err = cause(err)
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
@@ -113,10 +108,7 @@ func connectionError(err error) bool {
 
 // retryAfter parses a Retry-After value: delay-seconds or an HTTP date.
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
+	v = strings.TrimSpace(v) // "" parses as neither form
 	// A value beyond int64 (ParseInt returns math.MaxInt64 with ErrRange) is "very long"; one below
 	// math.MinInt64 is negative.
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
