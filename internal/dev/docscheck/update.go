@@ -202,8 +202,10 @@ func applyEdit(file string, e *Edit) error {
 		return err
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
-		return fmt.Errorf("read %s as YAML: %v", file, err)
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("read %s as YAML: %w", file, err)
+	} else if len(doc.Content) == 0 {
+		return fmt.Errorf("%s is empty", file)
 	}
 	lines := strings.SplitAfter(string(data), "\n")
 	_, node := child(doc.Content[0], e.At...)
