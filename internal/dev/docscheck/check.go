@@ -455,7 +455,7 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 		c.addEdit(f.Line, e, "%s: missing in spec", what)
 		return
 	}
-	c.compare(f.Line, what, f.RawType, ps, pageRequired, requires(parent, f.Name), parent, f.Name)
+	c.compare(f.Line, what, f.RawType, ps, pageRequired, slices.Contains(parent.Required, f.Name), parent, f.Name)
 	specEnum, enumAt := enumValues(ps), ps
 	if baseType(ps) == "array" {
 		enumAt = items(ps)
