@@ -2,6 +2,7 @@ package docscheck
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -102,156 +103,113 @@ func parsePage(file, text string) *page {
 		parseMarkdown(p, lines)
 	}
 	if len(p.Endpoints) == 0 {
-		p.Problems = append(p.Problems, Finding{File: file, Line: 1,
-			Msg: "no endpoint found: the page is not one docscheck can read (neither a Markdown page with request lines in fenced blocks nor an Alaya page with a METHOD https://... request line)"})
+		p.Problems = append(p.Problems, Finding{File: file, Line: 1, Msg: "no endpoint found: the page is not one docscheck can read (neither a Markdown page with request lines in fenced blocks nor an Alaya page with a METHOD https://... request line)"})
 	}
 	return p
 }
 
 func boolPtr(b bool) *bool { return &b }
 
+// problem records a place of the page the reader could not understand.
+func (p *page) problem(line int, ep *endpoint, msg string) {
+	p.Problems = append(p.Problems, Finding{File: p.File, Line: line, Endpoint: ep.String(), Msg: msg})
+}
+
 // parseMarkdown reads a Rainbond-style page: each request line ("GET /openapi/...") is in a fenced
 // block; a parameter table (名称, 位置, 类型, 必选) lists path, query and header parameters; a model
 // table (名称, 类型, 必选, 约束) under a heading with 请求 lists request body fields, under a heading
-// with 返回 or 响应 response fields. Nested fields start their name with one » per level.
+// with 返回 or 响应 response fields. Nested fields start their name with one » per level. A table is
+// a header row, then a separator row, then its rows; the outer pipes and the padding of the cells
+// are optional.
 func parseMarkdown(p *page, lines []string) {
 	var (
 		cur     *endpoint
 		mode    = sectionNone // sectionBody under a request heading, sectionResponse under a response one
 		inFence bool
-		tbl     *mdTable
+		cols    map[string]int // the columns of the table being read, nil outside a table
+		header  int            // the line of its header row
 	)
 	for i, raw := range lines {
-		ln := i + 1
-		line := strings.TrimSpace(raw)
+		ln, line := i+1, strings.TrimSpace(raw)
 		if strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~") {
-			inFence = !inFence
-			tbl = nil
+			inFence, cols = !inFence, nil
 			continue
 		}
-		if inFence {
-			if m := mdEndpointRe.FindStringSubmatch(raw); m != nil {
-				cur = &endpoint{Method: m[1], Path: m[2], Line: ln}
-				p.Endpoints = append(p.Endpoints, cur)
-				mode = sectionNone
-			}
-			continue
+		if m := mdEndpointRe.FindStringSubmatch(raw); inFence && m != nil {
+			cur, mode = &endpoint{Method: m[1], Path: m[2], Line: ln}, sectionNone
+			p.Endpoints = append(p.Endpoints, cur)
 		}
-		if m := headingRe.FindStringSubmatch(line); m != nil {
-			tbl = nil
-			switch text := m[2]; {
-			case strings.Contains(text, "返回") || strings.Contains(text, "响应"):
-				mode = sectionResponse
-			case strings.Contains(text, "请求"):
-				mode = sectionBody
-			case len(m[1]) <= 3:
-				mode = sectionNone
-			}
+		m := headingRe.FindStringSubmatch(line)
+		switch {
+		case inFence:
 			continue
+		case m != nil && (strings.Contains(m[2], "返回") || strings.Contains(m[2], "响应")):
+			mode = sectionResponse
+		case m != nil && strings.Contains(m[2], "请求"):
+			mode = sectionBody
+		case m != nil && len(m[1]) <= 3:
+			mode = sectionNone
 		}
-		if !strings.Contains(line, "|") {
-			tbl = nil
+		if m != nil || !strings.Contains(line, "|") {
+			cols = nil
 			continue
 		}
 		cells := splitRow(line)
-		if tbl == nil {
-			// A table is a header row, then a separator row, then its rows; the outer pipes and
-			// the padding of the cells are optional.
-			if i+1 < len(lines) && isSeparatorRow(lines[i+1]) {
-				tbl = newMDTable(cells, ln)
+		if cols == nil && i+1 < len(lines) && isSeparatorRow(lines[i+1]) {
+			cols, header = map[string]int{}, ln
+			for j, c := range cells {
+				cols[strings.Trim(c, "*` ")] = j
 			}
+		}
+		// cell is the row's cell in column col, and whether the table has that column.
+		cell := func(col string) (string, bool) {
+			j, ok := cols[col]
+			if !ok || j >= len(cells) {
+				return "", ok
+			}
+			return cells[j], true
+		}
+		name, hasName := cell("名称")
+		typ, hasType := cell("类型")
+		if cur == nil || ln <= header+1 || !hasName || !hasType {
+			continue // no endpoint yet, the header or separator row, or a table of something else
+		}
+		required, hasRequired := cell("必选")
+		if in, ok := cell("位置"); ok {
+			if in = strings.ToLower(in); in == "path" || in == "query" || in == "header" || in == "cookie" {
+				cur.Params = append(cur.Params, pageParam{Name: cleanName(name), In: in, RawType: typ, Required: isYes(required), Line: ln})
+			} // else the body row: its fields are in the model table
 			continue
 		}
-		if ln == tbl.line+1 {
-			continue // the separator row
+		desc, _ := cell("说明")
+		title, _ := cell("中文名")
+		depth := strings.Count(name, "»")
+		f := pageField{Name: cleanName(name), RawType: typ, Line: ln, Depth: depth, Desc: mdDesc(desc, title)}
+		if hasRequired {
+			f.Required = boolPtr(isYes(required))
 		}
-		if cur == nil || tbl.kind == tableOther {
+		if c, ok := cell("约束"); ok {
+			if f.Enum, ok = parseConstraint(c); !ok {
+				p.problem(ln, cur, "field "+quote(f.Name)+": constraint "+quote(c)+" not understood (expected none or values separated by 、)")
+			}
+		}
+		list, start := cur.model(mode)
+		if list == nil {
+			p.problem(ln, cur, "field "+quote(f.Name)+": model table is under neither a request (请求) nor a response (返回) heading")
 			continue
 		}
-		switch tbl.kind {
-		case tableParams:
-			in := strings.ToLower(tbl.cell(cells, "位置"))
-			if in != "path" && in != "query" && in != "header" && in != "cookie" {
-				continue // the body row: its fields are in the model table
-			}
-			cur.Params = append(cur.Params, pageParam{
-				Name: cleanName(tbl.cell(cells, "名称")), In: in, RawType: tbl.cell(cells, "类型"),
-				Required: isYes(tbl.cell(cells, "必选")), Line: ln,
-			})
-		case tableModel:
-			name := tbl.cell(cells, "名称")
-			depth := strings.Count(name, "»")
-			f := pageField{Name: cleanName(name), RawType: tbl.cell(cells, "类型"), Line: ln, Depth: depth,
-				Desc: mdDesc(tbl.cell(cells, "说明"), tbl.cell(cells, "中文名"))}
-			if tbl.has("必选") {
-				f.Required = boolPtr(isYes(tbl.cell(cells, "必选")))
-			}
-			if c := tbl.cell(cells, "约束"); tbl.has("约束") {
-				enum, ok := parseConstraint(c)
-				if !ok {
-					p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
-						Msg: "field " + quote(f.Name) + ": constraint " + quote(c) + " not understood (expected none or values separated by 、)"})
-				}
-				f.Enum = enum
-			}
-			list, start := cur.model(mode)
-			if list == nil {
-				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
-					Msg: "field " + quote(f.Name) + ": model table is under neither a request (请求) nor a response (返回) heading"})
-				continue
-			}
-			if len(*list) == 0 {
-				*start = tbl.line
-			}
-			if n := len(*list); n > 0 && (*list)[n-1].Depth < depth {
-				(*list)[n-1].Opens = true
-			}
-			*list = append(*list, f)
+		if len(*list) == 0 {
+			*start = header
 		}
+		if n := len(*list); n > 0 && (*list)[n-1].Depth < depth {
+			(*list)[n-1].Opens = true
+		}
+		*list = append(*list, f)
 	}
-}
-
-const (
-	tableOther = iota
-	tableParams
-	tableModel
-)
-
-type mdTable struct {
-	cols map[string]int
-	kind int
-	line int // of the header row
-}
-
-func newMDTable(header []string, line int) *mdTable {
-	t := &mdTable{cols: map[string]int{}, line: line}
-	for i, c := range header {
-		t.cols[strings.Trim(c, "*` ")] = i
-	}
-	switch {
-	case t.has("名称") && t.has("位置") && t.has("类型"):
-		t.kind = tableParams
-	case t.has("名称") && t.has("类型"):
-		t.kind = tableModel
-	}
-	return t
-}
-
-func (t *mdTable) has(col string) bool { _, ok := t.cols[col]; return ok }
-
-func (t *mdTable) cell(cells []string, col string) string {
-	i, ok := t.cols[col]
-	if !ok || i >= len(cells) {
-		return ""
-	}
-	return cells[i]
 }
 
 func splitRow(line string) []string {
-	line = strings.TrimSpace(line)
-	line = strings.TrimPrefix(line, "|")
-	line = strings.TrimSuffix(line, "|")
-	cells := strings.Split(line, "|")
+	cells := strings.Split(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "|"), "|"), "|")
 	for i := range cells {
 		cells[i] = strings.TrimSpace(cells[i])
 	}
@@ -261,15 +219,8 @@ func splitRow(line string) []string {
 // isSeparatorRow reports whether line is the row under a table's header: cells of dashes, each
 // maybe with a colon at either end ("| --- | :-: |", "---|---").
 func isSeparatorRow(line string) bool {
-	if !strings.Contains(line, "|") || !strings.Contains(line, "-") {
-		return false
-	}
-	for _, c := range splitRow(line) {
-		if !separatorCellRe.MatchString(c) {
-			return false
-		}
-	}
-	return true
+	return strings.Contains(line, "|") && strings.Contains(line, "-") &&
+		!slices.ContainsFunc(splitRow(line), func(c string) bool { return !separatorCellRe.MatchString(c) })
 }
 
 var separatorCellRe = regexp.MustCompile(`^:?-+:?$`)
@@ -277,7 +228,6 @@ var separatorCellRe = regexp.MustCompile(`^:?-+:?$`)
 // mdDesc is a field's description from its 说明 and 中文名 cells, as the specs write it: "端口号
 // (ContainerPort)"; a cell "none" is empty.
 func mdDesc(desc, title string) string {
-	desc, title = strings.TrimSpace(desc), strings.TrimSpace(title)
 	if strings.EqualFold(desc, "none") {
 		desc = ""
 	}
@@ -288,21 +238,15 @@ func mdDesc(desc, title string) string {
 }
 
 func cleanName(s string) string {
-	s = strings.ReplaceAll(s, "»", "")
-	return strings.Trim(strings.TrimSpace(s), "`*")
+	return strings.Trim(strings.TrimSpace(strings.ReplaceAll(s, "»", "")), "`*")
 }
 
 func isYes(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "是", "true", "yes", "y", "required", "必填", "必选":
-		return true
-	}
-	return false
+	return slices.Contains([]string{"是", "true", "yes", "y", "required", "必填", "必选"}, strings.ToLower(strings.TrimSpace(s)))
 }
 
 // parseConstraint reads a 约束 cell: "none" (or empty) or a list of values separated by 、.
 func parseConstraint(c string) ([]string, bool) {
-	c = strings.TrimSpace(c)
 	if c == "" || strings.EqualFold(c, "none") || c == "-" {
 		return nil, true
 	}
