@@ -34,32 +34,18 @@ var (
 	alayaSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填.*)?$|^[A-Za-z_$][A-Za-z0-9_$-]*<[\x21-\x7e]*>`)
 )
 
-// alayaSectionWords are the words that start a part of the page, longest first where one is the
-// start of another.
+// alayaSectionWords are the words that start a part of the page, in English or as a Chinese
+// rendering of the site may write them, longest first where one is the start of another.
 var alayaSectionWords = []struct {
 	word string
 	sec  section
 }{
-	{"鉴权(Authorizations)", sectionSkip},
-	{"Authorizations", sectionSkip},
-	{"Path Parameters", sectionPath},
-	{"Query Parameters", sectionQuery},
-	{"Header Parameters", sectionHeader},
-	{"Headers", sectionHeader},
-	{"Request body", sectionBody},
-	{"Request Body", sectionBody},
-	{"Body", sectionBody},
-	{"Responses", sectionResponse},
-	{"Response", sectionResponse},
-	// The same words as a Chinese rendering of the site may write them.
-	{"鉴权", sectionSkip},
-	{"路径参数", sectionPath},
-	{"查询参数", sectionQuery},
-	{"请求头参数", sectionHeader},
-	{"请求头", sectionHeader},
-	{"请求体", sectionBody},
-	{"响应参数", sectionResponse},
-	{"响应", sectionResponse},
+	{"鉴权(Authorizations)", sectionSkip}, {"Authorizations", sectionSkip}, {"鉴权", sectionSkip},
+	{"Path Parameters", sectionPath}, {"路径参数", sectionPath},
+	{"Query Parameters", sectionQuery}, {"查询参数", sectionQuery},
+	{"Header Parameters", sectionHeader}, {"Headers", sectionHeader}, {"请求头参数", sectionHeader}, {"请求头", sectionHeader},
+	{"Request body", sectionBody}, {"Request Body", sectionBody}, {"Body", sectionBody}, {"请求体", sectionBody},
+	{"Responses", sectionResponse}, {"Response", sectionResponse}, {"响应参数", sectionResponse}, {"响应", sectionResponse},
 }
 
 // alayaNestRe is a mark that the fields that follow are nested under the one before, at the start
@@ -152,14 +138,11 @@ func parseAlaya(p *page, lines []alayaLine) {
 		ln, line, rest := al.line, al.text, al.text
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			path, tail := m[2], m[3]
-			for _, w := range alayaSectionWords { // an English rendering may glue "Authorizations" to the path
-				if p, ok := strings.CutSuffix(path, w.word); ok && w.sec == sectionSkip {
-					path, tail = p, w.word+tail
-				}
+			if p, ok := strings.CutSuffix(path, "Authorizations"); ok { // an English rendering may glue it to the path
+				path, tail = p, "Authorizations"+tail
 			}
-			cur = &endpoint{Method: m[1], Path: path, Line: ln}
+			cur, sec = &endpoint{Method: m[1], Path: path, Line: ln}, sectionNone
 			p.Endpoints = append(p.Endpoints, cur)
-			sec = sectionNone
 			if rest = strings.TrimSpace(tail); rest == "" {
 				continue
 			}
@@ -199,19 +182,20 @@ func parseAlaya(p *page, lines []alayaLine) {
 			continue
 		}
 		name, typ, required, text, ok := alayaField(rest)
-		switch list, _ := cur.model(sec); {
-		case !ok:
+		if !ok {
 			if alayaSuspectRe.MatchString(rest) {
-				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
-					Msg: "line " + quote(line) + " looks like a property but is not understood"})
+				p.problem(ln, cur, "line "+quote(line)+" looks like a property but is not understood")
 			}
 			text = rest // a description
-			if list, _ := cur.model(sec); list != nil && len(*list) > 0 && (*list)[len(*list)-1].Desc == "" {
-				(*list)[len(*list)-1].Desc = strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))
+		}
+		desc := strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))
+		switch list, _ := cur.model(sec); {
+		case !ok:
+			if f := cur.last(sec); f != nil && f.Desc == "" {
+				f.Desc = desc
 			}
 		case list != nil:
-			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1,
-				Desc: strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))})
+			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1, Desc: desc})
 		default:
 			in := map[section]string{sectionPath: "path", sectionQuery: "query", sectionHeader: "header"}[sec]
 			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
@@ -225,8 +209,8 @@ func parseAlaya(p *page, lines []alayaLine) {
 
 // markOpens records that the fields that follow nest under the last field of the section.
 func markOpens(cur *endpoint, sec section) {
-	if list, _ := cur.model(sec); list != nil && len(*list) > 0 {
-		(*list)[len(*list)-1].Opens = true
+	if f := cur.last(sec); f != nil {
+		f.Opens = true
 	}
 }
 

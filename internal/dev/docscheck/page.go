@@ -53,6 +53,14 @@ func (e *endpoint) model(sec section) (fields *[]pageField, start *int) {
 	return nil, nil
 }
 
+// last is the last field of the model a section fills; nil when there is none.
+func (e *endpoint) last(sec section) *pageField {
+	if list, _ := e.model(sec); list != nil && len(*list) > 0 {
+		return &(*list)[len(*list)-1]
+	}
+	return nil
+}
+
 // A pageParam is a path, query or header parameter of a page.
 type pageParam struct {
 	Name, In, RawType string
@@ -198,11 +206,10 @@ func parseMarkdown(p *page, lines []string) {
 			p.problem(ln, cur, "field "+quote(f.Name)+": model table is under neither a request (请求) nor a response (返回) heading")
 			continue
 		}
-		if len(*list) == 0 {
+		if last := cur.last(mode); last == nil {
 			*start = header
-		}
-		if n := len(*list); n > 0 && (*list)[n-1].Depth < depth {
-			(*list)[n-1].Opens = true
+		} else if last.Depth < depth {
+			last.Opens = true
 		}
 		*list = append(*list, f)
 	}
