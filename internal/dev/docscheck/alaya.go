@@ -2,7 +2,6 @@ package docscheck
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -32,6 +31,13 @@ var (
 	// word alone on its line or followed by 必填 (e.g. "protocolenum<string>必填"), or a name glued to
 	// an unknown generic type (e.g. "protocolenum<string>协议").
 	alayaSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填.*)?$|^[A-Za-z_$][A-Za-z0-9_$-]*<[\x21-\x7e]*>`)
+	// alayaNestRe is a mark that the fields that follow are nested under the one before, at the
+	// start of a line; alayaNestEndRe the same mark at the end of a description.
+	alayaNestRe    = regexp.MustCompile(`^` + alayaNest)
+	alayaNestEndRe = regexp.MustCompile(alayaNest + `$`)
+	// alayaBareNameRe and alayaBareTypeRe are a field's name and its type on lines of their own.
+	alayaBareNameRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
+	alayaBareTypeRe = regexp.MustCompile(`^` + alayaTypes + `(?:必填)?$`)
 )
 
 // alayaSectionWords are the words that start a part of the page, in English or as a Chinese
@@ -48,23 +54,10 @@ var alayaSectionWords = []struct {
 	{"Responses", sectionResponse}, {"Response", sectionResponse}, {"响应参数", sectionResponse}, {"响应", sectionResponse},
 }
 
-// alayaNestRe is a mark that the fields that follow are nested under the one before, at the start
-// of a line; alayaNestEndRe the same mark at the end of a description.
-var (
-	alayaNestRe    = regexp.MustCompile(`^` + alayaNest)
-	alayaNestEndRe = regexp.MustCompile(alayaNest + `$`)
-)
-
 // alayaTypes are the type names of the Alaya pages.
 const alayaTypes = `(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)`
 
 const alayaNest = `(?:显示 properties|Show properties|显示 child attributes|Show child attributes)`
-
-// isAlayaPage reports whether the logical lines of a page hold an Alaya request line, in either
-// rendering (alayaLines joins a method alone and the URL after it).
-func isAlayaPage(lines []alayaLine) bool {
-	return slices.ContainsFunc(lines, func(l alayaLine) bool { return alayaRequestRe.MatchString(l.text) })
-}
 
 // alayaField splits s into a field's name, type and required mark, and the text after them. A name
 // may itself contain a type word ("externalHostString"), so every place where a known type follows
@@ -220,11 +213,6 @@ type alayaLine struct {
 	line int
 }
 
-var (
-	alayaBareNameRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
-	alayaBareTypeRe = regexp.MustCompile(`^` + alayaTypes + `(?:必填)?$`)
-)
-
 // alayaLines are the non-blank lines of a page, trimmed, with the pieces of one element that a
 // rendering put on lines of their own joined again: a method alone and the URL after it; a name
 // alone and its type (and 必填) after it; a field and a 必填 alone after it.
@@ -246,13 +234,8 @@ func alayaLines(lines []string) []alayaLine {
 
 // continues reports whether next is the rest of the element that prev starts.
 func continues(prev, next string) bool {
+	_, _, required, rest, ok := alayaField(prev)
 	return alayaMethodRe.MatchString(prev) && alayaURLRe.MatchString(next) ||
 		alayaBareNameRe.MatchString(prev) && alayaBareTypeRe.MatchString(next) ||
-		next == "必填" && isBareField(prev)
-}
-
-// isBareField reports whether s is a field with no 必填 mark and nothing after its type.
-func isBareField(s string) bool {
-	_, _, required, rest, ok := alayaField(s)
-	return ok && !required && rest == ""
+		next == "必填" && ok && !required && rest == "" // a field with nothing after its type
 }

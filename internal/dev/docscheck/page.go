@@ -105,7 +105,7 @@ func parsePage(file, text string) *page {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
 	p := &page{File: file}
-	if al := alayaLines(lines); isAlayaPage(al) {
+	if al := alayaLines(lines); slices.ContainsFunc(al, func(l alayaLine) bool { return alayaRequestRe.MatchString(l.text) }) {
 		parseAlaya(p, al)
 	} else {
 		parseMarkdown(p, lines)
