@@ -144,19 +144,20 @@ func loadSpecs(dir string) ([]spec, error) {
 	}
 	var out []spec
 	for _, e := range entries {
-		if e.IsDir() || !slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(e.Name())) {
+		path := filepath.Join(dir, e.Name())
+		if e.IsDir() || !slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(path)) {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
 		doc, err := openapi3.NewLoader().LoadFromData(data)
-		if err != nil {
-			return nil, fmt.Errorf("spec %s: %w", filepath.Join(dir, e.Name()), err)
+		if err == nil && doc.Paths == nil {
+			err = errors.New("no paths")
 		}
-		if doc.Paths == nil {
-			return nil, fmt.Errorf("spec %s: no paths", filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", path, err)
 		}
 		out = append(out, spec{name: e.Name(), doc: doc, text: string(data)})
 	}
@@ -173,11 +174,11 @@ func readPages(dir string) ([]*page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docs folder: %w", err)
 	}
-	var names []string
 	srcs, err := ReadSources(filepath.Join(dir, SourcesFile)) // no sources file: no page listed
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	var names []string
 	for _, s := range srcs {
 		names = append(names, s.File)
 	}
@@ -213,12 +214,8 @@ type checker struct {
 	ep        *endpoint // the endpoint being compared
 }
 
-func (c *checker) add(line int, format string, args ...any) {
-	c.addEdit(line, nil, format, args...)
-}
-
-// addEdit adds a finding that e resolves (nil: a person must).
-func (c *checker) addEdit(line int, e *Edit, format string, args ...any) {
+// add adds a finding that e resolves (nil: a person must).
+func (c *checker) add(line int, e *Edit, format string, args ...any) {
 	c.findings = append(c.findings, Finding{File: c.file, Line: line, Endpoint: c.ep.String(), Msg: fmt.Sprintf(format, args...), Edit: e})
 }
 
@@ -238,28 +235,22 @@ func quote(s string) string { return strconv.Quote(s) }
 // whose paths share the longest leading segments with ep's path, or "every spec" when none shares any.
 func (c *checker) find(ep *endpoint) (*openapi3.PathItem, *openapi3.Operation, string) {
 	closest, closestLen := "every spec", 0
+	want := strings.Split(strings.Trim(ep.Path, "/"), "/")
 	for _, s := range c.specs {
 		for path, item := range s.doc.Paths.Map() {
-			if path == ep.Path {
-				if op := item.GetOperation(ep.Method); op != nil {
-					return item, op, ""
-				}
+			if op := item.GetOperation(ep.Method); path == ep.Path && op != nil {
+				return item, op, ""
 			}
-			if n := commonSegments(path, ep.Path); n > closestLen {
+			n, segs := 0, strings.Split(strings.Trim(path, "/"), "/")
+			for n < len(segs) && n < len(want) && segs[n] == want[n] && segs[n] != "" {
+				n++
+			}
+			if n > closestLen {
 				closest, closestLen = "spec "+s.name, n
 			}
 		}
 	}
 	return nil, nil, closest
-}
-
-func commonSegments(a, b string) int {
-	as, bs := strings.Split(strings.Trim(a, "/"), "/"), strings.Split(strings.Trim(b, "/"), "/")
-	n := 0
-	for n < len(as) && n < len(bs) && as[n] == bs[n] && as[n] != "" {
-		n++
-	}
-	return n
 }
 
 // endpoint compares one endpoint of page file: the operation, its parameters, its request body and
@@ -269,7 +260,7 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 	c.items++
 	item, op, missingIn := c.find(ep)
 	if op == nil {
-		c.add(ep.Line, "endpoint missing in %s", missingIn)
+		c.add(ep.Line, nil, "endpoint missing in %s", missingIn)
 		return
 	}
 	c.seen[ep.String()] = true
@@ -277,41 +268,43 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 	for _, pp := range ep.Params {
 		c.items++
 		what := fmt.Sprintf("%s parameter %s", pp.In, quote(pp.Name))
-		sp := op.Parameters.GetByInAndName(pp.In, pp.Name)
-		if sp == nil {
-			sp = item.Parameters.GetByInAndName(pp.In, pp.Name)
+		sp := cmp.Or(op.Parameters.GetByInAndName(pp.In, pp.Name), item.Parameters.GetByInAndName(pp.In, pp.Name))
+		pageRequired := &pp.Required
+		if pp.In == "path" {
+			pageRequired = nil // always required
 		}
-		switch {
-		case sp == nil:
-			c.add(pp.Line, "%s: missing in spec", what)
-		case pp.In == "path": // always required
-			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true, nil, "")
-		default:
-			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), &pp.Required, sp.Required, nil, "")
+		if sp == nil {
+			c.add(pp.Line, nil, "%s: missing in spec", what)
+		} else {
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), pageRequired, sp.Required, nil, "")
 		}
 	}
 
 	if len(ep.Body) > 0 {
-		body := bodySchema(op)
+		var body *openapi3.Schema
+		if rb := op.RequestBody; rb != nil && rb.Value != nil {
+			body = jsonSchema(rb.Value.Content)
+		}
 		if body == nil {
-			c.add(ep.BodyLine, "request body: missing in spec")
+			c.add(ep.BodyLine, nil, "request body: missing in spec")
 		} else {
 			c.fields("request", ep.Body, body, true)
 		}
 	}
 
-	if len(ep.Response) > 0 {
-		resp := responseSchema(op)
-		if resp == nil {
-			c.add(ep.ResponseLine, "response body: missing in spec")
-			return
-		}
-		path, root := locate(resp, topLevelNames(ep.Response))
-		if path != "" {
-			c.add(ep.ResponseLine, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
-		}
-		c.fields("response", ep.Response, root, false)
+	if len(ep.Response) == 0 {
+		return
 	}
+	resp := responseSchema(op)
+	if resp == nil {
+		c.add(ep.ResponseLine, nil, "response body: missing in spec")
+		return
+	}
+	path, root := locate(resp, topLevelNames(ep.Response))
+	if path != "" {
+		c.add(ep.ResponseLine, nil, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
+	}
+	c.fields("response", ep.Response, root, false)
 }
 
 // compare reports where a parameter or field (what names it) differs from its spec schema s: a page
@@ -324,27 +317,26 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 	pt, ok := pageType(rawType)
 	switch st := specType(s); {
 	case !ok:
-		c.add(line, "%s: page type %s not understood", what, quote(rawType))
+		c.add(line, nil, "%s: page type %s not understood", what, quote(rawType))
 	case !sameType(pt, st):
 		var e *Edit
 		if l := c.idx[s].at; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
 			e = c.edit(s, Edit{Op: editType, Type: pt})
 		}
-		c.addEdit(line, e, "%s: page type %s, spec type %s", what, pt, st)
+		c.add(line, e, "%s: page type %s, spec type %s", what, pt, st)
+	}
+	if pageRequired == nil || *pageRequired == specRequired {
+		return
 	}
 	var e *Edit
-	if name != "" && pageRequired != nil {
+	if name != "" {
 		e = c.edit(parent, Edit{Op: editRequired, Name: name, On: *pageRequired})
 	}
-	switch {
-	case pageRequired == nil || *pageRequired == specRequired:
-	case *pageRequired:
-		c.addEdit(line, e, "%s: page marks it required, spec does not", what)
-	default:
-		c.addEdit(line, e, "%s: page marks it optional, spec requires it", what)
-	}
+	c.add(line, e, "%s: %s", what, map[bool]string{true: "page marks it required, spec does not", false: "page marks it optional, spec requires it"}[*pageRequired])
 }
 
+// jsonSchema is the schema of a body's application/json media type, else the first by name that
+// has one.
 func jsonSchema(content openapi3.Content) *openapi3.Schema {
 	if mt := content.Get("application/json"); mt != nil {
 		return val(mt.Schema)
@@ -355,13 +347,6 @@ func jsonSchema(content openapi3.Content) *openapi3.Schema {
 		}
 	}
 	return nil
-}
-
-func bodySchema(op *openapi3.Operation) *openapi3.Schema {
-	if op.RequestBody == nil || op.RequestBody.Value == nil {
-		return nil
-	}
-	return jsonSchema(op.RequestBody.Value.Content)
 }
 
 // responseSchema is the body schema of the operation's success response: the lowest 2xx code,
@@ -451,7 +436,7 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 		if pt, ok := pageType(f.RawType); ok && parent != nil {
 			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: pageRequired != nil && *pageRequired})
 		}
-		c.addEdit(f.Line, e, "%s: missing in spec", what)
+		c.add(f.Line, e, "%s: missing in spec", what)
 		return
 	}
 	c.compare(f.Line, what, f.RawType, ps, pageRequired, slices.Contains(parent.Required, f.Name), parent, f.Name)
@@ -462,7 +447,7 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 	for _, v := range f.Enum {
 		c.items++
 		if !slices.Contains(specEnum, v) {
-			c.addEdit(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %s missing in spec", what, quote(v))
+			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %s missing in spec", what, quote(v))
 		}
 	}
 	if len(f.Enum) > 0 {
