@@ -91,8 +91,6 @@ type FetchOptions struct {
 	// BaseURL, when set, replaces the scheme and host of every source URL (the path and query are
 	// kept): tests serve the pages from a local server this way.
 	BaseURL string
-	// Client sends the requests; nil means one with a 60 s timeout.
-	Client *http.Client
 	// MaxBytes caps each page; 0 means 8 MiB.
 	MaxBytes int64
 }
@@ -120,7 +118,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			return nil, fmt.Errorf("base %w", err)
 		}
 	}
-	client := cmp.Or(opts.Client, &http.Client{Timeout: 60 * time.Second})
+	client := &http.Client{Timeout: 60 * time.Second}
 	var (
 		out    []Fetched
 		texts  [][]byte

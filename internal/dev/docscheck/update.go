@@ -3,6 +3,7 @@ package docscheck
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -107,36 +108,31 @@ type UpdateReport struct {
 // uses by name (opts.RootDir/wrapper) needs a person, since the generated type it reads would change.
 func Update(opts Options) (*UpdateReport, error) {
 	out := &UpdateReport{}
-	made := map[string]string{} // what earlier rounds wrote, by thing: a later round may not undo it
+	made := map[string]string{} // the change earlier rounds made, by thing: a later round may not undo it
 	for round := 0; ; round++ {
 		rep, err := Check(opts)
 		if err != nil {
 			return nil, err
 		}
 		out.Check, out.Person = rep, nil
-		// Edits of one thing (a schema's field or enum value) that disagree, as when two pages list
-		// different values for a shared enum, need a person; edits that agree are made once.
-		want := map[string]map[string]bool{}
-		thing := func(e *Edit) string {
-			return fmt.Sprint(e.Spec, e.At, e.Name, e.Op == editAddEnum || e.Op == editRemoveEnum, e.Op == editType)
-		}
+		// Edits of one thing that disagree (as when two pages list different values for a shared
+		// enum), or with an earlier round, need a person; edits that agree are made once.
+		want := maps.Clone(made)
 		for _, f := range rep.Findings {
 			if e := f.Edit; e != nil {
-				if want[thing(e)] == nil {
-					want[thing(e)] = map[string]bool{}
+				if w, ok := want[e.thing()]; ok && w != e.change() {
+					want[e.thing()] = "disagree"
+				} else {
+					want[e.thing()] = e.change()
 				}
-				want[thing(e)][fmt.Sprint(e.Op, e.Type, e.On)] = true
 			}
 		}
 		var edits []Finding
-		done := map[string]bool{}
 		for _, f := range rep.Findings {
 			switch e := f.Edit; {
-			case e == nil || len(want[thing(e)]) > 1 || made[thing(e)] != "" && made[thing(e)] != fmt.Sprint(e.Op, e.Type, e.On) ||
-				e.Op == editType && usedByWrapper(opts.RootDir, e.At[len(e.At)-1]):
+			case e == nil || want[e.thing()] != e.change() || e.Op == editType && usedByWrapper(opts.RootDir, e.At[len(e.At)-1]):
 				out.Person = append(out.Person, f)
-			case !done[thing(e)]:
-				done[thing(e)] = true
+			case !slices.ContainsFunc(edits, func(g Finding) bool { return g.Edit.thing() == e.thing() }):
 				edits = append(edits, f)
 			}
 		}
@@ -145,15 +141,23 @@ func Update(opts Options) (*UpdateReport, error) {
 			return out, nil
 		}
 		for _, f := range edits {
-			made[thing(f.Edit)] = fmt.Sprint(f.Edit.Op, f.Edit.Type, f.Edit.On)
-			if err := applyEdit(filepath.Join(opts.SpecsDir, f.Edit.Spec), f.Edit); err != nil {
+			made[f.Edit.thing()] = f.Edit.change()
+			file := filepath.Join(opts.SpecsDir, f.Edit.Spec)
+			if err := applyEdit(file, f.Edit); err != nil {
 				return nil, fmt.Errorf("%s: %w", f, err)
 			}
-			out.Changes = append(out.Changes, fmt.Sprintf("%s: %s (from %s:%d)",
-				filepath.Join(opts.SpecsDir, f.Edit.Spec), f.Edit, f.File, f.Line))
+			out.Changes = append(out.Changes, fmt.Sprintf("%s: %s (from %s:%d)", file, f.Edit, f.File, f.Line))
 		}
 	}
 }
+
+// thing names what e changes: a field of a schema, its type, or one of its enum values.
+func (e *Edit) thing() string {
+	return fmt.Sprint(e.Spec, e.At, e.Name, e.Op == editAddEnum || e.Op == editRemoveEnum, e.Op == editType)
+}
+
+// change is what e makes of its thing.
+func (e *Edit) change() string { return fmt.Sprint(e.Op, e.Type, e.On) }
 
 // String says what the edit does, e.g. `components/schemas/Port: field "x" added (integer, required)`.
 func (e *Edit) String() string {
