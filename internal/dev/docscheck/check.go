@@ -109,7 +109,7 @@ func Check(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{specs: specs, idx: indexSchemas(specs), enums: map[*openapi3.Schema]*enumUse{}, seen: map[string]bool{}}
+	c := &checker{specs: specs, idx: indexSchemas(specs), seen: map[string]bool{}}
 	rep := &Report{Pages: len(pages), Specs: len(specs)}
 	for _, p := range pages {
 		c.findings = append(c.findings, p.Problems...)
@@ -203,15 +203,14 @@ func readPages(dir string) ([]*page, error) {
 
 // checker compares the endpoints of the pages with the specs, one endpoint at a time.
 type checker struct {
-	specs     []spec
-	idx       map[*openapi3.Schema]loc
-	enums     map[*openapi3.Schema]*enumUse // see unlisted
-	enumOrder []*openapi3.Schema
-	seen      map[string]bool // "METHOD /path" of the spec operations the pages show
-	findings  []Finding
-	items     int
-	file      string    // the page being compared
-	ep        *endpoint // the endpoint being compared
+	specs    []spec
+	idx      map[*openapi3.Schema]loc
+	enums    []*enumUse      // see unlisted
+	seen     map[string]bool // "METHOD /path" of the spec operations the pages show
+	findings []Finding
+	items    int
+	file     string    // the page being compared
+	ep       *endpoint // the endpoint being compared
 }
 
 // add adds a finding that e resolves (nil: a person must).
@@ -450,29 +449,28 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %s missing in spec", what, quote(v))
 		}
 	}
-	if len(f.Enum) > 0 {
-		if c.enums[enumAt] == nil {
-			c.enums[enumAt] = &enumUse{Finding: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}}
-			c.enumOrder = append(c.enumOrder, enumAt)
-		}
-		c.enums[enumAt].vals = append(c.enums[enumAt].vals, f.Enum...)
+	i := slices.IndexFunc(c.enums, func(u *enumUse) bool { return u.s == enumAt })
+	if i < 0 && len(f.Enum) > 0 {
+		i, c.enums = len(c.enums), append(c.enums, &enumUse{s: enumAt, first: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}})
+	}
+	if i >= 0 {
+		c.enums[i].vals = append(c.enums[i].vals, f.Enum...)
 	}
 }
 
-// enumUse is what the pages list for one enum schema, and the first place they list it.
+// enumUse is what the pages list for one enum schema s, and the first place they list it.
 type enumUse struct {
-	Finding
-	vals []string
+	s     *openapi3.Schema
+	first Finding
+	vals  []string
 }
 
 // unlisted reports the enum values of a spec that no page field using the enum lists, when some do.
 func (c *checker) unlisted() {
-	for _, s := range c.enumOrder {
-		u := c.enums[s]
-		for _, v := range enumValues(s) {
-			if !slices.Contains(u.vals, v) {
-				f := u.Finding
-				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %s on no page", f.Msg, quote(v)), c.edit(s, Edit{Op: editRemoveEnum, Name: v})
+	for _, u := range c.enums {
+		for _, v := range enumValues(u.s) {
+			if f := u.first; !slices.Contains(u.vals, v) {
+				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %s on no page", f.Msg, quote(v)), c.edit(u.s, Edit{Op: editRemoveEnum, Name: v})
 				c.findings = append(c.findings, f)
 			}
 		}
