@@ -1,22 +1,11 @@
-// Command docscheck compares the vendor pages the specs were transcribed from with the specs, and
-// fails naming each endpoint, parameter, field, type, required mark or enum value of a page that a
-// spec lacks or has differently, unless allow.txt records the difference as deliberate.
-//
-// Usage:
-//
-//	go run ./cmd/docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
-//	go run ./cmd/docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
-//	go run ./cmd/docscheck update [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]
-//
-// The pages are the files listed in DIR/sources.txt (default docs/vendor) and any other *.txt file
-// there; the notes allow.txt cites are read from the repository root (-root). fetch first downloads
-// every page of sources.txt and writes them into DIR, only when every download succeeded. update
-// first writes into the specs every finding that needs no person (see docscheck.Update), one line
-// each; what is left is printed as the check prints it.
+// Command docscheck compares the vendor pages the specs were transcribed from with the specs (see
+// package docscheck) and prints one line per finding, unless allow.txt records the difference as
+// deliberate. "docscheck fetch" first downloads the pages listed in DIR/sources.txt into DIR (only
+// when every download succeeded); "docscheck update" first writes into the specs every finding that
+// needs no person. "make docs-check" and "make docs-fetch" run it; -h lists each command's flags.
 //
 // Exit status: 0 when the specs cover the pages, 1 with one line per finding otherwise, 2 on a
 // usage or I/O error (fetch: a page could not be downloaded; the docs folder is then unchanged).
-// "make docs-check" and "make docs-fetch" run it.
 package main
 
 import (
@@ -50,13 +39,11 @@ func main() {
 	os.Exit(code)
 }
 
-// usages are the usage lines of each command, by its first argument.
+// usages say what each command does, by its first argument.
 var usages = map[string]string{
-	"": "usage: docscheck [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n       docscheck fetch -h\n       docscheck update -h",
-	"fetch": "usage: docscheck fetch [-base-url URL] [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n" +
-		"Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them.",
-	"update": "usage: docscheck update [-docs DIR] [-specs DIR] [-root DIR] [-allow FILE]\n" +
-		"Writes into the specs what the pages changed and needs no person; prints the rest and exits 1.",
+	"":       "Checks the pages of the docs folder against the specs; docscheck fetch -h, docscheck update -h for the other commands.",
+	"fetch":  "Downloads the pages listed in DIR/sources.txt into DIR (only if all downloads succeed), then checks them.",
+	"update": "Writes into the specs what the pages changed and needs no person; prints the rest and exits 1.",
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -67,7 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, usages[cmd])
+		fmt.Fprintf(stderr, "usage: %s [flags]\n%s\n", name, usages[cmd])
 		fs.PrintDefaults()
 	}
 	docs := fs.String("docs", cmp.Or(getenv("DOCS"), defaultDocs), "folder of the vendor pages and their sources.txt; default $DOCS, else "+defaultDocs)
