@@ -64,8 +64,7 @@ const alayaNest = `(?:显示 properties|Show properties|显示 child attributes|
 // the name's characters is a candidate; the first whose type is followed by 必填, by the end or by
 // text that cannot continue a name wins, else the first candidate.
 func alayaField(s string) (name, typ string, required bool, rest string, ok bool) {
-	first := -1
-	var firstType string
+	first, firstType := -1, ""
 	for i := 1; i < len(s); i++ {
 		if c := s[i-1]; !isNameByte(c) && c != '-' || i == 1 && (c == '-' || c >= '0' && c <= '9') {
 			break
@@ -107,10 +106,7 @@ func cutSectionWord(s string) (section, string, bool) {
 			continue
 		}
 		rest = strings.TrimSpace(rest)
-		if rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
-			return w.sec, rest, true
-		}
-		if _, _, _, _, ok := alayaField(rest); ok {
+		if _, _, _, _, field := alayaField(rest); field || rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
 			return w.sec, rest, true
 		}
 	}
