@@ -163,7 +163,7 @@ func parseMarkdown(p *page, lines []string) {
 			continue
 		}
 		cells := splitRow(line)
-		if cols == nil && i+1 < len(lines) && isSeparatorRow(lines[i+1]) {
+		if cols == nil && i+1 < len(lines) && strings.Contains(lines[i+1], "|") && separatorRowRe.MatchString(lines[i+1]) {
 			cols, header = map[string]int{}, ln
 			for j, c := range cells {
 				cols[strings.Trim(c, "*` ")] = j
@@ -223,14 +223,9 @@ func splitRow(line string) []string {
 	return cells
 }
 
-// isSeparatorRow reports whether line is the row under a table's header: cells of dashes, each
-// maybe with a colon at either end ("| --- | :-: |", "---|---").
-func isSeparatorRow(line string) bool {
-	return strings.Contains(line, "|") && strings.Contains(line, "-") &&
-		!slices.ContainsFunc(splitRow(line), func(c string) bool { return !separatorCellRe.MatchString(c) })
-}
-
-var separatorCellRe = regexp.MustCompile(`^:?-+:?$`)
+// separatorRowRe is the row under a table's header: cells of dashes, each maybe with a colon at
+// either end, between pipes ("| --- | :-: |", "---|---").
+var separatorRowRe = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$`)
 
 // mdDesc is a field's description from its 说明 and 中文名 cells, as the specs write it: "端口号
 // (ContainerPort)"; a cell "none" is empty.
@@ -238,10 +233,10 @@ func mdDesc(desc, title string) string {
 	if strings.EqualFold(desc, "none") {
 		desc = ""
 	}
-	if title == "" || strings.EqualFold(title, "none") {
-		return desc
+	if title != "" && !strings.EqualFold(title, "none") {
+		desc = strings.TrimSpace(desc + " (" + title + ")")
 	}
-	return strings.TrimSpace(desc + " (" + title + ")")
+	return desc
 }
 
 func cleanName(s string) string {

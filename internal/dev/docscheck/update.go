@@ -340,10 +340,10 @@ func seqEdit(lines []string, node *yaml.Node, key, value string, add bool, at in
 
 // typeLines are the lines of a schema of type t ("string", "array of integer", "object") at indent.
 func typeLines(indent, step, t string) string {
-	if it, ok := strings.CutPrefix(t, "array of "); ok {
+	switch it, ok := strings.CutPrefix(t, "array of "); {
+	case ok:
 		return indent + "type: array\n" + indent + "items:\n" + typeLines(indent+step, step, it)
-	}
-	if t == "array" {
+	case t == "array":
 		return indent + "type: array\n" + indent + "items: {}\n"
 	}
 	return indent + "type: " + t + "\n"
@@ -363,13 +363,11 @@ func scalar(s string) string {
 // OnlyOpenOuter.
 func goIdent(v string) string {
 	var b strings.Builder
-	for _, w := range regexp.MustCompile(`[^A-Za-z0-9]+`).Split(v, -1) {
-		if w != "" {
-			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
-		}
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r > 'z' || !isNameByte(byte(r)) || r == '_' || r == '$' }) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}
-	if b.Len() == 0 || b.String()[0] >= '0' && b.String()[0] <= '9' {
-		return "V" + b.String()
+	if s := b.String(); s == "" || s[0] >= '0' && s[0] <= '9' {
+		return "V" + s
 	}
 	return b.String()
 }
