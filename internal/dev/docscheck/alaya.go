@@ -2,6 +2,7 @@ package docscheck
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -16,13 +17,10 @@ import (
 // when required); the rest of a line is text, which may end with a nesting mark.
 
 var (
-	// alayaRequestRe is a request line: the method, then (maybe after a line break, see
-	// alayaMethodRe) the URL; the path is the URL's ASCII path, and what follows it on the line (such
-	// as "鉴权(Authorizations)") is read as the start of the page's next part.
+	// alayaRequestRe is a request line: the method, then (maybe after a line break, see continues)
+	// the URL; the path is the URL's ASCII path, and what follows it on the line (such as
+	// "鉴权(Authorizations)") is read as the start of the page's next part.
 	alayaRequestRe = regexp.MustCompile(`^(` + methods + `)\s*https?://[^/\s]+(/[A-Za-z0-9._~{}/%-]*)(?:\?[A-Za-z0-9._~{}/%=&-]*)?(.*)$`)
-	// alayaMethodRe is a method alone on its line, the URL following on the next non-blank line.
-	alayaMethodRe = regexp.MustCompile(`^(` + methods + `)$`)
-	alayaURLRe    = regexp.MustCompile(`^https?://`)
 	// alayaTypeRe is a known type name at the start of a string.
 	alayaTypeRe = regexp.MustCompile(`^` + alayaTypes)
 	// alayaMediaRe is a response's media type and status, e.g. "application/json · 200".
@@ -231,7 +229,7 @@ func alayaLines(lines []string) []alayaLine {
 // continues reports whether next is the rest of the element that prev starts.
 func continues(prev, next string) bool {
 	_, _, required, rest, ok := alayaField(prev)
-	return alayaMethodRe.MatchString(prev) && alayaURLRe.MatchString(next) ||
+	return slices.Contains(strings.Split(methods, "|"), prev) && alayaRequestRe.MatchString(prev+next) ||
 		alayaBareNameRe.MatchString(prev) && alayaBareTypeRe.MatchString(next) ||
 		next == "必填" && ok && !required && rest == "" // a field with nothing after its type
 }
