@@ -2,6 +2,8 @@ package docscheck
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -199,7 +201,7 @@ func applyEdit(file string, e *Edit) error {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
-		return fmt.Errorf("read %s as YAML: %v", file, err)
+		return fmt.Errorf("read %s as YAML: %w", file, cmp.Or(err, errors.New("no document")))
 	}
 	lines := strings.SplitAfter(string(data), "\n")
 	_, node := child(doc.Content[0], e.At...)
