@@ -21,8 +21,12 @@ var (
 	// the URL; the path is the URL's ASCII path, and what follows it on the line (such as
 	// "鉴权(Authorizations)") is read as the start of the page's next part.
 	alayaRequestRe = regexp.MustCompile(`^(` + methods + `)\s*https?://[^/\s]+(/[A-Za-z0-9._~{}/%-]*)(?:\?[A-Za-z0-9._~{}/%=&-]*)?(.*)$`)
-	// alayaTypeRe is a known type name at the start of a string.
-	alayaTypeRe = regexp.MustCompile(`^` + alayaTypes)
+	// alayaFieldRe is a field: a name glued to a known type, then the rest (maybe 必填, then text).
+	// A name may itself contain a type word ("externalHostString"): the shortest name whose type
+	// ends the line or is followed by what cannot continue a name (alayaEndFieldRe) wins, else the
+	// shortest name.
+	alayaFieldRe    = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$-]*?)(` + alayaTypes + `)(.*)$`)
+	alayaEndFieldRe = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$-]*?)(` + alayaTypes + `)((?:[^A-Za-z0-9_$<].*)?)$`)
 	// alayaMediaRe is a response's media type and status, e.g. "application/json · 200".
 	alayaMediaRe = regexp.MustCompile(`^[a-z]+/[A-Za-z0-9.+-]+(?:\s*[·•|-]\s*(\d{3}))?`)
 	// alayaSuspectRe is text that starts like a field but is not one the reader knows: an ASCII
@@ -57,41 +61,18 @@ const alayaTypes = `(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za
 
 const alayaNest = `(?:显示 properties|Show properties|显示 child attributes|Show child attributes)`
 
-// alayaField splits s into a field's name, type and required mark, and the text after them. A name
-// may itself contain a type word ("externalHostString"), so every place where a known type follows
-// the name's characters is a candidate; the first whose type is followed by 必填, by the end or by
-// text that cannot continue a name wins, else the first candidate.
+// alayaField splits s into a field's name, type and required mark, and the text after them (see
+// alayaFieldRe).
 func alayaField(s string) (name, typ string, required bool, rest string, ok bool) {
-	first, firstType := -1, ""
-	for i := 1; i < len(s); i++ {
-		if c := s[i-1]; !isNameByte(c) && c != '-' || i == 1 && (c == '-' || c >= '0' && c <= '9') {
-			break
-		}
-		t := alayaTypeRe.FindString(s[i:])
-		if t == "" {
-			continue
-		}
-		after := s[i+len(t):]
-		if first < 0 {
-			first, firstType = i, t
-		}
-		if after == "" || strings.HasPrefix(after, "必填") || !isNameByte(after[0]) {
-			first, firstType = i, t
-			break
-		}
+	m := alayaEndFieldRe.FindStringSubmatch(s)
+	if m == nil {
+		m = alayaFieldRe.FindStringSubmatch(s)
 	}
-	if first < 0 {
+	if m == nil {
 		return "", "", false, "", false
 	}
-	rest = s[first+len(firstType):]
-	if r, cut := strings.CutPrefix(rest, "必填"); cut {
-		required, rest = true, r
-	}
-	return s[:first], firstType, required, strings.TrimSpace(rest), true
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	rest, required = strings.CutPrefix(m[3], "必填")
+	return m[1], m[2], required, strings.TrimSpace(rest), true
 }
 
 // cutSectionWord reports the section s starts with, and the text after the word. The word counts

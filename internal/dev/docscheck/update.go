@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
@@ -365,7 +366,7 @@ func scalar(s string) string {
 // OnlyOpenOuter.
 func goIdent(v string) string {
 	var b strings.Builder
-	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r > 'z' || !isNameByte(byte(r)) || r == '_' || r == '$' }) {
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}
 	if s := b.String(); s == "" || s[0] >= '0' && s[0] <= '9' {
