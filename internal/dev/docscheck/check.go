@@ -1,10 +1,9 @@
 // Package docscheck compares the vendor pages an OpenAPI spec was transcribed from with the spec:
 // every endpoint, path parameter, request body field, response field and enum value a page shows
 // must be in the spec with the same type and required mark, unless an allow-list entry records the
-// difference as deliberate. It reads the pages by their structure, in whichever rendering they
-// come: Markdown pages with tables however padded (Rainbond), and the Alaya NeW pages as text, both
-// flattened (one element a line) and compact (name, type, 必填 and description glued on one line).
-// Fetch downloads the pages again from their sources. The command is cmd/docscheck.
+// difference as deliberate. It reads the pages by their structure, in whichever rendering they come
+// (see parseMarkdown and alaya.go). Fetch downloads the pages again from their sources; Update
+// writes into the specs what needs no person. The command is cmd/docscheck.
 package docscheck
 
 import (
@@ -351,16 +350,11 @@ func jsonSchema(content openapi3.Content) *openapi3.Schema {
 // responseSchema is the body schema of the operation's success response: the lowest 2xx code,
 // then 2XX, then default.
 func responseSchema(op *openapi3.Operation) *openapi3.Schema {
-	if op.Responses == nil {
-		return nil
-	}
-	keys := slices.Sorted(maps.Keys(op.Responses.Map())) // "200" < "201" < "2XX" < "default"
-	keys = append(slices.DeleteFunc(keys, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default")
-	for _, k := range keys {
-		if r := op.Responses.Value(k); r != nil && r.Value != nil {
-			if s := jsonSchema(r.Value.Content); s != nil {
-				return s
-			}
+	byCode := op.Responses.Map()
+	codes := slices.Sorted(maps.Keys(byCode)) // "200" < "201" < "2XX" < "default"
+	for _, k := range append(slices.DeleteFunc(codes, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default") {
+		if r := byCode[k]; r != nil && r.Value != nil && jsonSchema(r.Value.Content) != nil {
+			return jsonSchema(r.Value.Content)
 		}
 	}
 	return nil
