@@ -122,8 +122,8 @@ func parseAlaya(p *page, lines []alayaLine) {
 		for rest != "" {
 			if s, after, ok := cutSectionWord(rest); ok {
 				sec, rest = s, after
-				if _, start := cur.model(s); start != nil {
-					*start = ln
+				if m := cur.model(s); m != nil {
+					m.Line = ln
 				}
 				continue
 			}
@@ -157,13 +157,13 @@ func parseAlaya(p *page, lines []alayaLine) {
 			text = rest // a description
 		}
 		desc := strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))
-		switch list, _ := cur.model(sec); {
+		switch m := cur.model(sec); {
 		case !ok:
-			if f := cur.last(sec); f != nil && f.Desc == "" {
+			if f := m.last(); f != nil && f.Desc == "" {
 				f.Desc = desc
 			}
-		case list != nil:
-			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1, Desc: desc})
+		case m != nil:
+			m.Fields = append(m.Fields, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1, Desc: desc})
 		default:
 			in := map[section]string{sectionPath: "path", sectionQuery: "query", sectionHeader: "header"}[sec]
 			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
@@ -177,7 +177,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 
 // markOpens records that the fields that follow nest under the last field of the section.
 func markOpens(cur *endpoint, sec section) {
-	if f := cur.last(sec); f != nil {
+	if f := cur.model(sec).last(); f != nil {
 		f.Opens = true
 	}
 }

@@ -278,31 +278,31 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		}
 	}
 
-	if len(ep.Body) > 0 {
+	if len(ep.Body.Fields) > 0 {
 		var body *openapi3.Schema
 		if rb := op.RequestBody; rb != nil && rb.Value != nil {
 			body = jsonSchema(rb.Value.Content)
 		}
 		if body == nil {
-			c.add(ep.BodyLine, nil, "request body: missing in spec")
+			c.add(ep.Body.Line, nil, "request body: missing in spec")
 		} else {
-			c.fields("request", ep.Body, body, true)
+			c.fields("request", ep.Body.Fields, body, true)
 		}
 	}
 
-	if len(ep.Response) == 0 {
+	if len(ep.Response.Fields) == 0 {
 		return
 	}
 	resp := responseSchema(op)
 	if resp == nil {
-		c.add(ep.ResponseLine, nil, "response body: missing in spec")
+		c.add(ep.Response.Line, nil, "response body: missing in spec")
 		return
 	}
-	path, root := locate(resp, topLevelNames(ep.Response))
+	path, root := locate(resp, topLevelNames(ep.Response.Fields))
 	if path != "" {
-		c.add(ep.ResponseLine, nil, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
+		c.add(ep.Response.Line, nil, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
 	}
-	c.fields("response", ep.Response, root, false)
+	c.fields("response", ep.Response.Fields, root, false)
 }
 
 // compare reports where a parameter or field (what names it) differs from its spec schema s: a page

@@ -17,13 +17,16 @@ type page struct {
 
 // An endpoint is one operation of a page.
 type endpoint struct {
-	Method, Path string
-	Line         int
-	Params       []pageParam
-	Body         []pageField
-	BodyLine     int // where the page starts the request body model
-	Response     []pageField
-	ResponseLine int // where the page starts the response model
+	Method, Path   string
+	Line           int
+	Params         []pageParam
+	Body, Response model // the request body and the response
+}
+
+// A model is the fields of a request body or a response, in page order, and where the page starts it.
+type model struct {
+	Fields []pageField
+	Line   int
 }
 
 func (e *endpoint) String() string { return e.Method + " " + e.Path }
@@ -41,24 +44,17 @@ const (
 	sectionResponse
 )
 
-// model is the field list of e that a section fills, and where the page starts that model; nil
-// for a section of parameters or of nothing compared.
-func (e *endpoint) model(sec section) (fields *[]pageField, start *int) {
-	switch sec {
-	case sectionBody:
-		return &e.Body, &e.BodyLine
-	case sectionResponse:
-		return &e.Response, &e.ResponseLine
-	}
-	return nil, nil
+// model is the model of e that a section fills; nil for a section of parameters or of nothing compared.
+func (e *endpoint) model(sec section) *model {
+	return map[section]*model{sectionBody: &e.Body, sectionResponse: &e.Response}[sec]
 }
 
-// last is the last field of the model a section fills; nil when there is none.
-func (e *endpoint) last(sec section) *pageField {
-	if list, _ := e.model(sec); list != nil && len(*list) > 0 {
-		return &(*list)[len(*list)-1]
+// last is the last field of m; nil when there is none.
+func (m *model) last() *pageField {
+	if m == nil || len(m.Fields) == 0 {
+		return nil
 	}
-	return nil
+	return &m.Fields[len(m.Fields)-1]
 }
 
 // A pageParam is a path, query or header parameter of a page.
@@ -201,17 +197,17 @@ func parseMarkdown(p *page, lines []string) {
 				p.problem(ln, cur, "field "+quote(f.Name)+": constraint "+quote(c)+" not understood (expected none or values separated by 、)")
 			}
 		}
-		list, start := cur.model(mode)
-		if list == nil {
+		into := cur.model(mode)
+		if into == nil {
 			p.problem(ln, cur, "field "+quote(f.Name)+": model table is under neither a request (请求) nor a response (返回) heading")
 			continue
 		}
-		if last := cur.last(mode); last == nil {
-			*start = header
+		if last := into.last(); last == nil {
+			into.Line = header
 		} else if last.Depth < depth {
 			last.Opens = true
 		}
-		*list = append(*list, f)
+		into.Fields = append(into.Fields, f)
 	}
 }
 
