@@ -212,7 +212,7 @@ func applyEdit(file string, e *Edit) error {
 	indent := strings.Repeat(" ", node.Content[0].Column-1)
 	switch e.Op {
 	case editAddField:
-		pk, props := child(node, "properties")
+		_, props := child(node, "properties")
 		if props == nil || len(props.Content) == 0 {
 			return fmt.Errorf("%s has no properties to add to", strings.Join(e.At, "/"))
 		}
@@ -224,9 +224,6 @@ func applyEdit(file string, e *Edit) error {
 			text += in + step + "description: " + scalar(e.Desc) + "\n"
 		}
 		lines = slices.Insert(lines, blockEnd(lines, last), text)
-		if e.On {
-			lines = seqEdit(lines, node, "required", e.Name, true, pk.Line-1, indent)
-		}
 	case editType:
 		_, t := child(node, "type")
 		if t == nil || t.Kind != yaml.ScalarNode || strings.HasPrefix(e.Type, "array") {
@@ -237,13 +234,6 @@ func applyEdit(file string, e *Edit) error {
 		if k, v := child(node, "example"); v != nil && v.Line == k.Line && v.Kind == yaml.ScalarNode {
 			lines = slices.Delete(lines, k.Line-1, k.Line) // an example of the old type
 		}
-	case editRequired:
-		pk, _ := child(node, "properties")
-		at := len(lines)
-		if pk != nil {
-			at = pk.Line - 1
-		}
-		lines = seqEdit(lines, node, "required", e.Name, e.On, at, indent)
 	case editAddEnum, editRemoveEnum:
 		add := e.Op == editAddEnum
 		at := node.Content[0].Line - 1
@@ -261,6 +251,13 @@ func applyEdit(file string, e *Edit) error {
 			lines = seqEdit(lines, node, "x-enum-varnames", name, add, at, indent)
 		}
 		lines = seqEdit(lines, node, "enum", e.Name, add, at, indent)
+	}
+	if e.Op == editRequired || e.Op == editAddField && e.On { // a new required list goes above the properties
+		at := len(lines)
+		if pk, _ := child(node, "properties"); pk != nil {
+			at = pk.Line - 1
+		}
+		lines = seqEdit(lines, node, "required", e.Name, e.On, at, indent)
 	}
 	return os.WriteFile(file, []byte(strings.Join(lines, "")), 0o644)
 }
