@@ -13,10 +13,8 @@ import (
 
 // An AllowEntry records one deliberate difference between a page and a spec.
 type AllowEntry struct {
-	// Item is the finding it accepts, as Finding.Key renders it (no file, no line).
-	Item string
-	// Reason says why the spec differs from the page.
-	Reason string
+	Item   string // the finding it accepts, as Finding.Key renders it (no file, no line)
+	Reason string // why the spec differs from the page
 	// NoteFile is the note that backs the difference, a path from the repository root such as
 	// docs/servers/rainbond.md (a bare file name is a note of docs/servers/); NoteSection, if set,
 	// is text that one of the note's headings contains.

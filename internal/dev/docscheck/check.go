@@ -25,11 +25,9 @@ import (
 type Options struct {
 	// DocsDir holds the vendor pages: the files its sources.txt lists (see ReadSources) and any
 	// other *.txt file.
-	DocsDir string
-	// RootDir is the repository root, from which the allow-list's notes are read (see AllowEntry).
-	RootDir string
-	// SpecsDir holds the specs (*.yaml, *.yml, *.json).
-	SpecsDir string
+	DocsDir  string
+	RootDir  string // the repository root, from which the allow-list's notes are read (see AllowEntry)
+	SpecsDir string // holds the specs (*.yaml, *.yml, *.json)
 	// Allow is the allow-list (see ParseAllow); AllowName is how findings name it.
 	Allow     []byte
 	AllowName string

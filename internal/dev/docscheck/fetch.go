@@ -90,9 +90,8 @@ type FetchOptions struct {
 	DocsDir string
 	// BaseURL, when set, replaces the scheme and host of every source URL (the path and query are
 	// kept): tests serve the pages from a local server this way.
-	BaseURL string
-	// MaxBytes caps each page; 0 means 8 MiB.
-	MaxBytes int64
+	BaseURL  string
+	MaxBytes int64 // the cap of each page; 0 means 8 MiB
 }
 
 // A Fetched page is one page Fetch wrote.

@@ -66,18 +66,15 @@ type pageParam struct {
 
 // A pageField is a request or response field, in page order.
 type pageField struct {
-	Name    string
-	RawType string // the type as the page writes it
-	Line    int
-	// Required is the page's required mark; nil when the page does not give one.
-	Required *bool
-	// Enum holds the allowed values the page lists, if any.
-	Enum []string
+	Name     string
+	RawType  string // the type as the page writes it
+	Line     int
+	Required *bool    // the page's required mark; nil when the page gives none
+	Enum     []string // the allowed values the page lists, if any
 	// Depth is the nesting level the page states (0 for a top-level field), or -1 when the page
 	// does not state it (the Alaya pages only say that fields follow under a field).
 	Depth int
-	// Opens is set when the fields that follow are nested under this one.
-	Opens bool
+	Opens bool // the fields that follow are nested under this one
 	// Desc is the page's description of the field, as update writes it into a spec: the 说明 cell
 	// with the 中文名 cell in brackets (Markdown), or the text under the field (Alaya).
 	Desc string
