@@ -98,10 +98,8 @@ func cutSectionWord(s string) (section, string, bool) {
 // fields that follow under the one before it; the page does not say where such a nested list ends,
 // so the check places each field by the spec (see checker.fields).
 func parseAlaya(p *page, lines []alayaLine) {
-	var (
-		cur *endpoint
-		sec = sectionNone
-	)
+	var cur *endpoint
+	sec := sectionNone
 	for _, al := range lines {
 		ln, line, rest := al.line, al.text, al.text
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
@@ -136,7 +134,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 				continue
 			}
 			if w := alayaNestRe.FindString(rest); w != "" {
-				markOpens(cur, sec)
+				cur.model(sec).opens()
 				rest = strings.TrimSpace(rest[len(w):])
 				continue
 			}
@@ -165,20 +163,12 @@ func parseAlaya(p *page, lines []alayaLine) {
 		case m != nil:
 			m.Fields = append(m.Fields, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1, Desc: desc})
 		default:
-			in := map[section]string{sectionPath: "path", sectionQuery: "query", sectionHeader: "header"}[sec]
-			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
+			cur.Params = append(cur.Params, pageParam{Name: name, In: string(sec), RawType: typ, Required: required, Line: ln})
 		}
 		// A rendering may glue the nesting mark to the end of a description.
 		if alayaNestEndRe.MatchString(text) {
-			markOpens(cur, sec)
+			cur.model(sec).opens()
 		}
-	}
-}
-
-// markOpens records that the fields that follow nest under the last field of the section.
-func markOpens(cur *endpoint, sec section) {
-	if f := cur.model(sec).last(); f != nil {
-		f.Opens = true
 	}
 }
 

@@ -31,22 +31,29 @@ type model struct {
 
 func (e *endpoint) String() string { return e.Method + " " + e.Path }
 
-// A section is a part of a page: what the items in it are.
-type section int
+// A section is a part of a page: what the items in it are; for parameters, where they are.
+type section string
 
 const (
-	sectionNone section = iota
-	sectionSkip         // Alaya: the credentials, another status's model, the code samples
-	sectionPath
-	sectionQuery
-	sectionHeader
-	sectionBody
-	sectionResponse
+	sectionNone     section = ""
+	sectionSkip     section = "skip" // Alaya: the credentials, another status's model, the code samples
+	sectionPath     section = "path"
+	sectionQuery    section = "query"
+	sectionHeader   section = "header"
+	sectionBody     section = "body"
+	sectionResponse section = "response"
 )
 
 // model is the model of e that a section fills; nil for a section of parameters or of nothing compared.
 func (e *endpoint) model(sec section) *model {
 	return map[section]*model{sectionBody: &e.Body, sectionResponse: &e.Response}[sec]
+}
+
+// opens records that the fields that follow nest under the last field of m.
+func (m *model) opens() {
+	if f := m.last(); f != nil {
+		f.Opens = true
+	}
 }
 
 // last is the last field of m; nil when there is none.
