@@ -164,18 +164,13 @@ func (e *Edit) change() string { return fmt.Sprint(e.Op, e.Type, e.On) }
 
 // String says what the edit does, e.g. `components/schemas/Port: field "x" added (integer, required)`.
 func (e *Edit) String() string {
-	at := strings.Join(e.At, "/")
-	switch e.Op {
-	case editAddField:
-		return fmt.Sprintf("%s: field %s added (%s%s)", at, quote(e.Name), e.Type, map[bool]string{true: ", required"}[e.On])
-	case editType:
-		return fmt.Sprintf("%s: type set to %s", at, e.Type)
-	case editRequired:
-		return fmt.Sprintf("%s: field %s %s", at, quote(e.Name), map[bool]string{true: "required", false: "optional"}[e.On])
-	case editAddEnum:
-		return fmt.Sprintf("%s: enum value %s added", at, quote(e.Name))
-	}
-	return fmt.Sprintf("%s: enum value %s removed", at, quote(e.Name))
+	return strings.Join(e.At, "/") + ": " + map[editOp]string{
+		editAddField:   fmt.Sprintf("field %s added (%s%s)", quote(e.Name), e.Type, map[bool]string{true: ", required"}[e.On]),
+		editType:       "type set to " + e.Type,
+		editRequired:   fmt.Sprintf("field %s %s", quote(e.Name), map[bool]string{true: "required", false: "optional"}[e.On]),
+		editAddEnum:    fmt.Sprintf("enum value %s added", quote(e.Name)),
+		editRemoveEnum: fmt.Sprintf("enum value %s removed", quote(e.Name)),
+	}[e.Op]
 }
 
 // usedByWrapper reports whether the hand-written client code under root/wrapper names the Go field
