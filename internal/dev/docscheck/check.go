@@ -314,7 +314,7 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 	switch st := specType(s); {
 	case !ok:
 		c.add(line, nil, "%s: page type %s not understood", what, quote(rawType))
-	case !sameType(pt, st):
+	case pt != st && !(pt == "array" && strings.HasPrefix(st, "array")): // a page "array" matches any array
 		var e *Edit
 		if l := c.idx[s].at; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
 			e = c.edit(s, Edit{Op: editType, Type: pt})

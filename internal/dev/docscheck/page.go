@@ -189,10 +189,17 @@ func parseMarkdown(p *page, lines []string) {
 			} // else the body row: its fields are in the model table
 			continue
 		}
+		// The description as the specs write it, "端口号 (ContainerPort)": 说明, then 中文名 in
+		// brackets; a cell "none" is empty.
 		desc, _ := cell("说明")
-		title, _ := cell("中文名")
+		if strings.EqualFold(desc, "none") {
+			desc = ""
+		}
+		if title, _ := cell("中文名"); title != "" && !strings.EqualFold(title, "none") {
+			desc = strings.TrimSpace(desc + " (" + title + ")")
+		}
 		depth := strings.Count(name, "»")
-		f := pageField{Name: cleanName(name), RawType: typ, Line: ln, Depth: depth, Desc: mdDesc(desc, title)}
+		f := pageField{Name: cleanName(name), RawType: typ, Line: ln, Depth: depth, Desc: desc}
 		if hasRequired {
 			f.Required = boolPtr(isYes(required))
 		}
@@ -226,18 +233,6 @@ func splitRow(line string) []string {
 // separatorRowRe is the row under a table's header: cells of dashes, each maybe with a colon at
 // either end, between pipes ("| --- | :-: |", "---|---").
 var separatorRowRe = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$`)
-
-// mdDesc is a field's description from its 说明 and 中文名 cells, as the specs write it: "端口号
-// (ContainerPort)"; a cell "none" is empty.
-func mdDesc(desc, title string) string {
-	if strings.EqualFold(desc, "none") {
-		desc = ""
-	}
-	if title != "" && !strings.EqualFold(title, "none") {
-		desc = strings.TrimSpace(desc + " (" + title + ")")
-	}
-	return desc
-}
 
 func cleanName(s string) string {
 	return strings.Trim(strings.TrimSpace(strings.ReplaceAll(s, "»", "")), "`*")

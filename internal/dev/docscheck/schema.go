@@ -104,11 +104,6 @@ func pageType(raw string) (t string, ok bool) {
 	return r, false
 }
 
-// sameType compares a page type with a spec type; a page "array" with no item type matches any array.
-func sameType(page, spec string) bool {
-	return page == spec || page == "array" && strings.HasPrefix(spec, "array")
-}
-
 // locate finds where in root the page's model is: the object schema (root itself, a property,
 // or the items of an array property, searched breadth first to depth 6) having the most of names
 // as properties. It returns the path ("" for root, e.g. "data.bean" or "data.list[]") and the schema.
