@@ -291,7 +291,15 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 	if len(ep.Response.Fields) == 0 {
 		return
 	}
-	resp := responseSchema(op)
+	// The body of the success response: the lowest 2xx code, then 2XX, then default.
+	var resp *openapi3.Schema
+	byCode := op.Responses.Map()
+	codes := slices.Sorted(maps.Keys(byCode)) // "200" < "201" < "2XX" < "default"
+	for _, k := range append(slices.DeleteFunc(codes, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default") {
+		if r := byCode[k]; resp == nil && r != nil && r.Value != nil {
+			resp = jsonSchema(r.Value.Content)
+		}
+	}
 	if resp == nil {
 		c.add(ep.Response.Line, nil, "response body: missing in spec")
 		return
@@ -340,19 +348,6 @@ func jsonSchema(content openapi3.Content) *openapi3.Schema {
 	for _, k := range slices.Sorted(maps.Keys(content)) {
 		if s := val(content[k].Schema); s != nil {
 			return s
-		}
-	}
-	return nil
-}
-
-// responseSchema is the body schema of the operation's success response: the lowest 2xx code,
-// then 2XX, then default.
-func responseSchema(op *openapi3.Operation) *openapi3.Schema {
-	byCode := op.Responses.Map()
-	codes := slices.Sorted(maps.Keys(byCode)) // "200" < "201" < "2XX" < "default"
-	for _, k := range append(slices.DeleteFunc(codes, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default") {
-		if r := byCode[k]; r != nil && r.Value != nil && jsonSchema(r.Value.Content) != nil {
-			return jsonSchema(r.Value.Content)
 		}
 	}
 	return nil
