@@ -304,7 +304,18 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		c.add(ep.Response.Line, nil, "response body: missing in spec")
 		return
 	}
-	path, root := locate(resp, topLevelNames(ep.Response.Fields))
+	// The fields surely at the top level of the page's model: those of depth 0, or, when the page
+	// does not state depths, those up to the first that opens a nested list.
+	var top []string
+	for _, f := range ep.Response.Fields {
+		if f.Depth <= 0 {
+			top = append(top, f.Name)
+		}
+		if f.Depth < 0 && f.Opens {
+			break
+		}
+	}
+	path, root := locate(resp, top)
 	if path != "" {
 		c.add(ep.Response.Line, nil, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
 	}
@@ -351,23 +362,6 @@ func jsonSchema(content openapi3.Content) *openapi3.Schema {
 		}
 	}
 	return nil
-}
-
-// topLevelNames are the names of the fields that are surely at the top level of the page's model:
-// those of depth 0, or, when the page does not state depths, those up to the first that opens a
-// nested list.
-func topLevelNames(fields []pageField) []string {
-	var names []string
-	for _, f := range fields {
-		if f.Depth > 0 {
-			continue
-		}
-		names = append(names, f.Name)
-		if f.Depth < 0 && f.Opens {
-			break
-		}
-	}
-	return names
 }
 
 // fields compares the page's fields of one model with the spec's schema root. Nested fields are

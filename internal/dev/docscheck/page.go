@@ -203,8 +203,12 @@ func parseMarkdown(p *page, lines []string) {
 		if hasRequired {
 			f.Required = boolPtr(isYes(required))
 		}
-		if c, ok := cell("约束"); ok {
-			if f.Enum, ok = parseConstraint(c); !ok {
+		if c, _ := cell("约束"); c != "" && c != "-" && !strings.EqualFold(c, "none") { // values separated by 、
+			for _, v := range strings.Split(c, "、") {
+				f.Enum = append(f.Enum, strings.Trim(strings.TrimSpace(v), "`"))
+			}
+			if slices.ContainsFunc(f.Enum, func(v string) bool { return !enumTokenRe.MatchString(v) }) {
+				f.Enum = nil
 				p.problem(ln, cur, "field "+quote(f.Name)+": constraint "+quote(c)+" not understood (expected none or values separated by 、)")
 			}
 		}
@@ -240,20 +244,4 @@ func cleanName(s string) string {
 
 func isYes(s string) bool {
 	return slices.Contains([]string{"是", "true", "yes", "y", "required", "必填", "必选"}, strings.ToLower(strings.TrimSpace(s)))
-}
-
-// parseConstraint reads a 约束 cell: "none" (or empty) or a list of values separated by 、.
-func parseConstraint(c string) ([]string, bool) {
-	if c == "" || strings.EqualFold(c, "none") || c == "-" {
-		return nil, true
-	}
-	var vals []string
-	for _, v := range strings.Split(c, "、") {
-		v = strings.Trim(strings.TrimSpace(v), "`")
-		if !enumTokenRe.MatchString(v) {
-			return nil, false
-		}
-		vals = append(vals, v)
-	}
-	return vals, true
 }
