@@ -161,7 +161,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 				f.Desc = desc
 			}
 		case m != nil:
-			m.Fields = append(m.Fields, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1, Desc: desc})
+			m.Fields = append(m.Fields, pageField{Name: name, RawType: typ, Line: ln, Required: &required, Depth: -1, Desc: desc})
 		default:
 			cur.Params = append(cur.Params, pageParam{Name: name, In: string(sec), RawType: typ, Required: required, Line: ln})
 		}

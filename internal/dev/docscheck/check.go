@@ -70,12 +70,6 @@ type Report struct {
 	Allowed   int // differences the allow-list accepted
 }
 
-// Summary is the one line printed when there is no finding.
-func (r *Report) Summary(allowName string) string {
-	return fmt.Sprintf("docscheck: %d pages, %d endpoints, %d items checked against %d specs: no findings (%d deliberate differences allowed by %s)",
-		r.Pages, r.Endpoints, r.Items, r.Specs, r.Allowed, allowName)
-}
-
 type spec struct {
 	name string
 	doc  *openapi3.T

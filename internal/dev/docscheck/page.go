@@ -116,8 +116,6 @@ func parsePage(file, text string) *page {
 	return p
 }
 
-func boolPtr(b bool) *bool { return &b }
-
 // problem records a place of the page the reader could not understand.
 func (p *page) problem(line int, ep *endpoint, msg string) {
 	p.Problems = append(p.Problems, Finding{File: p.File, Line: line, Endpoint: ep.String(), Msg: msg})
@@ -200,8 +198,8 @@ func parseMarkdown(p *page, lines []string) {
 		}
 		depth := strings.Count(name, "»")
 		f := pageField{Name: cleanName(name), RawType: typ, Line: ln, Depth: depth, Desc: desc}
-		if hasRequired {
-			f.Required = boolPtr(isYes(required))
+		if yes := isYes(required); hasRequired {
+			f.Required = &yes
 		}
 		if c, _ := cell("约束"); c != "" && c != "-" && !strings.EqualFold(c, "none") { // values separated by 、
 			for _, v := range strings.Split(c, "、") {
