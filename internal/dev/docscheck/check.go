@@ -76,15 +76,6 @@ type spec struct {
 	text string
 }
 
-// line is where the spec writes path (as a key of paths), or 1.
-func (s spec) line(path string) int {
-	i := strings.Index(s.text, "\n  "+path+":")
-	if i < 0 {
-		return 1
-	}
-	return strings.Count(s.text[:i], "\n") + 2
-}
-
 // Check reads the pages and the specs and compares them. An error means the check could not run
 // (an unreadable folder or spec, a malformed allow-list); differences are in the report.
 func Check(opts Options) (*Report, error) {
@@ -114,7 +105,9 @@ func Check(opts Options) (*Report, error) {
 		for path, item := range s.doc.Paths.Map() {
 			for method := range item.Operations() {
 				if !c.seen[method+" "+path] {
-					c.findings = append(c.findings, Finding{File: s.name, Line: s.line(path), Endpoint: method + " " + path, Msg: "endpoint on no page"})
+					// The line of path's key in the spec, or 1 (Index is -1).
+					line := 1 + strings.Count(s.text[:strings.Index(s.text, "\n  "+path+":")+1], "\n")
+					c.findings = append(c.findings, Finding{File: s.name, Line: line, Endpoint: method + " " + path, Msg: "endpoint on no page"})
 				}
 			}
 		}
