@@ -179,10 +179,9 @@ func usedByWrapper(root, name string) bool {
 	re := regexp.MustCompile(`\.` + goIdent(name) + `\b`)
 	found := false
 	_ = filepath.WalkDir(filepath.Join(root, "wrapper"), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
-			if data, err := os.ReadFile(path); err == nil && re.Match(data) {
-				found = true
-			}
+		if err == nil && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			data, _ := os.ReadFile(path) // nothing when it is a folder or cannot be read
+			found = found || re.Match(data)
 		}
 		return nil
 	})
