@@ -3,6 +3,7 @@ package docscheck
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -150,7 +151,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 		name, typ, required, text, ok := alayaField(rest)
 		if !ok {
 			if alayaSuspectRe.MatchString(rest) {
-				p.problem(ln, cur, "line "+quote(line)+" looks like a property but is not understood")
+				p.problem(ln, cur, "line "+strconv.Quote(line)+" looks like a property but is not understood")
 			}
 			text = rest // a description
 		}

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -212,8 +211,6 @@ func (c *checker) edit(s *openapi3.Schema, e Edit) *Edit {
 	return &e
 }
 
-func quote(s string) string { return strconv.Quote(s) }
-
 // find returns the spec operation of ep, or nil and where it is missing: "spec NAME", the spec
 // whose paths share the longest leading segments with ep's path, or "every spec" when none shares any.
 func (c *checker) find(ep *endpoint) (*openapi3.PathItem, *openapi3.Operation, string) {
@@ -250,7 +247,7 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 
 	for _, pp := range ep.Params {
 		c.items++
-		what := fmt.Sprintf("%s parameter %s", pp.In, quote(pp.Name))
+		what := fmt.Sprintf("%s parameter %q", pp.In, pp.Name)
 		sp := cmp.Or(op.Parameters.GetByInAndName(pp.In, pp.Name), item.Parameters.GetByInAndName(pp.In, pp.Name))
 		pageRequired := &pp.Required
 		if pp.In == "path" {
@@ -304,7 +301,7 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 	}
 	path, root := locate(resp, top)
 	if path != "" {
-		c.add(ep.Response.Line, nil, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
+		c.add(ep.Response.Line, nil, "response model: the page shows it at the top level, the spec has it at %q", path)
 	}
 	c.fields("response", ep.Response.Fields, root, false)
 }
@@ -319,7 +316,7 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 	pt, ok := pageType(rawType)
 	switch st := specType(s); {
 	case !ok:
-		c.add(line, nil, "%s: page type %s not understood", what, quote(rawType))
+		c.add(line, nil, "%s: page type %q not understood", what, rawType)
 	case pt != st && !(pt == "array" && strings.HasPrefix(st, "array")): // a page "array" matches any array
 		var e *Edit
 		if l := c.idx[s].at; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
@@ -393,7 +390,7 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 
 func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
 	c.items++
-	what := fmt.Sprintf("%s field %s", kind, quote(name))
+	what := fmt.Sprintf("%s field %q", kind, name)
 	pageRequired := f.Required
 	if !checkRequired {
 		pageRequired = nil
@@ -414,7 +411,7 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 	for _, v := range f.Enum {
 		c.items++
 		if !slices.Contains(specEnum, v) {
-			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %s missing in spec", what, quote(v))
+			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %q missing in spec", what, v)
 		}
 	}
 	i := slices.IndexFunc(c.enums, func(u *enumUse) bool { return u.s == enumAt })
@@ -438,7 +435,7 @@ func (c *checker) unlisted() {
 	for _, u := range c.enums {
 		for _, v := range enumValues(u.s) {
 			if f := u.first; !slices.Contains(u.vals, v) {
-				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %s on no page", f.Msg, quote(v)), c.edit(u.s, Edit{Op: editRemoveEnum, Name: v})
+				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %q on no page", f.Msg, v), c.edit(u.s, Edit{Op: editRemoveEnum, Name: v})
 				c.findings = append(c.findings, f)
 			}
 		}

@@ -3,6 +3,7 @@ package docscheck
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -207,12 +208,12 @@ func parseMarkdown(p *page, lines []string) {
 			}
 			if slices.ContainsFunc(f.Enum, func(v string) bool { return !enumTokenRe.MatchString(v) }) {
 				f.Enum = nil
-				p.problem(ln, cur, "field "+quote(f.Name)+": constraint "+quote(c)+" not understood (expected none or values separated by 、)")
+				p.problem(ln, cur, "field "+strconv.Quote(f.Name)+": constraint "+strconv.Quote(c)+" not understood (expected none or values separated by 、)")
 			}
 		}
 		into := cur.model(mode)
 		if into == nil {
-			p.problem(ln, cur, "field "+quote(f.Name)+": model table is under neither a request (请求) nor a response (返回) heading")
+			p.problem(ln, cur, "field "+strconv.Quote(f.Name)+": model table is under neither a request (请求) nor a response (返回) heading")
 			continue
 		}
 		if last := into.last(); last == nil {

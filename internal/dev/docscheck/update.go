@@ -165,11 +165,11 @@ func (e *Edit) change() string { return fmt.Sprint(e.Op, e.Type, e.On) }
 // String says what the edit does, e.g. `components/schemas/Port: field "x" added (integer, required)`.
 func (e *Edit) String() string {
 	return strings.Join(e.At, "/") + ": " + map[editOp]string{
-		editAddField:   fmt.Sprintf("field %s added (%s%s)", quote(e.Name), e.Type, map[bool]string{true: ", required"}[e.On]),
+		editAddField:   fmt.Sprintf("field %q added (%s%s)", e.Name, e.Type, map[bool]string{true: ", required"}[e.On]),
 		editType:       "type set to " + e.Type,
-		editRequired:   fmt.Sprintf("field %s %s", quote(e.Name), map[bool]string{true: "required", false: "optional"}[e.On]),
-		editAddEnum:    fmt.Sprintf("enum value %s added", quote(e.Name)),
-		editRemoveEnum: fmt.Sprintf("enum value %s removed", quote(e.Name)),
+		editRequired:   fmt.Sprintf("field %q %s", e.Name, map[bool]string{true: "required", false: "optional"}[e.On]),
+		editAddEnum:    fmt.Sprintf("enum value %q added", e.Name),
+		editRemoveEnum: fmt.Sprintf("enum value %q removed", e.Name),
 	}[e.Op]
 }
 
