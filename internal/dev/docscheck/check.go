@@ -249,14 +249,13 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		c.items++
 		what := fmt.Sprintf("%s parameter %q", pp.In, pp.Name)
 		sp := cmp.Or(op.Parameters.GetByInAndName(pp.In, pp.Name), item.Parameters.GetByInAndName(pp.In, pp.Name))
-		pageRequired := &pp.Required
-		if pp.In == "path" {
-			pageRequired = nil // always required
-		}
-		if sp == nil {
+		switch {
+		case sp == nil:
 			c.add(pp.Line, nil, "%s: missing in spec", what)
-		} else {
-			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), pageRequired, sp.Required, nil, "")
+		case pp.In == "path": // always required
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true, nil, "")
+		default:
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), &pp.Required, sp.Required, nil, "")
 		}
 	}
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -168,14 +169,13 @@ func download(ctx context.Context, client *http.Client, rawURL string, limit int
 	if resp.StatusCode != http.StatusOK {
 		return nil, false, errors.New(resp.Status)
 	}
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(http.MaxBytesReader(nil, resp.Body, limit)); err != nil {
+	data, err := io.ReadAll(http.MaxBytesReader(nil, resp.Body, limit))
+	if err != nil {
 		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
 			return nil, false, fmt.Errorf("the page is larger than %d bytes", limit)
 		}
 		return nil, false, fmt.Errorf("reading the body: %w", err)
 	}
-	data := buf.Bytes()
 	if !utf8.Valid(data) {
 		return nil, false, errors.New("the page is not UTF-8 text")
 	}
