@@ -100,8 +100,6 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 			w.space()
 		}
 		return
-	case n.Type == html.CommentNode || n.Type == html.DoctypeNode:
-		return
 	case n.Type == html.ElementNode && (skipped[n.DataAtom] || slices.ContainsFunc(n.Attr, func(a html.Attribute) bool {
 		return a.Key == "hidden" || a.Key == "role" && skippedRoles[a.Val]
 	})):
