@@ -52,7 +52,7 @@ func ParseAllow(name string, data []byte) (*AllowList, error) {
 	for i := 0; i < len(lines); i++ {
 		item := strings.TrimRight(lines[i], " \t\r")
 		switch ln := i + 1; {
-		case strings.TrimSpace(item) == "" || strings.HasPrefix(strings.TrimSpace(item), "#"):
+		case strings.TrimSpace(item) == "" || strings.HasPrefix(strings.TrimSpace(item), "#"): // blank, or a comment
 		case item[0] == ' ' || item[0] == '\t':
 			return nil, fmt.Errorf("%s:%d: indented line outside an entry", name, ln)
 		case seen[item] > 0:
