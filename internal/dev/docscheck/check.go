@@ -52,12 +52,7 @@ func (f Finding) String() string {
 
 // Key is the finding without its place, as an allow-list entry names it: "METHOD /path: message",
 // or "file: message" for a finding that is not about one endpoint.
-func (f Finding) Key() string {
-	if f.Endpoint != "" {
-		return f.Endpoint + ": " + f.Msg
-	}
-	return f.File + ": " + f.Msg
-}
+func (f Finding) Key() string { return cmp.Or(f.Endpoint, f.File) + ": " + f.Msg }
 
 // Report is the result of Check.
 type Report struct {
