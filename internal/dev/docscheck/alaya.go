@@ -3,6 +3,7 @@ package docscheck
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -17,105 +18,62 @@ import (
 // when required); the rest of a line is text, which may end with a nesting mark.
 
 var (
-	// alayaRequestRe is a request line: the method, then (maybe after a line break, see
-	// alayaMethodRe) the URL; the path is the URL's ASCII path, and what follows it on the line (such
-	// as "鉴权(Authorizations)") is read as the start of the page's next part.
+	// alayaRequestRe is a request line: the method, then (maybe after a line break, see continues)
+	// the URL; the path is the URL's ASCII path, and what follows it on the line (such as
+	// "鉴权(Authorizations)") is read as the start of the page's next part.
 	alayaRequestRe = regexp.MustCompile(`^(` + methods + `)\s*https?://[^/\s]+(/[A-Za-z0-9._~{}/%-]*)(?:\?[A-Za-z0-9._~{}/%=&-]*)?(.*)$`)
-	// alayaMethodRe is a method alone on its line, the URL following on the next non-blank line.
-	alayaMethodRe = regexp.MustCompile(`^(` + methods + `)$`)
-	alayaURLRe    = regexp.MustCompile(`^https?://`)
-	// alayaTypeRe is a known type name at the start of a string.
-	alayaTypeRe = regexp.MustCompile(`^` + alayaTypes)
+	// alayaFieldRe is a field: a name glued to a known type, then the rest (maybe 必填, then text).
+	// A name may itself contain a type word ("externalHostString"): the shortest name whose type
+	// ends the line or is followed by what cannot continue a name (alayaEndFieldRe) wins, else the
+	// shortest name.
+	alayaFieldRe    = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$-]*?)(` + alayaTypes + `)(.*)$`)
+	alayaEndFieldRe = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$-]*?)(` + alayaTypes + `)((?:[^A-Za-z0-9_$<].*)?)$`)
 	// alayaMediaRe is a response's media type and status, e.g. "application/json · 200".
 	alayaMediaRe = regexp.MustCompile(`^[a-z]+/[A-Za-z0-9.+-]+(?:\s*[·•|-]\s*(\d{3}))?`)
 	// alayaSuspectRe is text that starts like a field but is not one the reader knows: an ASCII
 	// word alone on its line or followed by 必填 (e.g. "protocolenum<string>必填"), or a name glued to
 	// an unknown generic type (e.g. "protocolenum<string>协议").
 	alayaSuspectRe = regexp.MustCompile(`^[A-Za-z_$][\x21-\x7e]*(?:必填.*)?$|^[A-Za-z_$][A-Za-z0-9_$-]*<[\x21-\x7e]*>`)
+	// alayaNestRe is a mark that the fields that follow are nested under the one before, at the
+	// start of a line; alayaNestEndRe the same mark at the end of a description.
+	alayaNestRe    = regexp.MustCompile(`^` + alayaNest)
+	alayaNestEndRe = regexp.MustCompile(alayaNest + `$`)
+	// alayaBareNameRe and alayaBareTypeRe are a field's name and its type on lines of their own.
+	alayaBareNameRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
+	alayaBareTypeRe = regexp.MustCompile(`^` + alayaTypes + `(?:必填)?$`)
 )
 
-// alayaSectionWords are the words that start a part of the page, longest first where one is the
-// start of another.
+// alayaSectionWords are the words that start a part of the page, in English or as a Chinese
+// rendering of the site may write them, longest first where one is the start of another.
 var alayaSectionWords = []struct {
 	word string
 	sec  section
 }{
-	{"鉴权(Authorizations)", sectionSkip},
-	{"Authorizations", sectionSkip},
-	{"Path Parameters", sectionPath},
-	{"Query Parameters", sectionQuery},
-	{"Header Parameters", sectionHeader},
-	{"Headers", sectionHeader},
-	{"Request body", sectionBody},
-	{"Request Body", sectionBody},
-	{"Body", sectionBody},
-	{"Responses", sectionResponse},
-	{"Response", sectionResponse},
-	// The same words as a Chinese rendering of the site may write them.
-	{"鉴权", sectionSkip},
-	{"路径参数", sectionPath},
-	{"查询参数", sectionQuery},
-	{"请求头参数", sectionHeader},
-	{"请求头", sectionHeader},
-	{"请求体", sectionBody},
-	{"响应参数", sectionResponse},
-	{"响应", sectionResponse},
+	{"鉴权(Authorizations)", sectionSkip}, {"Authorizations", sectionSkip}, {"鉴权", sectionSkip},
+	{"Path Parameters", sectionPath}, {"路径参数", sectionPath},
+	{"Query Parameters", sectionQuery}, {"查询参数", sectionQuery},
+	{"Header Parameters", sectionHeader}, {"Headers", sectionHeader}, {"请求头参数", sectionHeader}, {"请求头", sectionHeader},
+	{"Request body", sectionBody}, {"Request Body", sectionBody}, {"Body", sectionBody}, {"请求体", sectionBody},
+	{"Responses", sectionResponse}, {"Response", sectionResponse}, {"响应参数", sectionResponse}, {"响应", sectionResponse},
 }
-
-// alayaNestRe is a mark that the fields that follow are nested under the one before, at the start
-// of a line; alayaNestEndRe the same mark at the end of a description.
-var (
-	alayaNestRe    = regexp.MustCompile(`^` + alayaNest)
-	alayaNestEndRe = regexp.MustCompile(alayaNest + `$`)
-)
 
 // alayaTypes are the type names of the Alaya pages.
 const alayaTypes = `(?:String|Integer|Number|Boolean|Object|Array(?:\s*<\s*[A-Za-z]+\s*>)?)`
 
 const alayaNest = `(?:显示 properties|Show properties|显示 child attributes|Show child attributes)`
 
-// isAlayaPage reports whether the logical lines of a page hold an Alaya request line, in either
-// rendering (alayaLines joins a method alone and the URL after it).
-func isAlayaPage(lines []alayaLine) bool {
-	return slices.ContainsFunc(lines, func(l alayaLine) bool { return alayaRequestRe.MatchString(l.text) })
-}
-
-// alayaField splits s into a field's name, type and required mark, and the text after them. A name
-// may itself contain a type word ("externalHostString"), so every place where a known type follows
-// the name's characters is a candidate; the first whose type is followed by 必填, by the end or by
-// text that cannot continue a name wins, else the first candidate.
+// alayaField splits s into a field's name, type and required mark, and the text after them (see
+// alayaFieldRe).
 func alayaField(s string) (name, typ string, required bool, rest string, ok bool) {
-	first := -1
-	var firstType string
-	for i := 1; i < len(s); i++ {
-		if c := s[i-1]; !isNameByte(c) && c != '-' || i == 1 && (c == '-' || c >= '0' && c <= '9') {
-			break
-		}
-		t := alayaTypeRe.FindString(s[i:])
-		if t == "" {
-			continue
-		}
-		after := s[i+len(t):]
-		if first < 0 {
-			first, firstType = i, t
-		}
-		if after == "" || strings.HasPrefix(after, "必填") || !isNameByte(after[0]) {
-			first, firstType = i, t
-			break
-		}
+	m := alayaEndFieldRe.FindStringSubmatch(s)
+	if m == nil {
+		m = alayaFieldRe.FindStringSubmatch(s)
 	}
-	if first < 0 {
+	if m == nil {
 		return "", "", false, "", false
 	}
-	rest = s[first+len(firstType):]
-	if r, cut := strings.CutPrefix(rest, "必填"); cut {
-		required, rest = true, r
-	}
-	return s[:first], firstType, required, strings.TrimSpace(rest), true
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	rest, required = strings.CutPrefix(m[3], "必填")
+	return m[1], m[2], required, strings.TrimSpace(rest), true
 }
 
 // cutSectionWord reports the section s starts with, and the text after the word. The word counts
@@ -128,10 +86,7 @@ func cutSectionWord(s string) (section, string, bool) {
 			continue
 		}
 		rest = strings.TrimSpace(rest)
-		if rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
-			return w.sec, rest, true
-		}
-		if _, _, _, _, ok := alayaField(rest); ok {
+		if _, _, _, _, field := alayaField(rest); field || rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
 			return w.sec, rest, true
 		}
 	}
@@ -144,22 +99,17 @@ func cutSectionWord(s string) (section, string, bool) {
 // fields that follow under the one before it; the page does not say where such a nested list ends,
 // so the check places each field by the spec (see checker.fields).
 func parseAlaya(p *page, lines []alayaLine) {
-	var (
-		cur *endpoint
-		sec = sectionNone
-	)
+	var cur *endpoint
+	sec := sectionNone
 	for _, al := range lines {
 		ln, line, rest := al.line, al.text, al.text
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			path, tail := m[2], m[3]
-			for _, w := range alayaSectionWords { // an English rendering may glue "Authorizations" to the path
-				if p, ok := strings.CutSuffix(path, w.word); ok && w.sec == sectionSkip {
-					path, tail = p, w.word+tail
-				}
+			if p, ok := strings.CutSuffix(path, "Authorizations"); ok { // an English rendering may glue it to the path
+				path, tail = p, "Authorizations"+tail
 			}
-			cur = &endpoint{Method: m[1], Path: path, Line: ln}
+			cur, sec = &endpoint{Method: m[1], Path: path, Line: ln}, sectionNone
 			p.Endpoints = append(p.Endpoints, cur)
-			sec = sectionNone
 			if rest = strings.TrimSpace(tail); rest == "" {
 				continue
 			}
@@ -171,8 +121,8 @@ func parseAlaya(p *page, lines []alayaLine) {
 		for rest != "" {
 			if s, after, ok := cutSectionWord(rest); ok {
 				sec, rest = s, after
-				if _, start := cur.model(s); start != nil {
-					*start = ln
+				if m := cur.model(s); m != nil {
+					m.Line = ln
 				}
 				continue
 			}
@@ -185,7 +135,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 				continue
 			}
 			if w := alayaNestRe.FindString(rest); w != "" {
-				markOpens(cur, sec)
+				cur.model(sec).opens()
 				rest = strings.TrimSpace(rest[len(w):])
 				continue
 			}
@@ -199,34 +149,27 @@ func parseAlaya(p *page, lines []alayaLine) {
 			continue
 		}
 		name, typ, required, text, ok := alayaField(rest)
-		switch list, _ := cur.model(sec); {
-		case !ok:
+		if !ok {
 			if alayaSuspectRe.MatchString(rest) {
-				p.Problems = append(p.Problems, Finding{File: p.File, Line: ln, Endpoint: cur.String(),
-					Msg: "line " + quote(line) + " looks like a property but is not understood"})
+				p.problem(ln, cur, "line "+strconv.Quote(line)+" looks like a property but is not understood")
 			}
 			text = rest // a description
-			if list, _ := cur.model(sec); list != nil && len(*list) > 0 && (*list)[len(*list)-1].Desc == "" {
-				(*list)[len(*list)-1].Desc = strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))
+		}
+		desc := strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))
+		switch m := cur.model(sec); {
+		case !ok:
+			if f := m.last(); f != nil && f.Desc == "" {
+				f.Desc = desc
 			}
-		case list != nil:
-			*list = append(*list, pageField{Name: name, RawType: typ, Line: ln, Required: boolPtr(required), Depth: -1,
-				Desc: strings.TrimSpace(alayaNestEndRe.ReplaceAllString(text, ""))})
+		case m != nil:
+			m.Fields = append(m.Fields, pageField{Name: name, RawType: typ, Line: ln, Required: &required, Depth: -1, Desc: desc})
 		default:
-			in := map[section]string{sectionPath: "path", sectionQuery: "query", sectionHeader: "header"}[sec]
-			cur.Params = append(cur.Params, pageParam{Name: name, In: in, RawType: typ, Required: required, Line: ln})
+			cur.Params = append(cur.Params, pageParam{Name: name, In: string(sec), RawType: typ, Required: required, Line: ln})
 		}
 		// A rendering may glue the nesting mark to the end of a description.
 		if alayaNestEndRe.MatchString(text) {
-			markOpens(cur, sec)
+			cur.model(sec).opens()
 		}
-	}
-}
-
-// markOpens records that the fields that follow nest under the last field of the section.
-func markOpens(cur *endpoint, sec section) {
-	if list, _ := cur.model(sec); list != nil && len(*list) > 0 {
-		(*list)[len(*list)-1].Opens = true
 	}
 }
 
@@ -235,11 +178,6 @@ type alayaLine struct {
 	text string
 	line int
 }
-
-var (
-	alayaBareNameRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
-	alayaBareTypeRe = regexp.MustCompile(`^` + alayaTypes + `(?:必填)?$`)
-)
 
 // alayaLines are the non-blank lines of a page, trimmed, with the pieces of one element that a
 // rendering put on lines of their own joined again: a method alone and the URL after it; a name
@@ -262,13 +200,8 @@ func alayaLines(lines []string) []alayaLine {
 
 // continues reports whether next is the rest of the element that prev starts.
 func continues(prev, next string) bool {
-	return alayaMethodRe.MatchString(prev) && alayaURLRe.MatchString(next) ||
+	_, _, required, rest, ok := alayaField(prev)
+	return slices.Contains(strings.Split(methods, "|"), prev) && alayaRequestRe.MatchString(prev+next) ||
 		alayaBareNameRe.MatchString(prev) && alayaBareTypeRe.MatchString(next) ||
-		next == "必填" && isBareField(prev)
-}
-
-// isBareField reports whether s is a field with no 必填 mark and nothing after its type.
-func isBareField(s string) bool {
-	_, _, required, rest, ok := alayaField(s)
-	return ok && !required && rest == ""
+		next == "必填" && ok && !required && rest == "" // a field with nothing after its type
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,10 +13,8 @@ import (
 
 // An AllowEntry records one deliberate difference between a page and a spec.
 type AllowEntry struct {
-	// Item is the finding it accepts, as Finding.Key renders it (no file, no line).
-	Item string
-	// Reason says why the spec differs from the page.
-	Reason string
+	Item   string // the finding it accepts, as Finding.Key renders it (no file, no line)
+	Reason string // why the spec differs from the page
 	// NoteFile is the note that backs the difference, a path from the repository root such as
 	// docs/servers/rainbond.md (a bare file name is a note of docs/servers/); NoteSection, if set,
 	// is text that one of the note's headings contains.
@@ -36,69 +35,50 @@ type AllowList struct {
 //	    reason: why the spec differs from the page
 //	    note: <note, e.g. docs/servers/rainbond.md> [text of a heading of that note]
 //
-// Each entry is one unindented item line followed by exactly one indented reason line and one
+// Each entry is one unindented item line followed by one indented reason line and then one
 // indented note line.
 func ParseAllow(name string, data []byte) (*AllowList, error) {
 	al := &AllowList{Name: name}
 	seen := map[string]int{}
-	var cur *AllowEntry
-	finish := func() error {
-		if cur == nil {
-			return nil
+	lines := strings.Split(string(data), "\n")
+	// value is the text after "key:" on the indented line i, when it is one.
+	value := func(i int, key string) string {
+		if i >= len(lines) || strings.TrimLeft(lines[i], " \t") == lines[i] {
+			return ""
 		}
-		if cur.Reason == "" {
-			return fmt.Errorf("%s:%d: entry has no \"reason:\" line", name, cur.Line)
-		}
-		if cur.NoteFile == "" {
-			return fmt.Errorf("%s:%d: entry has no \"note:\" line", name, cur.Line)
-		}
-		al.Entries = append(al.Entries, *cur)
-		cur = nil
-		return nil
+		v, ok := strings.CutPrefix(strings.TrimSpace(lines[i]), key+":")
+		return map[bool]string{true: strings.TrimSpace(v)}[ok]
 	}
-	for i, raw := range strings.Split(string(data), "\n") {
-		ln := i + 1
-		raw = strings.TrimRight(raw, " \t\r")
-		line := strings.TrimSpace(raw)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if raw[0] != ' ' && raw[0] != '\t' {
-			if err := finish(); err != nil {
-				return nil, err
-			}
-			if prev, dup := seen[line]; dup {
-				return nil, fmt.Errorf("%s:%d: duplicate of the entry at line %d", name, ln, prev)
-			}
-			seen[line] = ln
-			cur = &AllowEntry{Item: line, Line: ln}
-			continue
-		}
-		if cur == nil {
+	for i := 0; i < len(lines); i++ {
+		item := strings.TrimRight(lines[i], " \t\r")
+		switch ln := i + 1; {
+		case strings.TrimSpace(item) == "" || strings.HasPrefix(strings.TrimSpace(item), "#"): // blank, or a comment
+		case item[0] == ' ' || item[0] == '\t':
 			return nil, fmt.Errorf("%s:%d: indented line outside an entry", name, ln)
-		}
-		key, value, _ := strings.Cut(line, ":")
-		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
-		switch field := map[string]*string{"reason": &cur.Reason, "note": &cur.NoteFile}[key]; {
-		case field == nil:
-			return nil, fmt.Errorf("%s:%d: want \"reason: ...\" or \"note: ...\", got %q", name, ln, line)
-		case *field != "" || value == "":
-			return nil, fmt.Errorf("%s:%d: one non-empty %s per entry", name, ln, key)
-		case key == "note":
-			file, section, _ := strings.Cut(value, " ")
-			cur.NoteFile, cur.NoteSection = strings.TrimRight(file, ",;"), strings.TrimSpace(section)
+		case seen[item] > 0:
+			return nil, fmt.Errorf("%s:%d: duplicate of the entry at line %d", name, ln, seen[item])
+		case value(i+1, "reason") == "":
+			return nil, fmt.Errorf("%s:%d: want an indented \"reason: ...\" line after the entry's first line", name, ln+1)
+		case value(i+2, "note") == "":
+			return nil, fmt.Errorf("%s:%d: want an indented \"note: ...\" line after the reason", name, ln+2)
 		default:
-			cur.Reason = value
+			file, section, _ := strings.Cut(value(i+2, "note"), " ")
+			al.Entries = append(al.Entries, AllowEntry{Item: item, Reason: value(i+1, "reason"), Line: ln,
+				NoteFile: strings.TrimRight(file, ",;"), NoteSection: strings.TrimSpace(section)})
+			seen[item] = ln
+			i += 2
 		}
-	}
-	if err := finish(); err != nil {
-		return nil, err
 	}
 	return al, nil
 }
 
-// apply drops the findings the list accepts and adds one finding per entry that accepted none.
-func (al *AllowList) apply(findings []Finding) (kept []Finding, allowed int) {
+// notesDir is the folder, from the repository root, of the notes an allow-list entry may name by
+// their bare file name.
+const notesDir = "docs/servers"
+
+// apply drops the findings the list accepts, and adds one finding per entry that accepted none or
+// whose note is not a file of the repository at root with a heading containing its section text.
+func (al *AllowList) apply(findings []Finding, root string) (kept []Finding, allowed int) {
 	used := map[string]bool{}
 	for _, f := range findings {
 		if slices.ContainsFunc(al.Entries, func(e AllowEntry) bool { return e.Item == f.Key() }) {
@@ -110,42 +90,19 @@ func (al *AllowList) apply(findings []Finding) (kept []Finding, allowed int) {
 	}
 	for _, e := range al.Entries {
 		if !used[e.Item] {
-			kept = append(kept, Finding{File: al.Name, Line: e.Line,
-				Msg: "stale allow-list entry, no finding matches it: " + e.Item})
+			kept = append(kept, Finding{File: al.Name, Line: e.Line, Msg: "stale allow-list entry, no finding matches it: " + e.Item})
 		}
-	}
-	return kept, allowed
-}
-
-// NotesDir is the folder, from the repository root, of the notes an allow-list entry may name by
-// their bare file name.
-const NotesDir = "docs/servers"
-
-// notePath is where the note of an entry is, from the repository root; "" when the entry names a
-// path that leaves the repository.
-func notePath(note string) string {
-	if !strings.ContainsAny(note, `/\`) {
-		return NotesDir + "/" + note
-	}
-	if filepath.IsAbs(note) || strings.Contains(note, `\`) || !filepath.IsLocal(note) {
-		return ""
-	}
-	return filepath.ToSlash(filepath.Clean(note))
-}
-
-// checkNotes reports entries whose note is not a file of the repository at root, or has no
-// heading containing the entry's section text.
-func (al *AllowList) checkNotes(root string) []Finding {
-	var out []Finding
-	for _, e := range al.Entries {
-		rel := notePath(e.NoteFile)
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))) // not used when rel == ""
+		rel := e.NoteFile
+		if !strings.ContainsAny(rel, `/\`) {
+			rel = notesDir + "/" + rel
+		}
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 		var msg string
 		switch {
-		case rel == "":
-			msg = fmt.Sprintf("note %q: name a file of the repository by its path from the root, e.g. %s/rainbond.md", e.NoteFile, NotesDir)
+		case strings.Contains(rel, `\`) || !filepath.IsLocal(rel):
+			msg = fmt.Sprintf("note %q: name a file of the repository by its path from the root, e.g. %s/rainbond.md", e.NoteFile, notesDir)
 		case errors.Is(err, fs.ErrNotExist):
-			msg = fmt.Sprintf("note %q: no such file %s in the repository", e.NoteFile, rel)
+			msg = fmt.Sprintf("note %q: no such file %s in the repository", e.NoteFile, path.Clean(rel))
 		case err != nil:
 			msg = fmt.Sprintf("note %q: %v", e.NoteFile, err)
 		case e.NoteSection != "" && !slices.ContainsFunc(strings.Split(string(data), "\n"), func(l string) bool {
@@ -155,7 +112,7 @@ func (al *AllowList) checkNotes(root string) []Finding {
 		default:
 			continue
 		}
-		out = append(out, Finding{File: al.Name, Line: e.Line, Msg: msg})
+		kept = append(kept, Finding{File: al.Name, Line: e.Line, Msg: msg})
 	}
-	return out
+	return kept, allowed
 }

@@ -1,10 +1,9 @@
 // Package docscheck compares the vendor pages an OpenAPI spec was transcribed from with the spec:
 // every endpoint, path parameter, request body field, response field and enum value a page shows
 // must be in the spec with the same type and required mark, unless an allow-list entry records the
-// difference as deliberate. It reads the pages by their structure, in whichever rendering they
-// come: Markdown pages with tables however padded (Rainbond), and the Alaya NeW pages as text, both
-// flattened (one element a line) and compact (name, type, 必填 and description glued on one line).
-// Fetch downloads the pages again from their sources. The command is cmd/docscheck.
+// difference as deliberate. It reads the pages by their structure, in whichever rendering they come
+// (see parseMarkdown and alaya.go). Fetch downloads the pages again from their sources; Update
+// writes into the specs what needs no person. The command is cmd/docscheck.
 package docscheck
 
 import (
@@ -16,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -26,11 +24,9 @@ import (
 type Options struct {
 	// DocsDir holds the vendor pages: the files its sources.txt lists (see ReadSources) and any
 	// other *.txt file.
-	DocsDir string
-	// RootDir is the repository root, from which the allow-list's notes are read (see AllowEntry).
-	RootDir string
-	// SpecsDir holds the specs (*.yaml, *.yml, *.json).
-	SpecsDir string
+	DocsDir  string
+	RootDir  string // the repository root, from which the allow-list's notes are read (see AllowEntry)
+	SpecsDir string // holds the specs (*.yaml, *.yml, *.json)
 	// Allow is the allow-list (see ParseAllow); AllowName is how findings name it.
 	Allow     []byte
 	AllowName string
@@ -56,12 +52,7 @@ func (f Finding) String() string {
 
 // Key is the finding without its place, as an allow-list entry names it: "METHOD /path: message",
 // or "file: message" for a finding that is not about one endpoint.
-func (f Finding) Key() string {
-	if f.Endpoint != "" {
-		return f.Endpoint + ": " + f.Msg
-	}
-	return f.File + ": " + f.Msg
-}
+func (f Finding) Key() string { return cmp.Or(f.Endpoint, f.File) + ": " + f.Msg }
 
 // Report is the result of Check.
 type Report struct {
@@ -73,25 +64,10 @@ type Report struct {
 	Allowed   int // differences the allow-list accepted
 }
 
-// Summary is the one line printed when there is no finding.
-func (r *Report) Summary(allowName string) string {
-	return fmt.Sprintf("docscheck: %d pages, %d endpoints, %d items checked against %d specs: no findings (%d deliberate differences allowed by %s)",
-		r.Pages, r.Endpoints, r.Items, r.Specs, r.Allowed, allowName)
-}
-
 type spec struct {
 	name string
 	doc  *openapi3.T
 	text string
-}
-
-// line is where the spec writes path (as a key of paths), or 1.
-func (s spec) line(path string) int {
-	i := strings.Index(s.text, "\n  "+path+":")
-	if i < 0 {
-		return 1
-	}
-	return strings.Count(s.text[:i], "\n") + 2
 }
 
 // Check reads the pages and the specs and compares them. An error means the check could not run
@@ -109,7 +85,7 @@ func Check(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{specs: specs, idx: indexSchemas(specs), enums: map[*openapi3.Schema]*enumUse{}, seen: map[string]bool{}}
+	c := &checker{specs: specs, idx: indexSchemas(specs), seen: map[string]bool{}}
 	rep := &Report{Pages: len(pages), Specs: len(specs)}
 	for _, p := range pages {
 		c.findings, c.unsure = append(c.findings, p.Problems...), len(p.Problems) > 0
@@ -123,15 +99,16 @@ func Check(opts Options) (*Report, error) {
 		for path, item := range s.doc.Paths.Map() {
 			for method := range item.Operations() {
 				if !c.seen[method+" "+path] {
-					c.findings = append(c.findings, Finding{File: s.name, Line: s.line(path), Endpoint: method + " " + path, Msg: "endpoint on no page"})
+					// The line of path's key in the spec, or 1 (Index is -1).
+					line := 1 + strings.Count(s.text[:strings.Index(s.text, "\n  "+path+":")+1], "\n")
+					c.findings = append(c.findings, Finding{File: s.name, Line: line, Endpoint: method + " " + path, Msg: "endpoint on no page"})
 				}
 			}
 		}
 	}
 	rep.Items = c.items
 
-	rep.Findings, rep.Allowed = allow.apply(c.findings)
-	rep.Findings = append(rep.Findings, allow.checkNotes(cmp.Or(opts.RootDir, "."))...)
+	rep.Findings, rep.Allowed = allow.apply(c.findings, cmp.Or(opts.RootDir, "."))
 	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Key(), b.Key()))
 	})
@@ -145,19 +122,20 @@ func loadSpecs(dir string) ([]spec, error) {
 	}
 	var out []spec
 	for _, e := range entries {
-		if e.IsDir() || !slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(e.Name())) {
+		path := filepath.Join(dir, e.Name())
+		if e.IsDir() || !slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(path)) {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
 		doc, err := openapi3.NewLoader().LoadFromData(data)
-		if err != nil {
-			return nil, fmt.Errorf("spec %s: %w", filepath.Join(dir, e.Name()), err)
+		if err == nil && doc.Paths == nil {
+			err = errors.New("no paths")
 		}
-		if doc.Paths == nil {
-			return nil, fmt.Errorf("spec %s: no paths", filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", path, err)
 		}
 		out = append(out, spec{name: e.Name(), doc: doc, text: string(data)})
 	}
@@ -174,11 +152,11 @@ func readPages(dir string) ([]*page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docs folder: %w", err)
 	}
-	var names []string
 	srcs, err := ReadSources(filepath.Join(dir, SourcesFile)) // no sources file: no page listed
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	var names []string
 	for _, s := range srcs {
 		names = append(names, s.File)
 	}
@@ -203,24 +181,19 @@ func readPages(dir string) ([]*page, error) {
 
 // checker compares the endpoints of the pages with the specs, one endpoint at a time.
 type checker struct {
-	specs     []spec
-	idx       map[*openapi3.Schema]loc
-	enums     map[*openapi3.Schema]*enumUse // see unlisted
-	enumOrder []*openapi3.Schema
-	seen      map[string]bool // "METHOD /path" of the spec operations the pages show
-	unsure    bool            // the page being compared has lines the reader did not understand
-	findings  []Finding
-	items     int
-	file      string    // the page being compared
-	ep        *endpoint // the endpoint being compared
+	specs    []spec
+	idx      map[*openapi3.Schema]loc
+	enums    []*enumUse      // see unlisted
+	seen     map[string]bool // "METHOD /path" of the spec operations the pages show
+	unsure   bool            // the page being compared has lines the reader did not understand
+	findings []Finding
+	items    int
+	file     string    // the page being compared
+	ep       *endpoint // the endpoint being compared
 }
 
-func (c *checker) add(line int, format string, args ...any) {
-	c.addEdit(line, nil, format, args...)
-}
-
-// addEdit adds a finding that e resolves (nil: a person must).
-func (c *checker) addEdit(line int, e *Edit, format string, args ...any) {
+// add adds a finding that e resolves (nil: a person must).
+func (c *checker) add(line int, e *Edit, format string, args ...any) {
 	c.findings = append(c.findings, Finding{File: c.file, Line: line, Endpoint: c.ep.String(), Msg: fmt.Sprintf(format, args...), Edit: e})
 }
 
@@ -234,34 +207,26 @@ func (c *checker) edit(s *openapi3.Schema, e Edit) *Edit {
 	return &e
 }
 
-func quote(s string) string { return strconv.Quote(s) }
-
 // find returns the spec operation of ep, or nil and where it is missing: "spec NAME", the spec
 // whose paths share the longest leading segments with ep's path, or "every spec" when none shares any.
 func (c *checker) find(ep *endpoint) (*openapi3.PathItem, *openapi3.Operation, string) {
 	closest, closestLen := "every spec", 0
+	want := strings.Split(strings.Trim(ep.Path, "/"), "/")
 	for _, s := range c.specs {
 		for path, item := range s.doc.Paths.Map() {
-			if path == ep.Path {
-				if op := item.GetOperation(ep.Method); op != nil {
-					return item, op, ""
-				}
+			if op := item.GetOperation(ep.Method); path == ep.Path && op != nil {
+				return item, op, ""
 			}
-			if n := commonSegments(path, ep.Path); n > closestLen {
+			n, segs := 0, strings.Split(strings.Trim(path, "/"), "/")
+			for n < len(segs) && n < len(want) && segs[n] == want[n] && segs[n] != "" {
+				n++
+			}
+			if n > closestLen {
 				closest, closestLen = "spec "+s.name, n
 			}
 		}
 	}
 	return nil, nil, closest
-}
-
-func commonSegments(a, b string) int {
-	as, bs := strings.Split(strings.Trim(a, "/"), "/"), strings.Split(strings.Trim(b, "/"), "/")
-	n := 0
-	for n < len(as) && n < len(bs) && as[n] == bs[n] && as[n] != "" {
-		n++
-	}
-	return n
 }
 
 // endpoint compares one endpoint of page file: the operation, its parameters, its request body and
@@ -271,21 +236,18 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 	c.items++
 	item, op, missingIn := c.find(ep)
 	if op == nil {
-		c.add(ep.Line, "endpoint missing in %s", missingIn)
+		c.add(ep.Line, nil, "endpoint missing in %s", missingIn)
 		return
 	}
 	c.seen[ep.String()] = true
 
 	for _, pp := range ep.Params {
 		c.items++
-		what := fmt.Sprintf("%s parameter %s", pp.In, quote(pp.Name))
-		sp := op.Parameters.GetByInAndName(pp.In, pp.Name)
-		if sp == nil {
-			sp = item.Parameters.GetByInAndName(pp.In, pp.Name)
-		}
+		what := fmt.Sprintf("%s parameter %q", pp.In, pp.Name)
+		sp := cmp.Or(op.Parameters.GetByInAndName(pp.In, pp.Name), item.Parameters.GetByInAndName(pp.In, pp.Name))
 		switch {
 		case sp == nil:
-			c.add(pp.Line, "%s: missing in spec", what)
+			c.add(pp.Line, nil, "%s: missing in spec", what)
 		case pp.In == "path": // always required
 			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true, nil, "")
 		default:
@@ -293,27 +255,50 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		}
 	}
 
-	if len(ep.Body) > 0 {
-		body := bodySchema(op)
+	if len(ep.Body.Fields) > 0 {
+		var body *openapi3.Schema
+		if rb := op.RequestBody; rb != nil && rb.Value != nil {
+			body = jsonSchema(rb.Value.Content)
+		}
 		if body == nil {
-			c.add(ep.BodyLine, "request body: missing in spec")
+			c.add(ep.Body.Line, nil, "request body: missing in spec")
 		} else {
-			c.fields("request", ep.Body, body, true)
+			c.fields("request", ep.Body.Fields, body, true)
 		}
 	}
 
-	if len(ep.Response) > 0 {
-		resp := responseSchema(op)
-		if resp == nil {
-			c.add(ep.ResponseLine, "response body: missing in spec")
-			return
-		}
-		path, root := locate(resp, topLevelNames(ep.Response))
-		if path != "" {
-			c.add(ep.ResponseLine, "response model: the page shows it at the top level, the spec has it at %s", quote(path))
-		}
-		c.fields("response", ep.Response, root, false)
+	if len(ep.Response.Fields) == 0 {
+		return
 	}
+	// The body of the success response: the lowest 2xx code, then 2XX, then default.
+	var resp *openapi3.Schema
+	byCode := op.Responses.Map()
+	codes := slices.Sorted(maps.Keys(byCode)) // "200" < "201" < "2XX" < "default"
+	for _, k := range append(slices.DeleteFunc(codes, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default") {
+		if r := byCode[k]; resp == nil && r != nil && r.Value != nil {
+			resp = jsonSchema(r.Value.Content)
+		}
+	}
+	if resp == nil {
+		c.add(ep.Response.Line, nil, "response body: missing in spec")
+		return
+	}
+	// The fields surely at the top level of the page's model: those of depth 0, or, when the page
+	// does not state depths, those up to the first that opens a nested list.
+	var top []string
+	for _, f := range ep.Response.Fields {
+		if f.Depth <= 0 {
+			top = append(top, f.Name)
+		}
+		if f.Depth < 0 && f.Opens {
+			break
+		}
+	}
+	path, root := locate(resp, top)
+	if path != "" {
+		c.add(ep.Response.Line, nil, "response model: the page shows it at the top level, the spec has it at %q", path)
+	}
+	c.fields("response", ep.Response.Fields, root, false)
 }
 
 // compare reports where a parameter or field (what names it) differs from its spec schema s: a page
@@ -326,27 +311,26 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 	pt, ok := pageType(rawType)
 	switch st := specType(s); {
 	case !ok:
-		c.add(line, "%s: page type %s not understood", what, quote(rawType))
-	case !sameType(pt, st):
+		c.add(line, nil, "%s: page type %q not understood", what, rawType)
+	case pt != st && !(pt == "array" && strings.HasPrefix(st, "array")): // a page "array" matches any array
 		var e *Edit
 		if l := c.idx[s].at; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
 			e = c.edit(s, Edit{Op: editType, Type: pt})
 		}
-		c.addEdit(line, e, "%s: page type %s, spec type %s", what, pt, st)
+		c.add(line, e, "%s: page type %s, spec type %s", what, pt, st)
+	}
+	if pageRequired == nil || *pageRequired == specRequired {
+		return
 	}
 	var e *Edit
-	if name != "" && pageRequired != nil {
+	if name != "" {
 		e = c.edit(parent, Edit{Op: editRequired, Name: name, On: *pageRequired})
 	}
-	switch {
-	case pageRequired == nil || *pageRequired == specRequired:
-	case *pageRequired:
-		c.addEdit(line, e, "%s: page marks it required, spec does not", what)
-	default:
-		c.addEdit(line, e, "%s: page marks it optional, spec requires it", what)
-	}
+	c.add(line, e, "%s: %s", what, map[bool]string{true: "page marks it required, spec does not", false: "page marks it optional, spec requires it"}[*pageRequired])
 }
 
+// jsonSchema is the schema of a body's application/json media type, else the first by name that
+// has one.
 func jsonSchema(content openapi3.Content) *openapi3.Schema {
 	if mt := content.Get("application/json"); mt != nil {
 		return val(mt.Schema)
@@ -357,48 +341,6 @@ func jsonSchema(content openapi3.Content) *openapi3.Schema {
 		}
 	}
 	return nil
-}
-
-func bodySchema(op *openapi3.Operation) *openapi3.Schema {
-	if op.RequestBody == nil || op.RequestBody.Value == nil {
-		return nil
-	}
-	return jsonSchema(op.RequestBody.Value.Content)
-}
-
-// responseSchema is the body schema of the operation's success response: the lowest 2xx code,
-// then 2XX, then default.
-func responseSchema(op *openapi3.Operation) *openapi3.Schema {
-	if op.Responses == nil {
-		return nil
-	}
-	keys := slices.Sorted(maps.Keys(op.Responses.Map())) // "200" < "201" < "2XX" < "default"
-	keys = append(slices.DeleteFunc(keys, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default")
-	for _, k := range keys {
-		if r := op.Responses.Value(k); r != nil && r.Value != nil {
-			if s := jsonSchema(r.Value.Content); s != nil {
-				return s
-			}
-		}
-	}
-	return nil
-}
-
-// topLevelNames are the names of the fields that are surely at the top level of the page's model:
-// those of depth 0, or, when the page does not state depths, those up to the first that opens a
-// nested list.
-func topLevelNames(fields []pageField) []string {
-	var names []string
-	for _, f := range fields {
-		if f.Depth > 0 {
-			continue
-		}
-		names = append(names, f.Name)
-		if f.Depth < 0 && f.Opens {
-			break
-		}
-	}
-	return names
 }
 
 // fields compares the page's fields of one model with the spec's schema root. Nested fields are
@@ -432,7 +374,7 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		ps := prop(lv.schema, f.Name)
 		if !lv.missing {
 			c.field(kind, name, f, lv.schema, ps, checkRequired)
-			if _, ok := where[lv.schema]; !ok {
+			if _, ok := where[lv.schema]; !ok && lv.schema != nil {
 				shown, where[lv.schema] = append(shown, lv.schema), lv.prefix
 			}
 			listed[lv.schema] = append(listed[lv.schema], f.Name)
@@ -448,9 +390,9 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 	// A request field the page no longer lists goes (a response keeps the server's extra fields).
 	// Not on a page the reader did not fully understand: a misread line must not delete a field.
 	for _, s := range shown {
-		for _, n := range propNames(s) {
-			if checkRequired && !c.unsure && s != nil && !slices.Contains(listed[s], n) {
-				c.addEdit(c.ep.BodyLine, c.edit(s, Edit{Op: editRemoveField, Name: n}), "%s field %s: not on the page", kind, quote(where[s]+n))
+		for _, n := range slices.Sorted(maps.Keys(s.Properties)) {
+			if checkRequired && !c.unsure && !slices.Contains(listed[s], n) {
+				c.add(c.ep.Body.Line, c.edit(s, Edit{Op: editRemoveField, Name: n}), "%s field %q: not on the page", kind, where[s]+n)
 			}
 		}
 	}
@@ -458,7 +400,7 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 
 func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
 	c.items++
-	what := fmt.Sprintf("%s field %s", kind, quote(name))
+	what := fmt.Sprintf("%s field %q", kind, name)
 	pageRequired := f.Required
 	if !checkRequired {
 		pageRequired = nil
@@ -468,10 +410,10 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 		if pt, ok := pageType(f.RawType); ok && parent != nil {
 			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: pageRequired != nil && *pageRequired})
 		}
-		c.addEdit(f.Line, e, "%s: missing in spec", what)
+		c.add(f.Line, e, "%s: missing in spec", what)
 		return
 	}
-	c.compare(f.Line, what, f.RawType, ps, pageRequired, requires(parent, f.Name), parent, f.Name)
+	c.compare(f.Line, what, f.RawType, ps, pageRequired, slices.Contains(parent.Required, f.Name), parent, f.Name)
 	specEnum, enumAt := enumValues(ps), ps
 	if baseType(ps) == "array" {
 		enumAt = items(ps)
@@ -479,32 +421,31 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 	for _, v := range f.Enum {
 		c.items++
 		if !slices.Contains(specEnum, v) {
-			c.addEdit(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %s missing in spec", what, quote(v))
+			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %q missing in spec", what, v)
 		}
 	}
-	if len(f.Enum) > 0 {
-		if c.enums[enumAt] == nil {
-			c.enums[enumAt] = &enumUse{Finding: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}}
-			c.enumOrder = append(c.enumOrder, enumAt)
-		}
-		c.enums[enumAt].vals = append(c.enums[enumAt].vals, f.Enum...)
+	i := slices.IndexFunc(c.enums, func(u *enumUse) bool { return u.s == enumAt })
+	if i < 0 && len(f.Enum) > 0 {
+		i, c.enums = len(c.enums), append(c.enums, &enumUse{s: enumAt, first: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}})
+	}
+	if i >= 0 {
+		c.enums[i].vals = append(c.enums[i].vals, f.Enum...)
 	}
 }
 
-// enumUse is what the pages list for one enum schema, and the first place they list it.
+// enumUse is what the pages list for one enum schema s, and the first place they list it.
 type enumUse struct {
-	Finding
-	vals []string
+	s     *openapi3.Schema
+	first Finding
+	vals  []string
 }
 
 // unlisted reports the enum values of a spec that no page field using the enum lists, when some do.
 func (c *checker) unlisted() {
-	for _, s := range c.enumOrder {
-		u := c.enums[s]
-		for _, v := range enumValues(s) {
-			if !slices.Contains(u.vals, v) {
-				f := u.Finding
-				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %s on no page", f.Msg, quote(v)), c.edit(s, Edit{Op: editRemoveEnum, Name: v})
+	for _, u := range c.enums {
+		for _, v := range enumValues(u.s) {
+			if f := u.first; !slices.Contains(u.vals, v) {
+				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %q on no page", f.Msg, v), c.edit(u.s, Edit{Op: editRemoveEnum, Name: v})
 				c.findings = append(c.findings, f)
 			}
 		}

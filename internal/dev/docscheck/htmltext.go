@@ -2,16 +2,10 @@ package docscheck
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"mime"
-	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -28,23 +22,17 @@ func HTMLToText(data []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("parse HTML: %w", err)
 	}
-	var root *html.Node
-find:
+	w := &textWriter{}
 	for _, a := range []atom.Atom{atom.Main, atom.Article, atom.Body} {
 		for n := range doc.Descendants() {
 			if n.Type == html.ElementNode && n.DataAtom == a {
-				root = n
-				break find
+				w.node(n, false)
+				w.flush()
+				return strings.Join(w.lines, "\n\n") + "\n", nil
 			}
 		}
 	}
-	if root == nil {
-		return "", fmt.Errorf("parse HTML: no body")
-	}
-	w := &textWriter{}
-	w.node(root, false)
-	w.flush()
-	return strings.Join(w.lines, "\n\n") + "\n", nil
+	return "", fmt.Errorf("parse HTML: no body")
 }
 
 // skipped are the elements whose text is not part of the page's content.
@@ -89,44 +77,46 @@ func (w *textWriter) flush() {
 	w.cur.Reset()
 }
 
+// space adds one space to the line being built, unless it is empty or ends with one.
+func (w *textWriter) space() {
+	if s := w.cur.String(); s != "" && !strings.HasSuffix(s, " ") {
+		w.cur.WriteByte(' ')
+	}
+}
+
 func (w *textWriter) node(n *html.Node, pre bool) {
-	switch n.Type {
-	case html.TextNode:
-		if pre {
-			w.cur.WriteString(n.Data)
-			return
-		}
+	const spaces = " \t\r\n\f"
+	switch {
+	case n.Type == html.TextNode && pre:
+		w.cur.WriteString(n.Data)
+		return
+	case n.Type == html.TextNode:
 		text := strings.Join(strings.Fields(n.Data), " ")
-		if n.Data != "" && (text == "" || startsWithSpace(n.Data)) { // white space alone is one space
+		if n.Data != "" && (text == "" || strings.TrimLeft(n.Data, spaces) != n.Data) { // white space alone is one space
 			w.space()
 		}
 		w.cur.WriteString(text)
-		if endsWithSpace(n.Data) {
+		if n.Data != "" && strings.TrimRight(n.Data, spaces) != n.Data {
 			w.space()
 		}
 		return
-	case html.ElementNode:
-		role, _ := attr(n, "role")
-		if _, hidden := attr(n, "hidden"); skipped[n.DataAtom] || hidden || skippedRoles[role] {
-			return
+	case n.Type == html.ElementNode && (skipped[n.DataAtom] || slices.ContainsFunc(n.Attr, func(a html.Attribute) bool {
+		return a.Key == "hidden" || a.Key == "role" && skippedRoles[a.Val]
+	})):
+		return
+	case n.DataAtom == atom.Br:
+		w.flush()
+		return
+	case n.DataAtom == atom.Pre:
+		w.flush()
+		for c := range n.ChildNodes() {
+			w.node(c, true)
 		}
-		if n.DataAtom == atom.Br {
-			w.flush()
-			return
+		text := strings.Trim(w.cur.String(), "\n")
+		w.cur.Reset()
+		if strings.TrimSpace(text) != "" {
+			w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
 		}
-		if n.DataAtom == atom.Pre {
-			w.flush()
-			for c := range n.ChildNodes() {
-				w.node(c, true)
-			}
-			text := strings.Trim(w.cur.String(), "\n")
-			w.cur.Reset()
-			if strings.TrimSpace(text) != "" {
-				w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
-			}
-			return
-		}
-	case html.CommentNode, html.DoctypeNode:
 		return
 	}
 	block := n.Type == html.ElementNode && blocks[n.DataAtom]
@@ -139,76 +129,4 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	if block {
 		w.flush()
 	}
-}
-
-func (w *textWriter) space() {
-	s := w.cur.String()
-	if s != "" && !strings.HasSuffix(s, " ") {
-		w.cur.WriteByte(' ')
-	}
-}
-
-func startsWithSpace(s string) bool { return s != "" && strings.TrimLeft(s, " \t\r\n\f") != s }
-func endsWithSpace(s string) bool   { return s != "" && strings.TrimRight(s, " \t\r\n\f") != s }
-
-func attr(n *html.Node, key string) (string, bool) {
-	i := slices.IndexFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
-	if i < 0 {
-		return "", false
-	}
-	return n.Attr[i].Val, true
-}
-
-// download gets one page: its text, and whether it was HTML.
-func download(ctx context.Context, client *http.Client, rawURL string, limit int64) ([]byte, bool, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	req.Header.Set("User-Agent", "portsdk-docscheck")
-	req.Header.Set("Accept", "text/html, text/markdown, text/plain;q=0.9, */*;q=0.5")
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, false, fmt.Errorf("GET %s: %w (offline, or the site is down?)", rawURL, unwrapURLError(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, false, fmt.Errorf("GET %s: %s", rawURL, resp.Status)
-	}
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(http.MaxBytesReader(nil, resp.Body, limit)); err != nil {
-		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
-			return nil, false, fmt.Errorf("GET %s: the page is larger than %d bytes", rawURL, limit)
-		}
-		return nil, false, fmt.Errorf("GET %s: reading the body: %w", rawURL, err)
-	}
-	data := buf.Bytes()
-	if !utf8.Valid(data) {
-		return nil, false, fmt.Errorf("GET %s: the page is not UTF-8 text", rawURL)
-	}
-	if isHTML(resp.Header.Get("Content-Type"), data) {
-		text, err := HTMLToText(data)
-		if err != nil {
-			return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
-		}
-		return []byte(text), true, nil
-	}
-	return data, false, nil
-}
-
-// isHTML reports whether an answer is HTML: by its declared media type, else by its content.
-func isHTML(contentType string, data []byte) bool {
-	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt != "" && mt != "application/octet-stream" {
-		return mt == "text/html" || mt == "application/xhtml+xml"
-	}
-	return strings.HasPrefix(http.DetectContentType(data), "text/html")
-}
-
-// unwrapURLError drops the *url.Error wrapper, whose text repeats the method and URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

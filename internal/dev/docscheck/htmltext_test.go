@@ -85,6 +85,6 @@ func TestHTMLPageGivesTheSameItems(t *testing.T) {
 	flat, fromHTML := parsePage(alayaOpen, string(flatText)), parsePage(alayaOpen, text)
 	require.Empty(t, fromHTML.Problems)
 	require.Len(t, fromHTML.Endpoints, 1)
-	require.Len(t, fromHTML.Endpoints[0].Body, 2)
+	require.Len(t, fromHTML.Endpoints[0].Body.Fields, 2)
 	require.Equal(t, withoutLines(flat.Endpoints), withoutLines(fromHTML.Endpoints))
 }

@@ -130,12 +130,12 @@ func withoutLines(eps []*endpoint) []endpoint {
 	out := make([]endpoint, 0, len(eps))
 	for _, ep := range eps {
 		e := *ep
-		e.Line, e.BodyLine, e.ResponseLine = 0, 0, 0
+		e.Line, e.Body.Line, e.Response.Line = 0, 0, 0
 		e.Params = append([]pageParam(nil), e.Params...)
 		for i := range e.Params {
 			e.Params[i].Line = 0
 		}
-		for _, list := range []*[]pageField{&e.Body, &e.Response} {
+		for _, list := range []*[]pageField{&e.Body.Fields, &e.Response.Fields} {
 			*list = append([]pageField(nil), *list...)
 			for i := range *list { // descriptions differ between renderings (punctuation, wording)
 				(*list)[i].Line, (*list)[i].Desc = 0, ""
@@ -338,6 +338,6 @@ func TestAlayaSectionWordsInText(t *testing.T) {
 	flat, other := parsePage(alayaOpen, flatText), parsePage(alayaOpen, changed)
 	require.Empty(t, other.Problems)
 	require.Equal(t, withoutLines(flat.Endpoints), withoutLines(other.Endpoints))
-	require.Len(t, other.Endpoints[0].Response, 3)
-	require.Len(t, other.Endpoints[0].Body, 2)
+	require.Len(t, other.Endpoints[0].Response.Fields, 3)
+	require.Len(t, other.Endpoints[0].Body.Fields, 2)
 }

@@ -2,12 +2,16 @@ package docscheck
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
@@ -108,36 +112,31 @@ type UpdateReport struct {
 // uses by name (opts.RootDir/wrapper) needs a person, since the generated type it reads would change.
 func Update(opts Options) (*UpdateReport, error) {
 	out := &UpdateReport{}
-	made := map[string]string{} // what earlier rounds wrote, by thing: a later round may not undo it
+	made := map[string]string{} // the change earlier rounds made, by thing: a later round may not undo it
 	for round := 0; ; round++ {
 		rep, err := Check(opts)
 		if err != nil {
 			return nil, err
 		}
 		out.Check, out.Person = rep, nil
-		// Edits of one thing (a schema's field or enum value) that disagree, as when two pages list
-		// different values for a shared enum, need a person; edits that agree are made once.
-		want := map[string]map[string]bool{}
-		thing := func(e *Edit) string {
-			return fmt.Sprint(e.Spec, e.At, e.Name, e.Op == editAddEnum || e.Op == editRemoveEnum, e.Op == editType)
-		}
+		// Edits of one thing that disagree (as when two pages list different values for a shared
+		// enum), or with an earlier round, need a person; edits that agree are made once.
+		want := maps.Clone(made)
 		for _, f := range rep.Findings {
 			if e := f.Edit; e != nil {
-				if want[thing(e)] == nil {
-					want[thing(e)] = map[string]bool{}
+				if w, ok := want[e.thing()]; ok && w != e.change() {
+					want[e.thing()] = "disagree"
+				} else {
+					want[e.thing()] = e.change()
 				}
-				want[thing(e)][fmt.Sprint(e.Op, e.Type, e.On)] = true
 			}
 		}
 		var edits []Finding
-		done := map[string]bool{}
 		for _, f := range rep.Findings {
 			switch e := f.Edit; {
-			case e == nil || len(want[thing(e)]) > 1 || made[thing(e)] != "" && made[thing(e)] != fmt.Sprint(e.Op, e.Type, e.On) ||
-				e.Op == editType && usedByWrapper(opts.RootDir, e.At[len(e.At)-1]):
+			case e == nil || want[e.thing()] != e.change() || e.Op == editType && usedByWrapper(opts.RootDir, e.At[len(e.At)-1]):
 				out.Person = append(out.Person, f)
-			case !done[thing(e)]:
-				done[thing(e)] = true
+			case !slices.ContainsFunc(edits, func(g Finding) bool { return g.Edit.thing() == e.thing() }):
 				edits = append(edits, f)
 			}
 		}
@@ -146,32 +145,34 @@ func Update(opts Options) (*UpdateReport, error) {
 			return out, nil
 		}
 		for _, f := range edits {
-			made[thing(f.Edit)] = fmt.Sprint(f.Edit.Op, f.Edit.Type, f.Edit.On)
-			if err := applyEdit(filepath.Join(opts.SpecsDir, f.Edit.Spec), f.Edit); err != nil {
+			made[f.Edit.thing()] = f.Edit.change()
+			file := filepath.Join(opts.SpecsDir, f.Edit.Spec)
+			if err := applyEdit(file, f.Edit); err != nil {
 				return nil, fmt.Errorf("%s: %w", f, err)
 			}
-			out.Changes = append(out.Changes, fmt.Sprintf("%s: %s (from %s:%d)",
-				filepath.Join(opts.SpecsDir, f.Edit.Spec), f.Edit, f.File, f.Line))
+			out.Changes = append(out.Changes, fmt.Sprintf("%s: %s (from %s:%d)", file, f.Edit, f.File, f.Line))
 		}
 	}
 }
 
+// thing names what e changes: a field of a schema, its type, or one of its enum values.
+func (e *Edit) thing() string {
+	return fmt.Sprint(e.Spec, e.At, e.Name, e.Op == editAddEnum || e.Op == editRemoveEnum, e.Op == editType)
+}
+
+// change is what e makes of its thing.
+func (e *Edit) change() string { return fmt.Sprint(e.Op, e.Type, e.On) }
+
 // String says what the edit does, e.g. `components/schemas/Port: field "x" added (integer, required)`.
 func (e *Edit) String() string {
-	at := strings.Join(e.At, "/")
-	switch e.Op {
-	case editAddField:
-		return fmt.Sprintf("%s: field %s added (%s%s)", at, quote(e.Name), e.Type, map[bool]string{true: ", required"}[e.On])
-	case editType:
-		return fmt.Sprintf("%s: type set to %s", at, e.Type)
-	case editRequired:
-		return fmt.Sprintf("%s: field %s %s", at, quote(e.Name), map[bool]string{true: "required", false: "optional"}[e.On])
-	case editAddEnum:
-		return fmt.Sprintf("%s: enum value %s added", at, quote(e.Name))
-	case editRemoveField:
-		return fmt.Sprintf("%s: field %s removed", at, quote(e.Name))
-	}
-	return fmt.Sprintf("%s: enum value %s removed", at, quote(e.Name))
+	return strings.Join(e.At, "/") + ": " + map[editOp]string{
+		editAddField:    fmt.Sprintf("field %q added (%s%s)", e.Name, e.Type, map[bool]string{true: ", required"}[e.On]),
+		editType:        "type set to " + e.Type,
+		editRequired:    fmt.Sprintf("field %q %s", e.Name, map[bool]string{true: "required", false: "optional"}[e.On]),
+		editAddEnum:     fmt.Sprintf("enum value %q added", e.Name),
+		editRemoveEnum:  fmt.Sprintf("enum value %q removed", e.Name),
+		editRemoveField: fmt.Sprintf("field %q removed", e.Name),
+	}[e.Op]
 }
 
 // usedByWrapper reports whether the hand-written client code under root/wrapper names the Go field
@@ -180,10 +181,9 @@ func usedByWrapper(root, name string) bool {
 	re := regexp.MustCompile(`\.` + goIdent(name) + `\b`)
 	found := false
 	_ = filepath.WalkDir(filepath.Join(root, "wrapper"), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
-			if data, err := os.ReadFile(path); err == nil && re.Match(data) {
-				found = true
-			}
+		if err == nil && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			data, _ := os.ReadFile(path) // nothing when it is a folder or cannot be read
+			found = found || re.Match(data)
 		}
 		return nil
 	})
@@ -202,10 +202,8 @@ func applyEdit(file string, e *Edit) error {
 		return err
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("read %s as YAML: %w", file, err)
-	} else if len(doc.Content) == 0 {
-		return fmt.Errorf("%s is empty", file)
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return fmt.Errorf("read %s as YAML: %w", file, cmp.Or(err, errors.New("no document")))
 	}
 	lines := strings.SplitAfter(string(data), "\n")
 	_, node := child(doc.Content[0], e.At...)
@@ -345,10 +343,10 @@ func seqEdit(lines []string, node *yaml.Node, key, value string, add bool, at in
 
 // typeLines are the lines of a schema of type t ("string", "array of integer", "object") at indent.
 func typeLines(indent, step, t string) string {
-	if it, ok := strings.CutPrefix(t, "array of "); ok {
+	switch it, ok := strings.CutPrefix(t, "array of "); {
+	case ok:
 		return indent + "type: array\n" + indent + "items:\n" + typeLines(indent+step, step, it)
-	}
-	if t == "array" {
+	case t == "array":
 		return indent + "type: array\n" + indent + "items: {}\n"
 	}
 	return indent + "type: " + t + "\n"
@@ -368,13 +366,11 @@ func scalar(s string) string {
 // OnlyOpenOuter.
 func goIdent(v string) string {
 	var b strings.Builder
-	for _, w := range regexp.MustCompile(`[^A-Za-z0-9]+`).Split(v, -1) {
-		if w != "" {
-			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
-		}
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}
-	if b.Len() == 0 || b.String()[0] >= '0' && b.String()[0] <= '9' {
-		return "V" + b.String()
+	if s := b.String(); s == "" || s[0] >= '0' && s[0] <= '9' {
+		return "V" + s
 	}
 	return b.String()
 }
