@@ -185,7 +185,10 @@ func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
 	rbody, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if rerr == nil && len(rbody) > MaxBodyBytes {
 		// Too long to validate: the caller gets the bytes read and the rest of the stream.
-		resp.Body = readCloser{io.MultiReader(bytes.NewReader(rbody), resp.Body), resp.Body}
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(rbody), resp.Body), resp.Body}
 		v.record(Failure{Method: req.Method, URL: req.URL.String(), Status: resp.StatusCode,
 			Err: fmt.Errorf("response body exceeds %d bytes; not validated", MaxBodyBytes)})
 		return resp, nil
@@ -288,10 +291,4 @@ func Authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 		return nil
 	}
 	return in.NewError(fmt.Errorf("security scheme type %q (%s) is not supported", scheme.Type, scheme.Scheme))
-}
-
-// readCloser reads from one place and closes another.
-type readCloser struct {
-	io.Reader
-	io.Closer
 }
