@@ -269,20 +269,14 @@ func (h *console) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
 // 400 and 404 answers included), including those the request log no longer keeps.
-func (h *console) RequestCount() int {
-	return h.log.Count()
-}
+func (h *console) RequestCount() int { return h.log.Count() }
 
 // Requests returns a copy of the last requests the handler received (at most the request log
 // size, DefaultRequestLogSize unless SetRequestLogSize changed it), oldest first.
-func (h *console) Requests() []Request {
-	return h.log.All()
-}
+func (h *console) Requests() []Request { return h.log.All() }
 
 // ServeHTTP answers one request like the Rainbond console does.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, true)
-}
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve(w, r, true) }
 
 // routes are the console's two routes (openapi/urls.py, openapi/sub_urls/app_url.py), the list
 // and, with a port, the port's; matched against the decoded path as Django does. \w is
