@@ -392,8 +392,8 @@ func (h *console) regionCall(comp *component, method, path string) reply {
 var (
 	protocolChoices = []string{"http", "tcp", "udp", "mysql", "grpc"}
 	actionChoices   = []string{"open_outer", "only_open_outer", "close_outer", "open_inner", "close_inner", "change_protocol", "change_port_alias"}
-	aliasField      = drf.CharField{MaxLength: 255, AllowNull: true, AllowBlank: true}
-	k8sNameField    = drf.CharField{MaxLength: 255, AllowNull: true}
+	aliasField      = drf.CharField{MaxLength: 255, AllowBlank: true}
+	k8sNameField    = drf.CharField{MaxLength: 255}
 )
 
 // addRequest is ComponentPortReqSerializers' data: port (required integer), protocol (choice,
