@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -140,10 +139,7 @@ func StripPrefix(prefix string, serve func(w http.ResponseWriter, r *http.Reques
 			serve(w, r, false)
 			return
 		}
-		r2 := new(http.Request)
-		*r2 = *r
-		r2.URL = new(url.URL)
-		*r2.URL = *r.URL
+		r2 := r.Clone(r.Context())
 		r2.URL.Path = strings.TrimPrefix(r.URL.Path, prefix)
 		r2.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, prefix)
 		serve(w, r2, true)

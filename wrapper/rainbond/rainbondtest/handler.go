@@ -240,7 +240,7 @@ func (h *console) SetPort(c rainbond.Component, p rainbond.Port) error {
 		return fmt.Errorf("rainbondtest: port %d outside 1..65535", p.ContainerPort)
 	}
 	return h.change(c, func(comp *component) {
-		cp := fromPort(p)
+		cp := convert[wirePort](p)
 		if old := comp.port(int64(p.ContainerPort)); old != nil {
 			cp.row = old.row
 			*old = cp
@@ -261,7 +261,7 @@ func (h *console) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 	}
 	out := make([]rainbond.Port, len(comp.ports))
 	for i, p := range comp.ports {
-		out[i] = p.toPort()
+		out[i] = convert[rainbond.Port](p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ContainerPort < out[j].ContainerPort })
 	return out, true

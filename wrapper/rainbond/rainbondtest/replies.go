@@ -1,6 +1,7 @@
 package rainbondtest
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
@@ -84,21 +85,12 @@ type wirePort struct {
 	row            int    // the row id in the console's port table, which orders the team's ports
 }
 
-// fromPort and toPort convert between the stored port and the public type.
-func fromPort(p rainbond.Port) wirePort {
-	return wirePort{
-		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
-		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
-		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
-	}
-}
-
-func (p wirePort) toPort() rainbond.Port {
-	return rainbond.Port{
-		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
-		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
-		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
-	}
+// convert copies a port between the stored type and rainbond.Port, whose JSON fields are the same
+// (in another order, so Go cannot convert one struct to the other); row is left zero.
+func convert[T wirePort | rainbond.Port](from any) (to T) {
+	b, _ := json.Marshal(from)
+	_ = json.Unmarshal(b, &to)
+	return to
 }
 
 // success is general_message(200, "success", msgShow, bean=bean, list=ports): a port in bean, or
