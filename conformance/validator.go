@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -97,10 +98,7 @@ func New(spec []byte, serverURL string, next http.RoundTripper) (*Validator, err
 	if err != nil {
 		return nil, fmt.Errorf("conformance: router: %w", err)
 	}
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	return &Validator{doc: doc, router: router, next: next}, nil
+	return &Validator{doc: doc, router: router, next: cmp.Or(next, http.DefaultTransport)}, nil
 }
 
 // NewRainbond returns a Validator for specs/rainbond.yaml at serverURL (see New).
