@@ -26,11 +26,10 @@ func verify(value, method, path string, now time.Time, lookup func(id string) (s
 	if !found || !strings.EqualFold(scheme, alayasign.Scheme) || len(parts) != 3 || slices.Contains(parts, "") {
 		return alaya.StatusMalformed
 	}
-	ts, ok := parseMillis(parts[1])
-	if !ok {
-		return alaya.StatusTimestamp
-	}
-	if d := now.Sub(time.UnixMilli(ts)); d > window || d < -window {
+	// The timestamp: 1 to 18 ASCII digits (no sign) of milliseconds, within window of now.
+	ms, err := strconv.ParseUint(parts[1], 10, 64)
+	ts := int64(ms)
+	if d := now.Sub(time.UnixMilli(ts)); err != nil || len(parts[1]) > 18 || d > window || d < -window {
 		return alaya.StatusTimestamp
 	}
 	secret, ok := lookup(parts[0])
@@ -42,10 +41,4 @@ func verify(value, method, path string, now time.Time, lookup func(id string) (s
 		return alaya.StatusSignature
 	}
 	return 0
-}
-
-// parseMillis parses a timestamp of 1 to 18 ASCII digits (no sign).
-func parseMillis(s string) (int64, bool) {
-	n, err := strconv.ParseUint(s, 10, 64)
-	return int64(n), err == nil && len(s) <= 18
 }

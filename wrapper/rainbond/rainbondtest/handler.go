@@ -140,7 +140,7 @@ func (h *console) AddComponent(c rainbond.Component) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.addApp(c.TeamID, c.RegionName, c.AppID)
-	k := keyOf(c)
+	k := compKey{team: c.TeamID, region: c.RegionName, service: c.ServiceID}
 	if comp, ok := h.byKey[k]; ok {
 		comp.app = c.AppID
 		return
@@ -439,14 +439,10 @@ func (h *console) lookup(rt route) (*component, reply) {
 	return comp, reply{}
 }
 
-func keyOf(c rainbond.Component) compKey {
-	return compKey{team: c.TeamID, region: c.RegionName, service: c.ServiceID}
-}
-
 // registered returns the component c as AddComponent registered it (in c.AppID), or nil. h.mu
 // must be held.
 func (h *console) registered(c rainbond.Component) *component {
-	if comp := h.byKey[keyOf(c)]; comp != nil && comp.app == c.AppID {
+	if comp := h.byKey[compKey{c.TeamID, c.RegionName, c.ServiceID}]; comp != nil && comp.app == c.AppID {
 		return comp
 	}
 	return nil
