@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing/iotest"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -40,8 +41,8 @@ type Validator struct {
 	router routers.Router
 	next   http.RoundTripper
 
+	requests atomic.Int64
 	mu       sync.Mutex
-	requests int
 	failures []Failure
 }
 
@@ -115,11 +116,7 @@ func NewAlaya(serverURL string, next http.RoundTripper) (*Validator, error) {
 func (v *Validator) HTTPClient() *http.Client { return &http.Client{Transport: v} }
 
 // Requests returns how many requests went through v, conforming or not.
-func (v *Validator) Requests() int {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.requests
-}
+func (v *Validator) Requests() int { return int(v.requests.Load()) }
 
 // Failures returns a copy of the failures recorded so far, oldest first.
 func (v *Validator) Failures() []Failure {
@@ -156,10 +153,7 @@ func (v *Validator) record(f Failure) {
 // RoundTrip validates req, sends it through the next RoundTripper, validates the response and
 // returns it with its body intact. It never changes what is sent or received.
 func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
-	v.mu.Lock()
-	v.requests++
-	v.mu.Unlock()
-
+	v.requests.Add(1)
 	// The request goes on as a clone with a fresh body; the caller's request is not modified.
 	out := req.Clone(req.Context())
 	var body []byte

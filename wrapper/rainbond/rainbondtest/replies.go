@@ -19,8 +19,8 @@ type reply struct {
 
 // data is the `data` object of the service shape: {"bean": ..., "list": [...]}.
 type data struct {
-	Bean any   `json:"bean"`
-	List []any `json:"list"`
+	Bean any         `json:"bean"`
+	List []*wirePort `json:"list"`
 }
 
 // serviceBody is the service shape, made by general_message and ServiceHandleException
@@ -94,19 +94,16 @@ func convert[T wirePort | rainbond.Port](from any) (to T) {
 }
 
 // success is general_message(200, "success", msgShow, bean=bean, list=ports): a port in bean, or
-// bean {} and copies of the ports in list, in the console's database order (the order they were
-// added).
+// bean {} and the ports in list (never null), in the console's database order (the order they
+// were added). The answer is written before the view's lock is released.
 func success(msgShow string, bean any, ports []*wirePort) reply {
-	list := make([]any, len(ports))
-	for i, p := range ports {
-		list[i] = *p
-	}
+	list := append([]*wirePort{}, ports...)
 	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: bean, List: list}}}
 }
 
 // service is the service shape with an empty data: status and code may differ (code 20501 under 409).
 func service(status, code int, msg, msgShow string) reply {
-	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: &data{Bean: struct{}{}, List: []any{}}}}
+	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: &data{Bean: struct{}{}, List: []*wirePort{}}}}
 }
 
 // invalid is the validation shape.
