@@ -116,9 +116,7 @@ func (l *Log) Record(r *http.Request, maxBody int) ([]byte, bool) {
 
 // Count returns how many requests were recorded since the start, including those the ring no
 // longer keeps.
-func (l *Log) Count() int {
-	return int(l.total.Load())
-}
+func (l *Log) Count() int { return int(l.total.Load()) }
 
 // All returns a copy of the kept requests (the last Limit ones), oldest first.
 func (l *Log) All() []Request {
