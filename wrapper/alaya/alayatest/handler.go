@@ -254,13 +254,7 @@ func (h *cci) authenticate(r *http.Request) int {
 		}
 		return 0
 	}
-	secretOf := func(id string) (string, bool) {
-		if accessKey.ID == "" || subtle.ConstantTimeCompare([]byte(id), []byte(accessKey.ID)) != 1 {
-			return "", false
-		}
-		return accessKey.Secret, true
-	}
-	switch status := verify(v, r.Method, signedPath(r), now(), secretOf); {
+	switch status := verify(v, r.Method, signedPath(r), now(), accessKey); {
 	case status != 0:
 		return status
 	case keyState == KeyDisabled:
