@@ -63,7 +63,6 @@ type cci struct {
 	log       testserver.Log
 }
 
-// instance is the state of one instance.
 type instance struct {
 	system []alayaapi.OpenPort
 	custom []alayaapi.OpenPort // in opening order

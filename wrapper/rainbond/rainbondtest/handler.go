@@ -94,7 +94,6 @@ type appKey struct { // an app belongs to a team and a region
 	id           int64
 }
 
-// component is the state of one registered component.
 type component struct {
 	key   compKey
 	app   int64
