@@ -203,38 +203,30 @@ func Required[T any](b *Body, name string, htmlDefaultFalse bool, errs FieldErro
 // OptionalChoice validates an optional ChoiceField that allows null: def when absent, nil when
 // null, else the choice.
 func (b *Body) OptionalChoice(name string, choices []string, def string, errs FieldErrors) *string {
-	switch v := b.Get(name, false, true, false).(type) {
-	case Absent:
-		return &def
-	case nil:
-		return nil
-	default:
-		c, msg := Choice(v, choices)
-		if msg != "" {
-			errs.Add(name, msg)
-		}
-		return &c
-	}
+	return b.optional(name, &def, false, errs, func(v any) (string, string) { return Choice(v, choices) })
 }
 
-// OptionalChar validates an optional CharField without a default: nil when absent (`.data` then
-// reports null, as the field allows null) or null.
+// OptionalChar validates an optional CharField that allows null, without a default: nil when
+// absent (`.data` then reports null) or null.
 func (b *Body) OptionalChar(name string, f CharField, errs FieldErrors) *string {
-	switch v := b.Get(name, false, f.AllowNull, f.AllowBlank).(type) {
+	return b.optional(name, nil, f.AllowBlank, errs, f.Run)
+}
+
+// optional validates an optional field that allows null with toInternal: def when absent, nil
+// when null, else the value (and its error recorded in errs).
+func (b *Body) optional(name string, def *string, allowBlank bool, errs FieldErrors, toInternal func(any) (string, string)) *string {
+	v := b.Get(name, false, true, allowBlank)
+	switch v.(type) {
 	case Absent:
-		return nil
+		return def
 	case nil:
-		if !f.AllowNull {
-			errs.Add(name, MsgNull)
-		}
 		return nil
-	default:
-		s, msg := f.Run(v)
-		if msg != "" {
-			errs.Add(name, msg)
-		}
-		return &s
 	}
+	s, msg := toInternal(v)
+	if msg != "" {
+		errs.Add(name, msg)
+	}
+	return &s
 }
 
 // Str is Python's str() of a JSON value, and whether str() is what DRF would use (a string or a
@@ -397,10 +389,9 @@ func display(v any) string {
 	return string(b)
 }
 
-// CharField is a DRF CharField's options.
+// CharField is a DRF CharField's options; the console's all allow null (see OptionalChar).
 type CharField struct {
 	MaxLength  int
-	AllowNull  bool
 	AllowBlank bool
 }
 

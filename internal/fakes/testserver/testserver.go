@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -117,9 +116,7 @@ func (l *Log) Record(r *http.Request, maxBody int) ([]byte, bool) {
 
 // Count returns how many requests were recorded since the start, including those the ring no
 // longer keeps.
-func (l *Log) Count() int {
-	return int(l.total.Load())
-}
+func (l *Log) Count() int { return int(l.total.Load()) }
 
 // All returns a copy of the kept requests (the last Limit ones), oldest first.
 func (l *Log) All() []Request {
@@ -140,10 +137,7 @@ func StripPrefix(prefix string, serve func(w http.ResponseWriter, r *http.Reques
 			serve(w, r, false)
 			return
 		}
-		r2 := new(http.Request)
-		*r2 = *r
-		r2.URL = new(url.URL)
-		*r2.URL = *r.URL
+		r2 := r.Clone(r.Context())
 		r2.URL.Path = strings.TrimPrefix(r.URL.Path, prefix)
 		r2.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, prefix)
 		serve(w, r2, true)
@@ -157,19 +151,15 @@ func RandomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// WriteJSON answers status with v in JSON and a final newline, as json.Encoder writes it;
-// escapeHTML says whether <, > and & are escaped (encoding/json's default) or written as they are.
+// WriteJSON answers status with v in JSON and a final newline, as json.Encoder writes it (in one
+// Write); escapeHTML says whether <, > and & are escaped (encoding/json's default) or written as
+// they are. The fakes' bodies are plain structs, maps and slices, which always encode.
 func WriteJSON(w http.ResponseWriter, status int, v any, escapeHTML bool) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(escapeHTML)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(escapeHTML)
+	_ = enc.Encode(v)
 }
 
 // WriteHTML answers status with an HTML page.

@@ -63,7 +63,6 @@ type cci struct {
 	log       testserver.Log
 }
 
-// instance is the state of one instance.
 type instance struct {
 	system []alayaapi.OpenPort
 	custom []alayaapi.OpenPort // in opening order
@@ -183,15 +182,11 @@ func (inst *instance) list() alayaapi.OpenPortList {
 
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
 // 400 and 403 answers included).
-func (h *cci) RequestCount() int {
-	return h.log.Count()
-}
+func (h *cci) RequestCount() int { return h.log.Count() }
 
 // Requests returns a copy of the last requests the handler received, oldest first: the last 1024,
 // at most 8 MiB in all (bodies, URIs and headers; the newest is always kept, its body cut to fit).
-func (h *cci) Requests() []Request {
-	return h.log.All()
-}
+func (h *cci) Requests() []Request { return h.log.All() }
 
 // allocate takes a free external port. h.mu must be held.
 func (h *cci) allocate() (int, bool) {
@@ -208,9 +203,7 @@ func (h *cci) allocate() (int, bool) {
 }
 
 // ServeHTTP answers one request like the Alaya NeW Open API does.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, true)
-}
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve(w, r, true) }
 
 // serve records r and answers it; routable is false for requests outside a Server's prefix,
 // which only get the console's HTML page.
@@ -260,13 +253,7 @@ func (h *cci) authenticate(r *http.Request) int {
 		}
 		return 0
 	}
-	secretOf := func(id string) (string, bool) {
-		if accessKey.ID == "" || subtle.ConstantTimeCompare([]byte(id), []byte(accessKey.ID)) != 1 {
-			return "", false
-		}
-		return accessKey.Secret, true
-	}
-	switch status := verify(v, r.Method, signedPath(r), now(), secretOf); {
+	switch status := verify(v, r.Method, signedPath(r), now(), accessKey); {
 	case status != 0:
 		return status
 	case keyState == KeyDisabled:
@@ -319,24 +306,22 @@ type pathMatch struct {
 	id     string // decoded instance id
 }
 
+// ops are the operations by the path after the instance id.
+var ops = map[string]pathMatch{
+	"open-port/list": {op: opList, method: http.MethodGet},
+	"open-port":      {op: opOpen, method: http.MethodPost},
+	"close-port":     {op: opClose, method: http.MethodPost},
+}
+
 // matchPath matches an escaped path (relative to the mount point) segment by segment, so an
 // escaped "/" inside the instance id stays inside it.
 func matchPath(escaped string) (pathMatch, bool) {
-	rest, ok := strings.CutPrefix(escaped, "/v1/cci/instance/")
+	rest, prefixed := strings.CutPrefix(escaped, "/v1/cci/instance/")
 	rawID, op, _ := strings.Cut(rest, "/")
 	id, err := url.PathUnescape(rawID)
-	if !ok || err != nil || id == "" {
-		return pathMatch{}, false
-	}
-	switch op {
-	case "open-port/list":
-		return pathMatch{op: opList, method: http.MethodGet, id: id}, true
-	case "open-port":
-		return pathMatch{op: opOpen, method: http.MethodPost, id: id}, true
-	case "close-port":
-		return pathMatch{op: opClose, method: http.MethodPost, id: id}, true
-	}
-	return pathMatch{}, false
+	m, known := ops[op]
+	m.id = id
+	return m, prefixed && known && err == nil && id != ""
 }
 
 // checkBody checks the body of an operation as the service does and returns what is wrong

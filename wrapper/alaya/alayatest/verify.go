@@ -16,36 +16,28 @@ const window = 5 * time.Minute
 
 // verify checks a signed header value, "alayanew-HMAC-SHA256 {id}:{ts}:{sig}" (the scheme matched
 // case-insensitively), as the live service does, for a request (method, path as received) at time
-// now, with lookup giving the secret of an access key ID. It returns 0 when the request is
-// authenticated, else the service's status, in the order the checks are made: StatusMalformed (not
-// in that form, or a part is empty), StatusTimestamp (not decimal digits, or outside window of
-// now), StatusUnknownKey (lookup does not know the ID), StatusSignature (the signature differs).
-func verify(value, method, path string, now time.Time, lookup func(id string) (secret string, ok bool)) int {
+// now, against the access key key. It returns 0 when the request is authenticated, else the
+// service's status, in the order the checks are made: StatusMalformed (not in that form, or a part
+// is empty), StatusTimestamp (not decimal digits, or outside window of now), StatusUnknownKey (not
+// key's ID), StatusSignature (the signature differs). Both comparisons take constant time.
+func verify(value, method, path string, now time.Time, key alaya.AccessKey) int {
 	scheme, rest, found := strings.Cut(value, " ")
 	parts := strings.Split(rest, ":") // id, timestamp as sent, signature
 	if !found || !strings.EqualFold(scheme, alayasign.Scheme) || len(parts) != 3 || slices.Contains(parts, "") {
 		return alaya.StatusMalformed
 	}
-	ts, ok := parseMillis(parts[1])
-	if !ok {
+	// The timestamp: 1 to 18 ASCII digits (no sign) of milliseconds, within window of now.
+	ms, err := strconv.ParseUint(parts[1], 10, 64)
+	ts := int64(ms)
+	if d := now.Sub(time.UnixMilli(ts)); err != nil || len(parts[1]) > 18 || d > window || d < -window {
 		return alaya.StatusTimestamp
 	}
-	if d := now.Sub(time.UnixMilli(ts)); d > window || d < -window {
-		return alaya.StatusTimestamp
-	}
-	secret, ok := lookup(parts[0])
-	if !ok {
+	if !hmac.Equal([]byte(parts[0]), []byte(key.ID)) {
 		return alaya.StatusUnknownKey
 	}
-	want := alayasign.Signature(secret, ts, method, path)
+	want := alayasign.Signature(key.Secret, ts, method, path)
 	if !hmac.Equal([]byte(parts[2]), []byte(want)) {
 		return alaya.StatusSignature
 	}
 	return 0
-}
-
-// parseMillis parses a timestamp of 1 to 18 ASCII digits (no sign).
-func parseMillis(s string) (int64, bool) {
-	n, err := strconv.ParseUint(s, 10, 64)
-	return int64(n), err == nil && len(s) <= 18
 }

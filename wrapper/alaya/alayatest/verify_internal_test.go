@@ -16,12 +16,7 @@ import (
 func TestVerify(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	const id, secret, path = "AK1", "s3cret", "/api/osm/v1/cci/instance/i-1/open-port/list"
-	lookup := func(k string) (string, bool) {
-		if k == id {
-			return secret, true
-		}
-		return "", false
-	}
+	key := alaya.AccessKey{ID: id, Secret: secret}
 	sign := func(at time.Time) string { return alayasign.Authorization(id, secret, at, "GET", path) }
 	ts := func(at time.Time) string { return strings.Split(sign(at), ":")[1] }
 	good := sign(now)
@@ -54,7 +49,7 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, verify(tt.header, tt.method, tt.path, now, lookup))
+			assert.Equal(t, tt.want, verify(tt.header, tt.method, tt.path, now, key))
 		})
 	}
 }

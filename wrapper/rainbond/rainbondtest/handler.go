@@ -94,7 +94,6 @@ type appKey struct { // an app belongs to a team and a region
 	id           int64
 }
 
-// component is the state of one registered component.
 type component struct {
 	key   compKey
 	app   int64
@@ -140,7 +139,7 @@ func (h *console) AddComponent(c rainbond.Component) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.addApp(c.TeamID, c.RegionName, c.AppID)
-	k := keyOf(c)
+	k := compKey{team: c.TeamID, region: c.RegionName, service: c.ServiceID}
 	if comp, ok := h.byKey[k]; ok {
 		comp.app = c.AppID
 		return
@@ -240,7 +239,7 @@ func (h *console) SetPort(c rainbond.Component, p rainbond.Port) error {
 		return fmt.Errorf("rainbondtest: port %d outside 1..65535", p.ContainerPort)
 	}
 	return h.change(c, func(comp *component) {
-		cp := fromPort(p)
+		cp := convert[wirePort](p)
 		if old := comp.port(int64(p.ContainerPort)); old != nil {
 			cp.row = old.row
 			*old = cp
@@ -261,7 +260,7 @@ func (h *console) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 	}
 	out := make([]rainbond.Port, len(comp.ports))
 	for i, p := range comp.ports {
-		out[i] = p.toPort()
+		out[i] = convert[rainbond.Port](p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ContainerPort < out[j].ContainerPort })
 	return out, true
@@ -269,20 +268,14 @@ func (h *console) Ports(c rainbond.Component) ([]rainbond.Port, bool) {
 
 // RequestCount returns how many requests the handler received, whatever their outcome (401,
 // 400 and 404 answers included), including those the request log no longer keeps.
-func (h *console) RequestCount() int {
-	return h.log.Count()
-}
+func (h *console) RequestCount() int { return h.log.Count() }
 
 // Requests returns a copy of the last requests the handler received (at most the request log
 // size, DefaultRequestLogSize unless SetRequestLogSize changed it), oldest first.
-func (h *console) Requests() []Request {
-	return h.log.All()
-}
+func (h *console) Requests() []Request { return h.log.All() }
 
 // ServeHTTP answers one request like the Rainbond console does.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, true)
-}
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve(w, r, true) }
 
 // routes are the console's two routes (openapi/urls.py, openapi/sub_urls/app_url.py), the list
 // and, with a port, the port's; matched against the decoded path as Django does. \w is
@@ -445,14 +438,10 @@ func (h *console) lookup(rt route) (*component, reply) {
 	return comp, reply{}
 }
 
-func keyOf(c rainbond.Component) compKey {
-	return compKey{team: c.TeamID, region: c.RegionName, service: c.ServiceID}
-}
-
 // registered returns the component c as AddComponent registered it (in c.AppID), or nil. h.mu
 // must be held.
 func (h *console) registered(c rainbond.Component) *component {
-	if comp := h.byKey[keyOf(c)]; comp != nil && comp.app == c.AppID {
+	if comp := h.byKey[compKey{c.TeamID, c.RegionName, c.ServiceID}]; comp != nil && comp.app == c.AppID {
 		return comp
 	}
 	return nil

@@ -1,6 +1,7 @@
 package rainbondtest
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/portsdk/portsdk/internal/fakes/testserver"
@@ -18,8 +19,8 @@ type reply struct {
 
 // data is the `data` object of the service shape: {"bean": ..., "list": [...]}.
 type data struct {
-	Bean any   `json:"bean"`
-	List []any `json:"list"`
+	Bean any         `json:"bean"`
+	List []*wirePort `json:"list"`
 }
 
 // serviceBody is the service shape, made by general_message and ServiceHandleException
@@ -84,37 +85,25 @@ type wirePort struct {
 	row            int    // the row id in the console's port table, which orders the team's ports
 }
 
-// fromPort and toPort convert between the stored port and the public type.
-func fromPort(p rainbond.Port) wirePort {
-	return wirePort{
-		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
-		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
-		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
-	}
-}
-
-func (p wirePort) toPort() rainbond.Port {
-	return rainbond.Port{
-		ContainerPort: p.ContainerPort, MappingPort: p.MappingPort, LbMappingPort: p.LbMappingPort,
-		Protocol: p.Protocol, PortAlias: p.PortAlias, IsInnerService: p.IsInnerService,
-		IsOuterService: p.IsOuterService, K8sServiceName: p.K8sServiceName,
-	}
+// convert copies a port between the stored type and rainbond.Port, whose JSON fields are the same
+// (in another order, so Go cannot convert one struct to the other); row is left zero.
+func convert[T wirePort | rainbond.Port](from any) (to T) {
+	b, _ := json.Marshal(from)
+	_ = json.Unmarshal(b, &to)
+	return to
 }
 
 // success is general_message(200, "success", msgShow, bean=bean, list=ports): a port in bean, or
-// bean {} and copies of the ports in list, in the console's database order (the order they were
-// added).
+// bean {} and the ports in list (never null), in the console's database order (the order they
+// were added). The answer is written before the view's lock is released.
 func success(msgShow string, bean any, ports []*wirePort) reply {
-	list := make([]any, len(ports))
-	for i, p := range ports {
-		list[i] = *p
-	}
+	list := append([]*wirePort{}, ports...)
 	return reply{status: http.StatusOK, body: serviceBody{Code: 200, Msg: "success", MsgShow: msgShow, Data: &data{Bean: bean, List: list}}}
 }
 
 // service is the service shape with an empty data: status and code may differ (code 20501 under 409).
 func service(status, code int, msg, msgShow string) reply {
-	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: &data{Bean: struct{}{}, List: []any{}}}}
+	return reply{status: status, body: serviceBody{Code: code, Msg: msg, MsgShow: msgShow, Data: &data{Bean: struct{}{}, List: []*wirePort{}}}}
 }
 
 // invalid is the validation shape.
