@@ -42,12 +42,9 @@ type Finding struct {
 	Edit     *Edit // the change to a spec that resolves it, when update may make it; nil: a person's
 }
 
-// String is the report line: "file:line: METHOD /path: message".
+// String is the report line: "file:line: METHOD /path: message", or "file:line: message".
 func (f Finding) String() string {
-	if f.Endpoint == "" {
-		return fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Endpoint, f.Msg)
+	return fmt.Sprintf("%s:%d: %s", f.File, f.Line, strings.TrimPrefix(f.Endpoint+": "+f.Msg, ": "))
 }
 
 // Key is the finding without its place, as an allow-list entry names it: "METHOD /path: message",
@@ -329,16 +326,10 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 	c.add(line, e, "%s: %s", what, map[bool]string{true: "page marks it required, spec does not", false: "page marks it optional, spec requires it"}[*pageRequired])
 }
 
-// jsonSchema is the schema of a body's application/json media type, else the first by name that
-// has one.
+// jsonSchema is the schema of a body's application/json media type (the only one the specs use).
 func jsonSchema(content openapi3.Content) *openapi3.Schema {
 	if mt := content.Get("application/json"); mt != nil {
 		return val(mt.Schema)
-	}
-	for _, k := range slices.Sorted(maps.Keys(content)) {
-		if s := val(content[k].Schema); s != nil {
-			return s
-		}
 	}
 	return nil
 }
@@ -414,13 +405,13 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 		return
 	}
 	c.compare(f.Line, what, f.RawType, ps, pageRequired, slices.Contains(parent.Required, f.Name), parent, f.Name)
-	specEnum, enumAt := enumValues(ps), ps
+	enumAt := ps // the schema of the enum: ps, or its items when ps is an array
 	if baseType(ps) == "array" {
 		enumAt = items(ps)
 	}
 	for _, v := range f.Enum {
 		c.items++
-		if !slices.Contains(specEnum, v) {
+		if !slices.Contains(enumValues(enumAt), v) {
 			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %q missing in spec", what, v)
 		}
 	}

@@ -55,11 +55,8 @@ func specType(s *openapi3.Schema) string {
 	}
 }
 
-// enumValues are the allowed values of s (or of its items when s is an array), as text.
+// enumValues are the allowed values of s, as text.
 func enumValues(s *openapi3.Schema) []string {
-	if baseType(s) == "array" {
-		s = items(s)
-	}
 	if s == nil {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package docscheck
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -352,13 +351,10 @@ func typeLines(indent, step, t string) string {
 	return indent + "type: " + t + "\n"
 }
 
-// scalar is s as a YAML plain or quoted scalar on one line.
+// scalar is s, its white space runs made one space, as a YAML plain or quoted scalar: one line,
+// since yaml.v3 does not wrap lines and a string always marshals.
 func scalar(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	out, err := yaml.Marshal(s)
-	if err != nil || bytes.Count(out, []byte("\n")) > 1 {
-		return fmt.Sprintf("%q", s)
-	}
+	out, _ := yaml.Marshal(strings.Join(strings.Fields(s), " "))
 	return strings.TrimSuffix(string(out), "\n")
 }
 
