@@ -168,10 +168,11 @@ func parseMarkdown(p *page, lines []string) {
 				cols[strings.Trim(c, "*` ")] = j
 			}
 		}
-		// cell is the row's cell in column col, and whether the table has that column.
+		// cell is the row's cell in column col ("" for a cell "none"), and whether the table has
+		// that column.
 		cell := func(col string) (string, bool) {
 			j, ok := cols[col]
-			if !ok || j >= len(cells) {
+			if !ok || j >= len(cells) || strings.EqualFold(cells[j], "none") {
 				return "", ok
 			}
 			return cells[j], true
@@ -189,12 +190,9 @@ func parseMarkdown(p *page, lines []string) {
 			continue
 		}
 		// The description as the specs write it, "端口号 (ContainerPort)": 说明, then 中文名 in
-		// brackets; a cell "none" is empty.
+		// brackets.
 		desc, _ := cell("说明")
-		if strings.EqualFold(desc, "none") {
-			desc = ""
-		}
-		if title, _ := cell("中文名"); title != "" && !strings.EqualFold(title, "none") {
+		if title, _ := cell("中文名"); title != "" {
 			desc = strings.TrimSpace(desc + " (" + title + ")")
 		}
 		depth := strings.Count(name, "»")
@@ -202,7 +200,7 @@ func parseMarkdown(p *page, lines []string) {
 		if yes := isYes(required); hasRequired {
 			f.Required = &yes
 		}
-		if c, _ := cell("约束"); c != "" && c != "-" && !strings.EqualFold(c, "none") { // values separated by 、
+		if c, _ := cell("约束"); c != "" && c != "-" { // values separated by 、
 			for _, v := range strings.Split(c, "、") {
 				f.Enum = append(f.Enum, strings.Trim(strings.TrimSpace(v), "`"))
 			}
