@@ -104,13 +104,9 @@ func parseAlaya(p *page, lines []alayaLine) {
 	for _, al := range lines {
 		ln, line, rest := al.line, al.text, al.text
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
-			path, tail := m[2], m[3]
-			if p, ok := strings.CutSuffix(path, "Authorizations"); ok { // an English rendering may glue it to the path
-				path, tail = p, "Authorizations"+tail
-			}
-			cur, sec = &endpoint{Method: m[1], Path: path, Line: ln}, sectionNone
+			cur, sec = &endpoint{Method: m[1], Path: m[2], Line: ln}, sectionNone
 			p.Endpoints = append(p.Endpoints, cur)
-			if rest = strings.TrimSpace(tail); rest == "" {
+			if rest = strings.TrimSpace(m[3]); rest == "" {
 				continue
 			}
 		}
