@@ -82,7 +82,7 @@ func Check(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{specs: specs, idx: indexSchemas(specs), seen: map[string]bool{}}
+	c := &checker{specs: specs, idx: indexSchemas(specs), enums: map[*openapi3.Schema]*enumUse{}, seen: map[string]bool{}}
 	rep := &Report{Pages: len(pages), Specs: len(specs)}
 	for _, p := range pages {
 		c.findings, c.unsure = append(c.findings, p.Problems...), len(p.Problems) > 0
@@ -180,9 +180,9 @@ func readPages(dir string) ([]*page, error) {
 type checker struct {
 	specs    []spec
 	idx      map[*openapi3.Schema]loc
-	enums    []*enumUse      // see unlisted
-	seen     map[string]bool // "METHOD /path" of the spec operations the pages show
-	unsure   bool            // the page being compared has lines the reader did not understand
+	enums    map[*openapi3.Schema]*enumUse // see unlisted
+	seen     map[string]bool               // "METHOD /path" of the spec operations the pages show
+	unsure   bool                          // the page being compared has lines the reader did not understand
 	findings []Finding
 	items    int
 	file     string    // the page being compared
@@ -345,7 +345,7 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		missing bool // the field that opened this level is missing in the spec: already reported
 	}
 	stack := []level{{schema: root}}
-	var shown []*openapi3.Schema // the request models the page lists fields of, and their fields
+	// The models the page lists fields of, with the fields it lists and where the model is.
 	listed, where := map[*openapi3.Schema][]string{}, map[*openapi3.Schema]string{}
 	for _, f := range fields {
 		at := len(stack) - 1
@@ -366,7 +366,7 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		if !lv.missing {
 			c.field(kind, name, f, lv.schema, ps, checkRequired)
 			if _, ok := where[lv.schema]; !ok && lv.schema != nil {
-				shown, where[lv.schema] = append(shown, lv.schema), lv.prefix
+				where[lv.schema] = lv.prefix
 			}
 			listed[lv.schema] = append(listed[lv.schema], f.Name)
 		}
@@ -380,10 +380,10 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 	}
 	// A request field the page no longer lists goes (a response keeps the server's extra fields).
 	// Not on a page the reader did not fully understand: a misread line must not delete a field.
-	for _, s := range shown {
-		for _, n := range slices.Sorted(maps.Keys(s.Properties)) {
+	for s, prefix := range where {
+		for n := range s.Properties {
 			if checkRequired && !c.unsure && !slices.Contains(listed[s], n) {
-				c.add(c.ep.Body.Line, c.edit(s, Edit{Op: editRemoveField, Name: n}), "%s field %q: not on the page", kind, where[s]+n)
+				c.add(c.ep.Body.Line, c.edit(s, Edit{Op: editRemoveField, Name: n}), "%s field %q: not on the page", kind, prefix+n)
 			}
 		}
 	}
@@ -415,28 +415,25 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %q missing in spec", what, v)
 		}
 	}
-	i := slices.IndexFunc(c.enums, func(u *enumUse) bool { return u.s == enumAt })
-	if i < 0 && len(f.Enum) > 0 {
-		i, c.enums = len(c.enums), append(c.enums, &enumUse{s: enumAt, first: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}})
-	}
-	if i >= 0 {
-		c.enums[i].vals = append(c.enums[i].vals, f.Enum...)
+	if u := c.enums[enumAt]; u != nil {
+		u.vals = append(u.vals, f.Enum...)
+	} else if len(f.Enum) > 0 {
+		c.enums[enumAt] = &enumUse{first: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}, vals: f.Enum}
 	}
 }
 
-// enumUse is what the pages list for one enum schema s, and the first place they list it.
+// enumUse is what the pages list for one enum schema, and the first place they list it.
 type enumUse struct {
-	s     *openapi3.Schema
 	first Finding
 	vals  []string
 }
 
 // unlisted reports the enum values of a spec that no page field using the enum lists, when some do.
 func (c *checker) unlisted() {
-	for _, u := range c.enums {
-		for _, v := range enumValues(u.s) {
+	for s, u := range c.enums {
+		for _, v := range enumValues(s) {
 			if f := u.first; !slices.Contains(u.vals, v) {
-				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %q on no page", f.Msg, v), c.edit(u.s, Edit{Op: editRemoveEnum, Name: v})
+				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %q on no page", f.Msg, v), c.edit(s, Edit{Op: editRemoveEnum, Name: v})
 				c.findings = append(c.findings, f)
 			}
 		}

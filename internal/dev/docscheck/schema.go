@@ -45,14 +45,10 @@ func items(s *openapi3.Schema) *openapi3.Schema {
 // specType renders the type of s the way pageType renders a page type: "integer", "object",
 // "array of object", "none" when the spec declares no type.
 func specType(s *openapi3.Schema) string {
-	switch t := baseType(s); t {
-	case "":
-		return "none"
-	case "array":
-		return "array of " + cmp.Or(baseType(items(s)), "any")
-	default:
-		return t
+	if t := baseType(s); t != "array" {
+		return cmp.Or(t, "none")
 	}
+	return "array of " + cmp.Or(baseType(items(s)), "any")
 }
 
 // enumValues are the allowed values of s, as text.
