@@ -179,7 +179,7 @@ func readPages(dir string) ([]*page, error) {
 // checker compares the endpoints of the pages with the specs, one endpoint at a time.
 type checker struct {
 	specs    []spec
-	idx      map[*openapi3.Schema]loc
+	idx      map[*openapi3.Schema]Edit     // where each schema is written (see indexSchemas)
 	enums    map[*openapi3.Schema]*enumUse // see unlisted
 	seen     map[string]bool               // "METHOD /path" of the spec operations the pages show
 	unsure   bool                          // the page being compared has lines the reader did not understand
@@ -200,7 +200,7 @@ func (c *checker) edit(s *openapi3.Schema, e Edit) *Edit {
 	if !ok {
 		return nil
 	}
-	e.Spec, e.At = l.spec, l.at
+	e.Spec, e.At = l.Spec, l.At
 	return &e
 }
 
@@ -311,7 +311,7 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 		c.add(line, nil, "%s: page type %q not understood", what, rawType)
 	case pt != st && !(pt == "array" && strings.HasPrefix(st, "array")): // a page "array" matches any array
 		var e *Edit
-		if l := c.idx[s].at; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
+		if l := c.idx[s].At; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
 			e = c.edit(s, Edit{Op: editType, Type: pt})
 		}
 		c.add(line, e, "%s: page type %s, spec type %s", what, pt, st)

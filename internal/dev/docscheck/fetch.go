@@ -24,7 +24,6 @@ const SourcesFile = "sources.txt"
 type Source struct {
 	File string
 	URL  string
-	Line int // where the sources file lists it
 }
 
 // ReadSources reads a sources file. Its format, line by line:
@@ -64,7 +63,7 @@ func ParseSources(name string, data []byte) ([]Source, error) {
 		if _, err := webURL(fields[1]); err != nil {
 			return nil, fmt.Errorf("%s:%d: page %s: %w", name, ln, file, err)
 		}
-		out = append(out, Source{File: file, URL: fields[1], Line: ln})
+		out = append(out, Source{File: file, URL: fields[1]})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no page listed", name)

@@ -291,7 +291,7 @@ func TestFetchSourcesErrors(t *testing.T) {
 	}
 	srcs, err := ParseSources("s", []byte("# c\n\na.txt   https://x.test/a?b=1\n"))
 	require.NoError(t, err)
-	require.Equal(t, []Source{{File: "a.txt", URL: "https://x.test/a?b=1", Line: 3}}, srcs)
+	require.Equal(t, []Source{{File: "a.txt", URL: "https://x.test/a?b=1"}}, srcs)
 }
 
 // TestCheckReadsListedPages: a page the sources file lists must be there; the check reads every

@@ -40,16 +40,10 @@ const (
 	editRemoveField
 )
 
-// loc is where a schema is written: its spec and the keys leading to it.
-type loc struct {
-	spec string
-	at   []string
-}
-
-// indexSchemas maps every schema of the specs to where it is written. A $ref shares its target's
-// schema, so a schema reached through one maps to the component.
-func indexSchemas(specs []spec) map[*openapi3.Schema]loc {
-	idx := map[*openapi3.Schema]loc{}
+// indexSchemas maps every schema of the specs to where it is written: an Edit's Spec and At. A $ref
+// shares its target's schema, so a schema reached through one maps to the component.
+func indexSchemas(specs []spec) map[*openapi3.Schema]Edit {
+	idx := map[*openapi3.Schema]Edit{}
 	var walk func(spec string, ref *openapi3.SchemaRef, at []string)
 	walk = func(spec string, ref *openapi3.SchemaRef, at []string) {
 		if ref == nil || ref.Value == nil || ref.Ref != "" && !strings.HasPrefix(ref.Ref, "#/") {
@@ -64,7 +58,7 @@ func indexSchemas(specs []spec) map[*openapi3.Schema]loc {
 		if _, seen := idx[ref.Value]; seen {
 			return
 		}
-		idx[ref.Value] = loc{spec, at}
+		idx[ref.Value] = Edit{Spec: spec, At: at}
 		for name, p := range ref.Value.Properties {
 			walk(spec, p, append(slices.Clip(at), "properties", name))
 		}
