@@ -160,7 +160,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 		case m != nil:
 			m.Fields = append(m.Fields, pageField{Name: name, RawType: typ, Line: ln, Required: &required, Depth: -1, Desc: desc})
 		default:
-			cur.Params = append(cur.Params, pageParam{Name: name, In: string(sec), RawType: typ, Required: required, Line: ln})
+			cur.Params = append(cur.Params, pageField{Name: name, In: string(sec), RawType: typ, Required: &required, Line: ln})
 		}
 		// A rendering may glue the nesting mark to the end of a description.
 		if alayaNestEndRe.MatchString(text) {

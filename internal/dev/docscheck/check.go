@@ -248,7 +248,7 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		case pp.In == "path": // always required
 			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true, nil, "")
 		default:
-			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), &pp.Required, sp.Required, nil, "")
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), pp.Required, sp.Required, nil, "")
 		}
 	}
 
@@ -269,10 +269,9 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 	}
 	// The body of the success response: the lowest 2xx code, then 2XX, then default.
 	var resp *openapi3.Schema
-	byCode := op.Responses.Map()
-	codes := slices.Sorted(maps.Keys(byCode)) // "200" < "201" < "2XX" < "default"
+	codes := slices.Sorted(maps.Keys(op.Responses.Map())) // "200" < "201" < "2XX" < "default"
 	for _, k := range append(slices.DeleteFunc(codes, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default") {
-		if r := byCode[k]; resp == nil && r != nil && r.Value != nil {
+		if r := op.Responses.Value(k); resp == nil && r != nil && r.Value != nil {
 			resp = jsonSchema(r.Value.Content)
 		}
 	}
