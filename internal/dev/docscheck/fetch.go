@@ -32,16 +32,11 @@ type Source struct {
 //	<file>  <URL>
 //
 // The file is a plain *.txt name of the docs folder, listed once; the URL is absolute, http or https.
-func ReadSources(path string) ([]Source, error) {
-	data, err := os.ReadFile(path)
+func ReadSources(name string) ([]Source, error) {
+	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSources(path, data)
-}
-
-// ParseSources parses the text of a sources file; name is how errors name it.
-func ParseSources(name string, data []byte) ([]Source, error) {
 	var out []Source
 	seen := map[string]int{}
 	for i, line := range strings.Split(string(data), "\n") {
@@ -124,7 +119,7 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		failed []any // an error naming the page, for each page that could not be downloaded
 	)
 	for _, s := range sources {
-		u, _ := url.Parse(s.URL) // ParseSources checked it
+		u, _ := url.Parse(s.URL) // ReadSources checked it
 		if base != nil {
 			u.Scheme, u.Host, u.Path, u.RawPath = base.Scheme, base.Host, strings.TrimSuffix(base.Path, "/")+u.Path, ""
 		}
