@@ -105,7 +105,7 @@ func Check(opts Options) (*Report, error) {
 	}
 	rep.Items = c.items
 
-	rep.Findings, rep.Allowed = allow.apply(c.findings, cmp.Or(opts.RootDir, "."))
+	rep.Findings, rep.Allowed = applyAllow(opts.AllowName, allow, c.findings, cmp.Or(opts.RootDir, "."))
 	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Key(), b.Key()))
 	})
