@@ -95,6 +95,7 @@ type Fetched struct {
 	URL     string // where it was downloaded from
 	HTML    bool   // the answer was HTML, turned into text
 	Changed bool   // the new text differs from the file it replaced
+	text    []byte // what Fetch writes once every page is downloaded
 }
 
 // Fetch downloads every page of the sources file and writes it into the docs folder, an HTML answer
@@ -113,11 +114,8 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		}
 	}
 	client := &http.Client{Timeout: 60 * time.Second}
-	var (
-		out    []Fetched
-		texts  [][]byte
-		failed []any // an error naming the page, for each page that could not be downloaded
-	)
+	var out []Fetched
+	var failed []any // an error naming the page, for each page that could not be downloaded
 	for _, s := range sources {
 		u, _ := url.Parse(s.URL) // ReadSources checked it
 		if base != nil {
@@ -129,15 +127,14 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			continue
 		}
 		old, err := os.ReadFile(filepath.Join(opts.DocsDir, s.File))
-		out = append(out, Fetched{File: s.File, URL: u.String(), HTML: isHTML, Changed: err != nil || !bytes.Equal(old, text)})
-		texts = append(texts, text)
+		out = append(out, Fetched{File: s.File, URL: u.String(), HTML: isHTML, Changed: err != nil || !bytes.Equal(old, text), text: text})
 	}
 	if len(failed) > 0 {
 		return nil, fmt.Errorf("%d of %d pages could not be downloaded; nothing written, %s is unchanged:"+strings.Repeat("\n  %w", len(failed)),
 			append([]any{len(failed), len(sources), opts.DocsDir}, failed...)...)
 	}
-	for i, r := range out {
-		if err := os.WriteFile(filepath.Join(opts.DocsDir, r.File), texts[i], 0o644); err != nil {
+	for _, r := range out {
+		if err := os.WriteFile(filepath.Join(opts.DocsDir, r.File), r.text, 0o644); err != nil {
 			return nil, err
 		}
 	}
