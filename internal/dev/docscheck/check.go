@@ -347,6 +347,9 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 	// The models the page lists fields of, with the fields it lists and where the model is.
 	listed, where := map[*openapi3.Schema][]string{}, map[*openapi3.Schema]string{}
 	for _, f := range fields {
+		if !checkRequired {
+			f.Required = nil // not compared
+		}
 		at := len(stack) - 1
 		if f.Depth >= 0 {
 			at = min(f.Depth, at)
@@ -363,7 +366,7 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		name := lv.prefix + f.Name
 		ps := prop(lv.schema, f.Name)
 		if !lv.missing {
-			c.field(kind, name, f, lv.schema, ps, checkRequired)
+			c.field(kind, name, f, lv.schema, ps)
 			if _, ok := where[lv.schema]; !ok && lv.schema != nil {
 				where[lv.schema] = lv.prefix
 			}
@@ -388,22 +391,18 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 	}
 }
 
-func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
+func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema) {
 	c.items++
 	what := fmt.Sprintf("%s field %q", kind, name)
-	pageRequired := f.Required
-	if !checkRequired {
-		pageRequired = nil
-	}
 	if ps == nil {
 		var e *Edit
 		if pt, ok := pageType(f.RawType); ok && parent != nil {
-			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: pageRequired != nil && *pageRequired})
+			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: f.Required != nil && *f.Required})
 		}
 		c.add(f.Line, e, "%s: missing in spec", what)
 		return
 	}
-	c.compare(f.Line, what, f.RawType, ps, pageRequired, slices.Contains(parent.Required, f.Name), parent, f.Name)
+	c.compare(f.Line, what, f.RawType, ps, f.Required, slices.Contains(parent.Required, f.Name), parent, f.Name)
 	enumAt := ps // the schema of the enum: ps, or its items when ps is an array
 	if baseType(ps) == "array" {
 		enumAt = items(ps)
