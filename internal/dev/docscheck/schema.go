@@ -98,13 +98,12 @@ func pageType(raw string) (t string, ok bool) {
 }
 
 // locate finds where in root the page's model is: the object schema (root itself, a property,
-// or the items of an array property, searched breadth first to depth 6) having the most of names
+// or the items of an array property, searched breadth first, each once) having the most of names
 // as properties. It returns the path ("" for root, e.g. "data.bean" or "data.list[]") and the schema.
 func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 	type cand struct {
-		path  string
-		s     *openapi3.Schema
-		depth int
+		path string
+		s    *openapi3.Schema
 	}
 	score := func(s *openapi3.Schema) int {
 		return len(slices.DeleteFunc(slices.Clone(names), func(name string) bool { return prop(s, name) == nil }))
@@ -121,9 +120,9 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 			if baseType(p) == "array" {
 				p, path = items(p), path+"[]"
 			}
-			if p != nil && !seen[p] && c.depth < 6 {
+			if p != nil && !seen[p] {
 				seen[p] = true
-				queue = append(queue, cand{path, p, c.depth + 1})
+				queue = append(queue, cand{path, p})
 			}
 		}
 	}
