@@ -22,15 +22,12 @@ type AllowEntry struct {
 	Line                  int // where the entry starts in the allow-list
 }
 
-// ParseAllow reads an allow-list. Its format, line by line:
+// ParseAllow reads an allow-list. Its format, line by line (an entry is these three lines):
 //
 //	# a comment; blank lines are ignored
 //	METHOD /path: the finding's message, exactly as the tool prints it after "file:line: "
 //	    reason: why the spec differs from the page
 //	    note: <note, e.g. docs/servers/rainbond.md> [text of a heading of that note]
-//
-// Each entry is one unindented item line followed by one indented reason line and then one
-// indented note line.
 func ParseAllow(name string, data []byte) ([]AllowEntry, error) {
 	var entries []AllowEntry
 	seen := map[string]int{}
