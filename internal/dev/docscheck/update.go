@@ -49,11 +49,8 @@ func indexSchemas(specs []spec) map[*openapi3.Schema]Edit {
 		if ref == nil || ref.Value == nil || ref.Ref != "" && !strings.HasPrefix(ref.Ref, "#/") {
 			return
 		}
-		if ref.Ref != "" {
+		if ref.Ref != "" { // "#/components/schemas/Name": a component name has no "~" or "/" to unescape
 			at = strings.Split(strings.TrimPrefix(ref.Ref, "#/"), "/")
-			for i := range at {
-				at[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(at[i])
-			}
 		}
 		if _, seen := idx[ref.Value]; seen {
 			return
