@@ -105,14 +105,12 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 		path string
 		s    *openapi3.Schema
 	}
-	score := func(s *openapi3.Schema) int {
-		return len(slices.DeleteFunc(slices.Clone(names), func(name string) bool { return prop(s, name) == nil }))
-	}
-	best, bestScore := cand{s: root}, score(root)
+	best, bestScore := cand{s: root}, 0
 	seen := map[*openapi3.Schema]bool{root: true}
 	for queue := []cand{best}; len(queue) > 0; queue = queue[1:] {
 		c := queue[0]
-		if sc := score(c.s); sc > bestScore {
+		// The score of c is how many of names it has as properties.
+		if sc := len(slices.DeleteFunc(slices.Clone(names), func(n string) bool { return prop(c.s, n) == nil })); sc > bestScore {
 			best, bestScore = c, sc
 		}
 		for _, name := range slices.Sorted(maps.Keys(c.s.Properties)) {

@@ -242,11 +242,9 @@ func applyEdit(file string, e *Edit) error {
 		}
 		if _, names := child(node, "x-enum-varnames"); names != nil {
 			_, values := child(node, "enum")
-			name := e.Name
+			name := goIdent(e.Name) // for a value added; a removed value's name is the one it has
 			if i := slices.IndexFunc(values.Content, func(n *yaml.Node) bool { return n.Value == e.Name }); !add && i >= 0 {
 				name = names.Content[i].Value
-			} else if add {
-				name = goIdent(e.Name)
 			}
 			lines = seqEdit(lines, node, "x-enum-varnames", name, add, at, indent)
 		}
