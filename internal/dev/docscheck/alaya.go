@@ -81,13 +81,11 @@ func alayaField(s string) (name, typ string, required bool, rest string, ok bool
 // "Response" starts a section, "Response code of the call" is text.
 func cutSectionWord(s string) (section, string, bool) {
 	for _, w := range alayaSectionWords {
-		rest, ok := strings.CutPrefix(s, w.word)
-		if !ok {
-			continue
-		}
-		rest = strings.TrimSpace(rest)
-		if _, _, _, _, field := alayaField(rest); field || rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
-			return w.sec, rest, true
+		if rest, ok := strings.CutPrefix(s, w.word); ok {
+			rest = strings.TrimSpace(rest)
+			if _, _, _, _, field := alayaField(rest); field || rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
+				return w.sec, rest, true
+			}
 		}
 	}
 	return sectionNone, s, false
@@ -181,15 +179,13 @@ type alayaLine struct {
 func alayaLines(lines []string) []alayaLine {
 	var out []alayaLine
 	for i, text := range lines {
-		text = strings.TrimSpace(text)
-		if text == "" {
-			continue
+		switch text = strings.TrimSpace(text); {
+		case text == "":
+		case len(out) > 0 && continues(out[len(out)-1].text, text):
+			out[len(out)-1].text += text
+		default:
+			out = append(out, alayaLine{text: text, line: i + 1})
 		}
-		if n := len(out); n > 0 && continues(out[n-1].text, text) {
-			out[n-1].text += text
-			continue
-		}
-		out = append(out, alayaLine{text: text, line: i + 1})
 	}
 	return out
 }
