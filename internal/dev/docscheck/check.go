@@ -318,10 +318,7 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 	if pageRequired == nil || *pageRequired == specRequired {
 		return
 	}
-	var e *Edit
-	if name != "" {
-		e = c.edit(parent, Edit{Op: editRequired, Name: name, On: *pageRequired})
-	}
+	e := c.edit(parent, Edit{Op: editRequired, Name: name, On: *pageRequired}) // nil for a parameter: no parent
 	c.add(line, e, "%s: %s", what, map[bool]string{true: "page marks it required, spec does not", false: "page marks it optional, spec requires it"}[*pageRequired])
 }
 
@@ -396,7 +393,7 @@ func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Sch
 	what := fmt.Sprintf("%s field %q", kind, name)
 	if ps == nil {
 		var e *Edit
-		if pt, ok := pageType(f.RawType); ok && parent != nil {
+		if pt, ok := pageType(f.RawType); ok {
 			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: f.Required != nil && *f.Required})
 		}
 		c.add(f.Line, e, "%s: missing in spec", what)
