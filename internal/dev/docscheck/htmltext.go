@@ -104,24 +104,20 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	case n.DataAtom == atom.Br:
 		w.flush()
 		return
-	case n.DataAtom == atom.Pre:
-		w.flush()
-		for c := range n.ChildNodes() {
-			w.node(c, true)
-		}
-		text := strings.Trim(w.cur.String(), "\n")
-		w.cur.Reset()
-		if strings.TrimSpace(text) != "" {
-			w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
-		}
-		return
 	}
 	block := n.Type == html.ElementNode && blocks[n.DataAtom]
 	if block {
 		w.flush()
 	}
 	for c := range n.ChildNodes() {
-		w.node(c, pre)
+		w.node(c, pre || n.DataAtom == atom.Pre)
+	}
+	if n.DataAtom == atom.Pre { // one block of the lines as they are
+		text := strings.Trim(w.cur.String(), "\n")
+		w.cur.Reset()
+		if strings.TrimSpace(text) != "" {
+			w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
+		}
 	}
 	if block {
 		w.flush()
