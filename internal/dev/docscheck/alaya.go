@@ -104,9 +104,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
 			cur, sec = &endpoint{Method: m[1], Path: m[2], Line: ln}, sectionNone
 			p.Endpoints = append(p.Endpoints, cur)
-			if rest = strings.TrimSpace(m[3]); rest == "" {
-				continue
-			}
+			rest = strings.TrimSpace(m[3])
 		}
 		if cur == nil {
 			continue
@@ -137,7 +135,6 @@ func parseAlaya(p *page, lines []alayaLine) {
 		}
 		if strings.HasPrefix(rest, "curl ") {
 			sec = sectionSkip // the code samples follow
-			continue
 		}
 		if rest == "" || sec == sectionNone || sec == sectionSkip {
 			continue
