@@ -81,13 +81,11 @@ func alayaField(s string) (name, typ string, required bool, rest string, ok bool
 // "Response" starts a section, "Response code of the call" is text.
 func cutSectionWord(s string) (section, string, bool) {
 	for _, w := range alayaSectionWords {
-		rest, ok := strings.CutPrefix(s, w.word)
-		if !ok {
-			continue
-		}
-		rest = strings.TrimSpace(rest)
-		if _, _, _, _, field := alayaField(rest); field || rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
-			return w.sec, rest, true
+		if rest, ok := strings.CutPrefix(s, w.word); ok {
+			rest = strings.TrimSpace(rest)
+			if _, _, _, _, field := alayaField(rest); field || rest == "" || alayaMediaRe.MatchString(rest) || alayaNestRe.MatchString(rest) {
+				return w.sec, rest, true
+			}
 		}
 	}
 	return sectionNone, s, false
@@ -104,15 +102,9 @@ func parseAlaya(p *page, lines []alayaLine) {
 	for _, al := range lines {
 		ln, line, rest := al.line, al.text, al.text
 		if m := alayaRequestRe.FindStringSubmatch(line); m != nil {
-			path, tail := m[2], m[3]
-			if p, ok := strings.CutSuffix(path, "Authorizations"); ok { // an English rendering may glue it to the path
-				path, tail = p, "Authorizations"+tail
-			}
-			cur, sec = &endpoint{Method: m[1], Path: path, Line: ln}, sectionNone
+			cur, sec = &endpoint{Method: m[1], Path: m[2], Line: ln}, sectionNone
 			p.Endpoints = append(p.Endpoints, cur)
-			if rest = strings.TrimSpace(tail); rest == "" {
-				continue
-			}
+			rest = strings.TrimSpace(m[3])
 		}
 		if cur == nil {
 			continue
@@ -143,7 +135,6 @@ func parseAlaya(p *page, lines []alayaLine) {
 		}
 		if strings.HasPrefix(rest, "curl ") {
 			sec = sectionSkip // the code samples follow
-			continue
 		}
 		if rest == "" || sec == sectionNone || sec == sectionSkip {
 			continue
@@ -164,7 +155,7 @@ func parseAlaya(p *page, lines []alayaLine) {
 		case m != nil:
 			m.Fields = append(m.Fields, pageField{Name: name, RawType: typ, Line: ln, Required: &required, Depth: -1, Desc: desc})
 		default:
-			cur.Params = append(cur.Params, pageParam{Name: name, In: string(sec), RawType: typ, Required: required, Line: ln})
+			cur.Params = append(cur.Params, pageField{Name: name, In: string(sec), RawType: typ, Required: &required, Line: ln})
 		}
 		// A rendering may glue the nesting mark to the end of a description.
 		if alayaNestEndRe.MatchString(text) {
@@ -185,15 +176,13 @@ type alayaLine struct {
 func alayaLines(lines []string) []alayaLine {
 	var out []alayaLine
 	for i, text := range lines {
-		text = strings.TrimSpace(text)
-		if text == "" {
-			continue
+		switch text = strings.TrimSpace(text); {
+		case text == "":
+		case len(out) > 0 && continues(out[len(out)-1].text, text):
+			out[len(out)-1].text += text
+		default:
+			out = append(out, alayaLine{text: text, line: i + 1})
 		}
-		if n := len(out); n > 0 && continues(out[n-1].text, text) {
-			out[n-1].text += text
-			continue
-		}
-		out = append(out, alayaLine{text: text, line: i + 1})
 	}
 	return out
 }

@@ -22,23 +22,14 @@ type AllowEntry struct {
 	Line                  int // where the entry starts in the allow-list
 }
 
-// AllowList is a parsed allow-list.
-type AllowList struct {
-	Name    string
-	Entries []AllowEntry
-}
-
-// ParseAllow reads an allow-list. Its format, line by line:
+// ParseAllow reads an allow-list. Its format, line by line (an entry is these three lines):
 //
 //	# a comment; blank lines are ignored
 //	METHOD /path: the finding's message, exactly as the tool prints it after "file:line: "
 //	    reason: why the spec differs from the page
 //	    note: <note, e.g. docs/servers/rainbond.md> [text of a heading of that note]
-//
-// Each entry is one unindented item line followed by one indented reason line and then one
-// indented note line.
-func ParseAllow(name string, data []byte) (*AllowList, error) {
-	al := &AllowList{Name: name}
+func ParseAllow(name string, data []byte) ([]AllowEntry, error) {
+	var entries []AllowEntry
 	seen := map[string]int{}
 	lines := strings.Split(string(data), "\n")
 	// value is the text after "key:" on the indented line i, when it is one.
@@ -63,34 +54,35 @@ func ParseAllow(name string, data []byte) (*AllowList, error) {
 			return nil, fmt.Errorf("%s:%d: want an indented \"note: ...\" line after the reason", name, ln+2)
 		default:
 			file, section, _ := strings.Cut(value(i+2, "note"), " ")
-			al.Entries = append(al.Entries, AllowEntry{Item: item, Reason: value(i+1, "reason"), Line: ln,
+			entries = append(entries, AllowEntry{Item: item, Reason: value(i+1, "reason"), Line: ln,
 				NoteFile: strings.TrimRight(file, ",;"), NoteSection: strings.TrimSpace(section)})
 			seen[item] = ln
 			i += 2
 		}
 	}
-	return al, nil
+	return entries, nil
 }
 
 // notesDir is the folder, from the repository root, of the notes an allow-list entry may name by
 // their bare file name.
 const notesDir = "docs/servers"
 
-// apply drops the findings the list accepts, and adds one finding per entry that accepted none or
-// whose note is not a file of the repository at root with a heading containing its section text.
-func (al *AllowList) apply(findings []Finding, root string) (kept []Finding, allowed int) {
+// applyAllow drops the findings the entries of allow-list name accept, and adds one finding per
+// entry that accepted none or whose note is not a file of the repository at root with a heading
+// containing its section text.
+func applyAllow(name string, entries []AllowEntry, findings []Finding, root string) (kept []Finding, allowed int) {
 	used := map[string]bool{}
 	for _, f := range findings {
-		if slices.ContainsFunc(al.Entries, func(e AllowEntry) bool { return e.Item == f.Key() }) {
+		if slices.ContainsFunc(entries, func(e AllowEntry) bool { return e.Item == f.Key() }) {
 			used[f.Key()] = true
 			allowed++
 		} else {
 			kept = append(kept, f)
 		}
 	}
-	for _, e := range al.Entries {
+	for _, e := range entries {
 		if !used[e.Item] {
-			kept = append(kept, Finding{File: al.Name, Line: e.Line, Msg: "stale allow-list entry, no finding matches it: " + e.Item})
+			kept = append(kept, Finding{File: name, Line: e.Line, Msg: "stale allow-list entry, no finding matches it: " + e.Item})
 		}
 		rel := e.NoteFile
 		if !strings.ContainsAny(rel, `/\`) {
@@ -112,7 +104,7 @@ func (al *AllowList) apply(findings []Finding, root string) (kept []Finding, all
 		default:
 			continue
 		}
-		kept = append(kept, Finding{File: al.Name, Line: e.Line, Msg: msg})
+		kept = append(kept, Finding{File: name, Line: e.Line, Msg: msg})
 	}
 	return kept, allowed
 }

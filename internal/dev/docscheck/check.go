@@ -42,12 +42,9 @@ type Finding struct {
 	Edit     *Edit // the change to a spec that resolves it, when update may make it; nil: a person's
 }
 
-// String is the report line: "file:line: METHOD /path: message".
+// String is the report line: "file:line: METHOD /path: message", or "file:line: message".
 func (f Finding) String() string {
-	if f.Endpoint == "" {
-		return fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Endpoint, f.Msg)
+	return fmt.Sprintf("%s:%d: %s", f.File, f.Line, strings.TrimPrefix(f.Endpoint+": "+f.Msg, ": "))
 }
 
 // Key is the finding without its place, as an allow-list entry names it: "METHOD /path: message",
@@ -85,7 +82,7 @@ func Check(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{specs: specs, idx: indexSchemas(specs), seen: map[string]bool{}}
+	c := &checker{specs: specs, idx: indexSchemas(specs), enums: map[*openapi3.Schema]*enumUse{}, seen: map[string]bool{}}
 	rep := &Report{Pages: len(pages), Specs: len(specs)}
 	for _, p := range pages {
 		c.findings, c.unsure = append(c.findings, p.Problems...), len(p.Problems) > 0
@@ -108,7 +105,7 @@ func Check(opts Options) (*Report, error) {
 	}
 	rep.Items = c.items
 
-	rep.Findings, rep.Allowed = allow.apply(c.findings, cmp.Or(opts.RootDir, "."))
+	rep.Findings, rep.Allowed = applyAllow(opts.AllowName, allow, c.findings, cmp.Or(opts.RootDir, "."))
 	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Key(), b.Key()))
 	})
@@ -182,10 +179,10 @@ func readPages(dir string) ([]*page, error) {
 // checker compares the endpoints of the pages with the specs, one endpoint at a time.
 type checker struct {
 	specs    []spec
-	idx      map[*openapi3.Schema]loc
-	enums    []*enumUse      // see unlisted
-	seen     map[string]bool // "METHOD /path" of the spec operations the pages show
-	unsure   bool            // the page being compared has lines the reader did not understand
+	idx      map[*openapi3.Schema]Edit     // where each schema is written (see indexSchemas)
+	enums    map[*openapi3.Schema]*enumUse // see unlisted
+	seen     map[string]bool               // "METHOD /path" of the spec operations the pages show
+	unsure   bool                          // the page being compared has lines the reader did not understand
 	findings []Finding
 	items    int
 	file     string    // the page being compared
@@ -203,7 +200,7 @@ func (c *checker) edit(s *openapi3.Schema, e Edit) *Edit {
 	if !ok {
 		return nil
 	}
-	e.Spec, e.At = l.spec, l.at
+	e.Spec, e.At = l.Spec, l.At
 	return &e
 }
 
@@ -251,7 +248,7 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 		case pp.In == "path": // always required
 			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), nil, true, nil, "")
 		default:
-			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), &pp.Required, sp.Required, nil, "")
+			c.compare(pp.Line, what, pp.RawType, val(sp.Schema), pp.Required, sp.Required, nil, "")
 		}
 	}
 
@@ -272,10 +269,9 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 	}
 	// The body of the success response: the lowest 2xx code, then 2XX, then default.
 	var resp *openapi3.Schema
-	byCode := op.Responses.Map()
-	codes := slices.Sorted(maps.Keys(byCode)) // "200" < "201" < "2XX" < "default"
+	codes := slices.Sorted(maps.Keys(op.Responses.Map())) // "200" < "201" < "2XX" < "default"
 	for _, k := range append(slices.DeleteFunc(codes, func(k string) bool { return len(k) != 3 || k[0] != '2' }), "default") {
-		if r := byCode[k]; resp == nil && r != nil && r.Value != nil {
+		if r := op.Responses.Value(k); resp == nil && r != nil && r.Value != nil {
 			resp = jsonSchema(r.Value.Content)
 		}
 	}
@@ -314,7 +310,7 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 		c.add(line, nil, "%s: page type %q not understood", what, rawType)
 	case pt != st && !(pt == "array" && strings.HasPrefix(st, "array")): // a page "array" matches any array
 		var e *Edit
-		if l := c.idx[s].at; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
+		if l := c.idx[s].At; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
 			e = c.edit(s, Edit{Op: editType, Type: pt})
 		}
 		c.add(line, e, "%s: page type %s, spec type %s", what, pt, st)
@@ -322,23 +318,14 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 	if pageRequired == nil || *pageRequired == specRequired {
 		return
 	}
-	var e *Edit
-	if name != "" {
-		e = c.edit(parent, Edit{Op: editRequired, Name: name, On: *pageRequired})
-	}
+	e := c.edit(parent, Edit{Op: editRequired, Name: name, On: *pageRequired}) // nil for a parameter: no parent
 	c.add(line, e, "%s: %s", what, map[bool]string{true: "page marks it required, spec does not", false: "page marks it optional, spec requires it"}[*pageRequired])
 }
 
-// jsonSchema is the schema of a body's application/json media type, else the first by name that
-// has one.
+// jsonSchema is the schema of a body's application/json media type (the only one the specs use).
 func jsonSchema(content openapi3.Content) *openapi3.Schema {
 	if mt := content.Get("application/json"); mt != nil {
 		return val(mt.Schema)
-	}
-	for _, k := range slices.Sorted(maps.Keys(content)) {
-		if s := val(content[k].Schema); s != nil {
-			return s
-		}
 	}
 	return nil
 }
@@ -354,9 +341,12 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		missing bool // the field that opened this level is missing in the spec: already reported
 	}
 	stack := []level{{schema: root}}
-	var shown []*openapi3.Schema // the request models the page lists fields of, and their fields
+	// The models the page lists fields of, with the fields it lists and where the model is.
 	listed, where := map[*openapi3.Schema][]string{}, map[*openapi3.Schema]string{}
 	for _, f := range fields {
+		if !checkRequired {
+			f.Required = nil // not compared
+		}
 		at := len(stack) - 1
 		if f.Depth >= 0 {
 			at = min(f.Depth, at)
@@ -373,9 +363,9 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 		name := lv.prefix + f.Name
 		ps := prop(lv.schema, f.Name)
 		if !lv.missing {
-			c.field(kind, name, f, lv.schema, ps, checkRequired)
+			c.field(kind, name, f, lv.schema, ps)
 			if _, ok := where[lv.schema]; !ok && lv.schema != nil {
-				shown, where[lv.schema] = append(shown, lv.schema), lv.prefix
+				where[lv.schema] = lv.prefix
 			}
 			listed[lv.schema] = append(listed[lv.schema], f.Name)
 		}
@@ -389,63 +379,56 @@ func (c *checker) fields(kind string, fields []pageField, root *openapi3.Schema,
 	}
 	// A request field the page no longer lists goes (a response keeps the server's extra fields).
 	// Not on a page the reader did not fully understand: a misread line must not delete a field.
-	for _, s := range shown {
-		for _, n := range slices.Sorted(maps.Keys(s.Properties)) {
+	for s, prefix := range where {
+		for n := range s.Properties {
 			if checkRequired && !c.unsure && !slices.Contains(listed[s], n) {
-				c.add(c.ep.Body.Line, c.edit(s, Edit{Op: editRemoveField, Name: n}), "%s field %q: not on the page", kind, where[s]+n)
+				c.add(c.ep.Body.Line, c.edit(s, Edit{Op: editRemoveField, Name: n}), "%s field %q: not on the page", kind, prefix+n)
 			}
 		}
 	}
 }
 
-func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema, checkRequired bool) {
+func (c *checker) field(kind, name string, f pageField, parent, ps *openapi3.Schema) {
 	c.items++
 	what := fmt.Sprintf("%s field %q", kind, name)
-	pageRequired := f.Required
-	if !checkRequired {
-		pageRequired = nil
-	}
 	if ps == nil {
 		var e *Edit
-		if pt, ok := pageType(f.RawType); ok && parent != nil {
-			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: pageRequired != nil && *pageRequired})
+		if pt, ok := pageType(f.RawType); ok {
+			e = c.edit(parent, Edit{Op: editAddField, Name: f.Name, Type: pt, Desc: f.Desc, On: f.Required != nil && *f.Required})
 		}
 		c.add(f.Line, e, "%s: missing in spec", what)
 		return
 	}
-	c.compare(f.Line, what, f.RawType, ps, pageRequired, slices.Contains(parent.Required, f.Name), parent, f.Name)
-	specEnum, enumAt := enumValues(ps), ps
+	c.compare(f.Line, what, f.RawType, ps, f.Required, slices.Contains(parent.Required, f.Name), parent, f.Name)
+	enumAt := ps // the schema of the enum: ps, or its items when ps is an array
 	if baseType(ps) == "array" {
 		enumAt = items(ps)
 	}
 	for _, v := range f.Enum {
 		c.items++
-		if !slices.Contains(specEnum, v) {
+		if !slices.Contains(enumValues(enumAt), v) {
 			c.add(f.Line, c.edit(enumAt, Edit{Op: editAddEnum, Name: v}), "%s: enum value %q missing in spec", what, v)
 		}
 	}
-	i := slices.IndexFunc(c.enums, func(u *enumUse) bool { return u.s == enumAt })
-	if i < 0 && len(f.Enum) > 0 {
-		i, c.enums = len(c.enums), append(c.enums, &enumUse{s: enumAt, first: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}})
-	}
-	if i >= 0 {
-		c.enums[i].vals = append(c.enums[i].vals, f.Enum...)
+	if u := c.enums[enumAt]; u != nil {
+		u.vals = append(u.vals, f.Enum...)
+	} else if len(f.Enum) > 0 {
+		c.enums[enumAt] = &enumUse{first: Finding{File: c.file, Line: f.Line, Endpoint: c.ep.String(), Msg: what}, vals: f.Enum}
 	}
 }
 
-// enumUse is what the pages list for one enum schema s, and the first place they list it.
+// enumUse is what the pages list for one enum schema, and the first place they list it.
 type enumUse struct {
-	s     *openapi3.Schema
 	first Finding
 	vals  []string
 }
 
 // unlisted reports the enum values of a spec that no page field using the enum lists, when some do.
 func (c *checker) unlisted() {
-	for _, u := range c.enums {
-		for _, v := range enumValues(u.s) {
+	for s, u := range c.enums {
+		for _, v := range enumValues(s) {
 			if f := u.first; !slices.Contains(u.vals, v) {
-				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %q on no page", f.Msg, v), c.edit(u.s, Edit{Op: editRemoveEnum, Name: v})
+				f.Msg, f.Edit = fmt.Sprintf("%s: enum value %q on no page", f.Msg, v), c.edit(s, Edit{Op: editRemoveEnum, Name: v})
 				c.findings = append(c.findings, f)
 			}
 		}

@@ -453,9 +453,9 @@ func TestEveryAllowEntryIsNeeded(t *testing.T) {
 	allow := realAllow(t)
 	al, err := ParseAllow(allowName, allow)
 	require.NoError(t, err)
-	require.Len(t, al.Entries, 9)
+	require.Len(t, al, 9)
 	ls := strings.Split(string(allow), "\n")
-	for _, e := range al.Entries {
+	for _, e := range al {
 		t.Run(e.Item, func(t *testing.T) {
 			// The entry is its item line and the two indented lines after it.
 			without := append(append([]string{}, ls[:e.Line-1]...), ls[e.Line+2:]...)
@@ -515,7 +515,7 @@ func TestParseAllowErrors(t *testing.T) {
 	}
 	al, err := ParseAllow("allow.txt", []byte("# c\n\nGET /x: y\n\treason: r\n\tnote: a.md Some heading\n"))
 	require.NoError(t, err)
-	require.Equal(t, []AllowEntry{{Item: "GET /x: y", Reason: "r", NoteFile: "a.md", NoteSection: "Some heading", Line: 3}}, al.Entries)
+	require.Equal(t, []AllowEntry{{Item: "GET /x: y", Reason: "r", NoteFile: "a.md", NoteSection: "Some heading", Line: 3}}, al)
 }
 
 func TestCheckErrors(t *testing.T) {

@@ -24,7 +24,6 @@ const SourcesFile = "sources.txt"
 type Source struct {
 	File string
 	URL  string
-	Line int // where the sources file lists it
 }
 
 // ReadSources reads a sources file. Its format, line by line:
@@ -33,16 +32,11 @@ type Source struct {
 //	<file>  <URL>
 //
 // The file is a plain *.txt name of the docs folder, listed once; the URL is absolute, http or https.
-func ReadSources(path string) ([]Source, error) {
-	data, err := os.ReadFile(path)
+func ReadSources(name string) ([]Source, error) {
+	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSources(path, data)
-}
-
-// ParseSources parses the text of a sources file; name is how errors name it.
-func ParseSources(name string, data []byte) ([]Source, error) {
 	var out []Source
 	seen := map[string]int{}
 	for i, line := range strings.Split(string(data), "\n") {
@@ -64,7 +58,7 @@ func ParseSources(name string, data []byte) ([]Source, error) {
 		if _, err := webURL(fields[1]); err != nil {
 			return nil, fmt.Errorf("%s:%d: page %s: %w", name, ln, file, err)
 		}
-		out = append(out, Source{File: file, URL: fields[1], Line: ln})
+		out = append(out, Source{File: file, URL: fields[1]})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no page listed", name)
@@ -101,6 +95,7 @@ type Fetched struct {
 	URL     string // where it was downloaded from
 	HTML    bool   // the answer was HTML, turned into text
 	Changed bool   // the new text differs from the file it replaced
+	text    []byte // what Fetch writes once every page is downloaded
 }
 
 // Fetch downloads every page of the sources file and writes it into the docs folder, an HTML answer
@@ -119,13 +114,10 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 		}
 	}
 	client := &http.Client{Timeout: 60 * time.Second}
-	var (
-		out    []Fetched
-		texts  [][]byte
-		failed []any // an error naming the page, for each page that could not be downloaded
-	)
+	var out []Fetched
+	var failed []any // an error naming the page, for each page that could not be downloaded
 	for _, s := range sources {
-		u, _ := url.Parse(s.URL) // ParseSources checked it
+		u, _ := url.Parse(s.URL) // ReadSources checked it
 		if base != nil {
 			u.Scheme, u.Host, u.Path, u.RawPath = base.Scheme, base.Host, strings.TrimSuffix(base.Path, "/")+u.Path, ""
 		}
@@ -135,15 +127,14 @@ func Fetch(ctx context.Context, opts FetchOptions) ([]Fetched, error) {
 			continue
 		}
 		old, err := os.ReadFile(filepath.Join(opts.DocsDir, s.File))
-		out = append(out, Fetched{File: s.File, URL: u.String(), HTML: isHTML, Changed: err != nil || !bytes.Equal(old, text)})
-		texts = append(texts, text)
+		out = append(out, Fetched{File: s.File, URL: u.String(), HTML: isHTML, Changed: err != nil || !bytes.Equal(old, text), text: text})
 	}
 	if len(failed) > 0 {
 		return nil, fmt.Errorf("%d of %d pages could not be downloaded; nothing written, %s is unchanged:"+strings.Repeat("\n  %w", len(failed)),
 			append([]any{len(failed), len(sources), opts.DocsDir}, failed...)...)
 	}
-	for i, r := range out {
-		if err := os.WriteFile(filepath.Join(opts.DocsDir, r.File), texts[i], 0o644); err != nil {
+	for _, r := range out {
+		if err := os.WriteFile(filepath.Join(opts.DocsDir, r.File), r.text, 0o644); err != nil {
 			return nil, err
 		}
 	}

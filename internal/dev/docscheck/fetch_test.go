@@ -267,6 +267,14 @@ func TestFetchFailuresWriteNothing(t *testing.T) {
 	}
 }
 
+// writeSources writes text as the sources file of a new folder and returns its path.
+func writeSources(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), SourcesFile)
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	return path
+}
+
 func TestFetchSourcesErrors(t *testing.T) {
 	docsDir := t.TempDir()
 	_, err := Fetch(context.Background(), FetchOptions{DocsDir: docsDir})
@@ -283,15 +291,15 @@ func TestFetchSourcesErrors(t *testing.T) {
 		"empty":            "# nothing\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := ParseSources("sources.txt", []byte(text))
+			_, err := ReadSources(writeSources(t, text))
 			require.Error(t, err)
 			require.Contains(t, err.Error(), "sources.txt")
 			require.NotContains(t, err.Error(), "pw@")
 		})
 	}
-	srcs, err := ParseSources("s", []byte("# c\n\na.txt   https://x.test/a?b=1\n"))
+	srcs, err := ReadSources(writeSources(t, "# c\n\na.txt   https://x.test/a?b=1\n"))
 	require.NoError(t, err)
-	require.Equal(t, []Source{{File: "a.txt", URL: "https://x.test/a?b=1", Line: 3}}, srcs)
+	require.Equal(t, []Source{{File: "a.txt", URL: "https://x.test/a?b=1"}}, srcs)
 }
 
 // TestCheckReadsListedPages: a page the sources file lists must be there; the check reads every

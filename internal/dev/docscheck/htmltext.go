@@ -2,7 +2,7 @@ package docscheck
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,10 +18,7 @@ import (
 // Scripts, styles, navigation, side bars, hidden elements and page controls (ARIA tab lists, tool
 // bars, menus) are left out.
 func HTMLToText(data []byte) (string, error) {
-	doc, err := html.Parse(bytes.NewReader(data))
-	if err != nil {
-		return "", fmt.Errorf("parse HTML: %w", err)
-	}
+	doc, _ := html.Parse(bytes.NewReader(data)) // the parser takes any text; a bytes.Reader does not fail
 	w := &textWriter{}
 	for _, a := range []atom.Atom{atom.Main, atom.Article, atom.Body} {
 		for n := range doc.Descendants() {
@@ -32,7 +29,7 @@ func HTMLToText(data []byte) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("parse HTML: no body")
+	return "", errors.New("parse HTML: no body") // a <frameset> page
 }
 
 // skipped are the elements whose text is not part of the page's content.
@@ -107,24 +104,20 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	case n.DataAtom == atom.Br:
 		w.flush()
 		return
-	case n.DataAtom == atom.Pre:
-		w.flush()
-		for c := range n.ChildNodes() {
-			w.node(c, true)
-		}
-		text := strings.Trim(w.cur.String(), "\n")
-		w.cur.Reset()
-		if strings.TrimSpace(text) != "" {
-			w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
-		}
-		return
 	}
 	block := n.Type == html.ElementNode && blocks[n.DataAtom]
 	if block {
 		w.flush()
 	}
 	for c := range n.ChildNodes() {
-		w.node(c, pre)
+		w.node(c, pre || n.DataAtom == atom.Pre)
+	}
+	if n.DataAtom == atom.Pre { // one block of the lines as they are
+		text := strings.Trim(w.cur.String(), "\n")
+		w.cur.Reset()
+		if strings.TrimSpace(text) != "" {
+			w.lines = append(w.lines, trailingSpaceRe.ReplaceAllString(text, ""))
+		}
 	}
 	if block {
 		w.flush()

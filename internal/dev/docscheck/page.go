@@ -20,8 +20,8 @@ type page struct {
 type endpoint struct {
 	Method, Path   string
 	Line           int
-	Params         []pageParam
-	Body, Response model // the request body and the response
+	Params         []pageField // the path, query and header parameters
+	Body, Response model       // the request body and the response
 }
 
 // A model is the fields of a request body or a response, in page order, and where the page starts it.
@@ -65,16 +65,10 @@ func (m *model) last() *pageField {
 	return &m.Fields[len(m.Fields)-1]
 }
 
-// A pageParam is a path, query or header parameter of a page.
-type pageParam struct {
-	Name, In, RawType string
-	Required          bool
-	Line              int
-}
-
-// A pageField is a request or response field, in page order.
+// A pageField is a request or response field, in page order, or a parameter (In set).
 type pageField struct {
 	Name     string
+	In       string // a parameter's place: "path", "query", "header" or "cookie"
 	RawType  string // the type as the page writes it
 	Line     int
 	Required *bool    // the page's required mark; nil when the page gives none
@@ -168,10 +162,11 @@ func parseMarkdown(p *page, lines []string) {
 				cols[strings.Trim(c, "*` ")] = j
 			}
 		}
-		// cell is the row's cell in column col, and whether the table has that column.
+		// cell is the row's cell in column col ("" for a cell "none"), and whether the table has
+		// that column.
 		cell := func(col string) (string, bool) {
 			j, ok := cols[col]
-			if !ok || j >= len(cells) {
+			if !ok || j >= len(cells) || strings.EqualFold(cells[j], "none") {
 				return "", ok
 			}
 			return cells[j], true
@@ -182,27 +177,25 @@ func parseMarkdown(p *page, lines []string) {
 			continue // no endpoint yet, the header or separator row, or a table of something else
 		}
 		required, hasRequired := cell("必选")
+		yes := isYes(required)
 		if in, ok := cell("位置"); ok {
 			if in = strings.ToLower(in); in == "path" || in == "query" || in == "header" || in == "cookie" {
-				cur.Params = append(cur.Params, pageParam{Name: cleanName(name), In: in, RawType: typ, Required: isYes(required), Line: ln})
+				cur.Params = append(cur.Params, pageField{Name: cleanName(name), In: in, RawType: typ, Required: &yes, Line: ln})
 			} // else the body row: its fields are in the model table
 			continue
 		}
 		// The description as the specs write it, "端口号 (ContainerPort)": 说明, then 中文名 in
-		// brackets; a cell "none" is empty.
+		// brackets.
 		desc, _ := cell("说明")
-		if strings.EqualFold(desc, "none") {
-			desc = ""
-		}
-		if title, _ := cell("中文名"); title != "" && !strings.EqualFold(title, "none") {
+		if title, _ := cell("中文名"); title != "" {
 			desc = strings.TrimSpace(desc + " (" + title + ")")
 		}
 		depth := strings.Count(name, "»")
 		f := pageField{Name: cleanName(name), RawType: typ, Line: ln, Depth: depth, Desc: desc}
-		if yes := isYes(required); hasRequired {
+		if hasRequired {
 			f.Required = &yes
 		}
-		if c, _ := cell("约束"); c != "" && c != "-" && !strings.EqualFold(c, "none") { // values separated by 、
+		if c, _ := cell("约束"); c != "" && c != "-" { // values separated by 、
 			for _, v := range strings.Split(c, "、") {
 				f.Enum = append(f.Enum, strings.Trim(strings.TrimSpace(v), "`"))
 			}

@@ -131,7 +131,7 @@ func withoutLines(eps []*endpoint) []endpoint {
 	for _, ep := range eps {
 		e := *ep
 		e.Line, e.Body.Line, e.Response.Line = 0, 0, 0
-		e.Params = append([]pageParam(nil), e.Params...)
+		e.Params = append([]pageField(nil), e.Params...)
 		for i := range e.Params {
 			e.Params[i].Line = 0
 		}

@@ -45,21 +45,14 @@ func items(s *openapi3.Schema) *openapi3.Schema {
 // specType renders the type of s the way pageType renders a page type: "integer", "object",
 // "array of object", "none" when the spec declares no type.
 func specType(s *openapi3.Schema) string {
-	switch t := baseType(s); t {
-	case "":
-		return "none"
-	case "array":
-		return "array of " + cmp.Or(baseType(items(s)), "any")
-	default:
-		return t
+	if t := baseType(s); t != "array" {
+		return cmp.Or(t, "none")
 	}
+	return "array of " + cmp.Or(baseType(items(s)), "any")
 }
 
-// enumValues are the allowed values of s (or of its items when s is an array), as text.
+// enumValues are the allowed values of s, as text.
 func enumValues(s *openapi3.Schema) []string {
-	if baseType(s) == "array" {
-		s = items(s)
-	}
 	if s == nil {
 		return nil
 	}
@@ -105,22 +98,19 @@ func pageType(raw string) (t string, ok bool) {
 }
 
 // locate finds where in root the page's model is: the object schema (root itself, a property,
-// or the items of an array property, searched breadth first to depth 6) having the most of names
+// or the items of an array property, searched breadth first, each once) having the most of names
 // as properties. It returns the path ("" for root, e.g. "data.bean" or "data.list[]") and the schema.
 func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 	type cand struct {
-		path  string
-		s     *openapi3.Schema
-		depth int
+		path string
+		s    *openapi3.Schema
 	}
-	score := func(s *openapi3.Schema) int {
-		return len(slices.DeleteFunc(slices.Clone(names), func(name string) bool { return prop(s, name) == nil }))
-	}
-	best, bestScore := cand{s: root}, score(root)
+	best, bestScore := cand{s: root}, 0
 	seen := map[*openapi3.Schema]bool{root: true}
 	for queue := []cand{best}; len(queue) > 0; queue = queue[1:] {
 		c := queue[0]
-		if sc := score(c.s); sc > bestScore {
+		// The score of c is how many of names it has as properties.
+		if sc := len(slices.DeleteFunc(slices.Clone(names), func(n string) bool { return prop(c.s, n) == nil })); sc > bestScore {
 			best, bestScore = c, sc
 		}
 		for _, name := range slices.Sorted(maps.Keys(c.s.Properties)) {
@@ -128,9 +118,9 @@ func locate(root *openapi3.Schema, names []string) (string, *openapi3.Schema) {
 			if baseType(p) == "array" {
 				p, path = items(p), path+"[]"
 			}
-			if p != nil && !seen[p] && c.depth < 6 {
+			if p != nil && !seen[p] {
 				seen[p] = true
-				queue = append(queue, cand{path, p, c.depth + 1})
+				queue = append(queue, cand{path, p})
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package docscheck
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -41,31 +40,22 @@ const (
 	editRemoveField
 )
 
-// loc is where a schema is written: its spec and the keys leading to it.
-type loc struct {
-	spec string
-	at   []string
-}
-
-// indexSchemas maps every schema of the specs to where it is written. A $ref shares its target's
-// schema, so a schema reached through one maps to the component.
-func indexSchemas(specs []spec) map[*openapi3.Schema]loc {
-	idx := map[*openapi3.Schema]loc{}
+// indexSchemas maps every schema of the specs to where it is written: an Edit's Spec and At. A $ref
+// shares its target's schema, so a schema reached through one maps to the component.
+func indexSchemas(specs []spec) map[*openapi3.Schema]Edit {
+	idx := map[*openapi3.Schema]Edit{}
 	var walk func(spec string, ref *openapi3.SchemaRef, at []string)
 	walk = func(spec string, ref *openapi3.SchemaRef, at []string) {
 		if ref == nil || ref.Value == nil || ref.Ref != "" && !strings.HasPrefix(ref.Ref, "#/") {
 			return
 		}
-		if ref.Ref != "" {
+		if ref.Ref != "" { // "#/components/schemas/Name": a component name has no "~" or "/" to unescape
 			at = strings.Split(strings.TrimPrefix(ref.Ref, "#/"), "/")
-			for i := range at {
-				at[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(at[i])
-			}
 		}
 		if _, seen := idx[ref.Value]; seen {
 			return
 		}
-		idx[ref.Value] = loc{spec, at}
+		idx[ref.Value] = Edit{Spec: spec, At: at}
 		for name, p := range ref.Value.Properties {
 			walk(spec, p, append(slices.Clip(at), "properties", name))
 		}
@@ -252,11 +242,9 @@ func applyEdit(file string, e *Edit) error {
 		}
 		if _, names := child(node, "x-enum-varnames"); names != nil {
 			_, values := child(node, "enum")
-			name := e.Name
+			name := goIdent(e.Name) // for a value added; a removed value's name is the one it has
 			if i := slices.IndexFunc(values.Content, func(n *yaml.Node) bool { return n.Value == e.Name }); !add && i >= 0 {
 				name = names.Content[i].Value
-			} else if add {
-				name = goIdent(e.Name)
 			}
 			lines = seqEdit(lines, node, "x-enum-varnames", name, add, at, indent)
 		}
@@ -352,13 +340,10 @@ func typeLines(indent, step, t string) string {
 	return indent + "type: " + t + "\n"
 }
 
-// scalar is s as a YAML plain or quoted scalar on one line.
+// scalar is s, its white space runs made one space, as a YAML plain or quoted scalar: one line,
+// since yaml.v3 does not wrap lines and a string always marshals.
 func scalar(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	out, err := yaml.Marshal(s)
-	if err != nil || bytes.Count(out, []byte("\n")) > 1 {
-		return fmt.Sprintf("%q", s)
-	}
+	out, _ := yaml.Marshal(strings.Join(strings.Fields(s), " "))
 	return strings.TrimSuffix(string(out), "\n")
 }
 
