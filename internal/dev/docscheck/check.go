@@ -302,7 +302,8 @@ func (c *checker) endpoint(file string, ep *endpoint) {
 // unlike the spec's.
 //
 // For a field (name set, parent its model) the differences come with their edits: a required mark
-// always, a type when the field's schema is written inline with a plain type and the page's is one.
+// always, a type when the field's schema is written inline with a plain type (not none, not an
+// array) and the page's is one.
 func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pageRequired *bool, specRequired bool, parent *openapi3.Schema, name string) {
 	pt, ok := pageType(rawType)
 	switch st := specType(s); {
@@ -310,7 +311,7 @@ func (c *checker) compare(line int, what, rawType string, s *openapi3.Schema, pa
 		c.add(line, nil, "%s: page type %q not understood", what, rawType)
 	case pt != st && !(pt == "array" && strings.HasPrefix(st, "array")): // a page "array" matches any array
 		var e *Edit
-		if l := c.idx[s].At; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" {
+		if l := c.idx[s].At; name != "" && len(l) > 1 && l[len(l)-2] == "properties" && !strings.HasPrefix(pt+st, "array") && pt != "object" && st != "none" {
 			e = c.edit(s, Edit{Op: editType, Type: pt})
 		}
 		c.add(line, e, "%s: page type %s, spec type %s", what, pt, st)

@@ -260,7 +260,8 @@ func child(n *yaml.Node, keys ...string) (key, value *yaml.Node) {
 		if value == nil || value.Kind != yaml.MappingNode {
 			return nil, nil
 		}
-		next := (*yaml.Node)(nil)
+		var next *yaml.Node
+		key = nil // a missing last key is no key, not the one before it
 		for i := 0; i+1 < len(value.Content); i += 2 {
 			if value.Content[i].Value == k {
 				key, next = value.Content[i], value.Content[i+1]

@@ -9,6 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 // changePage replaces old (which must be there) with new in a page of the fixture.
@@ -202,4 +203,37 @@ func TestUpdateRemovesARequestFieldThePageDropped(t *testing.T) {
 	require.Contains(t, add.Properties, "is_inner_service")
 	require.Contains(t, schemaOf(t, specsDir, "rainbond.yaml", "Port").Properties, "port_alias")
 	require.Contains(t, schemaOf(t, specsDir, "rainbond.yaml", "UpdatePortRequest").Properties, "port_alias")
+}
+
+// TestUpdateLeavesATypeItCannotWrite: a field whose spec schema declares no type gets no type
+// written; the finding is left for a person and the other edits are still made.
+func TestUpdateLeavesATypeItCannotWrite(t *testing.T) {
+	docsDir, specsDir := fixture(t)
+	row := "| is_inner_service | boolean | False | none                    | IS Inner Service | 是否开启对内服务 |"
+	changePage(t, docsDir, rainbondPage, row, row+"\n| weight | int | False | none | Weight | 端口权重 |")
+	update(t, docsDir, specsDir)
+	spec := filepath.Join(specsDir, "rainbond.yaml")
+	data, err := os.ReadFile(spec)
+	require.NoError(t, err)
+	untyped := strings.Replace(string(data), "        weight:\n          type: integer\n", "        weight:\n", 1)
+	require.NotEqual(t, string(data), untyped)
+	require.NoError(t, os.WriteFile(spec, []byte(untyped), 0o644))
+	changePage(t, docsDir, rainbondPage, "| weight | int | False |", "| weight | string | False |")
+	changePage(t, docsDir, rainbondPage, "| tcp、http、mysql、grpc、udp |", "| tcp、http、mysql、grpc、udp、quic |")
+
+	rep := update(t, docsDir, specsDir)
+	require.Len(t, rep.Changes, 1, "%q", rep.Changes) // quic
+	require.Len(t, rep.Person, 1)
+	require.Contains(t, rep.Person[0].String(), `request field "weight": page type string, spec type none`)
+}
+
+func TestChildOfAMissingKeyIsNothing(t *testing.T) {
+	var doc yaml.Node
+	require.NoError(t, yaml.Unmarshal([]byte("a:\n  b: 1\n"), &doc))
+	k, v := child(doc.Content[0], "a", "c")
+	require.Nil(t, k)
+	require.Nil(t, v)
+	k, v = child(doc.Content[0], "a", "b")
+	require.Equal(t, "b", k.Value)
+	require.Equal(t, "1", v.Value)
 }
