@@ -291,11 +291,7 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 	var out bytes.Buffer
 	var encodeErr error
 	if !table {
-		encode := reportEncoders[cfg.format]
-		if encode == nil {
-			encode = reportEncoders["yaml"]
-		}
-		if encodeErr = encode(&out, doc); encodeErr != nil {
+		if encodeErr = reportEncoders[cfg.format](&out, doc); encodeErr != nil {
 			// The report of what ran is printed whatever happens: as a table, after the plan.
 			out.Reset()
 			out.WriteString(planText(doc))
