@@ -389,14 +389,10 @@ func (e *env) flagName(name string) string {
 // the environment); anything else is returned as is.
 func (e *env) asFlagError(err error, fields map[string]string) error {
 	var ve *wrapper.ValidationError
-	if !errors.As(err, &ve) {
+	if !errors.As(err, &ve) || fields[ve.Field] == "" {
 		return err
 	}
-	name, ok := fields[ve.Field]
-	if !ok {
-		return err
-	}
-	return &wrapper.ValidationError{Field: e.flagName(name), Reason: ve.Reason}
+	return &wrapper.ValidationError{Field: e.flagName(fields[ve.Field]), Reason: ve.Reason}
 }
 
 // intValue is an int flag parsed in base 10, with an error that says what was expected.

@@ -148,20 +148,16 @@ func (e *env) printPorts(v any) error {
 		rows := make([][]string, len(ports))
 		for i, p := range ports {
 			rows[i] = []string{
-				strconv.Itoa(p.ContainerPort), p.Protocol, p.PortAlias, openClosed(p.IsInnerService),
-				openClosed(p.IsOuterService), strconv.Itoa(p.MappingPort), p.K8sServiceName,
+				strconv.Itoa(p.ContainerPort), p.Protocol, p.PortAlias, openClosed[p.IsInnerService],
+				openClosed[p.IsOuterService], strconv.Itoa(p.MappingPort), p.K8sServiceName,
 			}
 		}
 		return table(w, []string{"PORT", "PROTOCOL", "ALIAS", "INNER", "OUTER", "MAPPING", "K8S-SERVICE"}, rows)
 	})
 }
 
-func openClosed(b bool) string {
-	if b {
-		return "open"
-	}
-	return "closed"
-}
+// openClosed shows whether a service is open.
+var openClosed = map[bool]string{true: "open", false: "closed"}
 
 const rainbondEnvHelp = `Flags fall back to RAINBOND_URL, RAINBOND_TOKEN, RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP and
 RAINBOND_COMPONENT.`

@@ -105,11 +105,7 @@ func Parse(name string, data []byte) (*File, error) {
 	if err := p.plain(&doc); err != nil {
 		return nil, err
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	return p.file(root)
+	return p.file(doc.Content[0]) // a document node holds one node
 }
 
 // plain refuses, in n and every node under it, an explicit YAML tag (which other readers of the
