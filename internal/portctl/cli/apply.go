@@ -377,10 +377,8 @@ func runText(w io.Writer, doc *applyDoc, failure error) {
 			failed++
 		}
 	}
-	if failure == nil && done == 1 {
-		fmt.Fprint(w, "Apply complete: 1 step done.\n")
-	} else if failure == nil {
-		fmt.Fprintf(w, "Apply complete: %d steps done.\n", done)
+	if failure == nil {
+		fmt.Fprintf(w, "Apply complete: %d %s done.\n", done, map[bool]string{true: "step", false: "steps"}[done == 1])
 	}
 	for _, t := range doc.Targets {
 		t.report(w, failure != nil)

@@ -316,14 +316,10 @@ const defaultTimeout = 30 * time.Second
 // httpClient is the http.Client of both APIs: the clients' default (a transport of its own, cloned
 // from http.DefaultTransport, with a larger idle pool), with --timeout as its per-request limit.
 func (e *env) httpClient() *http.Client {
-	hc := &http.Client{Timeout: e.timeout}
-	if def, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr := def.Clone()
-		tr.MaxIdleConnsPerHost = 64
-		tr.MaxIdleConns = max(tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
-		hc.Transport = tr
-	}
-	return hc
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	tr.MaxIdleConns = max(tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
+	return &http.Client{Timeout: e.timeout, Transport: tr}
 }
 
 // newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).
