@@ -54,22 +54,17 @@ func runAlayaList(ctx context.Context, o *alayaOptions) error {
 	}
 	return o.print(list, func(w io.Writer) error {
 		var rows [][]string
-		for _, p := range list.Ports {
-			rows = append(rows, alayaRow("system", p))
-		}
-		for _, p := range list.CustomPorts {
-			rows = append(rows, alayaRow("custom", p))
+		for i, ports := range [][]alaya.OpenPort{list.Ports, list.CustomPorts} {
+			for _, p := range ports {
+				ext := "" // shown as "-"
+				if p.ExternalPort != 0 {
+					ext = strconv.Itoa(p.ExternalPort)
+				}
+				rows = append(rows, []string{[]string{"system", "custom"}[i], strconv.Itoa(p.Port), p.Protocol, p.ExternalHost, ext})
+			}
 		}
 		return table(w, []string{"KIND", "PORT", "PROTOCOL", "EXTERNAL-HOST", "EXTERNAL-PORT"}, rows)
 	})
-}
-
-func alayaRow(kind string, p alaya.OpenPort) []string {
-	ext := ""
-	if p.ExternalPort != 0 {
-		ext = strconv.Itoa(p.ExternalPort)
-	}
-	return []string{kind, strconv.Itoa(p.Port), p.Protocol, p.ExternalHost, ext}
 }
 
 func runAlayaOpen(ctx context.Context, o *alayaOptions) error {
