@@ -76,15 +76,9 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Msg
 }
 
-// maxFileBytes bounds what Parse reads: a ports file is small.
-const maxFileBytes = 1 << 20
-
-// Parse reads a ports file; name is how errors name it.
+// Parse reads a ports file (as Read returns it, within maxFileBytes); name is how errors name it.
 func Parse(name string, data []byte) (*File, error) {
 	p := &parser{name: name}
-	if len(data) > maxFileBytes {
-		return nil, p.errf(nil, "larger than %d MiB", maxFileBytes>>20)
-	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
