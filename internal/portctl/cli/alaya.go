@@ -102,16 +102,16 @@ func alayaAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 
 func (o *alayaOptions) portVar() *int { return &o.port }
 
-func (o *alayaOptions) ports(ctx context.Context) ([]string, error) {
+func (o *alayaOptions) ports(ctx context.Context) []string {
 	ports, err := o.client.ListOpenPorts(ctx, o.instance)
 	if err != nil {
-		return nil, err
+		return nil
 	}
 	var out []string
 	for _, p := range ports.CustomPorts {
 		out = append(out, strconv.Itoa(p.Port))
 	}
-	return out, nil
+	return out
 }
 
 // connFlags declares the connection flags every alaya ports command takes.

@@ -227,11 +227,11 @@ func (e *env) credentialHint(err error) string {
 // portsOptions is what the options of a 'rainbond ports' or 'alaya ports' command do besides
 // holding its flags.
 type portsOptions interface {
-	connFlags(fs *pflag.FlagSet)                 // declares the connection flags
-	complete(e *env, cmd *cobra.Command) error   // reads them (flag, else variable), makes the client; sends nothing
-	restate(e *env, err error) error             // restates an error of run for the user
-	portVar() *int                               // where --port goes
-	ports(ctx context.Context) ([]string, error) // the target's current ports, for completing --port
+	connFlags(fs *pflag.FlagSet)               // declares the connection flags
+	complete(e *env, cmd *cobra.Command) error // reads them (flag, else variable), makes the client; sends nothing
+	restate(e *env, err error) error           // restates an error of run for the user
+	portVar() *int                             // where --port goes
+	ports(ctx context.Context) []string        // the target's current ports (none on a failure), for completing --port
 }
 
 // portsSpec is a command of an API whose options are a *T: its help (Long and Example without the
@@ -298,8 +298,7 @@ func (e *env) currentPorts(cmd *cobra.Command, o portsOptions) []string {
 	if e.timeout = 2 * time.Second; o.complete(e, cmd) != nil {
 		return nil
 	}
-	ports, _ := o.ports(context.Background())
-	return ports
+	return o.ports(context.Background())
 }
 
 // printUnless is err, or what print makes of v.

@@ -72,13 +72,13 @@ func rainbondAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 
 func (o *rainbondOptions) portVar() *int { return &o.port }
 
-func (o *rainbondOptions) ports(ctx context.Context) ([]string, error) {
-	ports, err := o.client.ListPorts(ctx, o.comp)
+func (o *rainbondOptions) ports(ctx context.Context) []string {
+	ports, _ := o.client.ListPorts(ctx, o.comp)
 	var out []string
 	for _, p := range ports {
 		out = append(out, strconv.Itoa(p.ContainerPort))
 	}
-	return out, err
+	return out
 }
 
 // rainbondProtocols are what --protocol offers.

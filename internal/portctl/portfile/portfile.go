@@ -229,17 +229,13 @@ func decode(m map[string]*yaml.Node, dsts map[string]any) {
 	}
 }
 
-// kindNames say what a node of each kind but a scalar is.
-var kindNames = map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.AliasNode: "an alias"}
-
-// kindName says what n is, for a message.
+// kindName says what n is, for a message: a scalar by its value.
 func kindName(n *yaml.Node) string {
-	if name := kindNames[n.Kind]; name != "" {
-		return name
-	} else if n.Tag == "!!null" {
-		return "empty"
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return strconv.Quote(n.Value)
 	}
-	return strconv.Quote(n.Value)
+	return map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.AliasNode: "an alias",
+		yaml.ScalarNode: "empty"}[n.Kind]
 }
 
 func (p *parser) file(root *yaml.Node) (*File, error) {
