@@ -40,8 +40,9 @@ func Version() string {
 	return moduleVersion(info, ok)
 }
 
-// printVersion prints the version as one line, or as an object with -o json or yaml.
-func (e *env) printVersion() error {
+// printVersion, the RunE of 'portctl version' and 'portctl --version', prints the version as one
+// line, or as an object with -o json or yaml.
+func (e *env) printVersion(*cobra.Command, []string) error {
 	v := versionInfo{Version: Version(), GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	return e.print(v, func(w io.Writer) error {
 		_, err := fmt.Fprintf(w, "portctl %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)
@@ -58,6 +59,6 @@ version in the source), the Go version it was built with and the platform. 'port
 prints the same.`,
 		Example: examples(`portctl version            # portctl 0.1.0 (go1.25.4, linux/amd64)
 portctl version -o json    # {"version": "0.1.0", "goVersion": "go1.25.4", "platform": "linux/amd64"}`),
-		RunE: func(*cobra.Command, []string) error { return e.printVersion() },
+		RunE: e.printVersion,
 	}, annotTakesOutput)
 }
