@@ -412,13 +412,10 @@ func (v intValue) Set(s string) error {
 func flagError(_ *cobra.Command, err error) error {
 	var inv *pflag.InvalidValueError
 	if errors.As(err, &inv) {
-		reason := "invalid value"
-		if cause := inv.Unwrap(); cause != nil {
-			reason = cause.Error()
-			var ne *strconv.NumError
-			if errors.As(cause, &ne) && ne.Func == "ParseBool" {
-				reason = "must be true or false"
-			}
+		reason := inv.Unwrap().Error() // what the flag's Set said
+		var ne *strconv.NumError
+		if errors.As(inv, &ne) && ne.Func == "ParseBool" {
+			reason = "must be true or false"
 		}
 		return usageErrorf("invalid --%s %q: %s", inv.GetFlag().Name, inv.GetValue(), reason)
 	}

@@ -138,12 +138,9 @@ func (*rainbondOptions) restate(e *env, err error) error {
 // printPorts writes ports as a table, or as JSON or YAML (a list as an array, one port as an object).
 func (e *env) printPorts(v any) error {
 	return e.print(v, func(w io.Writer) error {
-		var ports []rainbond.Port
-		switch p := v.(type) {
-		case []rainbond.Port:
-			ports = p
-		case *rainbond.Port:
-			ports = []rainbond.Port{*p}
+		ports, ok := v.([]rainbond.Port)
+		if !ok {
+			ports = []rainbond.Port{*v.(*rainbond.Port)}
 		}
 		rows := make([][]string, len(ports))
 		for i, p := range ports {
