@@ -463,9 +463,7 @@ func needsSubcommand(c *cobra.Command, args []string) error {
 		return usageErrorf("%s needs a command: %s", c.CommandPath(), strings.Join(names, ", "))
 	}
 	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-	if c.SuggestionsMinimumDistance <= 0 {
-		c.SuggestionsMinimumDistance = 2
-	}
+	c.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor alone does not apply
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}
