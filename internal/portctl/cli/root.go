@@ -64,7 +64,13 @@ portctl help rainbond ports update     # the help of any command`),
 		SilenceErrors:     true,           // exitCode prints them
 		SilenceUsage:      true,
 		DisableAutoGenTag: true, // the committed reference must not change with the date
-		PersistentPreRunE: e.globalFlags,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.globalFlags(cmd); err != nil {
+				return err
+			}
+			e.watchSignals(cmd)
+			return nil
+		},
 	}
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -139,10 +145,9 @@ func finishTree(c *cobra.Command) {
 	}
 }
 
-// globalFlags, the root's PersistentPreRunE, checks -o, --debug and --timeout against the command
-// that runs and reads PORTCTL_TIMEOUT and PORTCTL_DEBUG for the flags not given; then it watches
-// the signals the command asks for.
-func (e *env) globalFlags(cmd *cobra.Command, _ []string) error {
+// globalFlags checks -o, --debug and --timeout against the command that runs, and reads
+// PORTCTL_TIMEOUT and PORTCTL_DEBUG for the flags not given.
+func (e *env) globalFlags(cmd *cobra.Command) error {
 	fs, path := cmd.Flags(), cmd.CommandPath()
 	switch {
 	case fs.Changed("output") && cmd.Annotations[annotTakesOutput] == "":
@@ -163,7 +168,6 @@ func (e *env) globalFlags(cmd *cobra.Command, _ []string) error {
 			return usageErrorf("invalid PORTCTL_DEBUG %q: must be 1 or 0 (true or false)", v)
 		}
 	}
-	e.watchSignals(cmd)
 	return nil
 }
 
