@@ -119,12 +119,11 @@ func writeReference(root *cobra.Command, dir, format string) error {
 func leafCommands(c *cobra.Command) []*cobra.Command {
 	var out []*cobra.Command
 	for _, s := range c.Commands() {
-		if !s.IsAvailableCommand() {
-			continue
-		}
-		if s.HasAvailableSubCommands() {
+		switch {
+		case !s.IsAvailableCommand():
+		case s.HasAvailableSubCommands():
 			out = append(out, leafCommands(s)...)
-		} else {
+		default:
 			out = append(out, s)
 		}
 	}

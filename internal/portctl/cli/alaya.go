@@ -54,22 +54,17 @@ func runAlayaList(ctx context.Context, o *alayaOptions) error {
 	}
 	return o.print(list, func(w io.Writer) error {
 		var rows [][]string
-		for _, p := range list.Ports {
-			rows = append(rows, alayaRow("system", p))
-		}
-		for _, p := range list.CustomPorts {
-			rows = append(rows, alayaRow("custom", p))
+		for i, ports := range [][]alaya.OpenPort{list.Ports, list.CustomPorts} {
+			for _, p := range ports {
+				ext := "" // shown as "-"
+				if p.ExternalPort != 0 {
+					ext = strconv.Itoa(p.ExternalPort)
+				}
+				rows = append(rows, []string{[]string{"system", "custom"}[i], strconv.Itoa(p.Port), p.Protocol, p.ExternalHost, ext})
+			}
 		}
 		return table(w, []string{"KIND", "PORT", "PROTOCOL", "EXTERNAL-HOST", "EXTERNAL-PORT"}, rows)
 	})
-}
-
-func alayaRow(kind string, p alaya.OpenPort) []string {
-	ext := ""
-	if p.ExternalPort != 0 {
-		ext = strconv.Itoa(p.ExternalPort)
-	}
-	return []string{kind, strconv.Itoa(p.Port), p.Protocol, p.ExternalHost, ext}
 }
 
 func runAlayaOpen(ctx context.Context, o *alayaOptions) error {
@@ -107,16 +102,16 @@ func alayaAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 
 func (o *alayaOptions) portVar() *int { return &o.port }
 
-func (o *alayaOptions) ports(ctx context.Context) ([]string, error) {
+func (o *alayaOptions) ports(ctx context.Context) []string {
 	ports, err := o.client.ListOpenPorts(ctx, o.instance)
 	if err != nil {
-		return nil, err
+		return nil
 	}
 	var out []string
 	for _, p := range ports.CustomPorts {
 		out = append(out, strconv.Itoa(p.Port))
 	}
-	return out, nil
+	return out
 }
 
 // connFlags declares the connection flags every alaya ports command takes.

@@ -291,11 +291,7 @@ func applyFile(ctx context.Context, cfg applyConfig, f *portfile.File) (err erro
 	var out bytes.Buffer
 	var encodeErr error
 	if !table {
-		encode := reportEncoders[cfg.format]
-		if encode == nil {
-			encode = reportEncoders["yaml"]
-		}
-		if encodeErr = encode(&out, doc); encodeErr != nil {
+		if encodeErr = reportEncoders[cfg.format](&out, doc); encodeErr != nil {
 			// The report of what ran is printed whatever happens: as a table, after the plan.
 			out.Reset()
 			out.WriteString(planText(doc))
@@ -381,10 +377,8 @@ func runText(w io.Writer, doc *applyDoc, failure error) {
 			failed++
 		}
 	}
-	if failure == nil && done == 1 {
-		fmt.Fprint(w, "Apply complete: 1 step done.\n")
-	} else if failure == nil {
-		fmt.Fprintf(w, "Apply complete: %d steps done.\n", done)
+	if failure == nil {
+		fmt.Fprintf(w, "Apply complete: %d %s done.\n", done, map[bool]string{true: "step", false: "steps"}[done == 1])
 	}
 	for _, t := range doc.Targets {
 		t.report(w, failure != nil)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/portsdk/portsdk/wrapper/alaya"
@@ -49,13 +48,6 @@ The plan has one line per API call: "+" adds a port, "~" changes one, "-" delete
 the server accepts (e.g. a tcp protocol on a port whose outer service is open: close outer, change
 protocol, open outer; prune: close outer, close inner, delete). On Alaya a protocol change closes
 the port and opens it again, and its external port may change.`
-
-// applyConnFlags declares the connection flags of apply and diff: those of both platforms, the URLs
-// and the token prefixed with the platform's name.
-func applyConnFlags(fs *pflag.FlagSet) {
-	rainbondAuthFlags(fs, "rainbond-", "Rainbond ")
-	alayaAuthFlags(fs, "alaya-", "Alaya NeW ")
-}
 
 // planOptions are the flags of apply and diff besides --file and the connection flags.
 type planOptions struct {
@@ -158,7 +150,8 @@ portctl diff -f ports.yaml --exit-code     # exit 3 when changes are pending, 0 
 }
 
 // planCmd makes c apply or diff (o.dryRun): it declares --file, --parallel and the connection
-// flags, and its RunE runs the plan of the file.
+// flags of both platforms (the URLs and the token prefixed with the platform's name), and its RunE
+// runs the plan of the file.
 func (e *env) planCmd(c *cobra.Command, o *planOptions) *cobra.Command {
 	var file string
 	o.parallel = 10
@@ -173,6 +166,7 @@ func (e *env) planCmd(c *cobra.Command, o *planOptions) *cobra.Command {
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "the ports file, YAML or JSON; - reads stdin (required)")
 	c.Flags().Var(intValue{&o.parallel}, "parallel", "how many components and instances are planned and applied at once; 1: one after another, in file order")
-	applyConnFlags(c.Flags())
+	rainbondAuthFlags(c.Flags(), "rainbond-", "Rainbond ")
+	alayaAuthFlags(c.Flags(), "alaya-", "Alaya NeW ")
 	return mark(c, annotTakesOutput, annotTakesDebug, annotCancelOnSignal)
 }

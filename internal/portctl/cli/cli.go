@@ -227,11 +227,11 @@ func (e *env) credentialHint(err error) string {
 // portsOptions is what the options of a 'rainbond ports' or 'alaya ports' command do besides
 // holding its flags.
 type portsOptions interface {
-	connFlags(fs *pflag.FlagSet)                 // declares the connection flags
-	complete(e *env, cmd *cobra.Command) error   // reads them (flag, else variable), makes the client; sends nothing
-	restate(e *env, err error) error             // restates an error of run for the user
-	portVar() *int                               // where --port goes
-	ports(ctx context.Context) ([]string, error) // the target's current ports, for completing --port
+	connFlags(fs *pflag.FlagSet)               // declares the connection flags
+	complete(e *env, cmd *cobra.Command) error // reads them (flag, else variable), makes the client; sends nothing
+	restate(e *env, err error) error           // restates an error of run for the user
+	portVar() *int                             // where --port goes
+	ports(ctx context.Context) []string        // the target's current ports (none on a failure), for completing --port
 }
 
 // portsSpec is a command of an API whose options are a *T: its help (Long and Example without the
@@ -298,8 +298,7 @@ func (e *env) currentPorts(cmd *cobra.Command, o portsOptions) []string {
 	if e.timeout = 2 * time.Second; o.complete(e, cmd) != nil {
 		return nil
 	}
-	ports, _ := o.ports(context.Background())
-	return ports
+	return o.ports(context.Background())
 }
 
 // printUnless is err, or what print makes of v.
@@ -316,14 +315,10 @@ const defaultTimeout = 30 * time.Second
 // httpClient is the http.Client of both APIs: the clients' default (a transport of its own, cloned
 // from http.DefaultTransport, with a larger idle pool), with --timeout as its per-request limit.
 func (e *env) httpClient() *http.Client {
-	hc := &http.Client{Timeout: e.timeout}
-	if def, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr := def.Clone()
-		tr.MaxIdleConnsPerHost = 64
-		tr.MaxIdleConns = max(tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
-		hc.Transport = tr
-	}
-	return hc
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	tr.MaxIdleConns = max(tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
+	return &http.Client{Timeout: e.timeout, Transport: tr}
 }
 
 // newRainbondClient makes the client of url and token (given with the flags urlFlag and tokenFlag).
@@ -389,14 +384,10 @@ func (e *env) flagName(name string) string {
 // the environment); anything else is returned as is.
 func (e *env) asFlagError(err error, fields map[string]string) error {
 	var ve *wrapper.ValidationError
-	if !errors.As(err, &ve) {
+	if !errors.As(err, &ve) || fields[ve.Field] == "" {
 		return err
 	}
-	name, ok := fields[ve.Field]
-	if !ok {
-		return err
-	}
-	return &wrapper.ValidationError{Field: e.flagName(name), Reason: ve.Reason}
+	return &wrapper.ValidationError{Field: e.flagName(fields[ve.Field]), Reason: ve.Reason}
 }
 
 // intValue is an int flag parsed in base 10, with an error that says what was expected.
@@ -421,13 +412,10 @@ func (v intValue) Set(s string) error {
 func flagError(_ *cobra.Command, err error) error {
 	var inv *pflag.InvalidValueError
 	if errors.As(err, &inv) {
-		reason := "invalid value"
-		if cause := inv.Unwrap(); cause != nil {
-			reason = cause.Error()
-			var ne *strconv.NumError
-			if errors.As(cause, &ne) && ne.Func == "ParseBool" {
-				reason = "must be true or false"
-			}
+		reason := inv.Unwrap().Error() // what the flag's Set said
+		var ne *strconv.NumError
+		if errors.As(inv, &ne) && ne.Func == "ParseBool" {
+			reason = "must be true or false"
 		}
 		return usageErrorf("invalid --%s %q: %s", inv.GetFlag().Name, inv.GetValue(), reason)
 	}
@@ -475,9 +463,7 @@ func needsSubcommand(c *cobra.Command, args []string) error {
 		return usageErrorf("%s needs a command: %s", c.CommandPath(), strings.Join(names, ", "))
 	}
 	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-	if c.SuggestionsMinimumDistance <= 0 {
-		c.SuggestionsMinimumDistance = 2
-	}
+	c.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor alone does not apply
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}

@@ -169,7 +169,7 @@ func runDemo(ctx context.Context, w io.Writer, f *fake, steps []demoStep) error 
 		fmt.Fprintf(w, "$ portctl %s\n", shellJoin(args))
 		var out bytes.Buffer // stdout and stderr, as a terminal shows them
 		before := f.requestCount()
-		code := Run(ctx, args, f.getenv, &out, &out)
+		code := Run(ctx, args, func(k string) string { return f.vars[k] }, &out, &out) // what the fake printed, only
 		_, _ = w.Write(out.Bytes())
 		problem := ""
 		switch {

@@ -49,27 +49,20 @@ type fake struct {
 	served   chan error
 }
 
-// checkAddr refuses an --addr that is not HOST:PORT with a port in 0..65535: a usage error naming the
-// flag, before anything listens (a listen that fails on a well-formed address stays exit 1).
-func checkAddr(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return usageErrorf("invalid --addr %q: want HOST:PORT (port 0 picks a free one)", addr)
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return usageErrorf("invalid --addr %q: the port must be a number from 0 to 65535", addr)
-	}
-	return nil
-}
-
 // fakeReadTimeout bounds the reading of a request to the fake, its body included: a variable only
 // so that a test can shorten it.
 var fakeReadTimeout = 30 * time.Second
 
-// startFake listens on addr and serves both APIs until Close. A malformed addr is a usage error.
+// startFake listens on addr and serves both APIs until Close. An addr that is not HOST:PORT with a
+// port in 0..65535 is a usage error, before anything listens (a listen that fails on a well-formed
+// address stays exit 1).
 func startFake(addr string) (*fake, error) {
-	if err := checkAddr(addr); err != nil {
-		return nil, err
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, usageErrorf("invalid --addr %q: want HOST:PORT (port 0 picks a free one)", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return nil, usageErrorf("invalid --addr %q: the port must be a number from 0 to 65535", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -153,9 +146,6 @@ func (f *fake) seed(ctx context.Context, file string, st *portfile.File) error {
 			return alaya.NewClient(f.alaya.AccessKey(), alaya.WithBaseURL(f.vars["ALAYA_URL"]))
 		}}, st)
 }
-
-// getenv looks a variable up in what the fake printed; anything else is unset.
-func (f *fake) getenv(k string) string { return f.vars[k] }
 
 // requestCount is how many requests reached either API.
 func (f *fake) requestCount() int { return f.rainbond.RequestCount() + f.alaya.RequestCount() }

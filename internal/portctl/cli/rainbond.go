@@ -72,13 +72,13 @@ func rainbondAuthFlags(fs *pflag.FlagSet, prefix, helpPrefix string) {
 
 func (o *rainbondOptions) portVar() *int { return &o.port }
 
-func (o *rainbondOptions) ports(ctx context.Context) ([]string, error) {
-	ports, err := o.client.ListPorts(ctx, o.comp)
+func (o *rainbondOptions) ports(ctx context.Context) []string {
+	ports, _ := o.client.ListPorts(ctx, o.comp)
 	var out []string
 	for _, p := range ports {
 		out = append(out, strconv.Itoa(p.ContainerPort))
 	}
-	return out, err
+	return out
 }
 
 // rainbondProtocols are what --protocol offers.
@@ -138,30 +138,23 @@ func (*rainbondOptions) restate(e *env, err error) error {
 // printPorts writes ports as a table, or as JSON or YAML (a list as an array, one port as an object).
 func (e *env) printPorts(v any) error {
 	return e.print(v, func(w io.Writer) error {
-		var ports []rainbond.Port
-		switch p := v.(type) {
-		case []rainbond.Port:
-			ports = p
-		case *rainbond.Port:
-			ports = []rainbond.Port{*p}
+		ports, ok := v.([]rainbond.Port)
+		if !ok {
+			ports = []rainbond.Port{*v.(*rainbond.Port)}
 		}
 		rows := make([][]string, len(ports))
 		for i, p := range ports {
 			rows[i] = []string{
-				strconv.Itoa(p.ContainerPort), p.Protocol, p.PortAlias, openClosed(p.IsInnerService),
-				openClosed(p.IsOuterService), strconv.Itoa(p.MappingPort), p.K8sServiceName,
+				strconv.Itoa(p.ContainerPort), p.Protocol, p.PortAlias, openClosed[p.IsInnerService],
+				openClosed[p.IsOuterService], strconv.Itoa(p.MappingPort), p.K8sServiceName,
 			}
 		}
 		return table(w, []string{"PORT", "PROTOCOL", "ALIAS", "INNER", "OUTER", "MAPPING", "K8S-SERVICE"}, rows)
 	})
 }
 
-func openClosed(b bool) string {
-	if b {
-		return "open"
-	}
-	return "closed"
-}
+// openClosed shows whether a service is open.
+var openClosed = map[bool]string{true: "open", false: "closed"}
 
 const rainbondEnvHelp = `Flags fall back to RAINBOND_URL, RAINBOND_TOKEN, RAINBOND_TEAM, RAINBOND_REGION, RAINBOND_APP and
 RAINBOND_COMPONENT.`

@@ -60,10 +60,8 @@ portctl help rainbond ports update     # the help of any command`),
 			}
 			return needsSubcommand(c, args)
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.printVersion() // only reached with --version: Args refuses anything else
-		},
-		SilenceErrors:     true, // exitCode prints them
+		RunE:              e.printVersion, // only reached with --version: Args refuses anything else
+		SilenceErrors:     true,           // exitCode prints them
 		SilenceUsage:      true,
 		DisableAutoGenTag: true, // the committed reference must not change with the date
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

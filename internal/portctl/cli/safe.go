@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,14 +42,10 @@ func yamlUnsafe(r rune) bool { return portfile.UnsafeRune(r) || r == 0xFFFE || r
 // double-quoted strings, whose escape means the same rune: JSON, and the YAML writeYAML makes. The
 // C0 controls there are escaped already, but for the newlines between lines.
 func escapeQuoted(b []byte) []byte {
-	unsafe := func(r rune) bool { return r >= 0x7f && yamlUnsafe(r) }
-	if !bytes.ContainsFunc(b, unsafe) {
-		return b
-	}
 	out := make([]byte, 0, len(b)+16)
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
-		if unsafe(r) {
+		if r >= 0x7f && yamlUnsafe(r) {
 			out = fmt.Appendf(out, `\u%04x`, r)
 		} else {
 			out = append(out, b[i:i+n]...)

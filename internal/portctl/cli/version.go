@@ -21,16 +21,6 @@ type versionInfo struct {
 	Platform  string `json:"platform"`  // GOOS/GOARCH
 }
 
-// currentVersion describes this binary.
-func currentVersion() versionInfo {
-	info, ok := debug.ReadBuildInfo()
-	return versionInfo{
-		Version:   moduleVersion(info, ok),
-		GoVersion: runtime.Version(),
-		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
-	}
-}
-
 // moduleVersion is the version of the main module when the binary was built from a tagged release
 // of it ('go install github.com/portsdk/portsdk/cmd/portctl@v0.2.0'), else wrapper.Version: a build
 // from a clone says "(devel)", and one from an untagged commit carries a pseudo-version.
@@ -45,11 +35,15 @@ func moduleVersion(info *debug.BuildInfo, ok bool) string {
 }
 
 // Version is portctl's version as 'portctl version' prints it, e.g. "0.1.0".
-func Version() string { return currentVersion().Version }
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	return moduleVersion(info, ok)
+}
 
-// printVersion prints the version as one line, or as an object with -o json or yaml.
-func (e *env) printVersion() error {
-	v := currentVersion()
+// printVersion, the RunE of 'portctl version' and 'portctl --version', prints the version as one
+// line, or as an object with -o json or yaml.
+func (e *env) printVersion(*cobra.Command, []string) error {
+	v := versionInfo{Version: Version(), GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	return e.print(v, func(w io.Writer) error {
 		_, err := fmt.Fprintf(w, "portctl %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)
 		return err
@@ -65,6 +59,6 @@ version in the source), the Go version it was built with and the platform. 'port
 prints the same.`,
 		Example: examples(`portctl version            # portctl 0.1.0 (go1.25.4, linux/amd64)
 portctl version -o json    # {"version": "0.1.0", "goVersion": "go1.25.4", "platform": "linux/amd64"}`),
-		RunE: func(*cobra.Command, []string) error { return e.printVersion() },
+		RunE: e.printVersion,
 	}, annotTakesOutput)
 }

@@ -76,15 +76,9 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Msg
 }
 
-// maxFileBytes bounds what Parse reads: a ports file is small.
-const maxFileBytes = 1 << 20
-
-// Parse reads a ports file; name is how errors name it.
+// Parse reads a ports file (as Read returns it, within maxFileBytes); name is how errors name it.
 func Parse(name string, data []byte) (*File, error) {
 	p := &parser{name: name}
-	if len(data) > maxFileBytes {
-		return nil, p.errf(nil, "larger than %d MiB", maxFileBytes>>20)
-	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -105,11 +99,7 @@ func Parse(name string, data []byte) (*File, error) {
 	if err := p.plain(&doc); err != nil {
 		return nil, err
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	return p.file(root)
+	return p.file(doc.Content[0]) // a document node holds one node
 }
 
 // plain refuses, in n and every node under it, an explicit YAML tag (which other readers of the
@@ -239,17 +229,13 @@ func decode(m map[string]*yaml.Node, dsts map[string]any) {
 	}
 }
 
-// kindNames say what a node of each kind but a scalar is.
-var kindNames = map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.AliasNode: "an alias"}
-
-// kindName says what n is, for a message.
+// kindName says what n is, for a message: a scalar by its value.
 func kindName(n *yaml.Node) string {
-	if name := kindNames[n.Kind]; name != "" {
-		return name
-	} else if n.Tag == "!!null" {
-		return "empty"
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return strconv.Quote(n.Value)
 	}
-	return strconv.Quote(n.Value)
+	return map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.AliasNode: "an alias",
+		yaml.ScalarNode: "empty"}[n.Kind]
 }
 
 func (p *parser) file(root *yaml.Node) (*File, error) {
@@ -365,29 +351,17 @@ var portField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 // at line (e.g. Field "ports[1].alias") at the line of that port; path names the target
 // ("rainbond[0]"). Any other error is returned as it is.
 func At(file, path string, line int, portLines []int, err error) error {
+	return place(file, path, line, err, func(i int, _ string) int { return portLines[i] }, len(portLines))
+}
+
+// place makes err, when a *wrapper.ValidationError, an Error at the line lineOf gives for the port
+// (of the n listed) and the key its Field names ("ports[1].outer"), or else at line. Any other
+// error (nil too) is returned as it is.
+func place(file, path string, line int, err error, lineOf func(i int, key string) int, n int) error {
 	var ve *wrapper.ValidationError
 	if !errors.As(err, &ve) {
 		return err
 	}
-	return place(file, path, line, ve, func(i int, _ string) int { return portLines[i] }, len(portLines))
-}
-
-// placed places Validate's refusal ("ports[1].outer") at the line of the field it names, or else of
-// the port, or else of the target.
-func (p *parser) placed(err error, path string, target *yaml.Node, ports []portEntry) error {
-	var ve *wrapper.ValidationError
-	if err == nil {
-		return nil
-	} else if !errors.As(err, &ve) {
-		return p.errf(target, "%s: %v", path, err)
-	}
-	lineOf := func(i int, key string) int { return cmp.Or(ports[i].fields[key], ports[i].node).Line }
-	return place(p.name, path, target.Line, ve, lineOf, len(ports))
-}
-
-// place makes ve an Error at the line lineOf gives for the port (of the n listed) and the key its
-// Field names, or else at line.
-func place(file, path string, line int, ve *wrapper.ValidationError, lineOf func(i int, key string) int, n int) error {
 	if m := portField().FindStringSubmatch(ve.Field); m != nil {
 		if i, _ := strconv.Atoi(m[1]); i < n {
 			line = lineOf(i, m[2])
@@ -416,7 +390,7 @@ func (p *parser) nonEmpty(e portEntry, key string, hint string) error {
 // ports reads the keys every target (at node target) has: prune (default false) into prune, and
 // the ports, each a mapping with the key port (required) and the platform's other keys, which read
 // makes a D of, into dst, their lines into lines. Then it places validate's refusal of the target
-// at the line of the field it names.
+// at the line of the field it names, or else of the port, or else of the target.
 func ports[D any](p *parser, target *yaml.Node, m map[string]*yaml.Node, path string, prune *bool, keys []string,
 	dst *[]D, lines *[]int, read func(portEntry) (D, error), validate func() error) error {
 	decode(m, map[string]any{"prune": prune})
@@ -440,5 +414,6 @@ func ports[D any](p *parser, target *yaml.Node, m map[string]*yaml.Node, path st
 		}
 		*dst, *lines, entries = append(*dst, d), append(*lines, n.Line), append(entries, e)
 	}
-	return p.placed(validate(), path, target, entries)
+	lineOf := func(i int, key string) int { return cmp.Or(entries[i].fields[key], entries[i].node).Line }
+	return place(p.name, path, target.Line, validate(), lineOf, len(entries))
 }

@@ -8,6 +8,9 @@ import (
 	"os"
 )
 
+// maxFileBytes bounds what Read reads: a ports file is small.
+const maxFileBytes = 1 << 20
+
 // Read reads the ports file at path, or stdin when path is "-", within maxFileBytes: a regular file
 // is refused from its size before it is read, a directory at once, anything else (a device, a FIFO,
 // a pipe) is read up to the cap and refused there. A problem of the file is an *Error. Cancelling
